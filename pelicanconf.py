@@ -1,0 +1,105 @@
+"""Settings of the sample community site, for local preview (`invoke build`, `invoke serve`).
+
+Production overrides live in publishconf.py. Settings are Pelican's own, plus Tribune's,
+each documented in README.md ("Settings").
+"""
+
+# -- The site -----------------------------------------------------------------------
+SITENAME = "La Guilde Boussole"
+SITESUBTITLE = "La communauté des joueuses et joueurs des Éditions Boussole"
+SITEURL = "http://localhost:8000"
+RELATIVE_URLS = True
+AUTHOR = "Camille Rousseau"
+ORGANIZATION = "Éditions Boussole"
+TIMEZONE = "Europe/Paris"
+DEFAULT_LANG = "fr"
+SITE_LANGUAGES = ["fr", "en"]
+FRENCH_TYPOGRAPHY = True
+
+# Pages linked from the header and the footer, by slug (their translation is used on English pages).
+# SOCIAL: the community's profiles elsewhere, as (name, URL), shown in the footer.
+MENU_PAGES = ["a-propos", "charte"]
+FOOTER_PAGES = ["charte", "donnees-personnelles", "mentions-legales"]
+SOCIAL = [
+    ("Mastodon", "https://mastodon.example/@editionsboussole"),
+    ("PeerTube", "https://peertube.example/c/editionsboussole"),
+]
+
+# -- Where things are ---------------------------------------------------------------
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+ARTICLE_PATHS = ["posts"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["l10n"]
+# Metadata keys your own templates use, accepted by the lint besides the known ones.
+EXTRA_METADATA_FIELDS = []
+
+# -- Reading ------------------------------------------------------------------------
+# Summary is plain text (escaped by the theme), not Markdown: faster and safe.
+FORMATTED_FIELDS = []
+SUMMARY_MAX_LENGTH = 40
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.codehilite": {"css_class": "highlight", "guess_lang": False},
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        "markdown.extensions.toc": {"permalink": False},
+    },
+    "output_format": "html5",
+}
+
+# -- URLs: clean, French, accent-free -----------------------------------------------
+ARTICLE_URL = "billets/{slug}/"
+ARTICLE_SAVE_AS = "billets/{slug}/index.html"
+ARTICLE_LANG_URL = "{lang}/posts/{slug}/"
+ARTICLE_LANG_SAVE_AS = "{lang}/posts/{slug}/index.html"
+DRAFT_SAVE_AS = ""  # drafts are never published, not even at a hidden URL
+DRAFT_LANG_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+DRAFT_PAGE_LANG_SAVE_AS = ""
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+PAGE_LANG_URL = "{lang}/{slug}/"
+PAGE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
+CATEGORY_URL = "categories/{slug}/"
+CATEGORY_SAVE_AS = "categories/{slug}/index.html"
+CATEGORIES_URL = "categories/"
+CATEGORIES_SAVE_AS = "categories/index.html"
+TAG_URL = "etiquettes/{slug}/"
+TAG_SAVE_AS = "etiquettes/{slug}/index.html"
+TAGS_URL = "etiquettes/"
+TAGS_SAVE_AS = "etiquettes/index.html"
+AUTHOR_URL = "auteurs/{slug}/"
+AUTHOR_SAVE_AS = "auteurs/{slug}/index.html"
+AUTHORS_URL = "auteurs/"
+AUTHORS_SAVE_AS = "auteurs/index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = "archives/{date:%Y}/index.html"
+DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "authors", "404"]
+PAGINATED_TEMPLATES = {"index": None, "category": None, "tag": None, "author": None}
+DEFAULT_PAGINATION = 6
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# -- Feeds: Atom and RSS, for all posts and per category ----------------------------
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+CATEGORY_FEED_RSS = "feeds/{slug}.rss.xml"
+TRANSLATION_FEED_ATOM = "feeds/all-{lang}.atom.xml"
+TRANSLATION_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+RSS_FEED_SUMMARY_ONLY = True
+
+# -- Templates ----------------------------------------------------------------------
+# Autoescape: any text from content (titles, names, summaries) is escaped wherever it lands.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}

@@ -1,0 +1,77 @@
+"""French first: slugs, dates, typography and interface strings, by the page's language.
+
+- Slugs of posts, pages, categories, tags and authors come from python-slugify (through
+  :mod:`tribune.slugs`) instead of Pelican's own slugify, so that apostrophes and
+  accents give the same URLs as `invoke new` does.
+- Dates in words come from Babel in the content's language (``locale_date``), whatever
+  the locales installed on the machine.
+- French content gets French typography (:mod:`tribune.typography`).
+- Summary metadata is plain text, escaped once here, so that hostile text in it cannot
+  become markup.
+- The theme's interface strings (``theme/i18n/<lang>.json``) reach templates as ``UI``.
+
+Settings: ``SITE_LANGUAGES`` (languages content may be written in, default
+``[DEFAULT_LANG]``) and ``FRENCH_TYPOGRAPHY`` (default True).
+"""
+
+import json
+from pathlib import Path
+
+from markupsafe import escape
+from pelican import signals
+from pelican.contents import Article, Page
+
+from tribune.dates import format_date
+from tribune.slugs import slugify
+from tribune.typography import french_html, french_text
+
+
+def _is_french(content) -> bool:
+    return content.settings.get("FRENCH_TYPOGRAPHY", True) and (content.lang or "").startswith("fr")
+
+
+def slugify_metadata(generator, metadata: dict) -> None:
+    """Give the file and its taxonomies python-slugify slugs before Pelican computes its own."""
+    if "slug" not in metadata and metadata.get("title"):
+        metadata["slug"] = slugify(metadata["title"])
+    wrappers = [metadata.get("category"), metadata.get("author"), *metadata.get("tags", []), *metadata.get("authors", [])]
+    for wrapper in filter(None, wrappers):
+        wrapper.slug = slugify(wrapper.name)
+
+
+def localise_content(content) -> None:
+    """Dates in words, typography and an escaped summary for one post or page."""
+    if not isinstance(content, (Article, Page)):
+        return
+    if hasattr(content, "date"):
+        content.locale_date = format_date(content.date, content.lang)
+    if hasattr(content, "modified"):
+        content.locale_modified = format_date(content.modified, content.lang)
+    french = _is_french(content)
+    if "summary" in content.metadata:
+        summary = str(content.metadata["summary"])
+        content.metadata["summary"] = escape(french_text(summary) if french else summary)
+    if french:
+        content.title = french_text(content.title)
+        content._content = french_html(content._content or "")
+
+
+def load_interface_strings(theme: str) -> dict[str, dict[str, str]]:
+    """The theme's strings by language: {"fr": {...}, "en": {...}}."""
+    folder = Path(theme) / "i18n"
+    return {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))}
+
+
+def add_template_helpers(generator) -> None:
+    """Jinja helpers every template can use: UI strings and dates in words."""
+    if not hasattr(generator, "env"):
+        return
+    generator.env.globals["UI"] = load_interface_strings(generator.theme)
+    generator.env.filters["date_words"] = format_date
+
+
+def register() -> None:
+    signals.article_generator_context.connect(slugify_metadata)
+    signals.page_generator_context.connect(slugify_metadata)
+    signals.content_object_init.connect(localise_content)
+    signals.generator_init.connect(add_template_helpers)

@@ -1,0 +1,134 @@
+"""Check, then build: the site is written beside output/ and swapped in only when whole.
+
+A build that fails half-way (a lint error, a template error, a plugin raising) must leave
+the previous output/ exactly as it was, so that a preview server or a deploy never serves
+half a site. Pelican writes into a fresh sibling folder; on success the two folders swap
+places with renames on the same file system.
+"""
+
+import logging
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from tribune import lint
+from tribune.lint import ERROR, WARNING, Problem
+
+
+class BuildError(Exception):
+    """The build stopped; ``problems`` lists what the writer must fix, when known."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@dataclass
+class Site:
+    """A site's settings and the Pelican that builds it, with its plugins registered."""
+
+    config: Path
+    settings: dict
+    pelican: Pelican
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_site(config: str | Path = "pelicanconf.py", **overrides) -> Site:
+    """Read a settings file as Pelican does and register its plugins (and their lint rules)."""
+    config = Path(config)
+    if not config.is_file():
+        raise BuildError(f"{config}: settings file not found (run the task from the site's folder)")
+    settings = read_settings(str(config), override=overrides or None)
+    return Site(config, settings, Pelican(settings))
+
+
+def check(site: Site, strict: bool = False) -> tuple[list[Problem], list[Problem]]:
+    """Lint the content; return (problems that stop the build, all problems)."""
+    problems = lint.run(site.settings)
+    blocking = [p for p in problems if p.severity == ERROR or (strict and p.severity == WARNING)]
+    return blocking, problems
+
+
+class _PelicanLog(logging.Handler):
+    """Keeps what Pelican logs during a build: its errors fail the build, its warnings are shown."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def messages(self, level: int) -> list[str]:
+        return [record.getMessage() for record in self.records if record.levelno >= level]
+
+
+@contextmanager
+def _captured_pelican_log():
+    logger = logging.getLogger("pelican")
+    handler = _PelicanLog()
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+
+
+def _swap_in(fresh: Path, output: Path) -> None:
+    """Put ``fresh`` where ``output`` is; the old folder is removed only after the swap."""
+    retired = None
+    if output.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+        retired.rmdir()
+        output.rename(retired)
+    fresh.rename(output)
+    if retired:
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+def build(site: Site, strict: bool = False) -> BuildResult:
+    """Check the content, build the site beside its output folder, then swap it in.
+
+    Raises :class:`BuildError` when the lint finds an error (or a warning in strict mode),
+    or when Pelican fails or logs an error; output/ is then left untouched.
+    """
+    started = time.perf_counter()
+    blocking, _ = check(site, strict)
+    if blocking:
+        raise BuildError(f"{len(blocking)} problem(s) in the content: nothing was built", blocking)
+    output = Path(site.settings["OUTPUT_PATH"]).resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    site.pelican.output_path = str(fresh)
+    site.settings["OUTPUT_PATH"] = str(fresh)
+    try:
+        with _captured_pelican_log() as log:
+            site.pelican.run()
+        errors = log.messages(logging.ERROR)
+        if errors:
+            raise BuildError("Pelican reported errors: " + "; ".join(errors))
+        warnings = log.messages(logging.WARNING)
+        if strict and warnings:
+            raise BuildError("Pelican reported warnings (strict mode): " + "; ".join(warnings))
+    except BuildError:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    except Exception as error:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise BuildError(f"the build failed, output/ is unchanged: {type(error).__name__}: {error}") from error
+    finally:
+        site.pelican.output_path = site.settings["OUTPUT_PATH"] = str(output)
+    _swap_in(fresh, output)
+    return BuildResult(output, time.perf_counter() - started, warnings)

@@ -1,0 +1,168 @@
+"""The content lint: every rule of every plugin, in one pass, before anything is written.
+
+A rule never stops at the first problem: the writer sees every mistake of the run, each
+on one line ``path:line: Field: message``, as compilers print them, so that editors and
+CI annotate the right line.
+
+Pelican plugins add their own content kinds and rules in the Pelican way, through a
+signal: connect a receiver to :data:`lint_registry` in the plugin's ``register()`` and
+call :meth:`Registry.add_kind` or :meth:`Registry.add_rule` on the registry it is sent.
+"""
+
+import difflib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from blinker import signal
+
+from tribune.source import Source, SourceError, read_source
+
+ERROR = "error"
+WARNING = "warning"
+
+#: Sent with the :class:`Registry` of a lint run; receivers add their kinds and rules.
+lint_registry = signal("tribune_lint_registry")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in one file, at one line."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    severity: str = ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}: "
+        return where + (f"{self.field}: {self.message}" if self.field else self.message)
+
+
+#: Checks a field's value; returns what is wrong in words, or None when the value is right.
+ValueCheck = Callable[[str], str | None]
+
+
+@dataclass
+class FieldSpec:
+    """A metadata field that a content kind accepts."""
+
+    name: str
+    required: bool = False
+    check: ValueCheck | None = None
+
+
+@dataclass
+class ContentKind:
+    """A family of content files (posts, pages, members...) and the fields they accept."""
+
+    name: str
+    directories: list[str]  # relative to the content folder (Pelican's PATH)
+    fields: list[FieldSpec]
+
+    def spec(self, key: str) -> FieldSpec | None:
+        return next((spec for spec in self.fields if spec.name.lower() == key.lower()), None)
+
+
+@dataclass
+class Corpus:
+    """Everything a cross-file rule may look at: the readable sources of each kind."""
+
+    settings: dict
+    sources: dict[str, list[Source]] = field(default_factory=dict)
+
+    def of_kind(self, name: str) -> list[Source]:
+        return self.sources.get(name, [])
+
+
+#: A cross-file rule: looks at the whole corpus and yields problems.
+Rule = Callable[[Corpus], Iterable[Problem]]
+
+
+@dataclass
+class Registry:
+    """The content kinds and rules of one lint run, for one site's settings."""
+
+    settings: dict
+    kinds: list[ContentKind] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+
+    def add_kind(self, kind: ContentKind) -> None:
+        self.kinds.append(kind)
+
+    def add_rule(self, rule: Rule) -> None:
+        if rule not in self.rules:
+            self.rules.append(rule)
+
+    def kind(self, name: str) -> ContentKind:
+        return next(kind for kind in self.kinds if kind.name == name)
+
+
+def display_path(path: Path) -> str:
+    """The path as the writer knows it: relative to the current folder when it is below it."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def problem(source: Source, key: str, message: str, severity: str = ERROR) -> Problem:
+    """A problem on the field ``key`` of ``source``, at that field's line (or line 1)."""
+    written = source.fields.get(key.lower())
+    return Problem(display_path(source.path), source.line_of(key), written.key if written else key, message, severity)
+
+
+def _check_fields(kind: ContentKind, source: Source, extra_keys: set[str]) -> Iterable[Problem]:
+    for spec in kind.fields:
+        if spec.required and not source.get(spec.name):
+            yield problem(source, spec.name, f"missing (every {kind.name} needs a {spec.name}: line)")
+    known = [spec.name for spec in kind.fields]
+    for key, written in source.fields.items():
+        spec = kind.spec(key)
+        if spec is None:
+            if key in extra_keys:
+                continue
+            guess = difflib.get_close_matches(key, [name.lower() for name in known], n=1, cutoff=0.6)
+            hint = f"did you mean {kind.spec(guess[0]).name}?" if guess else f"a {kind.name} accepts {', '.join(known)}"
+            yield problem(source, key, f"unknown field, {hint}")
+        elif spec.check and written.value:
+            message = spec.check(written.value)
+            if message:
+                yield problem(source, key, message)
+
+
+def _sources_of(kind: ContentKind, content_path: Path) -> Iterable[Path]:
+    for directory in kind.directories:
+        yield from sorted((content_path / directory).rglob("*.md"))
+
+
+def registry_for(settings: dict) -> Registry:
+    """Collect the kinds and rules of Tribune's core and of every plugin connected."""
+    from tribune import rules  # the core kinds (posts, pages) and rules
+
+    registry = Registry(settings)
+    rules.register(registry)
+    lint_registry.send(registry)
+    return registry
+
+
+def run(settings: dict, registry: Registry | None = None) -> list[Problem]:
+    """Lint the content folder of ``settings``; return every problem found, sorted."""
+    registry = registry or registry_for(settings)
+    content_path = Path(settings["PATH"])
+    extra_keys = {key.lower() for key in settings.get("EXTRA_METADATA_FIELDS", [])}
+    corpus = Corpus(settings)
+    problems: list[Problem] = []
+    for kind in registry.kinds:
+        readable = corpus.sources.setdefault(kind.name, [])
+        for path in _sources_of(kind, content_path):
+            try:
+                source = read_source(path)
+            except SourceError as error:
+                problems.append(Problem(display_path(path), error.line, "", error.message))
+                continue
+            readable.append(source)
+            problems.extend(_check_fields(kind, source, extra_keys))
+    for rule in registry.rules:
+        problems.extend(rule(corpus))
+    return sorted(set(problems))

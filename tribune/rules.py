@@ -1,0 +1,165 @@
+"""The core lint rules: posts and pages, languages, translations, slugs, file names.
+
+Plugins add their own kinds (members, events, editions) the same way, through
+:data:`tribune.lint.lint_registry`; the checks written here for single values
+(:func:`check_date`, :func:`check_status`...) are theirs to reuse.
+"""
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from tribune.lint import ERROR, ContentKind, Corpus, FieldSpec, Problem, Registry, display_path, problem
+from tribune.slugs import slugify
+from tribune.source import Source
+
+STATUSES = ("draft", "published", "hidden")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
+_TRUE_OR_FALSE = ("true", "false", "yes", "no")
+
+
+def parse_date(value: str) -> datetime | None:
+    """The date of a Date: field, or None when it does not parse."""
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.strptime(value.strip(), pattern)
+        except ValueError:
+            continue
+    return None
+
+
+def check_date(value: str) -> str | None:
+    if parse_date(value) is None:
+        return f'"{value}" is not a date (expected YYYY-MM-DD or YYYY-MM-DD HH:MM)'
+    return None
+
+
+def check_status(value: str) -> str | None:
+    if value.lower() not in STATUSES:
+        return f'"{value}" is not a status (expected one of {", ".join(STATUSES)})'
+    return None
+
+
+def check_slug(value: str) -> str | None:
+    if slugify(value) != value:
+        return f'"{value}" is not a slug (lower-case ASCII letters, digits and hyphens: try "{slugify(value)}")'
+    return None
+
+
+def check_boolean(value: str) -> str | None:
+    if value.lower() not in _TRUE_OR_FALSE:
+        return f'"{value}" must be true or false'
+    return None
+
+
+def check_image(value: str) -> str | None:
+    if re.match(r"^[a-z][a-z0-9+.-]*:", value):
+        return None  # an absolute URL, checked by whoever publishes it
+    if not value.removeprefix("{static}").lstrip("/").startswith("images/"):
+        return f'"{value}" must be a file under content/images (e.g. images/photo.jpg)'
+    return None
+
+
+def _common_fields(*, required_date: bool) -> list[FieldSpec]:
+    return [
+        FieldSpec("Title", required=True),
+        FieldSpec("Date", required=required_date, check=check_date),
+        FieldSpec("Modified", check=check_date),
+        FieldSpec("Slug", check=check_slug),
+        FieldSpec("Lang"),
+        FieldSpec("Translation", check=check_boolean),
+        FieldSpec("Status", check=check_status),
+        FieldSpec("Summary"),
+        FieldSpec("Image", check=check_image),
+        FieldSpec("Image-Alt"),
+        FieldSpec("Template"),
+        FieldSpec("Save_as"),
+        FieldSpec("Url"),
+    ]
+
+
+def post_kind(settings: dict) -> ContentKind:
+    fields = _common_fields(required_date=True) + [
+        FieldSpec("Category", required=True),
+        FieldSpec("Tags"),
+        FieldSpec("Author"),
+        FieldSpec("Authors"),
+    ]
+    return ContentKind("post", list(settings.get("ARTICLE_PATHS", [])), fields)
+
+
+def page_kind(settings: dict) -> ContentKind:
+    return ContentKind("page", list(settings.get("PAGE_PATHS", [])), _common_fields(required_date=False))
+
+
+def lang_of(source: Source, settings: dict) -> str:
+    return (source.get("Lang") or settings.get("DEFAULT_LANG", "fr")).strip()
+
+
+def slug_of(source: Source) -> str:
+    """The slug Pelican will give this file: its Slug field, else its slugified Title."""
+    return (source.get("Slug") or slugify(source.get("Title") or "")).strip()
+
+
+def is_translation(source: Source) -> bool:
+    return (source.get("Translation") or "").lower() in ("true", "yes")
+
+
+def check_languages(corpus: Corpus) -> Iterable[Problem]:
+    known = corpus.settings.get("SITE_LANGUAGES") or [corpus.settings.get("DEFAULT_LANG", "fr")]
+    for sources in corpus.sources.values():
+        for source in sources:
+            if source.get("Lang") and lang_of(source, corpus.settings) not in known:
+                yield problem(source, "Lang", f'"{source.get("Lang")}" is not a language of the site ({", ".join(known)})')
+
+
+def check_slugs_and_translations(corpus: Corpus) -> Iterable[Problem]:
+    """Two files with the same slug and language overwrite each other; a translation needs its original."""
+    for kind in ("post", "page"):
+        by_slug: dict[str, list[Source]] = defaultdict(list)
+        for source in corpus.of_kind(kind):
+            if source.get("Title"):
+                by_slug[slug_of(source)].append(source)
+        for slug, sources in by_slug.items():
+            seen: dict[str, Source] = {}
+            for source in sources:
+                lang = lang_of(source, corpus.settings)
+                field = "Slug" if source.get("Slug") else "Title"
+                if lang in seen:
+                    yield problem(
+                        source, field,
+                        f'duplicate slug "{slug}" ({lang}): {display_path(seen[lang].path)} has it too; set a different Slug:',
+                    )
+                seen.setdefault(lang, source)
+            originals = [source for source in sources if not is_translation(source)]
+            for source in sources:
+                if is_translation(source) and not any(
+                    lang_of(original, corpus.settings) != lang_of(source, corpus.settings) for original in originals
+                ):
+                    yield problem(
+                        source, "Translation",
+                        f'no original {kind} with slug "{slug}" in another language; '
+                        "give the translation the same Slug: as its original",
+                    )
+
+
+def check_static_file_names(corpus: Corpus) -> Iterable[Problem]:
+    """Static files keep their names in output/: no accents or spaces in any URL."""
+    content = Path(corpus.settings["PATH"])
+    for directory in corpus.settings.get("STATIC_PATHS", []):
+        for path in sorted((content / directory).rglob("*")):
+            if path.is_file() and not re.fullmatch(r"[A-Za-z0-9._-]+", path.name):
+                stem, dot, suffix = path.name.rpartition(".")
+                better = f"{slugify(stem)}.{suffix.lower()}" if dot else slugify(path.name)
+                yield Problem(display_path(path), 1, "", f'file name "{path.name}" has accents, spaces or signs; rename it "{better}"', ERROR)
+
+
+def register(registry: Registry) -> None:
+    """Add the core kinds and rules to a lint run (called before the plugins add theirs)."""
+    registry.add_kind(post_kind(registry.settings))
+    registry.add_kind(page_kind(registry.settings))
+    registry.add_rule(check_languages)
+    registry.add_rule(check_slugs_and_translations)
+    registry.add_rule(check_static_file_names)

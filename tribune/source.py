@@ -1,0 +1,97 @@
+"""Reading a Markdown content file the way Pelican will, but keeping line numbers.
+
+Pelican's Markdown reader (Python-Markdown's ``meta`` extension) gives a dict of metadata
+and forgets where each value came from. The lint needs the line of every field to say
+``content/posts/x.md:3: Date: ...``, so it reads the header itself, with the same rules:
+``Key: value`` lines at the top of the file, indented continuation lines, an optional
+``---`` fence, and the header ends at the first blank line.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_FENCE = re.compile(r"^-{3}\s*$")
+_FIELD = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
+_CONTINUATION = re.compile(r"^[ ]{4,}(?P<value>.*)$")
+
+
+class SourceError(Exception):
+    """A content file that cannot be read at all: empty, not UTF-8, without metadata."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass
+class Field:
+    """One metadata field as written: its key as the writer spelt it, value and line."""
+
+    key: str
+    value: str
+    line: int
+
+
+@dataclass
+class Source:
+    """A content file: where it is, its metadata fields, and its body."""
+
+    path: Path
+    fields: dict[str, Field] = field(default_factory=dict)  # by lower-case key
+    body: str = ""
+    body_line: int = 1
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        found = self.fields.get(key.lower())
+        return found.value if found else default
+
+    def line_of(self, key: str) -> int:
+        """The line of ``key``, or the first line when the field is missing."""
+        found = self.fields.get(key.lower())
+        return found.line if found else 1
+
+
+def _decode(path: Path, data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise SourceError(
+            line,
+            f"the file is not UTF-8 text (byte 0x{data[error.start]:02X}); "
+            "save it as UTF-8 in your editor",
+        ) from None
+
+
+def read_source(path: Path) -> Source:
+    """Read ``path`` into a :class:`Source`, or raise :class:`SourceError`."""
+    text = _decode(path, path.read_bytes()).removeprefix("\ufeff")
+    if not text.strip():
+        raise SourceError(1, "the file is empty (expected metadata such as Title: and Date:, then the text)")
+    lines = text.splitlines()
+    source = Source(path=path)
+    index = 1 if lines and _FENCE.match(lines[0]) else 0
+    previous: Field | None = None
+    while index < len(lines):
+        line = lines[index]
+        if not line.strip() or _FENCE.match(line):
+            index += 1
+            break
+        match = _FIELD.match(line)
+        if match:
+            previous = Field(match["key"], match["value"].strip(), index + 1)
+            source.fields[previous.key.lower()] = previous
+        elif previous and _CONTINUATION.match(line):
+            previous.value = f"{previous.value} {line.strip()}".strip()
+        else:
+            break
+        index += 1
+    if not source.fields:
+        raise SourceError(
+            1, "the file has no metadata (it must start with lines such as Title: and Date:, then a blank line)"
+        )
+    source.body = "\n".join(lines[index:])
+    source.body_line = index + 1
+    return source
