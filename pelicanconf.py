@@ -10,6 +10,7 @@ SITESUBTITLE = "La communauté des joueuses et joueurs des Éditions Boussole"
 SITEURL = "http://localhost:8000"
 RELATIVE_URLS = True
 AUTHOR = "Camille Rousseau"
+DEFAULT_CATEGORY = "Communauté"  # for `invoke new post`
 ORGANIZATION = "Éditions Boussole"
 TIMEZONE = "Europe/Paris"
 DEFAULT_LANG = "fr"

@@ -1,0 +1,47 @@
+"""Tribune's tasks: `invoke --list` shows them, `invoke --help TASK` their options.
+
+Thin on purpose: each task parses its arguments and calls a function of tribune.commands.
+"""
+
+from invoke import Exit, task
+
+from tribune import commands
+
+LOCAL = "pelicanconf.py"
+
+
+def _done(code: int) -> None:
+    if code:
+        raise Exit(code=code)
+
+
+@task(help={"strict": "treat warnings as errors"})
+def check(c, strict=False):
+    """Lint every content file; print each problem as file:line: message."""
+    _done(commands.run_check(LOCAL, strict=strict))
+
+
+@task(help={"strict": "treat warnings as errors"})
+def build(c, strict=False):
+    """Check the content, then build the site into output/ (pelicanconf.py)."""
+    _done(commands.run_build(LOCAL, strict=strict))
+
+
+@task(help={"port": "port to listen on (default 8000)"})
+def serve(c, port=8000):
+    """Preview the site on http://127.0.0.1:PORT/, rebuilt on every change."""
+    from tribune.serve import serve as serve_site
+
+    serve_site(LOCAL, int(port))
+
+
+@task
+def clean(c):
+    """Remove the built site (output/) and Pelican's cache."""
+    _done(commands.run_clean(LOCAL))
+
+
+@task(help={"kind": "post or page", "title": "the title, in quotes"})
+def new(c, kind, title):
+    """Scaffold a new file: invoke new post "Titre du billet"."""
+    _done(commands.run_new(kind, title, LOCAL))

@@ -1,0 +1,73 @@
+"""What each invoke task does, as functions that print for a person and return an exit code.
+
+tasks.py only parses arguments and calls these; tests call them the same way.
+"""
+
+import shutil
+import sys
+from pathlib import Path
+
+from tribune.build import BuildError, build, check, load_site
+from tribune.clock import ClockError
+from tribune.lint import ERROR, display_path
+from tribune.scaffold import ScaffoldError, new_content
+
+
+def _print_problems(problems, strict: bool) -> None:
+    for problem in problems:
+        label = "error" if problem.severity == ERROR or strict else "warning"
+        print(f"{problem} [{label}]", file=sys.stderr)
+
+
+def run_build(config: str = "pelicanconf.py", strict: bool = False) -> int:
+    """Check then build; print every problem, or where the site was written."""
+    try:
+        site = load_site(config)
+        result = build(site, strict=strict)
+    except (BuildError, ClockError) as error:
+        _print_problems(getattr(error, "problems", []), strict)
+        print(f"Build failed: {error}. output/ is unchanged.", file=sys.stderr)
+        return 1
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    files = sum(1 for path in result.output.rglob("*") if path.is_file())
+    print(f"Site built in {result.output} ({files} files) in {result.seconds:.2f} s.")
+    return 0
+
+
+def run_check(config: str = "pelicanconf.py", strict: bool = False) -> int:
+    """Lint the content only; in strict mode warnings count as errors."""
+    try:
+        site = load_site(config)
+    except BuildError as error:
+        print(error, file=sys.stderr)
+        return 1
+    blocking, problems = check(site, strict)
+    _print_problems(problems, strict)
+    errors = len(blocking)
+    warnings = len(problems) - errors
+    print(f"Checked the content: {errors} error(s), {warnings} warning(s).")
+    return 1 if blocking else 0
+
+
+def run_new(kind: str, title: str, config: str = "pelicanconf.py") -> int:
+    """Write a new content file of ``kind`` and print its path."""
+    try:
+        path = new_content(kind, title, load_site(config).settings)
+    except (ScaffoldError, ClockError, BuildError) as error:
+        print(f"Nothing written: {error}", file=sys.stderr)
+        return 1
+    print(display_path(path))
+    return 0
+
+
+def run_clean(config: str = "pelicanconf.py") -> int:
+    """Remove the output and cache folders, never anything outside the site's folder."""
+    settings = load_site(config).settings
+    site_root = Path(config).resolve().parent
+    for name in ("OUTPUT_PATH", "CACHE_PATH"):
+        folder = Path(settings[name]).resolve()
+        if folder.exists() and folder != site_root and site_root in folder.parents:
+            shutil.rmtree(folder)
+            print(f"Removed {folder}")
+    return 0
