@@ -1,7 +1,7 @@
 """French typography on rendered HTML.
 
 French puts a narrow no-break space (U+202F) before ; : ! ? and inside « », so that the
-mark never starts a line. Writers type a plain space, a no-break space or nothing at all;
+mark never starts a line, and writes the apostrophe ’ rather than the typewriter '. Writers type a plain space, a no-break space or nothing at all;
 this module makes all three right in text, and leaves alone what is not prose: code,
 preformatted blocks, scripts, tag attributes, entities and URLs ("https://", "10:30").
 """
@@ -28,6 +28,7 @@ _SPACE_AFTER_GUILLEMET = re.compile(rf"«{_SPACE}*")
 _GLUED_HIGH_MARK = re.compile(r"(?<=[\w)\]…'’\"])([;!?])(?=\s|$|[;!?.,)\]»…])")
 _GLUED_COLON = re.compile(r"(?<=[\w)\]…»])(:)(?=\s|$)")
 _GLUED_CLOSING_GUILLEMET = re.compile(r"(?<=[^\s\u00a0\u202f«])»")
+_TYPEWRITER_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 
 
 def _fix_prose(text: str) -> str:
@@ -35,6 +36,7 @@ def _fix_prose(text: str) -> str:
     text = _SPACE_AFTER_GUILLEMET.sub("«" + NARROW_NBSP, text)
     text = _GLUED_HIGH_MARK.sub(NARROW_NBSP + r"\1", text)
     text = _GLUED_COLON.sub(NARROW_NBSP + r"\1", text)
+    text = _TYPEWRITER_APOSTROPHE.sub("’", text)
     return _GLUED_CLOSING_GUILLEMET.sub(NARROW_NBSP + "»", text)
 
 

@@ -8,7 +8,8 @@
 - French content gets French typography (:mod:`tribune.typography`).
 - Summary metadata is plain text, escaped once here, so that hostile text in it cannot
   become markup.
-- The theme's interface strings (``theme/i18n/<lang>.json``) reach templates as ``UI``.
+- The theme's interface strings (``theme/i18n/<lang>.json``) reach templates as ``UI``,
+  with the filters ``date_words``, ``plain_text`` and ``shorten``.
 
 Settings: ``SITE_LANGUAGES`` (languages content may be written in, default
 ``[DEFAULT_LANG]``) and ``FRENCH_TYPOGRAPHY`` (default True).
@@ -23,6 +24,7 @@ from pelican.contents import Article, Page
 
 from tribune.dates import format_date
 from tribune.slugs import slugify
+from tribune.text import plain_text, shorten
 from tribune.typography import french_html, french_text
 
 
@@ -63,11 +65,11 @@ def load_interface_strings(theme: str) -> dict[str, dict[str, str]]:
 
 
 def add_template_helpers(generator) -> None:
-    """Jinja helpers every template can use: UI strings and dates in words."""
+    """Jinja helpers every template can use: UI strings, dates in words, plain and short text."""
     if not hasattr(generator, "env"):
         return
     generator.env.globals["UI"] = load_interface_strings(generator.theme)
-    generator.env.filters["date_words"] = format_date
+    generator.env.filters.update(date_words=format_date, plain_text=plain_text, shorten=shorten)
 
 
 def register() -> None:

@@ -1,0 +1,30 @@
+"""Plain text out of HTML, and text shortened for a card or a meta description.
+
+Jinja's ``striptags`` folds every Unicode space into a plain one, which would undo French
+typography (the narrow no-break space before ":" would let the colon start a line); these
+fold only the spaces a writer types.
+"""
+
+import html
+import re
+
+_TAGS = re.compile(r"<[^>]*>")
+_TYPED_SPACE = re.compile(r"[ \t\r\n]+")
+_TRAILING = " \u00a0\u202f,;:.–—-"
+
+
+def plain_text(markup: str) -> str:
+    """The text of an HTML fragment: no tags, entities decoded, typed whitespace folded."""
+    text = html.unescape(_TAGS.sub(" ", str(markup)))
+    return _TYPED_SPACE.sub(" ", text).strip()
+
+
+def shorten(text: str, limit: int = 160, ellipsis: str = "…") -> str:
+    """``text`` cut at a word boundary so that it fits in ``limit`` characters, ellipsis included."""
+    text = plain_text(text)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - len(ellipsis) + 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(_TRAILING) + ellipsis
