@@ -1,0 +1,78 @@
+"""Fixtures: the sample site built for real into temporary folders, and copies to break."""
+
+import shutil
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tribune.build import build, load_site
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE_FILES = ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py", "tasks.py")
+
+
+class BuiltSite:
+    """A built site: its settings and helpers to read what a reader gets."""
+
+    def __init__(self, output: Path, settings: dict):
+        self.output = output
+        self.settings = settings
+
+    def html(self, relative: str) -> BeautifulSoup:
+        path = self.output / relative
+        if path.is_dir() or relative.endswith("/") or not relative:
+            path = path / "index.html"
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+    def pages(self) -> list[Path]:
+        return sorted(self.output.rglob("*.html"))
+
+    def url_of(self, page: Path) -> str:
+        """The URL a browser would show for ``page`` (directory URLs for index.html)."""
+        relative = page.relative_to(self.output).as_posix()
+        relative = relative.removesuffix("index.html")
+        return urljoin(self.settings["SITEURL"] + "/", relative)
+
+    def file_for(self, url: str, base: str) -> Path | None:
+        """The output file a link resolves to, or None for a link outside the site."""
+        absolute = urljoin(base, url)
+        site = self.settings["SITEURL"].rstrip("/") + "/"
+        if not absolute.startswith(site):
+            return None
+        path = urlsplit(absolute).path[len(urlsplit(site).path):]
+        target = self.output / path
+        return target / "index.html" if path.endswith("/") or path == "" else target
+
+
+def build_site(site_root: Path, config: str, output: Path, **overrides) -> BuiltSite:
+    site = load_site(site_root / config, OUTPUT_PATH=str(output), **overrides)
+    build(site)
+    return BuiltSite(output, site.settings)
+
+
+@pytest.fixture(scope="session")
+def local_site(tmp_path_factory) -> BuiltSite:
+    """The sample site built with pelicanconf.py (relative URLs), as `invoke build` does."""
+    return build_site(ROOT, "pelicanconf.py", tmp_path_factory.mktemp("local") / "output")
+
+
+@pytest.fixture(scope="session")
+def production_site(tmp_path_factory) -> BuiltSite:
+    """The sample site built with publishconf.py (absolute URLs)."""
+    return build_site(ROOT, "publishconf.py", tmp_path_factory.mktemp("production") / "output")
+
+
+@pytest.fixture
+def site_copy(tmp_path) -> Path:
+    """A copy of the sample site's sources, free to break."""
+    copy = tmp_path / "site"
+    copy.mkdir()
+    for name in SITE_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, copy / name)
+    return copy
