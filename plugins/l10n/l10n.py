@@ -6,8 +6,8 @@
 - Dates in words come from Babel in the content's language (``locale_date``), whatever
   the locales installed on the machine.
 - French content gets French typography (:mod:`tribune.typography`).
-- Summary metadata is plain text, escaped once here, so that hostile text in it cannot
-  become markup.
+- Title and Summary metadata are plain text, escaped once here, so that hostile text in
+  them cannot become markup, and reads back intact in feeds.
 - The theme's interface strings (``theme/i18n/<lang>.json``) reach templates as ``UI``,
   with the filters ``date_words``, ``plain_text`` and ``shorten``.
 
@@ -50,11 +50,13 @@ def localise_content(content) -> None:
     if hasattr(content, "modified"):
         content.locale_modified = format_date(content.modified, content.lang)
     french = _is_french(content)
+    typeset = french_text if french else str
+    # Title and Summary are plain text; Pelican treats them as HTML (its feeds strip their
+    # tags), so they become escaped HTML here, once: "<script>" reads "<script>" everywhere.
+    content.title = escape(typeset(str(content.title)))
     if "summary" in content.metadata:
-        summary = str(content.metadata["summary"])
-        content.metadata["summary"] = escape(french_text(summary) if french else summary)
+        content.metadata["summary"] = escape(typeset(str(content.metadata["summary"])))
     if french:
-        content.title = french_text(content.title)
         content._content = french_html(content._content or "")
 
 
