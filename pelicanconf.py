@@ -34,7 +34,7 @@ ARTICLE_PATHS = ["posts"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["l10n"]
+PLUGINS = ["l10n", "seo"]
 # Metadata keys your own templates use, accepted by the lint besides the known ones.
 EXTRA_METADATA_FIELDS = []
 
@@ -100,6 +100,12 @@ TRANSLATION_FEED_RSS = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 RSS_FEED_SUMMARY_ONLY = True
+
+# -- Search engines and social networks (plugins/seo) ----------------------------------
+SEO_TITLE_FORMAT = "{title} — {sitename}"
+SEO_LOGO = "images/logo.png"
+SEO_TWITTER_SITE = "@editionsboussole"
+SEO_NOINDEX_TAGS = False
 
 # -- Templates ----------------------------------------------------------------------
 # Autoescape: any text from content (titles, names, summaries) is escaped wherever it lands.

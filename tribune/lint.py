@@ -5,7 +5,7 @@ on one line ``path:line: Field: message``, as compilers print them, so that edit
 CI annotate the right line.
 
 Pelican plugins add their own content kinds and rules in the Pelican way, through a
-signal: connect a receiver to :data:`lint_registry` in the plugin's ``register()`` and
+signal: connect a receiver to :data:`tribune.signals.lint_registry` in the plugin's ``register()`` and
 call :meth:`Registry.add_kind` or :meth:`Registry.add_rule` on the registry it is sent.
 """
 
@@ -15,15 +15,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from blinker import signal
-
+from tribune.signals import lint_registry
 from tribune.source import Source, SourceError, read_source
 
 ERROR = "error"
 WARNING = "warning"
-
-#: Sent with the :class:`Registry` of a lint run; receivers add their kinds and rules.
-lint_registry = signal("tribune_lint_registry")
 
 
 @dataclass(frozen=True, order=True)

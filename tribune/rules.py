@@ -1,7 +1,7 @@
 """The core lint rules: posts and pages, languages, translations, slugs, file names.
 
 Plugins add their own kinds (members, events, editions) the same way, through
-:data:`tribune.lint.lint_registry`; the checks written here for single values
+:data:`tribune.signals.lint_registry`; the checks written here for single values
 (:func:`check_date`, :func:`check_status`...) are theirs to reuse.
 """
 

@@ -2,7 +2,7 @@
 
 Each kind of content knows its folder, its file name and its metadata template. Tribune's
 core knows posts and pages; plugins add their kinds (member, event, edition) by connecting
-to :data:`scaffold_registry` and calling :meth:`Scaffolds.add` on what they are sent.
+to :data:`tribune.signals.scaffold_registry` and calling :meth:`Scaffolds.add` on what they are sent.
 """
 
 from collections.abc import Callable
@@ -10,13 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from blinker import signal
-
 from tribune.clock import now
+from tribune.signals import scaffold_registry
 from tribune.slugs import slugify
-
-#: Sent with the :class:`Scaffolds` of a run; receivers add their kinds.
-scaffold_registry = signal("tribune_scaffold_registry")
 
 #: Makes (path relative to the content folder, file text) from a title, the settings and now.
 Maker = Callable[[str, dict, datetime], tuple[str, str]]

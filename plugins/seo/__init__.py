@@ -1,0 +1,1 @@
+from .seo import register  # noqa: F401  (Pelican calls seo.register())

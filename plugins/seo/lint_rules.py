@@ -1,0 +1,101 @@
+"""The SEO lint: warnings a search engine or a social network would give, before publishing.
+
+Warnings, not errors: the site builds, but ``invoke check --strict`` (and publishing) stops
+on them. Thresholds are settings: SEO_TITLE_MAX_LENGTH (60), SEO_DESCRIPTION_MAX_LENGTH (160).
+"""
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from tribune.lint import WARNING, Corpus, Problem, display_path, problem
+from tribune.rules import is_translation, lang_of
+from tribune.source import Source
+
+_MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)")
+_HTML_IMAGE = re.compile(r"<img\b(?P<attributes>[^>]*)>", re.IGNORECASE)
+_INTERNAL_LINK = re.compile(r"\{(?P<kind>filename|static|attach)\}(?P<target>[^)\s\"'#?]+)")
+
+KINDS = ("post", "page")
+
+
+def _published(corpus: Corpus, kind: str) -> Iterable[Source]:
+    """Sources that will be published: drafts are not checked until they are."""
+    return (source for source in corpus.of_kind(kind) if (source.get("Status") or "").lower() != "draft")
+
+
+def _body_lines(source: Source) -> Iterable[tuple[int, str]]:
+    for offset, line in enumerate(source.body.splitlines()):
+        yield source.body_line + offset, line
+
+
+def _warning(source: Source, line: int, message: str) -> Problem:
+    return Problem(display_path(source.path), line, "", message, WARNING)
+
+
+def check_lengths(corpus: Corpus) -> Iterable[Problem]:
+    title_max = corpus.settings.get("SEO_TITLE_MAX_LENGTH", 60)
+    description_max = corpus.settings.get("SEO_DESCRIPTION_MAX_LENGTH", 160)
+    for kind in KINDS:
+        for source in _published(corpus, kind):
+            title = source.get("Title") or ""
+            if len(title) > title_max:
+                yield problem(source, "Title", f"{len(title)} characters; search engines show about {title_max}", WARNING)
+            summary = source.get("Summary")
+            if summary is not None and len(summary) > description_max:
+                yield problem(source, "Summary", f"{len(summary)} characters; the description is cut at {description_max}", WARNING)
+            if not summary and not re.search(r"^\s*[^\s#!<|>`-]", source.body, re.MULTILINE):
+                yield problem(source, "Summary", "no description: add a Summary (no paragraph to take it from)", WARNING)
+
+
+def check_duplicates(corpus: Corpus) -> Iterable[Problem]:
+    """The same title or description on two pages of the same language."""
+    for field in ("Title", "Summary"):
+        seen: dict[tuple[str, str], Source] = {}
+        for kind in KINDS:
+            for source in _published(corpus, kind):
+                value = (source.get(field) or "").strip().lower()
+                if not value:
+                    continue
+                key = (lang_of(source, corpus.settings), value)
+                if key in seen:
+                    yield problem(source, field, f"the same {field.lower()} as {display_path(seen[key].path)}", WARNING)
+                else:
+                    seen[key] = source
+
+
+def check_images(corpus: Corpus) -> Iterable[Problem]:
+    """Images without alt text, and posts without any image."""
+    for kind in KINDS:
+        for source in _published(corpus, kind):
+            has_image = bool(source.get("Image"))
+            if has_image and not source.get("Image-Alt"):
+                yield problem(source, "Image", "no Image-Alt: describe the image for people who cannot see it", WARNING)
+            for line, text in _body_lines(source):
+                for image in _MARKDOWN_IMAGE.finditer(text):
+                    has_image = True
+                    if not image["alt"].strip():
+                        yield _warning(source, line, f"image {image['src']} has no alt text: ![describe it]({image['src']})")
+                for image in _HTML_IMAGE.finditer(text):
+                    has_image = True
+                    if not re.search(r"\balt\s*=\s*([\"'])\s*[^\"'\s]", image["attributes"]):
+                        yield _warning(source, line, "<img> without alt text")
+            if kind == "post" and not has_image and not is_translation(source):
+                yield problem(source, "Image", "the post has no image: social networks will show the generated card", WARNING)
+
+
+def check_internal_links(corpus: Corpus) -> Iterable[Problem]:
+    """{filename}, {static} and {attach} links to files that do not exist."""
+    content = Path(corpus.settings["PATH"])
+    for kind in KINDS:
+        for source in _published(corpus, kind):
+            for line, text in _body_lines(source):
+                for link in _INTERNAL_LINK.finditer(text):
+                    target = link["target"]
+                    resolved = content / target.lstrip("/") if target.startswith("/") else source.path.parent / target
+                    if not resolved.exists():
+                        yield _warning(source, line, f"link to {{{link['kind']}}}{target}: no such file in the content")
+
+
+RULES = (check_lengths, check_duplicates, check_images, check_internal_links)

@@ -1,0 +1,17 @@
+"""Tribune's own signals, in the manner of ``pelican.signals``.
+
+Plugins connect receivers in their ``register()``; each signal is sent with an object the
+receiver adds to. Named blinker signals are process-wide, so a plugin may also reach one
+with ``blinker.signal(name)`` without importing Tribune.
+"""
+
+from blinker import signal
+
+#: Sent with a :class:`tribune.lint.Registry`: add content kinds and lint rules.
+lint_registry = signal("tribune_lint_registry")
+
+#: Sent with a :class:`tribune.scaffold.Scaffolds`: add kinds for `invoke new`.
+scaffold_registry = signal("tribune_scaffold_registry")
+
+#: Sent with the JSON-LD graph of each page being rendered (see plugins/seo): add nodes.
+jsonld_graph = signal("tribune_jsonld_graph")
