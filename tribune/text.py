@@ -20,8 +20,7 @@ def plain_text(markup: str) -> str:
 
 
 def shorten(text: str, limit: int = 160, ellipsis: str = "…") -> str:
-    """``text`` cut at a word boundary so that it fits in ``limit`` characters, ellipsis included."""
-    text = plain_text(text)
+    """Plain ``text`` cut at a word boundary to fit in ``limit`` characters, ellipsis included."""
     if len(text) <= limit:
         return text
     cut = text[: limit - len(ellipsis) + 1]

@@ -134,8 +134,8 @@ class SiteSeo:
 
     @staticmethod
     def _lastmod(context: dict, item) -> datetime | None:
-        if item is not None and hasattr(item, "date"):
-            return getattr(item, "modified", None) or item.date
+        if item is not None:
+            return getattr(item, "modified", None) or getattr(item, "date", None)
         page = context.get("articles_page")
         listed = page.object_list if page else context.get("dates") or context.get("articles") or []
         dates = [getattr(a, "modified", None) or a.date for a in listed if hasattr(a, "date")]
@@ -153,7 +153,7 @@ class SiteSeo:
         if item is not None:
             description = description_of(item)
         else:
-            description = shorten(page_description or settings.get("SITESUBTITLE", ""), 160)
+            description = shorten(plain_text(page_description) or settings.get("SITESUBTITLE", ""), 160)
         image = self.image_for(item, title or site_name, lang)
         robots = self._robots(context, item)
         alternates = self._alternates(item)

@@ -1,0 +1,236 @@
+"""SEO: every page type read as a crawler reads it, the sitemap, robots.txt and the SEO lint."""
+
+import json
+import re
+from datetime import datetime
+from xml.etree import ElementTree
+
+import pytest
+from PIL import Image
+
+from tribune.build import check, load_site
+from tribune.lint import WARNING
+
+from .conftest import build_site
+
+SITE = "https://guilde.editions-boussole.fr"
+PAGE_TYPES = {
+    "home": "",
+    "home page 2": "page/2/",
+    "article": "billets/les-regles-de-maree-haute-expliquees-en-dix-minutes/",
+    "translation": "en/posts/bienvenue-dans-la-guilde-boussole/",
+    "page": "charte/",
+    "archives": "archives/",
+    "year": "archives/2026/",
+    "category": "categories/coulisses/",
+    "tag": "etiquettes/pollen/",
+    "author": "auteurs/camille-rousseau/",
+    "author page 2": "auteurs/camille-rousseau/page/2/",
+    "categories": "categories/",
+    "tags": "etiquettes/",
+    "authors": "auteurs/",
+}
+
+
+def meta(soup, key):
+    tag = soup.find("meta", attrs={"property": key}) or soup.find("meta", attrs={"name": key})
+    return tag["content"] if tag else None
+
+
+def graph(soup) -> list[dict]:
+    scripts = soup.find_all("script", type="application/ld+json")
+    assert len(scripts) == 1
+    data = json.loads(scripts[0].string)
+    assert data["@context"] == "https://schema.org"
+    return data["@graph"]
+
+
+def node(nodes, kind):
+    return next(n for n in nodes if n["@type"] == kind)
+
+
+def image_file(site, url):
+    return site.output / url.removeprefix(SITE + "/")
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_every_page_type_carries_the_full_head(production_site, name):
+    relative = PAGE_TYPES[name]
+    soup = production_site.html(relative)
+    head = soup.head
+    canonical = head.find("link", rel="canonical")["href"]
+    assert canonical == f"{SITE}/{relative}"  # absolute and pagination-aware
+    title = head.title.get_text()
+    assert title.endswith("La Guilde Boussole")
+    description = meta(head, "description")
+    assert description and len(description) <= 160
+    assert meta(head, "robots").startswith("index")
+    assert meta(head, "og:url") == canonical
+    assert meta(head, "og:title") and meta(head, "og:description") == description
+    assert meta(head, "og:site_name") == "La Guilde Boussole"
+    assert meta(head, "og:locale") in ("fr_FR", "en_US")
+    image_url = meta(head, "og:image")
+    assert image_url.startswith(SITE + "/")
+    with Image.open(image_file(production_site, image_url)) as image:
+        assert image.size == (int(meta(head, "og:image:width")), int(meta(head, "og:image:height")))
+    assert meta(head, "og:image:alt")
+    assert meta(head, "twitter:card") == "summary_large_image"
+    assert meta(head, "twitter:image") == image_url and meta(head, "twitter:site") == "@editionsboussole"
+    nodes = graph(soup)
+    organization, website = node(nodes, "Organization"), node(nodes, "WebSite")
+    assert organization["url"] == SITE + "/" and organization["sameAs"]
+    with Image.open(image_file(production_site, organization["logo"]["url"])) as logo:
+        assert logo.size == (organization["logo"]["width"], organization["logo"]["height"])
+    assert website["publisher"] == {"@id": organization["@id"]}
+    page_node = next(n for n in nodes if n.get("@id") == canonical)
+    if relative:
+        crumbs = node(nodes, "BreadcrumbList")["itemListElement"]
+        assert crumbs[0]["item"] == SITE + "/" and crumbs[-1]["item"] == canonical
+        assert [c["position"] for c in crumbs] == list(range(1, len(crumbs) + 1))
+        assert page_node["breadcrumb"]["@id"] == node(nodes, "BreadcrumbList")["@id"]
+    else:
+        assert not [n for n in nodes if n["@type"] == "BreadcrumbList"]
+
+
+def test_article_open_graph_and_blog_posting(production_site):
+    soup = production_site.html(PAGE_TYPES["article"])
+    assert meta(soup, "og:type") == "article"
+    assert meta(soup, "og:title") == "Les règles de «\u202fMarée haute\u202f» expliquées en dix minutes"
+    assert meta(soup, "article:published_time") == "2026-03-16T10:00:00+01:00"
+    assert meta(soup, "article:section") == "Conseils de jeu"
+    assert [t["content"] for t in soup.find_all("meta", property="article:tag")] == ["marée haute", "règles"]
+    assert meta(soup, "article:author") == f"{SITE}/auteurs/camille-rousseau/"
+    posting = node(graph(soup), "BlogPosting")
+    assert posting["headline"] == meta(soup, "og:title")
+    assert posting["description"] == meta(soup, "description")
+    for key in ("datePublished", "dateModified"):
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", posting[key])
+        assert datetime.fromisoformat(posting[key]).utcoffset() is not None
+    assert posting["author"] == [{"@type": "Person", "name": "Camille Rousseau", "url": f"{SITE}/auteurs/camille-rousseau/"}]
+    assert posting["mainEntityOfPage"] == {"@id": f"{SITE}/{PAGE_TYPES['article']}"}
+    assert posting["inLanguage"] == "fr" and posting["keywords"] == ["marée haute", "règles"]
+    assert 150 < posting["wordCount"] < 400
+    assert posting["image"]["url"] == f"{SITE}/images/maree-haute.png"
+    assert posting["publisher"]["@id"].endswith("#organization")
+
+
+def test_modified_date_and_description_from_summary(production_site):
+    soup = production_site.html("billets/de-l-esquisse-a-la-boite-l-illustration-de-pollen/")
+    assert meta(soup, "article:modified_time") == "2026-10-08T17:30:00+02:00"
+    assert meta(soup, "description").startswith("Nina Morel, illustratrice de Pollen")
+
+
+def test_pages_carry_a_web_page_node_and_hreflang_with_x_default(production_site):
+    soup = production_site.html("a-propos/")
+    assert meta(soup, "og:type") == "website"
+    assert node(graph(soup), "WebPage")["url"] == f"{SITE}/a-propos/"
+    alternates = {link["hreflang"]: link["href"] for link in soup.find_all("link", rel="alternate", hreflang=True)}
+    assert alternates == {"fr": f"{SITE}/a-propos/", "en": f"{SITE}/en/a-propos/", "x-default": f"{SITE}/a-propos/"}
+    english = production_site.html("en/posts/bienvenue-dans-la-guilde-boussole/")
+    assert meta(english, "og:locale") == "en_US" and meta(english, "og:locale:alternate") == "fr_FR"
+
+
+def test_404_is_not_indexed(production_site):
+    assert meta(production_site.html("404.html"), "robots").startswith("noindex")
+
+
+def test_sitemap_lists_every_indexable_page_and_nothing_else(production_site):
+    tree = ElementTree.parse(production_site.output / "sitemap.xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    urls = {u.find("s:loc", ns).text: u for u in tree.getroot().findall("s:url", ns)}
+    built = set()
+    for page in production_site.pages():
+        soup = production_site.html(page.relative_to(production_site.output).as_posix())
+        if meta(soup, "robots").startswith("index"):
+            built.add(soup.find("link", rel="canonical")["href"])
+    assert set(urls) == built
+    assert f"{SITE}/404.html" not in urls
+    assert not [u for u in urls if "campagne" in u]
+    article = urls[f"{SITE}/billets/bienvenue-dans-la-guilde-boussole/"]
+    assert article.find("s:lastmod", ns).text == "2026-01-12T09:30:00+01:00"
+    links = {link.get("hreflang"): link.get("href") for link in article.findall("x:link", ns)}
+    assert links == {"fr": f"{SITE}/billets/bienvenue-dans-la-guilde-boussole/", "en": f"{SITE}/en/posts/bienvenue-dans-la-guilde-boussole/"}
+    assert urls[f"{SITE}/charte/"].find("s:lastmod", ns) is None  # a page without date has no lastmod
+
+
+def test_robots_txt_points_to_the_sitemap(production_site):
+    assert (production_site.output / "robots.txt").read_text() == f"User-agent: *\nAllow: /\n\nSitemap: {SITE}/sitemap.xml\n"
+
+
+def test_share_image_generated_for_a_post_without_image_and_cached(site_copy, tmp_path):
+    (site_copy / "content/posts/sans-image.md").write_text(
+        "Title: Un billet sans image\nDate: 2026-11-01 10:00\nCategory: Coulisses\nSummary: Un résumé.\n\nTexte.\n",
+        encoding="utf-8",
+    )
+    site = build_site(site_copy, "publishconf.py", tmp_path / "one")
+    soup = site.html("billets/un-billet-sans-image/")
+    url = meta(soup, "og:image")
+    assert url == f"{SITE}/images/partage/un-billet-sans-image-fr.png"
+    assert meta(soup, "og:image:alt") == "Un billet sans image"
+    with Image.open(image_file(site, url)) as image:
+        assert image.size == (1200, 630) and image.format == "PNG"
+    cached = list((site_copy / "cache" / "share-images").glob("*.png"))
+    stamps = {path: path.stat().st_mtime_ns for path in cached}
+    build_site(site_copy, "publishconf.py", tmp_path / "two")
+    assert {path: path.stat().st_mtime_ns for path in cached} == stamps  # not redrawn
+
+
+def test_tag_pages_can_be_noindexed_by_setting(site_copy, tmp_path):
+    site = build_site(site_copy, "publishconf.py", tmp_path / "out", SEO_NOINDEX_TAGS=True)
+    assert meta(site.html("etiquettes/pollen/"), "robots").startswith("noindex")
+    assert "etiquettes/pollen" not in (site.output / "sitemap.xml").read_text()
+
+
+HOSTILE = 'Quotes "x" & <script>alert(1)</script></script> «\u202fok\u202f» 🎲'
+
+
+def test_hostile_text_is_escaped_in_head_and_json_ld(site_copy, tmp_path):
+    (site_copy / "content/posts/hostile.md").write_text(
+        f"Title: {HOSTILE}\nDate: 2026-11-01 10:00\nCategory: Coulisses\nSlug: hostile\nSummary: {HOSTILE}\n"
+        f"Image: images/pollen.png\nImage-Alt: {HOSTILE}\n\nTexte.\n",
+        encoding="utf-8",
+    )
+    site = build_site(site_copy, "publishconf.py", tmp_path / "out")
+    html = (site.output / "billets/hostile/index.html").read_text(encoding="utf-8")
+    assert html.count("</script>") == 1  # only the JSON-LD element's own end tag
+    soup = site.html("billets/hostile/")
+    expected = HOSTILE.replace("«\u202fok\u202f»", "«\u202fok\u202f»")
+    assert meta(soup, "og:title") == expected and meta(soup, "og:image:alt") == expected
+    assert meta(soup, "description") == expected
+    posting = node(graph(soup), "BlogPosting")
+    assert posting["headline"] == expected and posting["description"] == expected
+
+
+def _warnings(site, files: dict[str, str]) -> list[str]:
+    for relative, text in files.items():
+        (site / "content" / relative).write_text(text, encoding="utf-8")
+    _, problems = check(load_site(site / "pelicanconf.py"))
+    return [str(p) for p in problems if p.severity == WARNING]
+
+
+def test_seo_lint_warnings(site_copy, monkeypatch):
+    monkeypatch.chdir(site_copy)
+    long_title = "Un titre beaucoup trop long pour les moteurs de recherche, vraiment beaucoup"
+    warnings = _warnings(
+        site_copy,
+        {"posts/a.md": (f"Title: {long_title}\nDate: 2026-11-01\nCategory: Coulisses\nSummary: {'x' * 170}\n"
+                  "Image: images/pollen.png\n\nTexte avec ![](images/x.png) et [un lien]({filename}/posts/absent.md).\n"),
+         "posts/b.md": "Title: Cinq conseils pour animer une soirée jeux\nDate: 2026-11-01\nCategory: Coulisses\n\nTexte sans image.\n"},
+    )
+    assert warnings == [
+        f"content/posts/a.md:1: Title: {len(long_title)} characters; search engines show about 60",
+        "content/posts/a.md:4: Summary: 170 characters; the description is cut at 160",
+        "content/posts/a.md:5: Image: no Image-Alt: describe the image for people who cannot see it",
+        "content/posts/a.md:7: image images/x.png has no alt text: ![describe it](images/x.png)",
+        "content/posts/a.md:7: link to {filename}/posts/absent.md: no such file in the content",
+        "content/posts/b.md:1: Image: the post has no image: social networks will show the generated card",
+        "content/posts/b.md:1: Title: the same title as content/posts/2026-02-09-cinq-conseils-soiree-jeux.md",
+    ]
+
+
+def test_strict_check_turns_seo_warnings_into_errors(site_copy, monkeypatch):
+    monkeypatch.chdir(site_copy)
+    (site_copy / "content/posts/b.md").write_text("Title: Sans image\nDate: 2026-11-01\nCategory: Coulisses\n\nTexte.\n", encoding="utf-8")
+    assert check(load_site(site_copy / "pelicanconf.py"))[0] == []
+    blocking, _ = check(load_site(site_copy / "pelicanconf.py"), strict=True)
+    assert [str(p) for p in blocking] == ["content/posts/b.md:1: Image: the post has no image: social networks will show the generated card"]
