@@ -234,3 +234,12 @@ def test_strict_check_turns_seo_warnings_into_errors(site_copy, monkeypatch):
     assert check(load_site(site_copy / "pelicanconf.py"))[0] == []
     blocking, _ = check(load_site(site_copy / "pelicanconf.py"), strict=True)
     assert [str(p) for p in blocking] == ["content/posts/b.md:1: Image: the post has no image: social networks will show the generated card"]
+
+
+def test_hidden_content_is_noindex_and_out_of_the_sitemap(site_copy, tmp_path):
+    (site_copy / "content/pages/cachee.md").write_text(
+        "Title: Page cachée\nSlug: cachee\nStatus: hidden\nSummary: Une page hors des menus.\n\nTexte.\n", encoding="utf-8"
+    )
+    site = build_site(site_copy, "publishconf.py", tmp_path / "out")
+    assert meta(site.html("cachee/"), "robots") == "noindex, follow"
+    assert f"{SITE}/cachee/" not in (site.output / "sitemap.xml").read_text()
