@@ -1,5 +1,6 @@
 """Fixtures: the sample site built for real into temporary folders, and copies to break."""
 
+import os
 import shutil
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -10,6 +11,10 @@ from bs4 import BeautifulSoup
 from tribune.build import build, load_site
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every build of the test run happens "now" at this instant (events upcoming or past, the
+# month in the spotlight...), whatever the real date: see tribune.clock.
+NOW = "2026-11-24T12:00:00+01:00"
+os.environ["TRIBUNE_NOW"] = NOW
 SITE_FILES = ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py", "tasks.py")
 
 

@@ -127,7 +127,7 @@ def build(site: Site, strict: bool = False) -> BuildResult:
         raise
     except Exception as error:
         shutil.rmtree(fresh, ignore_errors=True)
-        raise BuildError(f"the build failed, output/ is unchanged: {type(error).__name__}: {error}") from error
+        raise BuildError(f"the build failed: {type(error).__name__}: {error}") from error
     finally:
         site.pelican.output_path = site.settings["OUTPUT_PATH"] = str(output)
     _swap_in(fresh, output)

@@ -15,6 +15,7 @@ FORMATS = {
     "full": "full",  # mardi 24 novembre 2026 / Tuesday, November 24, 2026
     "month": "MMMM y",  # novembre 2026 / November 2026
     "short": "d MMM y",  # 24 nov. 2026 / 24 Nov 2026
+    "month_short": "MMM",  # nov. / Nov
 }
 
 

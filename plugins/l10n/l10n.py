@@ -20,7 +20,7 @@ from pathlib import Path
 
 from markupsafe import escape
 from pelican import signals
-from pelican.contents import Article, Page
+from pelican.contents import Static
 
 from tribune.dates import format_date
 from tribune.slugs import slugify
@@ -42,8 +42,8 @@ def slugify_metadata(generator, metadata: dict) -> None:
 
 
 def localise_content(content) -> None:
-    """Dates in words, typography and an escaped summary for one post or page."""
-    if not isinstance(content, (Article, Page)):
+    """Dates in words, typography and an escaped summary for one post, page, event..."""
+    if isinstance(content, Static):
         return
     if hasattr(content, "date"):
         content.locale_date = format_date(content.date, content.lang)

@@ -1,0 +1,99 @@
+"""iCalendar files (RFC 5545), written with the icalendar library.
+
+UIDs are made from the event's file name and the site's host, so an event keeps its UID
+from one build to the next (and when its title changes). DTSTAMP and LAST-MODIFIED come
+from the event's Modified field (else its start), never from the clock, so that building
+twice gives the same bytes and a publish of an unchanged site changes nothing.
+"""
+
+from datetime import timedelta, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from icalendar import Calendar, Event as CalendarEvent
+
+from tribune.text import plain_text
+
+from .contents import Event
+
+PRODID = "-//Tribune//Events//FR"
+_LABELS = {
+    "fr": {"join": "Rejoindre\u202f: ", "registration": "Inscription\u202f: ", "organizer": "Organisé par "},
+    "en": {"join": "Join: ", "registration": "Registration: ", "organizer": "Organised by "},
+}
+_STATUS = {"scheduled": "CONFIRMED", "rescheduled": "CONFIRMED", "postponed": "TENTATIVE", "cancelled": "CANCELLED"}
+
+
+def uid_of(event: Event, settings: dict) -> str:
+    host = urlsplit(settings["SITEURL"]).hostname or "localhost"
+    return f"{Path(event.source_path).stem}@{host}"
+
+
+def _absolute(settings: dict, path: str) -> str:
+    return f"{settings['SITEURL'].rstrip('/')}/{path}"
+
+
+def location_of(event: Event) -> str:
+    place = ", ".join(part for part in (event.metadata.get("venue"), event.metadata.get("address")) if part)
+    if event.online and event.join_url:
+        return f"{place} / {event.join_url}" if place else event.join_url
+    return place
+
+
+def description_of(event: Event, settings: dict) -> str:
+    labels = _LABELS.get(event.lang, _LABELS["en"])
+    parts = [plain_text(event.metadata.get("summary") or ""), plain_text(event.content)]
+    if event.metadata.get("organizer"):
+        parts.append(labels["organizer"] + event.metadata["organizer"])
+    if event.online and event.join_url:
+        parts.append(labels["join"] + event.join_url)
+    if event.metadata.get("registration"):
+        parts.append(labels["registration"] + event.metadata["registration"])
+    parts.append(_absolute(settings, event.url))
+    return "\n\n".join(part for part in parts if part)
+
+
+def component(event: Event, settings: dict) -> CalendarEvent:
+    entry = CalendarEvent()
+    entry.add("uid", uid_of(event, settings))
+    stamp = getattr(event, "modified", None) or event.schedule.start_instant
+    entry.add("dtstamp", stamp.astimezone(timezone.utc))
+    entry.add("last-modified", stamp.astimezone(timezone.utc))
+    entry.add("summary", plain_text(event.title))
+    if event.all_day:
+        entry.add("dtstart", event.schedule.start)
+        entry.add("dtend", event.schedule.end + timedelta(days=1))  # DTEND of an all-day event is exclusive
+    else:
+        entry.add("dtstart", event.schedule.start)
+        entry.add("dtend", event.schedule.end)
+    entry.add("status", _STATUS[event.event_status])
+    entry.add("url", _absolute(settings, event.url))
+    location = location_of(event)
+    if location:
+        entry.add("location", location)
+    entry.add("description", description_of(event, settings))
+    return entry
+
+
+def build(events: list[Event], settings: dict) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", f"{settings['SITENAME']}")
+    calendar.add("x-wr-timezone", settings.get("TIMEZONE", "UTC"))
+    events = sorted(events, key=lambda e: e.schedule.start_instant)
+    for event in events:
+        calendar.add_component(component(event, settings))
+    if events:
+        # VTIMEZONE rules only for the years the events span, not 1970 to 2038.
+        first = events[0].schedule.start_instant.date().replace(month=1, day=1)
+        last = max(e.schedule.end_instant for e in events).date().replace(month=12, day=31) + timedelta(days=1)
+        calendar.add_missing_timezones(first_date=first, last_date=last)
+    return calendar
+
+
+def write(path: Path, events: list[Event], settings: dict) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(build(events, settings).to_ical())
+    return path

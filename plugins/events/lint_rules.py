@@ -1,0 +1,95 @@
+"""The events' lint: each field checked, then the fields checked together."""
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from tribune.lint import ContentKind, Corpus, FieldSpec, Problem, problem
+from tribune.rules import check_image, check_slug
+
+from .contents import KINDS, MODES, STATUSES
+from .schedule import ScheduleError, ScheduleOrderError, parse_duration, parse_moment, parse_zone, read_schedule
+
+
+def _one_of(name: str, allowed: tuple[str, ...]):
+    def check(value: str) -> str | None:
+        if value.lower() not in allowed:
+            return f'"{value}" is not a {name} (expected one of {", ".join(allowed)})'
+        return None
+
+    return check
+
+
+def _parses(function):
+    """A field check from a parser of schedule.py: its error message, or None."""
+
+    def check(value: str) -> str | None:
+        try:
+            function(value)
+        except ScheduleError as error:
+            return error.message
+        return None
+
+    return check
+
+
+def check_url(value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f'"{value}" is not a web address (expected https://…)'
+    return None
+
+
+def event_kind(settings: dict) -> ContentKind:
+    return ContentKind(
+        "event",
+        list(settings.get("EVENT_PATHS", ["events"])),
+        [
+            FieldSpec("Title", required=True),
+            FieldSpec("Start", required=True, check=_parses(lambda value: parse_moment("Start", value))),
+            FieldSpec("End", check=_parses(lambda value: parse_moment("End", value))),
+            FieldSpec("Duration", check=_parses(parse_duration)),
+            FieldSpec("Timezone", check=_parses(parse_zone)),
+            FieldSpec("Mode", required=True, check=_one_of("mode", MODES)),
+            FieldSpec("Kind", required=True, check=_one_of("kind", KINDS)),
+            FieldSpec("Venue"),
+            FieldSpec("Address"),
+            FieldSpec("URL", check=check_url),
+            FieldSpec("Registration", check=check_url),
+            FieldSpec("Price"),
+            FieldSpec("Status", check=_one_of("status", STATUSES)),
+            FieldSpec("Organizer"),
+            FieldSpec("Image", check=check_image),
+            FieldSpec("Image-Alt"),
+            FieldSpec("Summary"),
+            FieldSpec("Lang"),
+            FieldSpec("Slug", check=check_slug),
+            FieldSpec("Modified"),
+        ],
+    )
+
+
+def check_events(corpus: Corpus) -> Iterable[Problem]:
+    """What no single field shows: the end before the start, a place or a link missing."""
+    for source in corpus.of_kind("event"):
+        zone = source.get("Timezone") or corpus.settings.get("TIMEZONE", "UTC")
+        if source.get("End") and source.get("Duration"):
+            yield problem(source, "Duration", "give End or Duration, not both")
+        try:
+            read_schedule(source.get("Start"), source.get("End"), source.get("Duration"), zone)
+        except ScheduleOrderError as error:
+            yield problem(source, error.field, error.message)
+        except ScheduleError:
+            pass  # a value that does not parse: reported by its field's own check
+        mode = (source.get("Mode") or "").lower()
+        an_event = f"{'a' if mode == 'mixed' else 'an'} {mode} event"
+        if mode in ("offline", "mixed"):
+            for field in ("Venue", "Address"):
+                if not source.get(field):
+                    yield problem(source, field, f"missing ({an_event} needs a {field}: line)")
+        if mode in ("online", "mixed") and not source.get("URL"):
+            yield problem(source, "URL", f"missing ({an_event} needs the URL: where to join)")
+
+
+def add_lint_rules(registry) -> None:
+    registry.add_kind(event_kind(registry.settings))
+    registry.add_rule(check_events)
