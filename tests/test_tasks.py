@@ -55,3 +55,13 @@ def test_clean_removes_the_output(site_copy):
     assert (site_copy / "output/index.html").is_file()
     assert _invoke(site_copy, "clean").returncode == 0
     assert not (site_copy / "output").exists()
+
+
+def test_new_event_is_a_valid_draft(site_copy):
+    created = _invoke(site_copy, "new", "event", "Soirée jeux de Noël")
+    assert created.returncode == 0, created.stderr
+    assert created.stdout.strip() == "content/events/soiree-jeux-de-noel.md"
+    text = (site_copy / "content/events/soiree-jeux-de-noel.md").read_text(encoding="utf-8")
+    assert "Start: 2026-12-01 18:30\n" in text and "Status: draft\n" in text
+    checked = _invoke(site_copy, "check", "--strict")
+    assert checked.returncode == 0, checked.stderr

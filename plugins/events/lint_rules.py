@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from tribune.lint import ContentKind, Corpus, FieldSpec, Problem, problem
+from tribune.lint import ContentKind, Corpus, FieldSpec, Problem, display_path, problem
 from tribune.rules import check_image, check_slug
 
 from .contents import KINDS, MODES, STATUSES
@@ -80,14 +80,13 @@ def check_events(corpus: Corpus) -> Iterable[Problem]:
             yield problem(source, error.field, error.message)
         except ScheduleError:
             pass  # a value that does not parse: reported by its field's own check
+        # A missing place or link is reported on the Mode: line, which is what asks for it.
         mode = (source.get("Mode") or "").lower()
-        an_event = f"{'a' if mode == 'mixed' else 'an'} {mode} event"
-        if mode in ("offline", "mixed"):
-            for field in ("Venue", "Address"):
-                if not source.get(field):
-                    yield problem(source, field, f"missing ({an_event} needs a {field}: line)")
-        if mode in ("online", "mixed") and not source.get("URL"):
-            yield problem(source, "URL", f"missing ({an_event} needs the URL: where to join)")
+        needs = {"offline": ("Venue", "Address"), "online": ("URL",), "mixed": ("Venue", "Address", "URL")}.get(mode, ())
+        for field in needs:
+            if not source.get(field):
+                reason = "where to join" if field == "URL" else "where it takes place"
+                yield Problem(display_path(source.path), source.line_of("Mode"), field, f"missing: a Mode: {mode} event needs its {field}: line ({reason})")
 
 
 def add_lint_rules(registry) -> None:

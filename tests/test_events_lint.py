@@ -1,0 +1,89 @@
+"""Bad event files: one error per case, naming the file, the line and the field."""
+
+import pytest
+
+from tribune.build import BuildError, build, check, load_site
+
+GOOD = """Title: Soirée test
+Start: 2026-12-20 20:00
+Duration: 2h
+Mode: online
+Kind: chat
+URL: https://visio.example/test
+Summary: Une soirée pour tester.
+
+Texte.
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("Duration: 2h", "End: 2026-12-20 19:00"), '3: End: the event ends (2026-12-20T19:00:00+01:00) before it starts (2026-12-20T20:00:00+01:00)'),
+        (("Duration: 2h", "Duration: 2h\nTimezone: Europe/Lyon"), '4: Timezone: "Europe/Lyon" is not a time zone (expected an IANA name such as Europe/Paris)'),
+        (("2026-12-20 20:00", "2026-12-32 20:00"), '2: Start: "2026-12-32 20:00" is not a date (expected YYYY-MM-DD HH:MM, or YYYY-MM-DD for an all-day event)'),
+        (("Duration: 2h", "Duration: deux heures"), '3: Duration: "deux heures" is not a duration (expected e.g. 2h, 90min, 1h30min or 2d)'),
+        (("Mode: online", "Mode: en ligne"), '4: Mode: "en ligne" is not a mode (expected one of online, offline, mixed)'),
+        (("Kind: chat", "Kind: apéro"), '5: Kind: "apéro" is not a kind (expected one of chat, interview, live, contest, webinar, barcamp, conference, meetup, workshop, other)'),
+        (("Summary:", "Status: maybe\nSummary:"), '7: Status: "maybe" is not a status (expected one of scheduled, cancelled, postponed, rescheduled, draft)'),
+        (("URL: https://visio.example/test\n", ""), "4: URL: missing: a Mode: online event needs its URL: line (where to join)"),
+    ],
+)
+def test_one_error_per_bad_field(site_copy, monkeypatch, change, expected):
+    monkeypatch.chdir(site_copy)
+    (site_copy / "content/events/test.md").write_text(GOOD.replace(*change), encoding="utf-8")
+    blocking, _ = check(load_site(site_copy / "pelicanconf.py"))
+    assert [str(p) for p in blocking] == [f"content/events/test.md:{expected}"]
+
+
+def test_offline_event_without_venue_and_address(site_copy, monkeypatch):
+    monkeypatch.chdir(site_copy)
+    (site_copy / "content/events/test.md").write_text(GOOD.replace("Mode: online", "Mode: offline"), encoding="utf-8")
+    blocking, _ = check(load_site(site_copy / "pelicanconf.py"))
+    assert [str(p) for p in blocking] == [
+        "content/events/test.md:4: Address: missing: a Mode: offline event needs its Address: line (where it takes place)",
+        "content/events/test.md:4: Venue: missing: a Mode: offline event needs its Venue: line (where it takes place)",
+    ]
+
+
+def test_a_bad_event_stops_the_build_before_anything_is_written(site_copy, monkeypatch):
+    monkeypatch.chdir(site_copy)
+    (site_copy / "content/events/test.md").write_text(GOOD.replace("Kind: chat", "Kind: apéro"), encoding="utf-8")
+    with pytest.raises(BuildError):
+        build(load_site(site_copy / "pelicanconf.py"))
+    assert not (site_copy / "output").exists()
+
+
+def test_a_draft_event_is_not_published(site_copy, tmp_path):
+    (site_copy / "content/events/test.md").write_text(GOOD.replace("Summary:", "Status: draft\nSummary:"), encoding="utf-8")
+    site = load_site(site_copy / "publishconf.py", OUTPUT_PATH=str(tmp_path / "out"))
+    build(site)
+    assert not (tmp_path / "out/evenements/soiree-test").exists()
+    assert "Soirée test" not in (tmp_path / "out/evenements/calendrier.ics").read_text(encoding="utf-8")
+
+
+def test_hostile_text_in_event_fields_is_escaped_everywhere(site_copy, tmp_path):
+    import json
+
+    import icalendar
+    from bs4 import BeautifulSoup
+
+    hostile = '"Le" <script>alert(1)</script></script> & <img src=x onerror=alert(1)>'
+    (site_copy / "content/events/hostile.md").write_text(
+        f"Title: {hostile}\nSlug: hostile\nStart: 2026-12-20 20:00\nDuration: 2h\nMode: mixed\nKind: meetup\n"
+        f"Venue: {hostile}\nAddress: {hostile}\nOrganizer: {hostile}\nURL: https://visio.example/x\n"
+        f"Summary: {hostile}\n\nTexte.\n",
+        encoding="utf-8",
+    )
+    site = load_site(site_copy / "publishconf.py", OUTPUT_PATH=str(tmp_path / "out"))
+    build(site)
+    html = (tmp_path / "out/evenements/hostile/index.html").read_text(encoding="utf-8")
+    assert html.count("</script>") == 1
+    soup = BeautifulSoup(html, "html.parser")
+    assert not soup.find("img", onerror=True)
+    assert not [s for s in soup.find_all("script") if s.get("type") != "application/ld+json"]
+    event = next(n for n in json.loads(soup.find("script", type="application/ld+json").string)["@graph"] if n["@type"] == "Event")
+    assert event["location"][0]["name"] == hostile and event["organizer"]["name"] == hostile
+    assert hostile in [line.get_text() for line in soup.select(".facts__line")]
+    calendar = icalendar.Calendar.from_ical((tmp_path / "out/evenements/hostile.ics").read_bytes())
+    assert str(calendar.walk("VEVENT")[0]["LOCATION"]).startswith(f"{hostile}, {hostile}")
