@@ -62,8 +62,8 @@ def test_event_page_in_words_with_both_time_zones(production_site):
     page = production_site.html(QUEBEC)
     when = [line.get_text() for line in page.select(".facts dd")[0].select(".facts__line")]
     assert when == [
-        "jeudi 10 décembre 2026, de 19:30 à 21:30 (heure normale de l’Est nord-américain)",
-        "soit vendredi 11 décembre 2026, de 01:30 à 03:30, heure normale d’Europe centrale",
+        "jeudi 10 décembre 2026, de 19:30 à 21:30 (heure de l’Est nord-américain)",
+        "soit vendredi 11 décembre 2026, de 01:30 à 03:30, heure d’Europe centrale",
     ]
     assert page.find("a", string="Lien pour participer")["href"] == "https://visio.example/guilde-quebec"
     ics = page.find("a", string="Ajouter à mon agenda")["href"]

@@ -41,9 +41,10 @@ def when_in_words(event: Event, lang: str, site_zone) -> list[str]:
         if event.schedule.start == event.schedule.end:
             return [words["all_day"].format(date=format_date(event.schedule.start, "full", locale=lang))]
         return [words["days"].format(first=format_date(event.schedule.start, "full", locale=lang), last=format_date(event.schedule.end, "full", locale=lang))]
-    zone = get_timezone_name(event.schedule.start, locale=lang)
+    # The zone's generic name ("heure d’Europe centrale"): right on both sides of a DST change.
+    zone = get_timezone_name(event.schedule.zone, locale=lang)
     lines = [f"{_timed(event.schedule.start, event.schedule.end, lang, words)} ({zone})"]
     if str(event.schedule.zone) != str(site_zone):
         start, end = event.schedule.start.astimezone(site_zone), event.schedule.end.astimezone(site_zone)
-        lines.append(words["in_site_zone"].format(when=_timed(start, end, lang, words), zone=get_timezone_name(start, locale=lang)))
+        lines.append(words["in_site_zone"].format(when=_timed(start, end, lang, words), zone=get_timezone_name(site_zone, locale=lang)))
     return lines
