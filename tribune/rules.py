@@ -98,9 +98,9 @@ def lang_of(source: Source, settings: dict) -> str:
     return (source.get("Lang") or settings.get("DEFAULT_LANG", "fr")).strip()
 
 
-def slug_of(source: Source) -> str:
-    """The slug Pelican will give this file: its Slug field, else its slugified Title."""
-    return (source.get("Slug") or slugify(source.get("Title") or "")).strip()
+def slug_of(source: Source, title_field: str = "Title") -> str:
+    """The slug the build will give this file: its Slug field, else its slugified title."""
+    return (source.get("Slug") or slugify(source.get(title_field) or "")).strip()
 
 
 def is_translation(source: Source) -> bool:

@@ -1,0 +1,46 @@
+"""The Member content type, and what decides whether a member may be published at all."""
+
+import re
+from datetime import date
+
+from pelican.contents import Content
+
+from tribune.slugs import slugify
+
+_URL = re.compile(r"https?://[^\s,;]+")
+
+
+def parse_links(value: str | None) -> list[str]:
+    """Links: any number of web addresses, separated by commas, spaces or continuation lines."""
+    return _URL.findall(value or "")
+
+
+def publishable(metadata: dict) -> bool:
+    """Consent given, not withdrawn, not hidden or draft: the only members that reach output/."""
+    status = (metadata.get("status") or "published").lower()
+    return bool(metadata.get("consent")) and not metadata.get("consent-withdrawn") and status == "published"
+
+
+class Member(Content):
+    """A member of the community. Their Name is the content's title.
+
+    Pelican sets one attribute per metadata field as written (name, role, city, quote...);
+    links, member_since and spotlight_month are the parsed ones."""
+
+    mandatory_properties = ("title",)
+    allowed_statuses = ("published", "hidden", "draft")
+    default_status = "published"
+    default_template = "member"
+
+    def __init__(self, content, metadata=None, settings=None, source_path=None, context=None):
+        metadata = dict(metadata or {})
+        metadata.setdefault("title", metadata.get("name", ""))
+        if "slug" not in metadata and metadata.get("title"):
+            metadata["slug"] = slugify(metadata["title"])
+        super().__init__(content, metadata, settings, source_path, context)
+        self.links = parse_links(metadata.get("links"))
+        self.member_since = date.fromisoformat(str(metadata.get("member-since", ""))[:10]) if metadata.get("member-since") else None
+        self.spotlight_month = (metadata.get("spotlight") or "").strip()
+        self.may_publish = publishable(metadata)
+        self.avatar_urls: dict[int, str] = {}  # filled by the generator: size -> URL of the cleaned copy
+        self.articles = []  # posts whose author has this member's name

@@ -1,0 +1,50 @@
+"""Member spotlight plugin: member pages, a members directory, and consent before anything.
+
+The public API for other plugins is :func:`spotlight_member` (re-exported by the package).
+Settings are documented in README.md.
+"""
+
+from pelican import signals
+
+from tribune.signals import jsonld_graph, lint_registry, scaffold_registry
+
+from .generator import MembersGenerator, drop_avatar_originals
+from .jsonld import add_person
+from .lint_rules import add_lint_rules
+from .scaffold import make_member
+
+DEFAULTS = {
+    "MEMBER_PATHS": ["members"],
+    "MEMBER_URL": "membres/{slug}/",
+    "MEMBER_SAVE_AS": "membres/{slug}/index.html",
+    "MEMBER_LANG_URL": "{lang}/members/{slug}/",
+    "MEMBER_LANG_SAVE_AS": "{lang}/members/{slug}/index.html",
+    "MEMBER_AVATAR_SAVE_AS": "membres/{slug}/avatar-{size}.jpg",
+    "MEMBER_AVATAR_SIZES": (96, 192, 384),
+    "MEMBERS_URL": "membres/",
+    "MEMBERS_SAVE_AS": "membres/index.html",
+    "MEMBERS_ORDER_BY": "name",
+    "MEMBERS_WELCOME_DAYS": 90,
+}
+
+
+def set_defaults(pelican) -> None:
+    for key, value in DEFAULTS.items():
+        pelican.settings.setdefault(key, value)
+
+
+def get_generators(pelican):
+    return MembersGenerator
+
+
+def register_scaffold(scaffolds) -> None:
+    scaffolds.add("member", make_member)
+
+
+def register() -> None:
+    signals.initialized.connect(set_defaults)
+    signals.get_generators.connect(get_generators)
+    signals.static_generator_finalized.connect(drop_avatar_originals)
+    jsonld_graph.connect(add_person)
+    lint_registry.connect(add_lint_rules)
+    scaffold_registry.connect(register_scaffold)
