@@ -65,3 +65,14 @@ def test_new_event_is_a_valid_draft(site_copy):
     assert "Start: 2026-12-01 18:30\n" in text and "Status: draft\n" in text
     checked = _invoke(site_copy, "check", "--strict")
     assert checked.returncode == 0, checked.stderr
+
+
+def test_new_member_is_a_draft_waiting_for_consent(site_copy):
+    created = _invoke(site_copy, "new", "member", "Zoé Martin")
+    assert created.returncode == 0, created.stderr
+    assert created.stdout.strip() == "content/members/zoe-martin.md"
+    text = (site_copy / "content/members/zoe-martin.md").read_text(encoding="utf-8")
+    assert text.startswith("Name: Zoé Martin\nRole: Membre\nMember-Since: 2026-11-24\n") and "Status: draft\n" in text
+    checked = _invoke(site_copy, "check")
+    assert checked.returncode == 1  # no consent yet: the lint says so
+    assert "content/members/zoe-martin.md:8: Consent: missing" in checked.stderr

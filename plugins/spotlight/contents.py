@@ -6,6 +6,7 @@ from datetime import date
 from pelican.contents import Content
 
 from tribune.slugs import slugify
+from tribune.typography import french_text
 
 _URL = re.compile(r"https?://[^\s,;]+")
 
@@ -42,5 +43,7 @@ class Member(Content):
         self.member_since = date.fromisoformat(str(metadata.get("member-since", ""))[:10]) if metadata.get("member-since") else None
         self.spotlight_month = (metadata.get("spotlight") or "").strip()
         self.may_publish = publishable(metadata)
+        if getattr(self, "quote", None) and self.lang.startswith("fr") and self.settings.get("FRENCH_TYPOGRAPHY", True):
+            self.quote = french_text(self.quote)
         self.avatar_urls: dict[int, str] = {}  # filled by the generator: size -> URL of the cleaned copy
         self.articles = []  # posts whose author has this member's name
