@@ -11,3 +11,15 @@ from slugify import slugify as _python_slugify
 def slugify(text: str) -> str:
     """Return the ASCII, lower-case, hyphenated slug of ``text``."""
     return _python_slugify(text)
+
+
+def slugify_metadata(metadata: dict) -> None:
+    """Give a content file (Pelican's processed metadata) and its taxonomies our slugs.
+
+    Pelican would compute its own slugs later; setting them first makes every URL agree.
+    """
+    if "slug" not in metadata and metadata.get("title"):
+        metadata["slug"] = slugify(str(metadata["title"]))
+    wrappers = [metadata.get("category"), metadata.get("author"), *metadata.get("tags", []), *metadata.get("authors", [])]
+    for wrapper in filter(None, wrappers):
+        wrapper.slug = slugify(wrapper.name)

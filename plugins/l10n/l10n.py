@@ -23,7 +23,7 @@ from pelican import signals
 from pelican.contents import Static
 
 from tribune.dates import format_date
-from tribune.slugs import slugify
+from tribune.slugs import slugify_metadata
 from tribune.text import plain_text, shorten
 from tribune.typography import french_html, french_text
 
@@ -32,13 +32,9 @@ def _is_french(content) -> bool:
     return content.settings.get("FRENCH_TYPOGRAPHY", True) and (content.lang or "").startswith("fr")
 
 
-def slugify_metadata(generator, metadata: dict) -> None:
+def slugify_content(generator, metadata: dict) -> None:
     """Give the file and its taxonomies python-slugify slugs before Pelican computes its own."""
-    if "slug" not in metadata and metadata.get("title"):
-        metadata["slug"] = slugify(metadata["title"])
-    wrappers = [metadata.get("category"), metadata.get("author"), *metadata.get("tags", []), *metadata.get("authors", [])]
-    for wrapper in filter(None, wrappers):
-        wrapper.slug = slugify(wrapper.name)
+    slugify_metadata(metadata)
 
 
 def localise_content(content) -> None:
@@ -75,7 +71,7 @@ def add_template_helpers(generator) -> None:
 
 
 def register() -> None:
-    signals.article_generator_context.connect(slugify_metadata)
-    signals.page_generator_context.connect(slugify_metadata)
+    signals.article_generator_context.connect(slugify_content)
+    signals.page_generator_context.connect(slugify_content)
     signals.content_object_init.connect(localise_content)
     signals.generator_init.connect(add_template_helpers)
