@@ -8,6 +8,8 @@ each documented in README.md ("Settings").
 SITENAME = "La Guilde Boussole"
 SITESUBTITLE = "La communauté des joueuses et joueurs des Éditions Boussole"
 SITEURL = "http://localhost:8000"
+# The address of the live site: publishconf.py uses it, and newsletters always link to it.
+PRODUCTION_SITEURL = "https://guilde.editions-boussole.fr"
 RELATIVE_URLS = True
 AUTHOR = "Camille Rousseau"
 DEFAULT_CATEGORY = "Communauté"  # for `invoke new post`
@@ -34,7 +36,7 @@ ARTICLE_PATHS = ["posts"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["l10n", "seo", "events", "spotlight"]
+PLUGINS = ["l10n", "seo", "events", "spotlight", "newsletter"]
 # Metadata keys your own templates use, accepted by the lint besides the known ones.
 EXTRA_METADATA_FIELDS = []
 
@@ -106,6 +108,10 @@ SEO_TITLE_FORMAT = "{title} — {sitename}"
 SEO_LOGO = "images/logo.png"
 SEO_TWITTER_SITE = "@editionsboussole"
 SEO_NOINDEX_TAGS = False
+
+# -- Newsletter (plugins/newsletter) --------------------------------------------------
+NEWSLETTER_SIGNUP_URL = "https://editionsboussole.us21.list-manage.example/subscribe/post?u=4f1c0a&id=9b2e7d"
+NEWSLETTER_EVENT_DAYS = 45
 
 # -- Templates ----------------------------------------------------------------------
 # Autoescape: any text from content (titles, names, summaries) is escaped wherever it lands.

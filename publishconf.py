@@ -7,6 +7,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from pelicanconf import *  # noqa: E402,F401,F403
 
-SITEURL = "https://guilde.editions-boussole.fr"
+SITEURL = PRODUCTION_SITEURL  # noqa: F405
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL

@@ -27,8 +27,13 @@ class Scaffolds:
     settings: dict
     makers: dict[str, Maker] = field(default_factory=dict)
 
-    def add(self, kind: str, maker: Maker) -> None:
+    untitled: set[str] = field(default_factory=set)
+
+    def add(self, kind: str, maker: Maker, title_required: bool = True) -> None:
+        """Add a kind; a maker for a kind whose title is optional gets "" when none is given."""
         self.makers[kind] = maker
+        if not title_required:
+            self.untitled.add(kind)
 
 
 def _header(**fields: str) -> str:
@@ -71,7 +76,7 @@ def new_content(kind: str, title: str, settings: dict) -> Path:
     if kind not in scaffolds.makers:
         raise ScaffoldError(f'unknown kind "{kind}" (expected one of: {", ".join(sorted(scaffolds.makers))})')
     title = " ".join(title.split())
-    if not title or not slugify(title):
+    if kind not in scaffolds.untitled and (not title or not slugify(title)):
         raise ScaffoldError("the title is empty: give one in quotes, e.g. invoke new post \"Ma soirée jeux\"")
     relative, text = scaffolds.makers[kind](title, settings, now(settings.get("TIMEZONE", "UTC")))
     path = Path(settings["PATH"]) / relative

@@ -40,7 +40,7 @@ def add_template_helpers(generator) -> None:
     """``event.start | ...``: the filter ``event_when(event, lang)`` gives its date in words."""
     if hasattr(generator, "env"):
         site_zone = ZoneInfo(generator.settings.get("TIMEZONE", "UTC"))
-        generator.env.filters["event_when"] = lambda event, lang: when_in_words(event, lang, site_zone)
+        generator.env.filters["event_when"] = lambda event, lang: when_in_words(event.schedule, lang, site_zone)
 
 
 def get_generators(pelican):

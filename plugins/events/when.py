@@ -4,7 +4,7 @@ from datetime import datetime
 
 from babel.dates import format_date, format_time, get_timezone_name
 
-from .contents import Event
+from .schedule import Schedule
 
 _WORDS = {
     "fr": {
@@ -34,17 +34,17 @@ def _timed(start: datetime, end: datetime, lang: str, words: dict) -> str:
     return text
 
 
-def when_in_words(event: Event, lang: str, site_zone) -> list[str]:
+def when_in_words(schedule: Schedule, lang: str, site_zone) -> list[str]:
     """One line in the event's zone; a second one in the site's zone when they differ."""
     words = _WORDS.get(lang, _WORDS["en"])
-    if event.all_day:
-        if event.schedule.start == event.schedule.end:
-            return [words["all_day"].format(date=format_date(event.schedule.start, "full", locale=lang))]
-        return [words["days"].format(first=format_date(event.schedule.start, "full", locale=lang), last=format_date(event.schedule.end, "full", locale=lang))]
+    if schedule.all_day:
+        if schedule.start == schedule.end:
+            return [words["all_day"].format(date=format_date(schedule.start, "full", locale=lang))]
+        return [words["days"].format(first=format_date(schedule.start, "full", locale=lang), last=format_date(schedule.end, "full", locale=lang))]
     # The zone's generic name ("heure d’Europe centrale"): right on both sides of a DST change.
-    zone = get_timezone_name(event.schedule.zone, locale=lang)
-    lines = [f"{_timed(event.schedule.start, event.schedule.end, lang, words)} ({zone})"]
-    if str(event.schedule.zone) != str(site_zone):
-        start, end = event.schedule.start.astimezone(site_zone), event.schedule.end.astimezone(site_zone)
+    zone = get_timezone_name(schedule.zone, locale=lang)
+    lines = [f"{_timed(schedule.start, schedule.end, lang, words)} ({zone})"]
+    if str(schedule.zone) != str(site_zone):
+        start, end = schedule.start.astimezone(site_zone), schedule.end.astimezone(site_zone)
         lines.append(words["in_site_zone"].format(when=_timed(start, end, lang, words), zone=get_timezone_name(site_zone, locale=lang)))
     return lines

@@ -1,0 +1,120 @@
+"""What an edition is made of: the posts, events and member it picks from the site.
+
+The catalogue reads every post, event, member and edition from its header alone
+(:mod:`tribune.headers`), so that choosing an edition's items takes a fraction of a second
+even on a site of thousands of posts. The choice itself uses the events and spotlight
+plugins' own API.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from events import upcoming_events
+from events.contents import Event
+from pelican.contents import Article, Page
+from spotlight import spotlight_member
+from spotlight.contents import Member
+
+from tribune.headers import light_content
+from tribune.source import SourceError
+
+from .contents import Edition
+
+
+class EditionError(Exception):
+    """An edition that cannot be made: ``field`` names the metadata field at fault."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass
+class EditionContents:
+    posts: list[Article] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    member: Member | None = None
+
+    def is_empty(self) -> bool:
+        return not (self.posts or self.events or self.member)
+
+
+def _read_all(settings: dict, paths_setting: str, default: list[str], content_class) -> list:
+    content_path = Path(settings["PATH"])
+    found = []
+    for folder in settings.get(paths_setting, default):
+        for path in sorted((content_path / folder).rglob("*.md")):
+            try:
+                found.append(light_content(path, content_class, settings))
+            except (SourceError, ValueError):
+                continue  # the lint reports unreadable files; they are not picked
+    return found
+
+
+@dataclass
+class Catalogue:
+    settings: dict
+    posts: list[Article]
+    events: list[Event]
+    members: list[Member]
+    editions: list[Edition]
+    pages: list[Page]
+
+    @classmethod
+    def read(cls, settings: dict) -> "Catalogue":
+        return cls(
+            settings,
+            posts=[p for p in _read_all(settings, "ARTICLE_PATHS", ["posts"], Article) if p.status == "published"],
+            events=[e for e in _read_all(settings, "EVENT_PATHS", ["events"], Event) if e.status == "published"],
+            members=_read_all(settings, "MEMBER_PATHS", ["members"], Member),
+            editions=_read_all(settings, "NEWSLETTER_PATHS", ["newsletters"], Edition),
+            pages=[p for p in _read_all(settings, "PAGE_PATHS", ["pages"], Page) if p.status != "draft"],
+        )
+
+    def by_source(self) -> dict[str, object]:
+        """Content by path relative to the content folder, to resolve {filename} links."""
+        published_members = [m for m in self.members if m.may_publish]
+        everything = [*self.posts, *self.events, *published_members, *self.pages, *self.editions]
+        return {c.relative_source_path: c for c in everything}
+
+    def previous_edition(self, edition: Edition) -> Edition | None:
+        earlier = [e for e in self.editions if e.status == "published" and e.date < edition.date and e.edition_id != edition.edition_id]
+        return max(earlier, key=lambda e: e.date, default=None)
+
+    # -- Choosing the items -----------------------------------------------------------
+    def _pick(self, candidates, slugs: list[str], what: str, field_name: str, lang: str) -> list:
+        picked = []
+        for slug in slugs:
+            matches = [c for c in candidates if c.slug == slug]
+            if not matches:
+                raise EditionError(field_name, f'"{slug}" is not a published {what} (check its slug and its Status)')
+            picked.append(next((c for c in matches if c.lang == lang), matches[0]))
+        return picked
+
+    def contents_of(self, edition: Edition) -> EditionContents:
+        settings = self.settings
+        lang = edition.lang
+        explicit = edition.explicit
+        if "Posts" in explicit:
+            posts = self._pick(self.posts, explicit["Posts"], "post", "Posts", lang)
+        else:
+            previous = self.previous_edition(edition)
+            since = previous.date if previous else edition.date - timedelta(days=settings.get("NEWSLETTER_FIRST_EDITION_DAYS", 31))
+            posts = sorted(
+                (p for p in self.posts if p.lang == lang and since < p.date <= edition.date),
+                key=lambda p: p.date, reverse=True,
+            )[: settings.get("NEWSLETTER_MAX_POSTS", 6)]
+        if "Events" in explicit:
+            events = self._pick(self.events, explicit["Events"], "event", "Events", lang)
+        else:
+            events = upcoming_events(self.events, edition.date, days=settings.get("NEWSLETTER_EVENT_DAYS", 45))
+            events = [e for e in events if e.event_status != "cancelled"]
+        members = [m for m in self.members if m.may_publish]
+        if "Spotlight" in explicit:
+            (member,) = self._pick(members, explicit["Spotlight"][:1], "member with consent", "Spotlight", lang)
+        else:
+            member = spotlight_member(members, edition.month)
+        return EditionContents(posts, events, member)
+

@@ -1,0 +1,56 @@
+"""NewsletterGenerator: each published edition's e-mail files, its page in the site's
+archive, the archive's index and an Atom feed of editions."""
+
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from .catalogue import Catalogue
+from .contents import Edition
+from .mail import Mailer, write_edition_files
+
+
+class NewsletterGenerator(Generator):
+    def __init__(self, *args, **kwargs):
+        self.editions: list[Edition] = []
+        super().__init__(*args, **kwargs)
+
+    def generate_context(self):
+        for path in self.get_files(self.settings["NEWSLETTER_PATHS"]):
+            edition = self.readers.read_file(base_path=self.path, path=path, content_class=Edition, context=self.context)
+            if edition.is_valid() and edition.status == "published":
+                self.editions.append(edition)
+                self.add_source_path(edition)
+        self.editions.sort(key=lambda e: e.date, reverse=True)
+        self.context["editions"] = self.editions
+
+    def _site_objects(self, contents):
+        """The edition's items as the site's own objects (rendered text, avatars...)."""
+        pool = {c.source_path: c for c in [*self.context.get("articles", []), *self.context.get("events", []), *self.context.get("members", [])]}
+        contents.posts = [pool.get(p.source_path, p) for p in contents.posts]
+        contents.events = [pool.get(e.source_path, e) for e in contents.events]
+        contents.member = pool.get(contents.member.source_path, contents.member) if contents.member else None
+        return contents
+
+    def generate_output(self, writer):
+        if not self.editions:
+            return
+        catalogue = Catalogue.read(self.settings)
+        mailer = Mailer(self.settings, catalogue)
+        light = {e.edition_id: e for e in catalogue.editions}
+        output = Path(self.output_path)
+        for edition in self.editions:
+            rendered = mailer.render(light[edition.edition_id])
+            write_edition_files(rendered, output / self.settings["NEWSLETTER_EMAIL_DIR"].format(edition=edition.edition_id), edition.source_path)
+            edition.contents = self._site_objects(rendered.contents)
+            writer.write_file(
+                edition.save_as, self.get_template(edition.template), self.context,
+                edition=edition, item=edition, relative_urls=self.settings["RELATIVE_URLS"], url=edition.url,
+            )
+        writer.write_file(
+            self.settings["NEWSLETTERS_SAVE_AS"], self.get_template("newsletters"), self.context,
+            relative_urls=self.settings["RELATIVE_URLS"], url=self.settings["NEWSLETTERS_URL"], page_name="newsletters",
+        )
+        if self.settings.get("NEWSLETTER_FEED_ATOM"):
+            writer.write_feed(self.editions, self.context, self.settings["NEWSLETTER_FEED_ATOM"],
+                              self.settings.get("NEWSLETTERS_URL"), feed_title=self.context.get("UI", {}).get(self.settings["DEFAULT_LANG"], {}).get("newsletter"))

@@ -1,0 +1,63 @@
+"""The editions' lint: names, dates, and what an edition picks from the site."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from tribune.lint import ContentKind, Corpus, FieldSpec, Problem, display_path, problem
+from tribune.rules import check_date, check_status
+
+from .catalogue import Catalogue, EditionError
+from .contents import EDITION_NAME, Edition
+from .mail import Mailer
+
+
+def edition_kind(settings: dict) -> ContentKind:
+    return ContentKind(
+        "edition",
+        list(settings.get("NEWSLETTER_PATHS", ["newsletters"])),
+        [
+            FieldSpec("Title"),
+            FieldSpec("Subject"),
+            FieldSpec("Preheader"),
+            FieldSpec("Date", required=True, check=check_date),
+            FieldSpec("Lang"),
+            FieldSpec("Status", check=check_status),
+            FieldSpec("Posts"),
+            FieldSpec("Events"),
+            FieldSpec("Spotlight"),
+        ],
+    )
+
+
+def check_editions(corpus: Corpus) -> Iterable[Problem]:
+    sources = corpus.of_kind("edition")
+    if not sources:
+        return
+    by_id = defaultdict(list)
+    for source in sources:
+        by_id[source.path.stem].append(source)
+        if not EDITION_NAME.match(source.path.stem):
+            yield Problem(display_path(source.path), 1, "", f'"{source.path.name}" is not an edition name (expected YYYY-MM.md or YYYY-MM-slug.md)')
+        if not source.get("Title") and not source.get("Subject"):
+            yield problem(source, "Title", "missing: an edition needs a Title: or a Subject: line")
+    for edition_id, same in by_id.items():
+        for duplicate in same[1:]:
+            yield Problem(display_path(duplicate.path), 1, "", f'duplicate edition id "{edition_id}": {display_path(same[0].path)} has it too')
+    catalogue = Catalogue.read(corpus.settings)
+    mailer = Mailer(corpus.settings, catalogue)
+    readable = {e.source_path: e for e in catalogue.editions}
+    for source in sources:
+        edition: Edition | None = readable.get(str(source.path))
+        if edition is None or not hasattr(edition, "date"):
+            continue  # unreadable or undated: reported above
+        try:
+            rendered = mailer.render(edition)
+            if rendered.html_bytes > 102 * 1024:
+                yield problem(source, "Title", f"the e-mail is {rendered.html_bytes / 1024:.0f} KB, over Gmail's 102 KB clipping limit")
+        except EditionError as error:
+            yield problem(source, error.field, error.message)
+
+
+def add_lint_rules(registry) -> None:
+    registry.add_kind(edition_kind(registry.settings))
+    registry.add_rule(check_editions)

@@ -1,0 +1,287 @@
+"""The e-mail of an edition: HTML that mail clients render, and a plain-text part.
+
+- The HTML comes from the theme's ``email/edition.html`` with every style inlined by
+  css-inline (only the media queries and dark mode stay in a <style> block), absolute URLs
+  from the production address, UTM parameters on links to the site, sized images, and
+  Mailchimp's merge tags (unsubscribe, preferences, postal address).
+- The plain text is written for people who read plain text: from the data and the
+  editor's Markdown, not from the HTML.
+- Gmail clips a message over 102 KB and hides its footer (and the unsubscribe link):
+  a larger edition is an error.
+"""
+
+import hashlib
+import html as html_lib
+import json
+import re
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import css_inline
+import markdown
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from PIL import Image
+
+from tribune.dates import format_date
+from tribune.headers import first_paragraph
+from tribune.text import plain_text, shorten
+from tribune.typography import french_html, french_text
+
+from .catalogue import Catalogue, EditionContents, EditionError
+from .contents import Edition
+
+GMAIL_CLIP_BYTES = 102 * 1024
+TEXT_WIDTH = 78
+MERGE_TAG = re.compile(r"\*\|[A-Z0-9_:]+\|\*")
+_HREF_OR_SRC = re.compile(r'(?P<attribute>href|src)="(?P<url>[^"]*)"')
+_INTERNAL = re.compile(r"\{(?P<kind>filename|static|attach)\}(?P<path>[^\"'\s)#?]+)")
+_IMG = re.compile(r"<img\b[^>]*>")
+
+
+@dataclass
+class RenderedEdition:
+    edition: Edition
+    contents: EditionContents
+    html: str
+    text: str
+    web_url: str
+    links: list[str] = field(default_factory=list)
+
+    @property
+    def html_bytes(self) -> int:
+        return len(self.html.encode("utf-8"))
+
+    def items(self) -> list[dict]:
+        posts = [{"kind": "post", "title": plain_text(p.title), "slug": p.slug} for p in self.contents.posts]
+        events = [{"kind": "event", "title": plain_text(e.title), "slug": e.slug} for e in self.contents.events]
+        member = [{"kind": "member", "title": plain_text(self.contents.member.title), "slug": self.contents.member.slug}] if self.contents.member else []
+        return posts + events + member
+
+    def summary(self) -> dict:
+        digest = hashlib.sha256((self.html + "\0" + self.text).encode("utf-8")).hexdigest()
+        return {
+            "edition": self.edition.edition_id,
+            "subject": plain_text(self.edition.subject),
+            "preheader": plain_text(self.edition.preheader),
+            "title": plain_text(self.edition.title),
+            "date": self.edition.date.isoformat(),
+            "lang": self.edition.lang,
+            "status": self.edition.status,
+            "web_url": self.web_url,
+            "items": self.items(),
+            "links": len(self.links),
+            "html_bytes": self.html_bytes,
+            "text_bytes": len(self.text.encode("utf-8")),
+            "content_hash": f"sha256:{digest}",
+        }
+
+
+class Mailer:
+    """Renders editions for one site: its settings, its theme, its production address."""
+
+    def __init__(self, settings: dict, catalogue: Catalogue):
+        self.settings = settings
+        self.catalogue = catalogue
+        self.site_url = (settings.get("PRODUCTION_SITEURL") or settings["SITEURL"]).rstrip("/")
+        templates = Path(settings["THEME"]) / "templates"
+        self.env = Environment(loader=FileSystemLoader(str(templates)), autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
+        self.env.filters.update(date_words=format_date, plain_text=plain_text, shorten=shorten)
+        self.css = (templates / "email" / "email.css").read_text(encoding="utf-8")
+        self.strings = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (Path(settings["THEME"]) / "i18n").glob("*.json")}
+        self._sizes: dict[Path, tuple[int, int]] = {}
+        self._sources = catalogue.by_source()
+
+    # -- URLs -----------------------------------------------------------------------
+    def absolute(self, path: str) -> str:
+        return path if re.match(r"^[a-z][a-z0-9+.-]*:", path) or MERGE_TAG.fullmatch(path) else f"{self.site_url}/{path.lstrip('/')}"
+
+    def with_utm(self, url: str, edition: Edition) -> str:
+        if not self.settings.get("NEWSLETTER_UTM", True) or not url.startswith(self.site_url + "/"):
+            return url
+        parts = urlsplit(url)
+        query = dict(parse_qsl(parts.query))
+        query.update(utm_source="newsletter", utm_medium="email", utm_campaign=edition.edition_id)
+        return urlunsplit(parts._replace(query=urlencode(query)))
+
+    def image_size(self, relative: str) -> tuple[int, int]:
+        source = Path(self.settings["PATH"]) / relative
+        if source not in self._sizes:
+            try:
+                with Image.open(source) as image:
+                    self._sizes[source] = image.size
+            except OSError:
+                self._sizes[source] = (1200, 630)  # generated at build time (share cards)
+        return self._sizes[source]
+
+    def image(self, relative: str, alt: str, width: int) -> dict:
+        """An image for the e-mail: absolute URL, its alt text, display width and height."""
+        real_width, real_height = self.image_size(relative)
+        return {"url": self.absolute(relative), "alt": alt, "width": width, "height": round(width * real_height / real_width)}
+
+    # -- The parts --------------------------------------------------------------------
+    def _resolve(self, match: re.Match) -> str:
+        kind, path = match["kind"], match["path"].lstrip("/")
+        if kind == "filename":
+            target = self._sources.get(path) or self._sources.get(path.removeprefix("../"))
+            return self.absolute(target.url) if target else path
+        return self.absolute(path)
+
+    def body_html(self, edition: Edition) -> str:
+        """The editor's word, from its Markdown, with absolute links and sized images."""
+        options = dict(self.settings.get("MARKDOWN", {}))
+        options["extensions"] = list(dict.fromkeys([*options.get("extensions", []), *options.get("extension_configs", {})]))
+        html = _INTERNAL.sub(self._resolve, markdown.Markdown(**options).convert(edition.header.body))
+
+        def size_image(tag: re.Match) -> str:
+            source = re.search(r'src="([^"]+)"', tag.group(0))
+            if not source or "width=" in tag.group(0) or not source.group(1).startswith(self.site_url + "/"):
+                return tag.group(0)
+            width, height = self.image_size(source.group(1).removeprefix(self.site_url + "/"))
+            shown = min(width, 552)
+            return tag.group(0)[:-1].rstrip("/") + f' width="{shown}" height="{round(shown * height / width)}">'
+
+        html = _IMG.sub(size_image, html)
+        return french_html(html) if edition.lang.startswith("fr") else html
+
+    def summary_of(self, content) -> str:
+        summary = content.metadata.get("summary")
+        return shorten(plain_text(summary) if summary else first_paragraph(content.header, self.settings), 220)
+
+    def _items(self, contents: EditionContents, lang: str) -> dict:
+        from events.when import when_in_words
+        from zoneinfo import ZoneInfo
+
+        site_zone = ZoneInfo(self.settings.get("TIMEZONE", "UTC"))
+        posts = []
+        for post in contents.posts:
+            image = post.metadata.get("image") or self.settings.get("SEO_SHARE_IMAGE_SAVE_AS", "images/partage/{name}-{lang}.png").format(name=post.slug, lang=post.lang)
+            posts.append({
+                "title": post.title, "url": self.absolute(post.url), "summary": self.summary_of(post),
+                "date": format_date(post.date, lang), "image": self.image(image, post.metadata.get("image-alt") or plain_text(post.title), 552),
+            })
+        events = [{
+            "title": e.title, "url": self.absolute(e.url), "summary": self.summary_of(e),
+            "when": when_in_words(e.schedule, lang, site_zone)[0], "mode": e.mode,
+            "day": e.schedule.start.day, "month": format_date(e.schedule.start, lang, "month_short"),
+        } for e in contents.events]
+        member = None
+        if contents.member:
+            m = contents.member
+            avatar = None
+            if m.metadata.get("avatar"):
+                url = self.settings.get("MEMBER_AVATAR_SAVE_AS", "membres/{slug}/avatar-{size}.jpg").format(slug=m.slug, size=192)
+                avatar = {"url": self.absolute(url), "alt": "", "width": 96, "height": 96}
+            member = {"name": m.title, "role": getattr(m, "role", ""), "city": getattr(m, "city", ""), "quote": getattr(m, "quote", ""),
+                      "url": self.absolute(m.url), "summary": self.summary_of(m), "avatar": avatar}
+        return {"posts": posts, "events": events, "member": member}
+
+    def render(self, edition: Edition) -> RenderedEdition:
+        contents = self.catalogue.contents_of(edition)
+        body = self.body_html(edition)
+        if contents.is_empty() and not plain_text(body):
+            raise EditionError("Title", "the edition is empty: no editor's word, no post, no event, no member")
+        lang = edition.lang if edition.lang in self.strings else self.settings["DEFAULT_LANG"]
+        web_url = self.absolute(edition.url)
+        items = self._items(contents, lang)
+        logo = self.settings.get("SEO_LOGO")
+        context = {
+            "edition": edition, "t": self.strings[lang], "lang": lang, "body": Markup(body), "web_url": web_url,
+            "site_url": self.site_url + "/", "site_name": self.settings["SITENAME"], "date": format_date(edition.date, lang),
+            "logo": self.image(logo, self.settings["SITENAME"], 48) if logo else None, **items,
+        }
+        html = self.env.get_template("email/edition.html").render(context)
+        html = css_inline.CSSInliner(keep_style_tags=True, extra_css=self.css, load_remote_stylesheets=False).inline(html)
+        html = _HREF_OR_SRC.sub(lambda m: self._tracked(m, edition), html)
+        links = [html_lib.unescape(m["url"]) for m in _HREF_OR_SRC.finditer(html) if m["attribute"] == "href"]
+        text = self.text(edition, body, items, web_url, lang)
+        return RenderedEdition(edition, contents, html, text, web_url, links)
+
+    def _tracked(self, match: re.Match, edition: Edition) -> str:
+        url = html_lib.unescape(match["url"])
+        if match["attribute"] == "href":
+            url = self.with_utm(url, edition)
+        return f'{match["attribute"]}="{html_lib.escape(url, quote=True)}"'
+
+    # -- Plain text -----------------------------------------------------------------------
+    def text(self, edition: Edition, body_html: str, items: dict, web_url: str, lang: str) -> str:
+        t = self.strings[lang]
+        french = lang.startswith("fr")
+        label = lambda key: t[key] + ("\u202f:" if french else ":")  # noqa: E731
+        track = lambda url: self.with_utm(url, edition)  # noqa: E731
+        blocks = [plain_text(edition.title).upper(), format_date(edition.date, lang), f"{label('newsletter_view_online')} {track(web_url)}"]
+        blocks += markdown_to_text(edition.header.body, lambda url: track(self._resolve_text(url)), french_text if french else str)
+        sections = [
+            (t["newsletter_posts"], [(plain_text(p["title"]), p["summary"], p["url"]) for p in items["posts"]]),
+            (t["newsletter_events"], [(plain_text(e["title"]), e["when"], e["url"]) for e in items["events"]]),
+            (t["newsletter_member"], [(plain_text(items["member"]["name"]), items["member"]["quote"] or items["member"]["summary"], items["member"]["url"])] if items["member"] else []),
+        ]
+        for heading, entries in sections:
+            if entries:
+                blocks.append(f"{heading.upper()}\n{'-' * len(heading)}")
+                for title, detail, url in entries:
+                    blocks.append("\n".join([f"* {title}", *(["  " + line for line in textwrap.wrap(detail, TEXT_WIDTH - 2)] if detail else []), f"  {track(url)}"]))
+        blocks.append("-- ")
+        blocks.append(_wrap(t["newsletter_why"].replace("{site}", self.settings["SITENAME"])))
+        blocks.append(f"{label('newsletter_update_profile')} *|UPDATE_PROFILE|*\n{label('newsletter_unsubscribe')} *|UNSUB|*")
+        blocks.append("*|LIST:ADDRESSLINE|*")
+        return "\n\n".join(block.strip("\n") for block in blocks if block.strip()) + "\n"
+
+    def _resolve_text(self, url: str) -> str:
+        """A link of the editor's Markdown, as a reader of the plain text can follow it."""
+        internal = _INTERNAL.fullmatch(url)
+        return self._resolve(internal) if internal else self.absolute(url)
+
+
+def _wrap(paragraph: str) -> str:
+    return "\n".join(textwrap.wrap(paragraph, TEXT_WIDTH, break_long_words=False, break_on_hyphens=False))
+
+
+_MD_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(([^)\s]+)\)")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+_MD_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
+_MD_ITEM = re.compile(r"^\s*([-*+]|\d+\.)\s+(.*)$")
+
+
+def markdown_to_text(source: str, resolve, typeset) -> list[str]:
+    """The editor's Markdown as plain-text blocks: links as "text (URL)", no markup left."""
+    blocks = []
+    for block in re.split(r"\n\s*\n", source.strip()):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if not lines:
+            continue
+        rendered = []
+        for line in lines:
+            line = _MD_IMAGE.sub("", line)
+            line = _MD_LINK.sub(lambda m: f"{m.group(1)} ({resolve(m.group(2))})", line)
+            line = _MD_EMPHASIS.sub(r"\2", line)
+            rendered.append(typeset(line))
+        heading = _MD_HEADING.match(rendered[0])
+        if heading and len(rendered) == 1:
+            title = heading.group(1).upper()
+            blocks.append(f"{title}\n{'-' * len(title)}")
+        elif all(_MD_ITEM.match(line) for line in rendered):
+            blocks.append("\n".join(textwrap.fill(_MD_ITEM.match(line).group(2), TEXT_WIDTH, initial_indent="* ", subsequent_indent="  ", break_long_words=False, break_on_hyphens=False) for line in rendered))
+        else:
+            blocks.append(_wrap(" ".join(rendered)))
+    return [b for b in blocks if b.strip()]
+
+
+def write_edition_files(rendered: RenderedEdition, folder: Path, source_path: str) -> dict:
+    """Write email.html, email.txt and edition.json, each by rename: never half a file."""
+    if rendered.html_bytes > GMAIL_CLIP_BYTES:
+        raise EditionError(
+            "Title",
+            f"the e-mail is {rendered.html_bytes / 1024:.0f} KB, over the {GMAIL_CLIP_BYTES // 1024} KB at which Gmail clips "
+            "messages and hides the unsubscribe link: shorten the editor's word or list fewer items (Posts:)",
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    summary = rendered.summary()
+    for name, data in (("email.html", rendered.html), ("email.txt", rendered.text), ("edition.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")):
+        temporary = folder / f".{name}.tmp"
+        temporary.write_text(data, encoding="utf-8")
+        temporary.replace(folder / name)
+    return summary

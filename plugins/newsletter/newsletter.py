@@ -1,0 +1,50 @@
+"""Newsletter plugin: each edition as an e-mail (HTML and plain text) and as a page of the
+site's archive. Needs the events and spotlight plugins, listed before it in PLUGINS.
+
+Settings are documented in README.md.
+"""
+
+from pelican import signals
+
+from tribune.signals import lint_registry, scaffold_registry
+
+from .generator import NewsletterGenerator
+from .lint_rules import add_lint_rules
+from .scaffold import make_edition
+
+DEFAULTS = {
+    "NEWSLETTER_PATHS": ["newsletters"],
+    "NEWSLETTER_URL": "lettre/{slug}/",
+    "NEWSLETTER_SAVE_AS": "lettre/{slug}/index.html",
+    "NEWSLETTER_LANG_URL": "{lang}/newsletter/{slug}/",
+    "NEWSLETTER_LANG_SAVE_AS": "{lang}/newsletter/{slug}/index.html",
+    "NEWSLETTER_EMAIL_DIR": "newsletter/{edition}",
+    "NEWSLETTERS_URL": "lettre/",
+    "NEWSLETTERS_SAVE_AS": "lettre/index.html",
+    "NEWSLETTER_FEED_ATOM": "lettre/atom.xml",
+    "NEWSLETTER_EVENT_DAYS": 45,
+    "NEWSLETTER_MAX_POSTS": 6,
+    "NEWSLETTER_FIRST_EDITION_DAYS": 31,
+    "NEWSLETTER_UTM": True,
+    "NEWSLETTER_SIGNUP_URL": "",
+}
+
+
+def set_defaults(pelican) -> None:
+    for key, value in DEFAULTS.items():
+        pelican.settings.setdefault(key, value)
+
+
+def get_generators(pelican):
+    return NewsletterGenerator
+
+
+def register_scaffold(scaffolds) -> None:
+    scaffolds.add("edition", make_edition, title_required=False)
+
+
+def register() -> None:
+    signals.initialized.connect(set_defaults)
+    signals.get_generators.connect(get_generators)
+    lint_registry.connect(add_lint_rules)
+    scaffold_registry.connect(register_scaffold)
