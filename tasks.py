@@ -41,7 +41,7 @@ def clean(c):
     _done(commands.run_clean(LOCAL))
 
 
-@task(help={"kind": "post, page, event, member or edition", "title": "the title (a member's name), in quotes; optional for an edition"})
-def new(c, kind, title=""):
+@task(help={"kind": "post, page, event, member or edition", "title": "the title (a member's name), in quotes"})
+def new(c, kind, title):
     """Scaffold a new file: invoke new post "Titre du billet" (or page, event, member, edition)."""
     _done(commands.run_new(kind, title, LOCAL))

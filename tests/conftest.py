@@ -32,7 +32,9 @@ class BuiltSite:
         return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
     def pages(self) -> list[Path]:
-        return sorted(self.output.rglob("*.html"))
+        """The site's HTML pages (not the newsletter e-mails, which are written for mail clients)."""
+        emails = self.output / "newsletter"
+        return sorted(p for p in self.output.rglob("*.html") if emails not in p.parents)
 
     def url_of(self, page: Path) -> str:
         """The URL a browser would show for ``page`` (directory URLs for index.html)."""

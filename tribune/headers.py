@@ -49,5 +49,8 @@ def light_content(path: Path, content_class, settings: dict):
     source = read_source(path)
     metadata = processed_metadata(source, settings)
     content = content_class("", metadata=metadata, settings=settings, source_path=str(path), context={})
+    missing = [name for name in content_class.mandatory_properties if not hasattr(content, name)]
+    if missing:
+        raise ValueError(f"{path}: no {', '.join(missing)}")
     content.header = source
     return content

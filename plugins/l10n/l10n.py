@@ -39,8 +39,8 @@ def slugify_content(generator, metadata: dict) -> None:
 
 def localise_content(content) -> None:
     """Dates in words, typography and an escaped summary for one post, page, event..."""
-    if isinstance(content, Static):
-        return
+    if isinstance(content, Static) or not hasattr(content, "title"):
+        return  # static files; content without title is reported by the lint
     if hasattr(content, "date"):
         content.locale_date = format_date(content.date, content.lang)
     if hasattr(content, "modified"):

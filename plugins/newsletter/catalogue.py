@@ -48,8 +48,8 @@ def _read_all(settings: dict, paths_setting: str, default: list[str], content_cl
         for path in sorted((content_path / folder).rglob("*.md")):
             try:
                 found.append(light_content(path, content_class, settings))
-            except (SourceError, ValueError):
-                continue  # the lint reports unreadable files; they are not picked
+            except (SourceError, ValueError, KeyError):
+                continue  # unreadable, or a bad value (KeyError: an unknown time zone): the lint reports it
     return found
 
 
