@@ -41,6 +41,12 @@ def clean(c):
     _done(commands.run_clean(LOCAL))
 
 
+@task(help={"edition": "the edition to build, e.g. 2026-11 (default: the latest)"})
+def newsletter(c, edition=None):
+    """Build a newsletter edition's e-mail (HTML, text, JSON) and show what is in it."""
+    _done(commands.run_newsletter(LOCAL, edition=edition))
+
+
 @task(help={"kind": "post, page, event, member or edition", "title": "the title (a member's name), in quotes"})
 def new(c, kind, title):
     """Scaffold a new file: invoke new post "Titre du billet" (or page, event, member, edition)."""

@@ -61,6 +61,35 @@ def run_new(kind: str, title: str, config: str = "pelicanconf.py") -> int:
     return 0
 
 
+def run_newsletter(config: str = "pelicanconf.py", edition: str | None = None) -> int:
+    """Build one edition's e-mail (default: the latest) and print what is in it."""
+    site = load_site(config)
+    try:
+        from newsletter import NewsletterError, build_edition  # the plugin, loaded by load_site
+    except ImportError:
+        print("The newsletter plugin is not enabled: add \"newsletter\" to PLUGINS in pelicanconf.py.", file=sys.stderr)
+        return 1
+    try:
+        rendered, folder = build_edition(site.settings, edition)
+    except NewsletterError as error:
+        print(f"Nothing written: {error}", file=sys.stderr)
+        return 1
+    summary = rendered.summary()
+    print(f"Edition {summary['edition']} ({summary['status']}), {summary['web_url']}")
+    print(f"Subject:   {summary['subject']}")
+    print(f"Preheader: {summary['preheader']}")
+    print("Items:")
+    for item in summary["items"] or [{"kind": "-", "title": "(none: the editor's word only)"}]:
+        print(f"  {item['kind']:<7} {item['title']}")
+    limit = 102 * 1024
+    print(
+        f"HTML: {summary['html_bytes'] / 1024:.1f} KB of {limit // 1024} KB ({100 * summary['html_bytes'] / limit:.0f} %), "
+        f"plain text: {summary['text_bytes'] / 1024:.1f} KB, links: {summary['links']}"
+    )
+    print(f"Written: {display_path(folder)}/email.html, email.txt, edition.json")
+    return 0
+
+
 def run_clean(config: str = "pelicanconf.py") -> int:
     """Remove the output and cache folders, never anything outside the site's folder."""
     settings = load_site(config).settings

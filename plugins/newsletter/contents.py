@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+from markupsafe import escape
 from pelican.contents import Content
 
 from tribune.typography import french_text
@@ -31,8 +32,9 @@ class Edition(Content):
         metadata["slug"] = self.edition_id
         super().__init__(content, metadata, settings, source_path, context)
         typeset = french_text if self.lang.startswith("fr") and self.settings.get("FRENCH_TYPOGRAPHY", True) else str
-        self.subject = typeset(str(metadata.get("subject") or metadata.get("title") or ""))
-        self.preheader = typeset(str(metadata.get("preheader") or ""))
+        # Plain text made escaped HTML once, like titles (see plugins/l10n).
+        self.subject = escape(typeset(str(metadata.get("subject") or metadata.get("title") or "")))
+        self.preheader = escape(typeset(str(metadata.get("preheader") or "")))
         self.month = self.edition_id[:7]
         self.explicit: dict[str, list[str]] = {key: parse_slugs(metadata[key.lower()]) for key in ("Posts", "Events", "Spotlight") if metadata.get(key.lower())}
 

@@ -1,0 +1,224 @@
+"""Newsletter editions: the e-mail (HTML and text) parsed as a mail client and a reader would,
+the web archive, the selection of items, and bad input."""
+
+import json
+import re
+import subprocess
+import sys
+from urllib.parse import parse_qs, urlsplit
+from xml.etree import ElementTree
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+
+from tribune.build import check, load_site
+
+from .conftest import ROOT, build_site
+
+SITE = "https://guilde.editions-boussole.fr"
+MERGE_TAGS = ("*|UNSUB|*", "*|UPDATE_PROFILE|*", "*|HTML:LIST_ADDRESS_HTML|*")
+
+
+@pytest.fixture(scope="module")
+def local_editions(local_site):
+    """The editions as the local build (pelicanconf, relative URLs) writes them."""
+    return local_site
+
+
+def email(site, edition):
+    folder = site.output / "newsletter" / edition
+    html = (folder / "email.html").read_text(encoding="utf-8")
+    return html, BeautifulSoup(html, "html.parser"), (folder / "email.txt").read_text(encoding="utf-8"), json.loads((folder / "edition.json").read_text())
+
+
+@pytest.mark.parametrize("edition", ["2026-10", "2026-11"])
+def test_email_html_is_built_for_mail_clients(local_editions, edition):
+    html, soup, _, _ = email(local_editions, edition)
+    for tag in soup.find_all(href=True) + soup.find_all(src=True):
+        url = tag.get("href") or tag.get("src")
+        assert url.startswith("https://") or url in MERGE_TAGS, url  # production URLs even under pelicanconf
+    for image in soup.find_all("img"):
+        assert image.has_attr("alt") and image["width"].isdigit() and image["height"].isdigit(), image
+    assert not soup.find("script") and not soup.find("link", rel="stylesheet")
+    assert "@import" not in html and "fonts.googleapis" not in html
+    styles = soup.find_all("style")
+    assert len(styles) == 1 and re.fullmatch(r"\s*(@media[^{]*\{(?:[^{}]*\{[^{}]*\})*\s*\}\s*)+", styles[0].string)
+    assert soup.select_one("h1")["style"] and soup.select_one("table.container")["width"] == "600"
+    assert soup.select_one(".preheader")["style"].startswith("display: none")
+    for tag in MERGE_TAGS:
+        assert tag in html
+    assert len(html.encode()) < 102 * 1024
+
+
+def test_email_items_with_their_urls_in_html_and_text(local_editions):
+    _, soup, text, summary = email(local_editions, "2026-11")
+    expected = {
+        "post": ["La Guilde a (presque) un an\u202f: ce que vous nous avez dit", "De l’esquisse à la boîte\u202f: l’illustration de «\u202fPollen\u202f»"],
+        "event": ["Rencontre de la Guilde à Lyon", "Soirée jeux québécoise en ligne"],
+        "member": ["Léa Fontaine"],
+    }
+    assert {kind: [i["title"] for i in summary["items"] if i["kind"] == kind] for kind in expected} == expected
+    urls = {
+        "La Guilde a (presque) un an\u202f: ce que vous nous avez dit": "billets/la-guilde-a-presque-un-an-ce-que-vous-nous-avez-dit/",
+        "Rencontre de la Guilde à Lyon": "evenements/rencontre-de-la-guilde-a-lyon/",
+        "Léa Fontaine": "membres/lea-fontaine/",
+    }
+    for title, path in urls.items():
+        link = soup.find("a", string=title)
+        assert link["href"].startswith(f"{SITE}/{path}?"), link
+        assert title in text and f"{SITE}/{path}?utm_source=newsletter" in text
+    # The cancelled workshop of 12 December is not announced.
+    assert "Atelier" not in soup.select_one("body").get_text(" ").split("Les prochains rendez-vous")[1].split("Membre")[0]
+
+
+def test_utm_parameters_on_site_links_only(local_editions):
+    _, soup, _, _ = email(local_editions, "2026-11")
+    for link in soup.find_all("a", href=True):
+        query = parse_qs(urlsplit(link["href"]).query)
+        if link["href"].startswith(SITE + "/"):
+            assert query == {"utm_source": ["newsletter"], "utm_medium": ["email"], "utm_campaign": ["2026-11"]}, link["href"]
+        else:
+            assert "utm_source" not in query, link["href"]
+
+
+def test_utm_can_be_turned_off(site_copy, tmp_path):
+    site = build_site(site_copy, "publishconf.py", tmp_path / "out", NEWSLETTER_UTM=False)
+    assert "utm_" not in (site.output / "newsletter/2026-11/email.html").read_text()
+
+
+def test_plain_text_is_written_for_people(local_editions):
+    _, _, text, _ = email(local_editions, "2026-11")
+    assert not re.search(r"<[a-zA-Z/][^>]*>|&[a-z]+;|\*\*", text)
+    assert "\n\n\n" not in text
+    for line in text.splitlines():
+        assert len(line) <= 78 or "https://" in line, line
+    assert text.startswith("LA LETTRE DE LA GUILDE — NOVEMBRE 2026\n\n25 novembre 2026\n")
+    assert f"{SITE}/lettre/2026-11/?utm_source=newsletter" in text
+    assert "*|UNSUB|*" in text and "*|UPDATE_PROFILE|*" in text
+    assert "Vous avez été 412 à répondre" in text
+
+
+def test_edition_json(local_editions):
+    html, _, text, summary = email(local_editions, "2026-11")
+    assert summary["edition"] == "2026-11" and summary["subject"] == "La Guilde a (presque) un an\u202f: ce que vous nous avez dit"
+    assert summary["html_bytes"] == len(html.encode()) and summary["text_bytes"] == len(text.encode())
+    assert re.fullmatch(r"sha256:[0-9a-f]{64}", summary["content_hash"])
+    assert summary["web_url"] == f"{SITE}/lettre/2026-11/"
+
+
+def test_default_selection_of_posts_events_and_member_by_date(local_editions):
+    _, _, _, october = email(local_editions, "2026-10")
+    # First edition: the posts of the 31 days before it, the events of the 45 days after it, October's member.
+    assert [i["slug"] for i in october["items"]] == [
+        "trois-jeux-courts-pour-la-pause-de-midi",
+        "marathon-de-jeux-en-ligne-douze-heures-pour-la-mediatheque",
+        "hugo-marchand",
+    ]
+    _, _, _, november = email(local_editions, "2026-11")
+    # Then: the posts since the previous edition (1 October), not before.
+    assert [i["slug"] for i in november["items"] if i["kind"] == "post"] == [
+        "la-guilde-a-presque-un-an-ce-que-vous-nous-avez-dit", "de-l-esquisse-a-la-boite-l-illustration-de-pollen",
+    ]
+
+
+def test_web_archive(production_site):
+    page = production_site.html("lettre/2026-11/")
+    html = (production_site.output / "lettre/2026-11/index.html").read_text()
+    assert page.find("h1").get_text() == "La lettre de la Guilde — novembre 2026"
+    assert "412" in page.select_one(".prose").get_text()
+    for tag in MERGE_TAGS:
+        assert tag not in html
+    form = page.select_one("form.subscribe__form")
+    assert form["action"].startswith("https://") and form["method"] == "post" and form.find("input", type="email")["name"] == "EMAIL"
+    assert [a.get_text() for a in page.select(".edition__section .archive-list a")][0].startswith("La Guilde a (presque)")
+    index = production_site.html("lettre/")
+    assert [a.get_text() for a in index.select(".edition-list a")] == ["La lettre de la Guilde — novembre 2026", "La lettre de la Guilde — octobre 2026"]
+    feed_path = production_site.output / "lettre/atom.xml"
+    ElementTree.parse(feed_path)
+    feed = feedparser.parse(feed_path.read_bytes())
+    assert not feed.bozo and [e.link for e in feed.entries] == [f"{SITE}/lettre/2026-11/", f"{SITE}/lettre/2026-10/"]
+
+
+EDITION = """Title: Édition de test
+Date: 2026-12-01 09:00
+
+Le mot de l'équipe.
+"""
+
+
+def _errors(site):
+    blocking, _ = check(load_site(site / "pelicanconf.py"))
+    return [str(p) for p in blocking]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("Date: 2026-12-01 09:00", "Date: 2026-12-01 09:00\nPosts: n-existe-pas"), '3: Posts: "n-existe-pas" is not a published post (check its slug and its Status)'),
+        (("Date: 2026-12-01 09:00", "Date: 2026-12-01 09:00\nPosts: campagne-participative-ce-qui-se-prepare"), '3: Posts: "campagne-participative-ce-qui-se-prepare" is not a published post (check its slug and its Status)'),
+        (("Date: 2026-12-01 09:00", "Date: 2026-12-01 09:00\nEvents: rencontre-fantome"), '3: Events: "rencontre-fantome" is not a published event (check its slug and its Status)'),
+        (("Date: 2026-12-01 09:00", "Date: 2026-12-01 09:00\nSpotlight: personne"), '3: Spotlight: "personne" is not a published member with consent (check its slug and its Status)'),
+        (("Title: Édition de test\n", ""), "1: Title: missing: an edition needs a Title: or a Subject: line"),
+    ],
+)
+def test_bad_editions(site_copy, monkeypatch, change, expected):
+    monkeypatch.chdir(site_copy)
+    (site_copy / "content/newsletters/2026-12.md").write_text(EDITION.replace(*change), encoding="utf-8")
+    assert _errors(site_copy) == [f"content/newsletters/2026-12.md:{expected}"]
+
+
+def test_an_empty_edition_is_an_error(site_copy, monkeypatch):
+    monkeypatch.chdir(site_copy)
+    text = "Title: Rien\nDate: 2027-06-01 09:00\nPosts: \n\n"
+    (site_copy / "content/newsletters/2027-06.md").write_text(text, encoding="utf-8")
+    assert _errors(site_copy) == ["content/newsletters/2027-06.md:1: Title: the edition is empty: no editor's word, no post, no event, no member"]
+
+
+def test_duplicate_edition_id_and_bad_file_name(site_copy, monkeypatch):
+    monkeypatch.chdir(site_copy)
+    (site_copy / "content/newsletters/archives").mkdir()
+    (site_copy / "content/newsletters/archives/2026-11.md").write_text(EDITION, encoding="utf-8")
+    (site_copy / "content/newsletters/novembre.md").write_text(EDITION, encoding="utf-8")
+    assert _errors(site_copy) == [
+        'content/newsletters/archives/2026-11.md:1: duplicate edition id "2026-11": content/newsletters/2026-11.md has it too',
+        'content/newsletters/novembre.md:1: "novembre.md" is not an edition name (expected YYYY-MM.md or YYYY-MM-slug.md)',
+    ]
+
+
+def test_a_too_large_edition_fails_with_a_clear_message(site_copy, monkeypatch):
+    monkeypatch.chdir(site_copy)
+    words = " ".join(f"mot{n}" for n in range(20000))
+    (site_copy / "content/newsletters/2026-12.md").write_text(EDITION + "\n" + words + "\n", encoding="utf-8")
+    errors = _errors(site_copy)
+    assert len(errors) == 1 and re.fullmatch(
+        r"content/newsletters/2026-12\.md:1: Title: the e-mail is \d+ KB, over Gmail's 102 KB clipping limit", errors[0]
+    )
+
+
+def test_hostile_title_is_escaped_in_html_and_intact_in_text(site_copy, tmp_path):
+    hostile = 'Le "meilleur" & <script>alert(1)</script></script> <img src=x onerror=alert(1)>'
+    (site_copy / "content/newsletters/2026-12.md").write_text(
+        f"Title: {hostile}\nSubject: {hostile}\nPreheader: {hostile}\nDate: 2026-12-01 09:00\n\nTexte.\n", encoding="utf-8"
+    )
+    site = build_site(site_copy, "publishconf.py", tmp_path / "out")
+    html, soup, text, summary = email(site, "2026-12")
+    assert not soup.find("script") and not soup.find("img", onerror=True)
+    assert soup.find("h1").get_text() == hostile and soup.find("title").get_text() == hostile
+    assert hostile.upper() in text and summary["subject"] == hostile
+    web = site.html("lettre/2026-12/")
+    assert web.find("h1").get_text() == hostile and not web.find("img", onerror=True)
+
+
+def test_invoke_newsletter_prints_a_summary_without_network(site_copy):
+    result = subprocess.run([sys.executable, "-m", "invoke", "newsletter", "--edition", "2026-11"], cwd=site_copy,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Edition 2026-11 (published), {SITE}/lettre/2026-11/"
+    assert lines[1] == "Subject:   La Guilde a (presque) un an\u202f: ce que vous nous avez dit"
+    assert "  member  Léa Fontaine" in lines
+    assert re.search(r"^HTML: \d+\.\d KB of 102 KB \(\d+ %\), plain text: \d+\.\d KB, links: \d+$", result.stdout, re.MULTILINE)
+    assert (site_copy / "output/newsletter/2026-11/email.html").is_file()
+    missing = subprocess.run([sys.executable, "-m", "invoke", "newsletter", "--edition", "1999-01"], cwd=site_copy, capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 1 and 'no edition "1999-01"' in missing.stderr
