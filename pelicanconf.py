@@ -21,7 +21,7 @@ FRENCH_TYPOGRAPHY = True
 
 # Pages linked from the header and the footer, by slug (their translation is used on English pages).
 # SOCIAL: the community's profiles elsewhere, as (name, URL), shown in the footer.
-MENU_PAGES = ["a-propos", "charte"]
+MENU_PAGES = ["a-propos"]
 FOOTER_PAGES = ["charte", "donnees-personnelles", "mentions-legales"]
 SOCIAL = [
     ("Mastodon", "https://mastodon.example/@editionsboussole"),
