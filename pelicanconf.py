@@ -112,6 +112,11 @@ SEO_NOINDEX_TAGS = False
 # -- Newsletter (plugins/newsletter) --------------------------------------------------
 NEWSLETTER_SIGNUP_URL = "https://editionsboussole.us21.list-manage.example/subscribe/post?u=4f1c0a&id=9b2e7d"
 NEWSLETTER_EVENT_DAYS = 45
+# Sending through Mailchimp (invoke newsletter --test/--schedule/--send). The API key and the
+# audience come from the environment: MAILCHIMP_API_KEY, MAILCHIMP_AUDIENCE_ID.
+NEWSLETTER_FROM_NAME = "La Guilde Boussole"
+NEWSLETTER_REPLY_TO = "guilde@editions-boussole.fr"
+NEWSLETTER_SEGMENT_ID = None  # a saved segment or tag id, to send to part of the audience
 
 # -- Templates ----------------------------------------------------------------------
 # Autoescape: any text from content (titles, names, summaries) is escaped wherever it lands.

@@ -41,10 +41,16 @@ def clean(c):
     _done(commands.run_clean(LOCAL))
 
 
-@task(help={"edition": "the edition to build, e.g. 2026-11 (default: the latest)"})
-def newsletter(c, edition=None):
-    """Build a newsletter edition's e-mail (HTML, text, JSON) and show what is in it."""
-    _done(commands.run_newsletter(LOCAL, edition=edition))
+@task(help={
+    "edition": "the edition, e.g. 2026-11 (default: the latest)",
+    "test": "send a test e-mail to these addresses, separated by commas",
+    "schedule": 'schedule the campaign, e.g. "2026-12-01 09:00" (site time zone, on a quarter hour)',
+    "send": "send the campaign to the audience now",
+    "yes": "do not ask for confirmation (needed without a terminal, as in CI)",
+})
+def newsletter(c, edition=None, test=None, schedule=None, send=False, yes=False):
+    """Build a newsletter edition's e-mail and show it; --test, --schedule or --send hand it to Mailchimp."""
+    _done(commands.run_newsletter(LOCAL, edition=edition, test=test, schedule=schedule, send=send, yes=yes))
 
 
 @task(help={"kind": "post, page, event, member or edition", "title": "the title (a member's name), in quotes"})

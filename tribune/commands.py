@@ -61,11 +61,13 @@ def run_new(kind: str, title: str, config: str = "pelicanconf.py") -> int:
     return 0
 
 
-def run_newsletter(config: str = "pelicanconf.py", edition: str | None = None) -> int:
-    """Build one edition's e-mail (default: the latest) and print what is in it."""
+def run_newsletter(config: str = "pelicanconf.py", edition: str | None = None, test: str | None = None,
+                   schedule: str | None = None, send: bool = False, yes: bool = False) -> int:
+    """Build one edition's e-mail (default: the latest) and print what is in it; with --test,
+    --schedule or --send, hand it to Mailchimp, and end with one line saying what happened."""
     site = load_site(config)
     try:
-        from newsletter import NewsletterError, build_edition  # the plugin, loaded by load_site
+        from newsletter import ConfigError, MailchimpError, NewsletterError, SendError, build_edition, deliver
     except ImportError:
         print("The newsletter plugin is not enabled: add \"newsletter\" to PLUGINS in pelicanconf.py.", file=sys.stderr)
         return 1
@@ -87,6 +89,15 @@ def run_newsletter(config: str = "pelicanconf.py", edition: str | None = None) -
         f"plain text: {summary['text_bytes'] / 1024:.1f} KB, links: {summary['links']}"
     )
     print(f"Written: {display_path(folder)}/email.html, email.txt, edition.json")
+    if not (test or schedule or send):
+        return 0
+    ask = input if sys.stdin is not None and sys.stdin.isatty() else None
+    emails = [address.strip() for address in (test or "").split(",") if address.strip()]
+    try:
+        print(deliver(site.settings, rendered, test=emails or None, schedule=schedule, send=send, yes=yes, ask=ask))
+    except (ConfigError, MailchimpError, SendError) as error:
+        print(f"Nothing sent: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -1,0 +1,196 @@
+"""Sending through Mailchimp: the real task, the real client, a Mailchimp-compatible server
+on 127.0.0.1 that checks every request and injects faults. Never twice, never half-ready."""
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from tribune import commands
+
+from .mailchimp_server import FakeMailchimp
+
+KEY = "0123456789abcdef0123456789abcdef-us21"
+TITLE = "tribune-2026-11"
+
+
+@pytest.fixture
+def mailchimp(site_copy, monkeypatch):
+    """A fake Mailchimp, the environment pointing at it, a site copy with fast retries."""
+    with (site_copy / "pelicanconf.py").open("a", encoding="utf-8") as conf:
+        conf.write("\nNEWSLETTER_MAILCHIMP_TIMEOUT = 1\nNEWSLETTER_MAILCHIMP_RETRY_BASE = 0.01\n")
+    with FakeMailchimp(KEY) as server:
+        server.state.now = datetime(2026, 11, 24, 11, 0, tzinfo=timezone.utc)
+        server.state.slow_seconds = 1.5
+        monkeypatch.chdir(site_copy)
+        monkeypatch.setenv("MAILCHIMP_API_KEY", KEY)
+        monkeypatch.setenv("MAILCHIMP_AUDIENCE_ID", server.state.audience_id)
+        monkeypatch.setenv("MAILCHIMP_API_URL", server.url)
+        yield server
+
+
+def run(capsys, **flags):
+    code = commands.run_newsletter("pelicanconf.py", edition="2026-11", **flags)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def last_line(out: str) -> str:
+    return out.strip().splitlines()[-1]
+
+
+def test_dry_run_makes_no_call(mailchimp, capsys):
+    code, out, _ = run(capsys)
+    assert code == 0 and "Subject:" in out
+    assert mailchimp.state.requests == []
+
+
+def test_test_send(mailchimp, capsys):
+    code, out, err = run(capsys, test="camille@exemple.fr, yanis@exemple.fr")
+    assert code == 0, err
+    (campaign,) = mailchimp.campaigns_titled(TITLE)
+    assert mailchimp.state.tests == [(campaign["id"], ["camille@exemple.fr", "yanis@exemple.fr"])]
+    assert mailchimp.state.sends == []
+    assert "*|UNSUB|*" in campaign["_content"]["html"] and campaign["_content"]["plain_text"].startswith("LA LETTRE")
+    assert campaign["settings"]["subject_line"] == "La Guilde a (presque) un an\u202f: ce que vous nous avez dit"
+    assert campaign["settings"]["reply_to"] == "guilde@editions-boussole.fr"
+    assert last_line(out) == (
+        f"Test e-mail of 2026-11 sent to camille@exemple.fr, yanis@exemple.fr: campaign {campaign['id']}, status save, "
+        f"archive {campaign['long_archive_url']}, admin https://us21.admin.mailchimp.com/campaigns/show/?id={campaign['web_id']}"
+    )
+
+
+def test_schedule_on_a_quarter_hour_in_the_site_time_zone(mailchimp, capsys):
+    code, out, err = run(capsys, schedule="2026-12-01 09:00", yes=True)
+    assert code == 0, err
+    (campaign,) = mailchimp.campaigns_titled(TITLE)
+    assert campaign["status"] == "schedule" and campaign["send_time"] == "2026-12-01T08:00:00+00:00"
+    assert mailchimp.state.sends == []
+    assert last_line(out).startswith("Scheduled 2026-11 for 2026-12-01 09:00 (Europe/Paris): campaign")
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("2026-12-01 09:10", "Mailchimp only schedules on the quarter hour (:00, :15, :30, :45); try 09:15"),
+    ("2026-11-01 09:00", "is in the past (Europe/Paris)"),
+    ("demain", "is not a date and time"),
+])
+def test_bad_schedule_times_are_refused_before_any_call(mailchimp, capsys, value, message):
+    code, _, err = run(capsys, schedule=value, yes=True)
+    assert code == 1 and message in err
+    assert mailchimp.state.requests == []
+
+
+def test_send_twice_sends_once(mailchimp, capsys):
+    code, out, err = run(capsys, send=True, yes=True)
+    assert code == 0, err
+    (campaign,) = mailchimp.campaigns_titled(TITLE)
+    assert mailchimp.state.sends == [campaign["id"]]
+    assert last_line(out).startswith(f"Sent 2026-11: campaign {campaign['id']}, status sent, archive https://")
+    code, out, err = run(capsys, send=True, yes=True)
+    assert code == 0, err
+    assert last_line(out).startswith("Already sent on 2026-11-24T11:00:00+00:00; nothing sent again: campaign")
+    assert mailchimp.state.sends == [campaign["id"]] and len(mailchimp.campaigns_titled(TITLE)) == 1
+
+
+def test_a_scheduled_campaign_is_sent_by_send_and_only_once(mailchimp, capsys):
+    assert run(capsys, schedule="2026-12-01 09:00", yes=True)[0] == 0
+    code, out, err = run(capsys, send=True, yes=True)
+    assert code == 0, err
+    (campaign,) = mailchimp.campaigns_titled(TITLE)
+    assert campaign["status"] == "sent" and mailchimp.state.sends == [campaign["id"]]
+
+
+def test_a_saved_draft_is_updated_not_duplicated(mailchimp, capsys):
+    mailchimp.state.campaigns["old"] = {
+        "id": "old", "web_id": 7, "type": "regular", "status": "save", "send_time": "", "archive_url": "", "long_archive_url": "",
+        "recipients": {"list_id": mailchimp.state.audience_id}, "settings": {"title": TITLE, "subject_line": "Ancien sujet"},
+        "_content": {"html": "", "plain_text": ""},
+    }
+    code, _, err = run(capsys, send=True, yes=True)
+    assert code == 0, err
+    assert list(mailchimp.state.campaigns) == ["old"] and mailchimp.state.sends == ["old"]
+    assert mailchimp.state.campaigns["old"]["settings"]["subject_line"].startswith("La Guilde a (presque)")
+
+
+@pytest.mark.parametrize(("kind", "method", "path", "times"), [
+    ("429", "POST", r"/campaigns$", 3),
+    ("429", "POST", r"/actions/send$", 2),
+    ("500", "POST", r"/campaigns$", 1),
+    ("500", "POST", r"/actions/send$", 1),
+    ("500", "GET", r"/send-checklist$", 2),
+    ("drop", "POST", r"/campaigns$", 1),  # created, but the client never heard of it
+    ("drop", "POST", r"/actions/send$", 1),  # sent, but the client never heard of it
+    ("slow", "POST", r"/campaigns$", 1),
+    ("slow", "POST", r"/actions/send$", 1),
+])
+def test_faults_end_with_one_campaign_and_one_send(mailchimp, capsys, kind, method, path, times):
+    mailchimp.inject(kind, method, path, times)
+    code, out, err = run(capsys, send=True, yes=True)
+    assert code == 0, err
+    assert [f.times for f in mailchimp.state.faults] == [0]  # the fault did happen
+    campaigns = mailchimp.campaigns_titled(TITLE)
+    assert len(campaigns) == 1 and campaigns[0]["status"] == "sent"
+    assert mailchimp.state.sends == [campaigns[0]["id"]]
+    assert "campaign" in last_line(out) and "status sent" in last_line(out)
+
+
+def test_an_unready_checklist_refuses_to_send(mailchimp, capsys, site_copy):
+    template = site_copy / "theme/templates/email/edition.html"
+    template.write_text(template.read_text(encoding="utf-8").replace('<a href="*|UNSUB|*">', '<a href="#">'), encoding="utf-8")
+    code, _, err = run(capsys, send=True, yes=True)
+    assert code == 1
+    assert "send checklist is not ready" in err and "Unsubscribe link: Your campaign has no *|UNSUB|* link." in err
+    assert mailchimp.state.sends == []
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("MAILCHIMP_API_KEY", None, "MAILCHIMP_API_KEY is not set"),
+    ("MAILCHIMP_AUDIENCE_ID", None, "MAILCHIMP_AUDIENCE_ID is not set"),
+    ("MAILCHIMP_API_KEY", "no-suffix-key", "MAILCHIMP_SERVER is not set and MAILCHIMP_API_KEY has no data-center suffix"),
+])
+def test_missing_configuration_is_named_before_any_call(mailchimp, capsys, monkeypatch, variable, value, message):
+    if value is None:
+        monkeypatch.delenv(variable)
+    else:
+        monkeypatch.setenv(variable, value)
+    code, _, err = run(capsys, send=True, yes=True)
+    assert code == 1 and message in err
+    assert mailchimp.state.requests == []
+
+
+def test_a_refused_key_and_a_wrong_audience_are_said_in_plain_words(mailchimp, capsys, monkeypatch):
+    monkeypatch.setenv("MAILCHIMP_API_KEY", "ffffffffffffffffffffffffffffffff-us21")
+    code, _, err = run(capsys, send=True, yes=True)
+    assert code == 1 and "Mailchimp refused the API key (HTTP 401)" in err
+    monkeypatch.setenv("MAILCHIMP_API_KEY", KEY)
+    monkeypatch.setenv("MAILCHIMP_AUDIENCE_ID", "nope")
+    code, _, err = run(capsys, send=True, yes=True)
+    assert code == 1 and 'MAILCHIMP_AUDIENCE_ID "nope" is not an audience of this Mailchimp account' in err
+    assert mailchimp.state.sends == []
+
+
+def test_sending_without_a_terminal_needs_yes(mailchimp, capsys):
+    code, _, err = run(capsys, send=True)
+    assert code == 1 and "add --yes" in err
+    assert mailchimp.state.requests == []
+
+
+def test_a_draft_edition_is_not_sent(mailchimp, capsys, site_copy):
+    edition = site_copy / "content/newsletters/2026-11.md"
+    edition.write_text(edition.read_text(encoding="utf-8").replace("Lang: fr", "Lang: fr\nStatus: draft"), encoding="utf-8")
+    code, _, err = run(capsys, send=True, yes=True)
+    assert code == 1 and "is a draft: set Status: published" in err
+    assert mailchimp.state.requests == []
+
+
+def test_the_key_appears_nowhere(mailchimp, capsys, site_copy):
+    seen = []
+    mailchimp.inject("500", "GET", r"/send-checklist$", 10)
+    for flags in ({}, {"test": "a@exemple.fr"}, {"send": True, "yes": True}):
+        seen.extend(run(capsys, **flags)[1:])
+    assert any("Nothing sent" in text for text in seen)
+    for text in seen:
+        assert KEY not in text and KEY.split("-")[0] not in text
+    for path in Path(site_copy / "output").rglob("*"):
+        if path.is_file():
+            assert KEY.split("-")[0].encode() not in path.read_bytes(), path
