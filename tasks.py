@@ -21,10 +21,10 @@ def check(c, strict=False):
     _done(commands.run_check(LOCAL, strict=strict))
 
 
-@task(help={"strict": "treat warnings as errors"})
-def build(c, strict=False):
+@task(help={"strict": "treat warnings as errors", "search": "also build the search index (Pagefind; off by default for speed)"})
+def build(c, strict=False, search=False):
     """Check the content, then build the site into output/ (pelicanconf.py)."""
-    _done(commands.run_build(LOCAL, strict=strict))
+    _done(commands.run_build(LOCAL, strict=strict, search=search))
 
 
 @task(help={"port": "port to listen on (default 8000)"})

@@ -53,9 +53,9 @@ class BuiltSite:
         return target / "index.html" if path.endswith("/") or path == "" else target
 
 
-def build_site(site_root: Path, config: str, output: Path, **overrides) -> BuiltSite:
+def build_site(site_root: Path, config: str, output: Path, search: bool = True, **overrides) -> BuiltSite:
     site = load_site(site_root / config, OUTPUT_PATH=str(output), **overrides)
-    build(site)
+    build(site, search=search)
     return BuiltSite(output, site.settings)
 
 

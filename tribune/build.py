@@ -19,6 +19,7 @@ from pelican.settings import read_settings
 
 from tribune import lint
 from tribune.lint import ERROR, WARNING, Problem
+from tribune.search import SearchIndexError, build_index
 
 
 class BuildError(Exception):
@@ -98,11 +99,12 @@ def _swap_in(fresh: Path, output: Path) -> None:
         shutil.rmtree(retired, ignore_errors=True)
 
 
-def build(site: Site, strict: bool = False) -> BuildResult:
+def build(site: Site, strict: bool = False, search: bool = False) -> BuildResult:
     """Check the content, build the site beside its output folder, then swap it in.
 
+    With ``search``, the Pagefind index is built into the new site before the swap.
     Raises :class:`BuildError` when the lint finds an error (or a warning in strict mode),
-    or when Pelican fails or logs an error; output/ is then left untouched.
+    or when Pelican or Pagefind fails or Pelican logs an error; output/ is then untouched.
     """
     started = time.perf_counter()
     blocking, _ = check(site, strict)
@@ -122,9 +124,14 @@ def build(site: Site, strict: bool = False) -> BuildResult:
         warnings = log.messages(logging.WARNING)
         if strict and warnings:
             raise BuildError("Pelican reported warnings (strict mode): " + "; ".join(warnings))
+        if search:
+            build_index(fresh)
     except BuildError:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
+    except SearchIndexError as error:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise BuildError(str(error)) from error
     except Exception as error:
         shutil.rmtree(fresh, ignore_errors=True)
         raise BuildError(f"the build failed: {type(error).__name__}: {error}") from error

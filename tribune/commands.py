@@ -19,11 +19,11 @@ def _print_problems(problems, strict: bool) -> None:
         print(f"{problem} [{label}]", file=sys.stderr)
 
 
-def run_build(config: str = "pelicanconf.py", strict: bool = False) -> int:
-    """Check then build; print every problem, or where the site was written."""
+def run_build(config: str = "pelicanconf.py", strict: bool = False, search: bool = False) -> int:
+    """Check then build (and index for search); print every problem, or where the site was written."""
     try:
         site = load_site(config)
-        result = build(site, strict=strict)
+        result = build(site, strict=strict, search=search)
     except (BuildError, ClockError) as error:
         _print_problems(getattr(error, "problems", []), strict)
         print(f"Build failed: {error}. output/ is unchanged.", file=sys.stderr)

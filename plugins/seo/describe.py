@@ -121,7 +121,7 @@ class SiteSeo:
     def _robots(self, context: dict, item) -> str:
         hidden = item is not None and getattr(item, "status", "published") != "published"
         tag_page = "tag" in context and self.settings.get("SEO_NOINDEX_TAGS", False)
-        not_found = context.get("page_name") == "404"
+        not_found = context.get("page_name") in ("404", "search")  # not pages to land on from a search engine
         return "noindex, follow" if hidden or tag_page or not_found else "index, follow, max-image-preview:large"
 
     def _alternates(self, item) -> list[tuple[str, str]]:
