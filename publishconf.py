@@ -10,3 +10,9 @@ from pelicanconf import *  # noqa: E402,F401,F403
 SITEURL = PRODUCTION_SITEURL  # noqa: F405
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
+
+# Where `invoke publish` deploys: a folder on this machine (the web server's document root,
+# kept as a link to the live release), "user@host:/path" (rsync over SSH) or "github-pages".
+PUBLISH_TARGET = "/var/www/guilde"
+PUBLISH_KEEP_RELEASES = 3
+GITHUB_PAGES_CNAME = "guilde.editions-boussole.fr"

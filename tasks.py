@@ -8,6 +8,7 @@ from invoke import Exit, task
 from tribune import commands
 
 LOCAL = "pelicanconf.py"
+PRODUCTION = "publishconf.py"
 
 
 def _done(code: int) -> None:
@@ -57,3 +58,22 @@ def newsletter(c, edition=None, test=None, schedule=None, send=False, yes=False)
 def new(c, kind, title):
     """Scaffold a new file: invoke new post "Titre du billet" (or page, event, member, edition)."""
     _done(commands.run_new(kind, title, LOCAL))
+
+
+@task(help={
+    "target": "where to deploy (default: PUBLISH_TARGET): a folder, user@host:/path or github-pages[:branch]",
+    "dry_run": "list what would be added, changed and removed on the target, and change nothing",
+    "test": "then send a test of the latest newsletter edition to these addresses",
+    "schedule": 'then schedule the latest edition, e.g. "2026-12-01 09:00"',
+    "send": "then send the latest edition to the audience",
+    "yes": "do not ask for confirmation (CI)",
+})
+def publish(c, target=None, dry_run=False, test=None, schedule=None, send=False, yes=False):
+    """Check (strict), build with publishconf.py and its search index, deploy; then the newsletter if asked."""
+    _done(commands.run_publish(PRODUCTION, target=target, dry_run=dry_run, test=test, schedule=schedule, send=send, yes=yes))
+
+
+@task(help={"target": "the local folder target (default: PUBLISH_TARGET)"})
+def rollback(c, target=None):
+    """Put the previous release of a local folder target back online."""
+    _done(commands.run_rollback(PRODUCTION, target=target))

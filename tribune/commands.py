@@ -101,6 +101,36 @@ def run_newsletter(config: str = "pelicanconf.py", edition: str | None = None, t
     return 0
 
 
+def run_publish(config: str = "publishconf.py", target: str | None = None, dry_run: bool = False,
+                test: str | None = None, schedule: str | None = None, send: bool = False, yes: bool = False) -> int:
+    """Check, build, index and deploy; then, only if the deploy succeeded, the newsletter."""
+    from tribune.publish import PublishError, publish
+
+    try:
+        report = publish(config, target, dry_run)
+    except (PublishError, BuildError) as error:
+        print(f"Not published: {error}. The live site is unchanged.", file=sys.stderr)
+        return 1
+    if dry_run:
+        print(report.plan.listing())
+    print(report.summary())
+    if dry_run or not (test or schedule or send):
+        return 0
+    return run_newsletter(config, test=test, schedule=schedule, send=send, yes=yes)
+
+
+def run_rollback(config: str = "publishconf.py", target: str | None = None) -> int:
+    from tribune.publish import PublishError, rollback
+
+    try:
+        release = rollback(config, target)
+    except PublishError as error:
+        print(f"Nothing rolled back: {error}", file=sys.stderr)
+        return 1
+    print(f"Rolled back: the live site is release {release} again.")
+    return 0
+
+
 def run_clean(config: str = "pelicanconf.py") -> int:
     """Remove the output and cache folders, never anything outside the site's folder."""
     settings = load_site(config).settings

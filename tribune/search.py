@@ -5,8 +5,13 @@ Only pages whose theme marks their main content with ``data-pagefind-body`` are 
 posts, pages, members, events and newsletter editions; never lists, pagination, drafts,
 hidden pages or withdrawn members (they have no such mark, or no page). Pagefind reads each
 page's ``<html lang>`` and stems French pages as French and English ones as English.
+
+Pagefind's bundle is the same for the same pages, but for the order of the languages in its
+entry file (a hash map's order) and for filter files, which Tribune does not use: the entry
+is rewritten in a stable order, so that publishing an unchanged site changes no file.
 """
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -24,4 +29,8 @@ def build_index(site: Path) -> Path:
     )
     if result.returncode != 0:
         raise SearchIndexError(f"Pagefind could not index {site}: {(result.stderr or result.stdout).strip()[:500]}")
+    entry = site / "pagefind" / "pagefind-entry.json"
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    data["languages"] = dict(sorted(data.get("languages", {}).items()))
+    entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     return site / "pagefind"

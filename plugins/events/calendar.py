@@ -90,6 +90,9 @@ def build(events: list[Event], settings: dict) -> Calendar:
         first = events[0].schedule.start_instant.date().replace(month=1, day=1)
         last = max(e.schedule.end_instant for e in events).date().replace(month=12, day=31) + timedelta(days=1)
         calendar.add_missing_timezones(first_date=first, last_date=last)
+        # Time zones come out in a set's order: sort them, so that two builds give the same bytes.
+        zones = sorted((c for c in calendar.subcomponents if c.name == "VTIMEZONE"), key=lambda c: str(c["TZID"]))
+        calendar.subcomponents = zones + [c for c in calendar.subcomponents if c.name != "VTIMEZONE"]
     return calendar
 
 
