@@ -194,3 +194,16 @@ def test_the_key_appears_nowhere(mailchimp, capsys, site_copy):
     for path in Path(site_copy / "output").rglob("*"):
         if path.is_file():
             assert KEY.split("-")[0].encode() not in path.read_bytes(), path
+
+
+def test_publish_then_send_in_one_command_and_never_before_the_deploy(mailchimp, capsys, tmp_path, site_copy):
+    bad = site_copy / "content/posts/cassé.md"
+    bad.write_text("Title: Cassé\nDate: hier\n\nTexte.\n", encoding="utf-8")
+    assert commands.run_publish("publishconf.py", target=str(tmp_path / "www"), send=True, yes=True) == 1
+    assert mailchimp.state.requests == []  # the deploy failed: no call at all
+    bad.unlink()
+    capsys.readouterr()
+    assert commands.run_publish("publishconf.py", target=str(tmp_path / "www"), send=True, yes=True) == 0
+    out = capsys.readouterr().out
+    assert "Published to" in out and last_line(out).startswith("Sent 2026-11: campaign")
+    assert len(mailchimp.state.sends) == 1
