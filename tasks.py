@@ -77,3 +77,9 @@ def publish(c, target=None, dry_run=False, test=None, schedule=None, send=False,
 def rollback(c, target=None):
     """Put the previous release of a local folder target back online."""
     _done(commands.run_rollback(PRODUCTION, target=target))
+
+
+@task(help={"refresh": "fetch Mailchimp's figures again (otherwise the local cache is used when it exists)"})
+def report(c, refresh=False):
+    """Indicators: reports/indicators.html and .csv, from Mailchimp's reports and the repository."""
+    _done(commands.run_report(LOCAL, refresh=refresh))

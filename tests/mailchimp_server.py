@@ -41,6 +41,9 @@ class State:
     sends: list = field(default_factory=list)  # campaign ids, one per real send
     tests: list = field(default_factory=list)  # (campaign id, emails)
     faults: list = field(default_factory=list)
+    reports: dict = field(default_factory=dict)  # campaign id -> the /reports/{id} body
+    clicks: dict = field(default_factory=dict)  # campaign id -> urls_clicked
+    growth: list = field(default_factory=list)  # the audience's growth history
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -134,6 +137,17 @@ class Handler(BaseHTTPRequestHandler):
             if method == "GET" and m.group(1) == state.audience_id:
                 return 200, {"id": state.audience_id, "name": state.audience_name, "stats": {"member_count": state.members}}
             return _problem(404, "Resource Not Found", "The requested resource could not be found.")
+        if m := re.fullmatch(r"/3\.0/lists/([^/]+)/growth-history", path):
+            if m.group(1) != state.audience_id:
+                return _problem(404, "Resource Not Found", "The requested resource could not be found.")
+            return 200, {"list_id": state.audience_id, "history": state.growth, "total_items": len(state.growth)}
+        if m := re.fullmatch(r"/3\.0/reports/([^/]+)(/click-details)?", path):
+            if m.group(1) not in state.reports:
+                return _problem(404, "Resource Not Found", "The requested resource could not be found.")
+            if m.group(2):
+                urls = state.clicks.get(m.group(1), [])
+                return 200, {"urls_clicked": urls, "campaign_id": m.group(1), "total_items": len(urls)}
+            return 200, state.reports[m.group(1)]
         if path == "/3.0/campaigns" and method == "GET":
             query = dict(p.split("=", 1) for p in self.path.partition("?")[2].split("&") if "=" in p)
             listed = [c for c in state.campaigns.values() if c["recipients"]["list_id"] == query.get("list_id", c["recipients"]["list_id"])]
@@ -257,3 +271,25 @@ class FakeMailchimp:
 
     def campaigns_titled(self, title: str) -> list[dict]:
         return [c for c in self.state.campaigns.values() if c["settings"].get("title") == title]
+
+
+def sent_campaign(server: FakeMailchimp, title: str, subject: str, sent: int, opens: int, proxy_excluded: int, clicks: int,
+                  unsubscribed: int = 0, bounces: tuple = (0, 0), abuse: int = 0, send_time: str = "2026-11-25T08:00:00+00:00") -> str:
+    """A campaign already sent, with Mailchimp's report figures for it."""
+    campaign_id = secrets.token_hex(5)
+    server.state.campaigns[campaign_id] = {
+        "id": campaign_id, "web_id": len(server.state.campaigns) + 2000, "type": "regular", "status": "sent", "send_time": send_time,
+        "archive_url": "", "long_archive_url": "", "recipients": {"list_id": server.state.audience_id},
+        "settings": {"title": title, "subject_line": subject}, "_content": {"html": "*|UNSUB|*", "plain_text": ""},
+    }
+    server.state.reports[campaign_id] = {
+        "id": campaign_id, "campaign_title": title, "subject_line": subject, "emails_sent": sent, "abuse_reports": abuse,
+        "unsubscribed": unsubscribed, "send_time": send_time,
+        "bounces": {"hard_bounces": bounces[0], "soft_bounces": bounces[1], "syntax_errors": 0},
+        "opens": {"opens_total": opens * 2, "unique_opens": opens, "open_rate": opens / sent if sent else 0,
+                  "proxy_excluded_opens": proxy_excluded * 2, "proxy_excluded_unique_opens": proxy_excluded,
+                  "proxy_excluded_open_rate": proxy_excluded / sent if sent else 0},
+        "clicks": {"clicks_total": clicks * 3, "unique_clicks": clicks, "unique_subscriber_clicks": clicks,
+                   "click_rate": clicks / sent if sent else 0},
+    }
+    return campaign_id

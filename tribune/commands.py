@@ -131,6 +131,20 @@ def run_rollback(config: str = "publishconf.py", target: str | None = None) -> i
     return 0
 
 
+def run_report(config: str = "pelicanconf.py", refresh: bool = False) -> int:
+    """Make the indicators report (HTML and CSV) and print the last edition against the others."""
+    from tribune.indicators import make_report, write_report
+
+    site = load_site(config)
+    report = make_report(site.settings, refresh=refresh, say=lambda line: print(line, file=sys.stderr))
+    for path in write_report(report, site.settings):
+        print(f"Written: {display_path(path)}")
+    if report.missing:
+        print(report.missing[0].upper() + report.missing[1:], file=sys.stderr)
+    print(report.comparison())
+    return 0
+
+
 def run_clean(config: str = "pelicanconf.py") -> int:
     """Remove the output and cache folders, never anything outside the site's folder."""
     settings = load_site(config).settings

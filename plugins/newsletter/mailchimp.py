@@ -162,15 +162,7 @@ class Mailchimp:
             raise
 
     def find_campaign(self, title: str) -> dict | None:
-        offset = 0
-        while True:
-            page = self._call("listing the campaigns", self.client.campaigns.list, list_id=self.config.audience_id, count=200, offset=offset)
-            for campaign in page.get("campaigns", []):
-                if campaign.get("settings", {}).get("title") == title:
-                    return campaign
-            offset += len(page.get("campaigns", []))
-            if not page.get("campaigns") or offset >= page.get("total_items", 0):
-                return None
+        return self.campaigns_by_title().get(title)
 
     def campaign(self, campaign_id: str) -> dict:
         return self._call("reading the campaign", self.client.campaigns.get, campaign_id)
@@ -199,3 +191,26 @@ class Mailchimp:
 
     def send(self, campaign_id: str) -> None:
         self._call("sending the campaign", self.client.campaigns.send, campaign_id, idempotent=False)
+
+    # -- Reports (invoke report) ----------------------------------------------------------
+    def campaign_report(self, campaign_id: str) -> dict:
+        return self._call("reading the campaign report", self.client.reports.get_campaign_report, campaign_id)
+
+    def click_details(self, campaign_id: str) -> list[dict]:
+        page = self._call("reading the click details", self.client.reports.get_campaign_click_details, campaign_id, count=100)
+        return page.get("urls_clicked", [])
+
+    def growth_history(self) -> list[dict]:
+        page = self._call("reading the audience's growth", self.client.lists.get_list_growth_history, self.config.audience_id, count=120)
+        return page.get("history", [])
+
+    def campaigns_by_title(self) -> dict[str, dict]:
+        """Every campaign of the audience, by title (one listing instead of one per edition)."""
+        found, offset = {}, 0
+        while True:
+            page = self._call("listing the campaigns", self.client.campaigns.list, list_id=self.config.audience_id, count=200, offset=offset)
+            for campaign in page.get("campaigns", []):
+                found.setdefault(campaign.get("settings", {}).get("title"), campaign)
+            offset += len(page.get("campaigns", []))
+            if not page.get("campaigns") or offset >= page.get("total_items", 0):
+                return found
