@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from pelican import signals
 
+from tribune.generators import register_defaults
 from tribune.signals import jsonld_graph, lint_registry, scaffold_registry
 
 from .generator import EventsGenerator
@@ -31,11 +32,6 @@ DEFAULTS = {
 }
 
 
-def set_defaults(pelican) -> None:
-    for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
-
-
 def add_template_helpers(generator) -> None:
     """``event.start | ...``: the filter ``event_when(event, lang)`` gives its date in words."""
     if hasattr(generator, "env"):
@@ -52,7 +48,7 @@ def register_scaffold(scaffolds) -> None:
 
 
 def register() -> None:
-    signals.initialized.connect(set_defaults)
+    register_defaults(DEFAULTS)
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(add_template_helpers)
     jsonld_graph.connect(add_event)

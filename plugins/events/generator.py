@@ -4,7 +4,7 @@ and the whole calendar, and puts the events in the shared context for other temp
 from datetime import timedelta
 from pathlib import Path
 
-from pelican.generators import Generator
+from tribune.generators import ContentGenerator
 
 from tribune.clock import now
 
@@ -24,21 +24,12 @@ def upcoming_events(events: list[Event], when, days: int | None = None) -> list[
     )
 
 
-class EventsGenerator(Generator):
+class EventsGenerator(ContentGenerator):
     """Generate event pages, the events page, and their iCalendar files."""
 
-    def __init__(self, *args, **kwargs):
-        self.events: list[Event] = []
-        self.draft_events: list[Event] = []
-        super().__init__(*args, **kwargs)
-
     def generate_context(self):
-        for path in self.get_files(self.settings["EVENT_PATHS"], exclude=self.settings.get("EVENT_EXCLUDES", [])):
-            event = self.readers.read_file(base_path=self.path, path=path, content_class=Event, context=self.context)
-            if not event.is_valid():
-                self._add_failed_source_path(path)
-                continue
-            (self.events if event.status == "published" else self.draft_events).append(event)
+        self.events: list[Event] = [e for e in self.read_contents("EVENT_PATHS", Event) if e.status == "published"]
+        for event in self.events:
             self.add_source_path(event)
             self.add_static_links(event)
         moment = now(self.settings.get("TIMEZONE", "UTC"))
@@ -52,15 +43,9 @@ class EventsGenerator(Generator):
     def generate_output(self, writer):
         output = Path(self.output_path)
         for event in self.events:
-            writer.write_file(
-                event.save_as, self.get_template(event.template), self.context,
-                event=event, item=event, relative_urls=self.settings["RELATIVE_URLS"], url=event.url,
-            )
+            self.write_item(writer, event, "event")
             calendar.write(output / self.settings["EVENT_ICS_SAVE_AS"].format(slug=event.slug), [event], self.settings)
         if self.settings.get("EVENTS_SAVE_AS"):
-            writer.write_file(
-                self.settings["EVENTS_SAVE_AS"], self.get_template("events"), self.context,
-                relative_urls=self.settings["RELATIVE_URLS"], url=self.settings["EVENTS_URL"], page_name="events",
-            )
+            self.write_index(writer, "events")
         if self.settings.get("EVENTS_CALENDAR_SAVE_AS"):
             calendar.write(output / self.settings["EVENTS_CALENDAR_SAVE_AS"], self.events, self.settings)

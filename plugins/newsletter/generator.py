@@ -3,24 +3,18 @@ archive, the archive's index and an Atom feed of editions."""
 
 from pathlib import Path
 
-from pelican.generators import Generator
+from tribune.generators import ContentGenerator
 
 from .catalogue import Catalogue
 from .contents import Edition
 from .mail import Mailer, write_edition_files
 
 
-class NewsletterGenerator(Generator):
-    def __init__(self, *args, **kwargs):
-        self.editions: list[Edition] = []
-        super().__init__(*args, **kwargs)
-
+class NewsletterGenerator(ContentGenerator):
     def generate_context(self):
-        for path in self.get_files(self.settings["NEWSLETTER_PATHS"]):
-            edition = self.readers.read_file(base_path=self.path, path=path, content_class=Edition, context=self.context)
-            if edition.is_valid() and edition.status == "published":
-                self.editions.append(edition)
-                self.add_source_path(edition)
+        self.editions: list[Edition] = [e for e in self.read_contents("NEWSLETTER_PATHS", Edition) if e.status == "published"]
+        for edition in self.editions:
+            self.add_source_path(edition)
         self.editions.sort(key=lambda e: e.date, reverse=True)
         self.context["editions"] = self.editions
 
@@ -43,14 +37,8 @@ class NewsletterGenerator(Generator):
             rendered = mailer.render(light[edition.edition_id])
             write_edition_files(rendered, output / self.settings["NEWSLETTER_EMAIL_DIR"].format(edition=edition.edition_id), edition.source_path)
             edition.contents = self._site_objects(rendered.contents)
-            writer.write_file(
-                edition.save_as, self.get_template(edition.template), self.context,
-                edition=edition, item=edition, relative_urls=self.settings["RELATIVE_URLS"], url=edition.url,
-            )
-        writer.write_file(
-            self.settings["NEWSLETTERS_SAVE_AS"], self.get_template("newsletters"), self.context,
-            relative_urls=self.settings["RELATIVE_URLS"], url=self.settings["NEWSLETTERS_URL"], page_name="newsletters",
-        )
+            self.write_item(writer, edition, "edition")
+        self.write_index(writer, "newsletters")
         if self.settings.get("NEWSLETTER_FEED_ATOM"):
             writer.write_feed(self.editions, self.context, self.settings["NEWSLETTER_FEED_ATOM"],
                               self.settings.get("NEWSLETTERS_URL"), feed_title=self.context.get("UI", {}).get(self.settings["DEFAULT_LANG"], {}).get("newsletter"))

@@ -6,6 +6,7 @@ Settings are documented in README.md.
 
 from pelican import signals
 
+from tribune.generators import register_defaults
 from tribune.signals import lint_registry, scaffold_registry
 
 from .generator import NewsletterGenerator
@@ -30,11 +31,6 @@ DEFAULTS = {
 }
 
 
-def set_defaults(pelican) -> None:
-    for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
-
-
 def get_generators(pelican):
     return NewsletterGenerator
 
@@ -44,7 +40,7 @@ def register_scaffold(scaffolds) -> None:
 
 
 def register() -> None:
-    signals.initialized.connect(set_defaults)
+    register_defaults(DEFAULTS)
     signals.get_generators.connect(get_generators)
     lint_registry.connect(add_lint_rules)
     scaffold_registry.connect(register_scaffold)

@@ -128,6 +128,17 @@ class Sender:
             items = [f"  - {i.get('heading')}: {i.get('details')}" for i in checklist.get("items", []) if i.get("type") != "success"]
             raise SendError("Mailchimp's send checklist is not ready; nothing was sent:\n" + "\n".join(items))
 
+    def _act(self, campaign_id: str, call, action: str, expected: tuple[str, ...]) -> dict:
+        """Make a send or schedule call at most three times, reading the status after each failure."""
+        for attempt in range(3):
+            try:
+                call()
+                break
+            except MailchimpError as error:
+                if self._settle(campaign_id, action, error, expected) or attempt == 2:
+                    break
+        return self.mailchimp.campaign(campaign_id)
+
     def _settle(self, campaign_id: str, action: str, error: MailchimpError, expected: tuple[str, ...]) -> dict | None:
         """After a send or schedule call failed: read the status before doing anything else."""
         state = self.mailchimp.campaign(campaign_id)
@@ -160,14 +171,7 @@ class Sender:
         campaign = self.prepare(campaign)
         self.require_ready(campaign)
         utc = when.astimezone(timezone.utc).isoformat(timespec="seconds")
-        for attempt in range(3):
-            try:
-                self.mailchimp.schedule(campaign["id"], utc)
-                break
-            except MailchimpError as error:
-                if self._settle(campaign["id"], "the schedule call", error, ("schedule",) + DONE) or attempt == 2:
-                    break
-        state = self.mailchimp.campaign(campaign["id"])
+        state = self._act(campaign["id"], lambda: self.mailchimp.schedule(campaign["id"], utc), "the schedule call", ("schedule",) + DONE)
         if state.get("status") != "schedule":
             raise SendError(f"the campaign could not be scheduled (status {state.get('status')}); nothing was sent")
         return Outcome(f"Scheduled {self.edition.edition_id} for {when:%Y-%m-%d %H:%M} ({when.tzinfo})", state)
@@ -181,14 +185,7 @@ class Sender:
             campaign = self.mailchimp.campaign(campaign["id"])
         campaign = self.prepare(campaign)
         self.require_ready(campaign)
-        for attempt in range(3):
-            try:
-                self.mailchimp.send(campaign["id"])
-                break
-            except MailchimpError as error:
-                if self._settle(campaign["id"], "the send call", error, DONE) or attempt == 2:
-                    break
-        state = self.mailchimp.campaign(campaign["id"])
+        state = self._act(campaign["id"], lambda: self.mailchimp.send(campaign["id"]), "the send call", DONE)
         if state.get("status") not in DONE:
             raise SendError(f"Mailchimp did not send the campaign (status {state.get('status')}); run the same command again later")
         return Outcome(f"Sent {self.edition.edition_id}", state)

@@ -4,7 +4,7 @@ in the shared context (for the home page, bylines and the newsletter)."""
 from datetime import timedelta
 from pathlib import Path
 
-from pelican.generators import Generator
+from tribune.generators import ContentGenerator
 
 from tribune.clock import now
 
@@ -20,21 +20,12 @@ def spotlight_member(members: list[Member], month: str) -> Member | None:
     return next((m for m in members if m.may_publish and m.spotlight_month == month), None)
 
 
-class MembersGenerator(Generator):
-    def __init__(self, *args, **kwargs):
-        self.members: list[Member] = []
-        self.withdrawn_members: list[Member] = []
-        super().__init__(*args, **kwargs)
-
+class MembersGenerator(ContentGenerator):
     def generate_context(self):
-        for path in self.get_files(self.settings["MEMBER_PATHS"], exclude=self.settings.get("MEMBER_EXCLUDES", [])):
-            member = self.readers.read_file(base_path=self.path, path=path, content_class=Member, context=self.context)
-            if not member.is_valid():
-                self._add_failed_source_path(path)
-                continue
-            (self.members if member.may_publish else self.withdrawn_members).append(member)
-            if member.may_publish:
-                self.add_source_path(member)
+        everyone = self.read_contents("MEMBER_PATHS", Member)
+        self.members: list[Member] = [m for m in everyone if m.may_publish]
+        for member in self.members:
+            self.add_source_path(member)
         order = self.settings.get("MEMBERS_ORDER_BY", "name")
         if order == "member-since":
             self.members.sort(key=lambda m: (m.member_since is None, m.member_since), reverse=False)
@@ -52,7 +43,7 @@ class MembersGenerator(Generator):
         # Every avatar of every member file, published or not: none is copied as it is.
         self.context["member_avatar_sources"] = {
             m.metadata["avatar"].removeprefix("{static}").lstrip("/")
-            for m in self.members + self.withdrawn_members if m.metadata.get("avatar")
+            for m in everyone if m.metadata.get("avatar")
         }
 
     def _plan_avatars(self) -> None:
@@ -79,14 +70,8 @@ class MembersGenerator(Generator):
                 source = Path(self.path) / member.metadata["avatar"].removeprefix("{static}").lstrip("/")
                 clean_avatar(source, output / pattern.format(slug=member.slug, size="{size}"), tuple(member.avatar_urls))
         for member in self.members:
-            writer.write_file(
-                member.save_as, self.get_template(member.template), self.context,
-                member=member, item=member, relative_urls=self.settings["RELATIVE_URLS"], url=member.url,
-            )
-        writer.write_file(
-            self.settings["MEMBERS_SAVE_AS"], self.get_template("members"), self.context,
-            relative_urls=self.settings["RELATIVE_URLS"], url=self.settings["MEMBERS_URL"], page_name="members",
-        )
+            self.write_item(writer, member, "member")
+        self.write_index(writer, "members")
 
 
 def drop_avatar_originals(static_generator) -> None:

@@ -6,6 +6,7 @@ Settings are documented in README.md.
 
 from pelican import signals
 
+from tribune.generators import register_defaults
 from tribune.signals import jsonld_graph, lint_registry, scaffold_registry
 
 from .generator import MembersGenerator, drop_avatar_originals
@@ -28,11 +29,6 @@ DEFAULTS = {
 }
 
 
-def set_defaults(pelican) -> None:
-    for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
-
-
 def get_generators(pelican):
     return MembersGenerator
 
@@ -42,7 +38,7 @@ def register_scaffold(scaffolds) -> None:
 
 
 def register() -> None:
-    signals.initialized.connect(set_defaults)
+    register_defaults(DEFAULTS)
     signals.get_generators.connect(get_generators)
     signals.static_generator_finalized.connect(drop_avatar_originals)
     jsonld_graph.connect(add_person)

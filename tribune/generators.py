@@ -1,0 +1,51 @@
+"""What Tribune's own generators (events, members, newsletter editions) share.
+
+Each reads one folder of Markdown files into its content class with Pelican's readers, then
+writes one page per item and an index page, the way Pelican's own generators do.
+"""
+
+from pelican import signals
+from pelican.generators import Generator
+
+
+class ContentGenerator(Generator):
+    """A Pelican generator for one kind of content of Tribune's."""
+
+    def read_contents(self, paths_setting: str, content_class) -> list:
+        """Every valid file of the folders named by ``paths_setting``, read as ``content_class``."""
+        found = []
+        for path in self.get_files(self.settings[paths_setting]):
+            content = self.readers.read_file(base_path=self.path, path=path, content_class=content_class, context=self.context)
+            if content.is_valid():
+                found.append(content)
+            else:
+                self._add_failed_source_path(path)
+        return found
+
+    def write_item(self, writer, item, name: str) -> None:
+        """The page of one item; its template gets it as ``name`` (e.g. event) and as ``item``."""
+        writer.write_file(item.save_as, self.get_template(item.template), self.context, relative_urls=self.settings["RELATIVE_URLS"],
+                          url=item.url, item=item, **{name: item})
+
+    def write_index(self, writer, name: str) -> None:
+        """The index page ``name`` (template name.html) at NAME_SAVE_AS, NAME_URL."""
+        writer.write_file(self.settings[f"{name.upper()}_SAVE_AS"], self.get_template(name), self.context,
+                          relative_urls=self.settings["RELATIVE_URLS"], url=self.settings[f"{name.upper()}_URL"], page_name=name)
+
+
+_DEFAULT_SETTERS: dict[int, object] = {}
+
+
+def register_defaults(defaults: dict) -> None:
+    """Give a plugin's settings their defaults when the site does not set them (Pelican's
+    ``initialized`` signal, before any generator or lint rule reads them). Pelican calls a
+    plugin's register() for every site it loads: one receiver per defaults dict is enough."""
+    if id(defaults) in _DEFAULT_SETTERS:
+        return
+
+    def set_defaults(pelican) -> None:
+        for key, value in defaults.items():
+            pelican.settings.setdefault(key, value)
+
+    _DEFAULT_SETTERS[id(defaults)] = set_defaults
+    signals.initialized.connect(set_defaults, weak=False)
