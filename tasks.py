@@ -83,3 +83,12 @@ def rollback(c, target=None):
 def report(c, refresh=False):
     """Indicators: reports/indicators.html and .csv, from Mailchimp's reports and the repository."""
     _done(commands.run_report(LOCAL, refresh=refresh))
+
+
+@task(help={"sizes": "numbers of posts, comma-separated (default 200,1000,5000)"})
+def bench(c, sizes="200,1000,5000"):
+    """Build benchmark: vanilla Pelican against Tribune; writes docs/performance.md."""
+    import subprocess
+    import sys
+
+    _done(subprocess.run([sys.executable, "benchmarks/bench.py", "--sizes", sizes]).returncode)

@@ -31,7 +31,13 @@ _GLUED_CLOSING_GUILLEMET = re.compile(r"(?<=[^\s\u00a0\u202f«])»")
 _TYPEWRITER_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 
 
+# Text without any of these characters has nothing to fix: most text nodes are skipped at once.
+_TRIGGERS = re.compile(r"[;:!?«»']")
+
+
 def _fix_prose(text: str) -> str:
+    if not _TRIGGERS.search(text):
+        return text
     text = _SPACE_BEFORE_MARK.sub(NARROW_NBSP + r"\1", text)
     text = _SPACE_AFTER_GUILLEMET.sub("«" + NARROW_NBSP, text)
     text = _GLUED_HIGH_MARK.sub(NARROW_NBSP + r"\1", text)
@@ -42,6 +48,8 @@ def _fix_prose(text: str) -> str:
 
 def french_text(text: str) -> str:
     """Apply French typography to plain text (a title), leaving URLs as they are."""
+    if not _TRIGGERS.search(text):
+        return text
     text = _NBSP_ENTITIES.sub("\u00a0", text)
     pieces = _VERBATIM.split(text)
     # split() with one group alternates prose (even indexes) and verbatim pieces (odd).

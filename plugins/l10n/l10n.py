@@ -18,6 +18,7 @@ Settings: ``SITE_LANGUAGES`` (languages content may be written in, default
 import json
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
 from markupsafe import escape
 from pelican import signals
 from pelican.contents import Static
@@ -62,10 +63,19 @@ def load_interface_strings(theme: str) -> dict[str, dict[str, str]]:
     return {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))}
 
 
+def _bytecode_cache(settings: dict) -> FileSystemBytecodeCache:
+    """Compiled templates kept in CACHE_PATH: each generator has its own Jinja environment,
+    and without it every one of them compiles the same templates again, on every build."""
+    folder = Path(settings["CACHE_PATH"]) / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
+
+
 def add_template_helpers(generator) -> None:
     """Jinja helpers every template can use: UI strings, dates in words, plain and short text."""
     if not hasattr(generator, "env"):
         return
+    generator.env.bytecode_cache = _bytecode_cache(generator.settings)
     generator.env.globals["UI"] = load_interface_strings(generator.theme)
     generator.env.filters.update(date_words=format_date, plain_text=plain_text, shorten=shorten)
 

@@ -53,6 +53,16 @@ def _read_all(settings: dict, paths_setting: str, default: list[str], content_cl
     return found
 
 
+_LAST: dict = {}  # the last catalogue read, with the signature of what it was read from
+
+
+def _signature(settings: dict) -> tuple:
+    """Which settings and which files (path, size, modification time) a catalogue comes from."""
+    content = Path(settings["PATH"])
+    files = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(content.rglob("*.md")))
+    return id(settings), settings.get("SITEURL"), files
+
+
 @dataclass
 class Catalogue:
     settings: dict
@@ -64,6 +74,14 @@ class Catalogue:
 
     @classmethod
     def read(cls, settings: dict) -> "Catalogue":
+        """The catalogue of the content as it is now; read once for the lint and the build."""
+        signature = _signature(settings)
+        if _LAST.get("signature") != signature:
+            _LAST.update(signature=signature, catalogue=cls._read(settings))
+        return _LAST["catalogue"]
+
+    @classmethod
+    def _read(cls, settings: dict) -> "Catalogue":
         return cls(
             settings,
             posts=[p for p in _read_all(settings, "ARTICLE_PATHS", ["posts"], Article) if p.status == "published"],

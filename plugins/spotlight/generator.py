@@ -68,7 +68,8 @@ class MembersGenerator(ContentGenerator):
         for member in self.members:
             if member.avatar_urls:
                 source = Path(self.path) / member.metadata["avatar"].removeprefix("{static}").lstrip("/")
-                clean_avatar(source, output / pattern.format(slug=member.slug, size="{size}"), tuple(member.avatar_urls))
+                clean_avatar(source, output / pattern.format(slug=member.slug, size="{size}"), tuple(member.avatar_urls),
+                             cache=Path(self.settings["CACHE_PATH"]) / "avatars")
         for member in self.members:
             self.write_item(writer, member, "member")
         self.write_index(writer, "members")
