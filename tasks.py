@@ -92,3 +92,12 @@ def bench(c, sizes="200,1000,5000"):
     import sys
 
     _done(subprocess.run([sys.executable, "benchmarks/bench.py", "--sizes", sizes]).returncode)
+
+
+@task
+def audit(c):
+    """Reader budgets: page weight, Lighthouse, HTML validation, screenshots; writes docs/performance.md."""
+    import subprocess
+    import sys
+
+    _done(subprocess.run([sys.executable, "benchmarks/audit.py"]).returncode)
