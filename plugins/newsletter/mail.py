@@ -27,7 +27,7 @@ from PIL import Image
 
 from tribune.dates import format_date
 from tribune.headers import first_paragraph
-from tribune.text import plain_text, shorten
+from tribune.text import plain_text, shorten, strip_indentation
 from tribune.typography import french_html, french_text
 
 from .catalogue import Catalogue, EditionContents, EditionError
@@ -194,7 +194,7 @@ class Mailer:
         }
         html = self.env.get_template("email/edition.html").render(context)
         html = css_inline.CSSInliner(keep_style_tags=True, extra_css=self.css, load_remote_stylesheets=False).inline(html)
-        html = _HREF_OR_SRC.sub(lambda m: self._tracked(m, edition), html)
+        html = strip_indentation(_HREF_OR_SRC.sub(lambda m: self._tracked(m, edition), html))
         links = [html_lib.unescape(m["url"]) for m in _HREF_OR_SRC.finditer(html) if m["attribute"] == "href"]
         text = self.text(edition, body, items, web_url, lang)
         return RenderedEdition(edition, contents, html, text, web_url, links)

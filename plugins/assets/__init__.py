@@ -1,0 +1,1 @@
+from .assets import register  # noqa: F401  (Pelican calls assets.register())
