@@ -2,13 +2,15 @@
 
 The catalogue reads every post, event, member and edition from its header alone
 (:mod:`tribune.headers`), so that choosing an edition's items takes a fraction of a second
-even on a site of thousands of posts. The choice itself uses the events and spotlight
-plugins' own API.
+even on a site of thousands of posts: posts are chosen from their headers (date, language,
+status, slug) and only the chosen ones become Pelican objects. The choice of events and of
+the member uses the events and spotlight plugins' own API.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from events import upcoming_events
 from events.contents import Event
@@ -17,7 +19,8 @@ from spotlight import spotlight_member
 from spotlight.contents import Member
 
 from tribune.headers import light_content
-from tribune.source import SourceError
+from tribune.rules import lang_of, parse_date, slug_of
+from tribune.source import SourceError, read_source
 
 from .contents import Edition
 
@@ -53,6 +56,34 @@ def _read_all(settings: dict, paths_setting: str, default: list[str], content_cl
     return found
 
 
+@dataclass(frozen=True)
+class PostHeader:
+    """What choosing a post needs, read from its header without building the post."""
+
+    path: Path
+    relative: str
+    date: datetime
+    lang: str
+    slug: str
+
+
+def _post_headers(settings: dict) -> list[PostHeader]:
+    content_path, zone = Path(settings["PATH"]), ZoneInfo(settings.get("TIMEZONE", "UTC"))
+    found = []
+    for folder in settings.get("ARTICLE_PATHS", ["posts"]):
+        for path in sorted((content_path / folder).rglob("*.md")):
+            try:
+                source = read_source(path)
+            except SourceError:
+                continue  # the lint reports it
+            date = parse_date(source.get("Date") or "")
+            if date is None or (source.get("Status") or "published").lower() != "published" or not source.get("Title"):
+                continue
+            found.append(PostHeader(path, path.relative_to(content_path).as_posix(), date.replace(tzinfo=zone),
+                                    lang_of(source, settings), slug_of(source)))
+    return found
+
+
 _LAST: dict = {}  # the last catalogue read, with the signature of what it was read from
 
 
@@ -66,11 +97,12 @@ def _signature(settings: dict) -> tuple:
 @dataclass
 class Catalogue:
     settings: dict
-    posts: list[Article]
+    post_headers: list[PostHeader]
     events: list[Event]
     members: list[Member]
     editions: list[Edition]
     pages: list[Page]
+    _built: dict = field(default_factory=dict)
 
     @classmethod
     def read(cls, settings: dict) -> "Catalogue":
@@ -84,18 +116,31 @@ class Catalogue:
     def _read(cls, settings: dict) -> "Catalogue":
         return cls(
             settings,
-            posts=[p for p in _read_all(settings, "ARTICLE_PATHS", ["posts"], Article) if p.status == "published"],
+            post_headers=_post_headers(settings),
             events=[e for e in _read_all(settings, "EVENT_PATHS", ["events"], Event) if e.status == "published"],
             members=_read_all(settings, "MEMBER_PATHS", ["members"], Member),
             editions=_read_all(settings, "NEWSLETTER_PATHS", ["newsletters"], Edition),
             pages=[p for p in _read_all(settings, "PAGE_PATHS", ["pages"], Page) if p.status != "draft"],
         )
 
-    def by_source(self) -> dict[str, object]:
-        """Content by path relative to the content folder, to resolve {filename} links."""
+    def post(self, header: PostHeader) -> Article:
+        """The post of a header, built once, when it is needed."""
+        if header.path not in self._built:
+            self._built[header.path] = light_content(header.path, Article, self.settings)
+        return self._built[header.path]
+
+    @property
+    def posts(self) -> list[Article]:
+        """Every published post (the report counts them; choosing an edition does not need them)."""
+        return [self.post(header) for header in self.post_headers]
+
+    def content_at(self, relative: str):
+        """The content whose file is ``relative`` (to the content folder), for {filename} links."""
+        header = next((h for h in self.post_headers if h.relative == relative), None)
+        if header is not None:
+            return self.post(header)
         published_members = [m for m in self.members if m.may_publish]
-        everything = [*self.posts, *self.events, *published_members, *self.pages, *self.editions]
-        return {c.relative_source_path: c for c in everything}
+        return next((c for c in [*self.events, *published_members, *self.pages, *self.editions] if c.relative_source_path == relative), None)
 
     def previous_edition(self, edition: Edition) -> Edition | None:
         earlier = [e for e in self.editions if e.status == "published" and e.date < edition.date and e.edition_id != edition.edition_id]
@@ -116,14 +161,15 @@ class Catalogue:
         lang = edition.lang
         explicit = edition.explicit
         if "Posts" in explicit:
-            posts = self._pick(self.posts, explicit["Posts"], "post", "Posts", lang)
+            headers = self._pick(self.post_headers, explicit["Posts"], "post", "Posts", lang)
         else:
             previous = self.previous_edition(edition)
             since = previous.date if previous else edition.date - timedelta(days=settings.get("NEWSLETTER_FIRST_EDITION_DAYS", 31))
-            posts = sorted(
-                (p for p in self.posts if p.lang == lang and since < p.date <= edition.date),
-                key=lambda p: p.date, reverse=True,
+            headers = sorted(
+                (h for h in self.post_headers if h.lang == lang and since < h.date <= edition.date),
+                key=lambda h: h.date, reverse=True,
             )[: settings.get("NEWSLETTER_MAX_POSTS", 6)]
+        posts = [self.post(header) for header in headers]
         if "Events" in explicit:
             events = self._pick(self.events, explicit["Events"], "event", "Events", lang)
         else:

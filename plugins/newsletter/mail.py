@@ -92,7 +92,6 @@ class Mailer:
         self.css = (templates / "email" / "email.css").read_text(encoding="utf-8")
         self.strings = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (Path(settings["THEME"]) / "i18n").glob("*.json")}
         self._sizes: dict[Path, tuple[int, int]] = {}
-        self._sources = catalogue.by_source()
 
     # -- URLs -----------------------------------------------------------------------
     def absolute(self, path: str) -> str:
@@ -125,7 +124,7 @@ class Mailer:
     def _resolve(self, match: re.Match) -> str:
         kind, path = match["kind"], match["path"].lstrip("/")
         if kind == "filename":
-            target = self._sources.get(path) or self._sources.get(path.removeprefix("../"))
+            target = self.catalogue.content_at(path) or self.catalogue.content_at(path.removeprefix("../"))
             return self.absolute(target.url) if target else path
         return self.absolute(path)
 
