@@ -72,6 +72,26 @@ def production_site(tmp_path_factory) -> BuiltSite:
 
 
 @pytest.fixture
+def mailchimp(site_copy, monkeypatch):
+    """A Mailchimp-compatible server on 127.0.0.1 ("now" pinned to TRIBUNE_NOW), the environment
+    pointing at it, and a site copy with short timeouts and retries, as the current folder."""
+    from datetime import datetime, timezone
+
+    from .mailchimp_server import KEY, FakeMailchimp
+
+    with (site_copy / "pelicanconf.py").open("a", encoding="utf-8") as conf:
+        conf.write("\nNEWSLETTER_MAILCHIMP_TIMEOUT = 1\nNEWSLETTER_MAILCHIMP_RETRY_BASE = 0.01\n")
+    with FakeMailchimp(KEY) as server:
+        server.state.now = datetime.fromisoformat(NOW).astimezone(timezone.utc)  # Mailchimp speaks UTC
+        server.state.slow_seconds = 1.5
+        monkeypatch.chdir(site_copy)
+        monkeypatch.setenv("MAILCHIMP_API_KEY", KEY)
+        monkeypatch.setenv("MAILCHIMP_AUDIENCE_ID", server.state.audience_id)
+        monkeypatch.setenv("MAILCHIMP_API_URL", server.url)
+        yield server
+
+
+@pytest.fixture
 def site_copy(tmp_path) -> Path:
     """A copy of the sample site's sources, free to break."""
     copy = tmp_path / "site"

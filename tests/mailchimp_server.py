@@ -18,6 +18,10 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+#: The API key the tests' server accepts (its suffix names a data center, as real keys do).
+KEY = "0123456789abcdef0123456789abcdef-us21"
+
+
 @dataclass
 class Fault:
     """Applies to the next ``times`` requests matching ``method`` and ``path`` (a regex)."""

@@ -10,32 +10,25 @@ from bs4 import BeautifulSoup
 
 from tribune import commands
 
-from .mailchimp_server import FakeMailchimp, sent_campaign
-
-KEY = "fedcba9876543210fedcba9876543210-us21"
+from .mailchimp_server import KEY, sent_campaign
 
 
 @pytest.fixture
-def served(site_copy, monkeypatch):
-    with (site_copy / "pelicanconf.py").open("a", encoding="utf-8") as conf:
-        conf.write("\nNEWSLETTER_MAILCHIMP_TIMEOUT = 1\nNEWSLETTER_MAILCHIMP_RETRY_BASE = 0.01\n")
-    with FakeMailchimp(KEY) as server:
-        october = sent_campaign(server, "tribune-2026-10", "Octobre", sent=1290, opens=477, proxy_excluded=310, clicks=103,
-                                unsubscribed=4, bounces=(2, 5), send_time="2026-10-01T07:00:00+00:00")
-        november = sent_campaign(server, "tribune-2026-11", "Novembre", sent=1342, opens=550, proxy_excluded=362, clicks=134,
-                                 unsubscribed=3, bounces=(1, 3), abuse=1)
-        server.state.clicks[november] = [
-            {"url": "https://guilde.editions-boussole.fr/billets/la-guilde-a-presque-un-an-ce-que-vous-nous-avez-dit/", "total_clicks": 96, "unique_clicks": 81},
-            {"url": "https://guilde.editions-boussole.fr/membres/lea-fontaine/", "total_clicks": 40, "unique_clicks": 37},
-        ]
-        server.state.growth = [{"list_id": "aud123", "month": m, "existing": n, "subscribed": n, "unsubscribed": 3}
-                               for m, n in (("2026-09", 1204), ("2026-10", 1290), ("2026-11", 1342))]
-        server.october, server.november = october, november
-        monkeypatch.chdir(site_copy)
-        monkeypatch.setenv("MAILCHIMP_API_KEY", KEY)
-        monkeypatch.setenv("MAILCHIMP_AUDIENCE_ID", server.state.audience_id)
-        monkeypatch.setenv("MAILCHIMP_API_URL", server.url)
-        yield server
+def served(mailchimp):
+    """The test server with two editions sent, their reports, clicks and the audience's growth."""
+    server = mailchimp
+    october = sent_campaign(server, "tribune-2026-10", "Octobre", sent=1290, opens=477, proxy_excluded=310, clicks=103,
+                            unsubscribed=4, bounces=(2, 5), send_time="2026-10-01T07:00:00+00:00")
+    november = sent_campaign(server, "tribune-2026-11", "Novembre", sent=1342, opens=550, proxy_excluded=362, clicks=134,
+                             unsubscribed=3, bounces=(1, 3), abuse=1)
+    server.state.clicks[november] = [
+        {"url": "https://guilde.editions-boussole.fr/billets/la-guilde-a-presque-un-an-ce-que-vous-nous-avez-dit/", "total_clicks": 96, "unique_clicks": 81},
+        {"url": "https://guilde.editions-boussole.fr/membres/lea-fontaine/", "total_clicks": 40, "unique_clicks": 37},
+    ]
+    server.state.growth = [{"list_id": "aud123", "month": m, "existing": n, "subscribed": n, "unsubscribed": 3}
+                           for m, n in (("2026-09", 1204), ("2026-10", 1290), ("2026-11", 1342))]
+    server.october, server.november = october, november
+    return server
 
 
 def rows(site):

@@ -1,32 +1,15 @@
 """Sending through Mailchimp: the real task, the real client, a Mailchimp-compatible server
 on 127.0.0.1 that checks every request and injects faults. Never twice, never half-ready."""
 
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from tribune import commands
 
-from .mailchimp_server import FakeMailchimp
+from .mailchimp_server import KEY
 
-KEY = "0123456789abcdef0123456789abcdef-us21"
 TITLE = "tribune-2026-11"
-
-
-@pytest.fixture
-def mailchimp(site_copy, monkeypatch):
-    """A fake Mailchimp, the environment pointing at it, a site copy with fast retries."""
-    with (site_copy / "pelicanconf.py").open("a", encoding="utf-8") as conf:
-        conf.write("\nNEWSLETTER_MAILCHIMP_TIMEOUT = 1\nNEWSLETTER_MAILCHIMP_RETRY_BASE = 0.01\n")
-    with FakeMailchimp(KEY) as server:
-        server.state.now = datetime(2026, 11, 24, 11, 0, tzinfo=timezone.utc)
-        server.state.slow_seconds = 1.5
-        monkeypatch.chdir(site_copy)
-        monkeypatch.setenv("MAILCHIMP_API_KEY", KEY)
-        monkeypatch.setenv("MAILCHIMP_AUDIENCE_ID", server.state.audience_id)
-        monkeypatch.setenv("MAILCHIMP_API_URL", server.url)
-        yield server
 
 
 def run(capsys, **flags):
