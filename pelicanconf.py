@@ -122,4 +122,10 @@ NEWSLETTER_SEGMENT_ID = None  # a saved segment or tag id, to send to part of th
 
 # -- Templates ----------------------------------------------------------------------
 # Autoescape: any text from content (titles, names, summaries) is escaped wherever it lands.
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+# tribune.templating.StripIndentation: the templates' indentation is not sent to readers.
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "autoescape": True,
+    "extensions": ["tribune.templating.StripIndentation"],
+}

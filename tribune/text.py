@@ -28,19 +28,3 @@ def shorten(text: str, limit: int = 160, ellipsis: str = "…") -> str:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(_TRAILING) + ellipsis
 
-
-_KEEP = re.compile(r"(<(pre|textarea|script)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
-_INDENT = re.compile(r"\n[ \t]+")
-
-
-def strip_indentation(html: str) -> str:
-    """HTML without the indentation of its templates (leading spaces of lines), except in
-    <pre>, <textarea> and <script>; line breaks stay, so inline spacing does not change."""
-    parts = _KEEP.split(html)
-    # split() with two groups gives: text, whole kept element, its tag name, text, ...
-    out = []
-    for index in range(0, len(parts), 3):
-        out.append(_INDENT.sub("\n", parts[index]))
-        if index + 1 < len(parts):
-            out.append(parts[index + 1])
-    return "".join(out)

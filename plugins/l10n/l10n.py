@@ -15,9 +15,12 @@ Settings: ``SITE_LANGUAGES`` (languages content may be written in, default
 ``[DEFAULT_LANG]``) and ``FRENCH_TYPOGRAPHY`` (default True).
 """
 
+import hashlib
 import json
+from functools import cache
 from pathlib import Path
 
+import jinja2
 from jinja2 import FileSystemBytecodeCache
 from markupsafe import escape
 from pelican import signals
@@ -63,10 +66,20 @@ def load_interface_strings(theme: str) -> dict[str, dict[str, str]]:
     return {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))}
 
 
+@cache
+def templating_source() -> str:
+    from tribune import templating
+
+    return Path(templating.__file__).read_text(encoding="utf-8")
+
+
 def _bytecode_cache(settings: dict) -> FileSystemBytecodeCache:
     """Compiled templates kept in CACHE_PATH: each generator has its own Jinja environment,
     and without it every one of them compiles the same templates again, on every build."""
-    folder = Path(settings["CACHE_PATH"]) / "jinja"
+    # Compiled code depends on the environment's options and extensions, not only on the
+    # template's source: they name the folder, so a change of them never meets stale code.
+    options = repr(sorted(settings.get("JINJA_ENVIRONMENT", {}).items())) + jinja2.__version__ + templating_source()
+    folder = Path(settings["CACHE_PATH"]) / f"jinja-{hashlib.sha256(options.encode()).hexdigest()[:12]}"
     folder.mkdir(parents=True, exist_ok=True)
     return FileSystemBytecodeCache(str(folder))
 

@@ -27,7 +27,8 @@ from PIL import Image
 
 from tribune.dates import format_date
 from tribune.headers import first_paragraph
-from tribune.text import plain_text, shorten, strip_indentation
+from tribune.templating import StripIndentation
+from tribune.text import plain_text, shorten
 from tribune.typography import french_html, french_text
 
 from .catalogue import Catalogue, EditionContents, EditionError
@@ -87,7 +88,8 @@ class Mailer:
         self.catalogue = catalogue
         self.site_url = (settings.get("PRODUCTION_SITEURL") or settings["SITEURL"]).rstrip("/")
         templates = Path(settings["THEME"]) / "templates"
-        self.env = Environment(loader=FileSystemLoader(str(templates)), autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
+        self.env = Environment(loader=FileSystemLoader(str(templates)), autoescape=select_autoescape(default=True), trim_blocks=True,
+                               lstrip_blocks=True, extensions=[StripIndentation])
         self.env.filters.update(date_words=format_date, plain_text=plain_text, shorten=shorten)
         self.css = (templates / "email" / "email.css").read_text(encoding="utf-8")
         self.strings = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (Path(settings["THEME"]) / "i18n").glob("*.json")}
@@ -193,7 +195,7 @@ class Mailer:
         }
         html = self.env.get_template("email/edition.html").render(context)
         html = css_inline.CSSInliner(keep_style_tags=True, extra_css=self.css, load_remote_stylesheets=False).inline(html)
-        html = strip_indentation(_HREF_OR_SRC.sub(lambda m: self._tracked(m, edition), html))
+        html = _HREF_OR_SRC.sub(lambda m: self._tracked(m, edition), html)
         links = [html_lib.unescape(m["url"]) for m in _HREF_OR_SRC.finditer(html) if m["attribute"] == "href"]
         text = self.text(edition, body, items, web_url, lang)
         return RenderedEdition(edition, contents, html, text, web_url, links)
