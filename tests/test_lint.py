@@ -166,3 +166,8 @@ def test_a_failure_inside_pelican_leaves_output_untouched(built_copy):
         build(load_site(built_copy / "pelicanconf.py"))
     assert _tree_digest(output) == before
     assert not [p for p in built_copy.iterdir() if p.name.startswith(".output.")]
+
+
+def test_image_that_does_not_exist(built_copy):
+    name = _write(built_copy, "posts/image.md", GOOD_POST.replace("Tags:", "Image: images/absente.png\nTags:"))
+    assert _problems_after_failed_build(built_copy) == [f"{name}:4: Image: images/absente.png: no such file under content/"]

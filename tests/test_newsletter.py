@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from tribune.build import check, load_site
 
-from .conftest import ROOT, build_site
+from .conftest import build_site
 
 SITE = "https://guilde.editions-boussole.fr"
 MERGE_TAGS = ("*|UNSUB|*", "*|UPDATE_PROFILE|*", "*|HTML:LIST_ADDRESS_HTML|*")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tribune import commands
-from tribune.deploy import DeployError, GitHubPages, LocalFolder, Rsync, refuse_dangerous
+from tribune.deploy import DeployError, GitHubPages, Rsync, refuse_dangerous
 
 SITE = "https://guilde.editions-boussole.fr"
 

@@ -18,10 +18,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pygal
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from tribune.clock import now
+from tribune.templating import theme_environment
 from tribune.text import plain_text
 
 CSV_COLUMNS = ["edition", "subject", "sent_at", "emails_sent", "unique_opens", "open_rate", "proxy_excluded_open_rate",
@@ -278,8 +278,7 @@ class Report:
         return buffer.getvalue()
 
     def html(self, settings: dict, public: bool = False) -> str:
-        templates = Path(settings["THEME"]) / "templates"
-        env = Environment(loader=FileSystemLoader(str(templates)), autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
+        env = theme_environment(settings["THEME"])
         env.filters["percent"] = percent
         css = (Path(settings["THEME"]) / "static" / "css" / "main.css").read_text(encoding="utf-8")
         return env.get_template("report/indicators.html").render(

@@ -92,9 +92,6 @@ class Registry:
         if rule not in self.rules:
             self.rules.append(rule)
 
-    def kind(self, name: str) -> ContentKind:
-        return next(kind for kind in self.kinds if kind.name == name)
-
 
 def display_path(path: Path) -> str:
     """The path as the writer knows it: relative to the current folder when it is below it."""

@@ -145,6 +145,22 @@ def check_slugs_and_translations(corpus: Corpus) -> Iterable[Problem]:
                     )
 
 
+def missing_file(source: Source, key: str, settings: dict) -> Problem | None:
+    """A field naming a file of the content folder (Image:, Avatar:) that does not exist."""
+    value = source.get(key)
+    if not value or re.match(r"^[a-z][a-z0-9+.-]*:", value):
+        return None  # empty, or a web address
+    if (Path(settings["PATH"]) / value.removeprefix("{static}").lstrip("/")).is_file():
+        return None
+    return problem(source, key, f"{value}: no such file under content/")
+
+
+def check_images_exist(corpus: Corpus) -> Iterable[Problem]:
+    """An Image: of any kind of content must be a file of the content folder (or a web address)."""
+    for sources in corpus.sources.values():
+        yield from filter(None, (missing_file(source, "Image", corpus.settings) for source in sources))
+
+
 def check_static_file_names(corpus: Corpus) -> Iterable[Problem]:
     """Static files keep their names in output/: no accents or spaces in any URL."""
     content = Path(corpus.settings["PATH"])
@@ -162,4 +178,5 @@ def register(registry: Registry) -> None:
     registry.add_kind(page_kind(registry.settings))
     registry.add_rule(check_languages)
     registry.add_rule(check_slugs_and_translations)
+    registry.add_rule(check_images_exist)
     registry.add_rule(check_static_file_names)

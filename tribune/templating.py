@@ -1,12 +1,18 @@
-"""A Jinja extension that drops the templates' own indentation when they are compiled.
+"""The theme's templates outside Pelican's generators, and what all of them share.
 
-Templates are indented for their writers; readers would download those spaces with every
-page. Removing them from the template's text (never from the values it prints: content,
-code blocks) costs nothing at render time, unlike minifying every page after the build.
+- :class:`StripIndentation`, a Jinja extension that drops the templates' own indentation
+  when they are compiled. Templates are indented for their writers; readers would download
+  those spaces with every page. Removing them from the template's text (never from the values
+  it prints: content, code blocks) costs nothing at render time.
+- :func:`theme_environment` and :func:`load_interface_strings`, for what is rendered from
+  the theme without Pelican (the newsletter's e-mail, the indicators report).
 """
 
+import json
 import re
+from pathlib import Path
 
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2.ext import Extension
 from jinja2.lexer import Token
 
@@ -31,3 +37,15 @@ class StripIndentation(Extension):
                 token = Token(token.lineno, "data", value)
             previous = token
             yield token
+
+
+def load_interface_strings(theme: str | Path) -> dict[str, dict]:
+    """The theme's interface strings by language: {"fr": {...}, "en": {...}}."""
+    folder = Path(theme) / "i18n"
+    return {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))}
+
+
+def theme_environment(theme: str | Path) -> Environment:
+    """A Jinja environment on the theme's templates, configured as the site's is."""
+    return Environment(loader=FileSystemLoader(str(Path(theme) / "templates")), autoescape=select_autoescape(default=True),
+                       trim_blocks=True, lstrip_blocks=True, extensions=[StripIndentation])

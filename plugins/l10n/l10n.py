@@ -16,7 +16,6 @@ Settings: ``SITE_LANGUAGES`` (languages content may be written in, default
 """
 
 import hashlib
-import json
 from functools import cache
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from pelican.contents import Static
 
 from tribune.dates import format_date
 from tribune.slugs import slugify_metadata
+from tribune.templating import load_interface_strings
 from tribune.text import plain_text, shorten
 from tribune.typography import french_html, french_text
 
@@ -58,12 +58,6 @@ def localise_content(content) -> None:
         content.metadata["summary"] = escape(typeset(str(content.metadata["summary"])))
     if french:
         content._content = french_html(content._content or "")
-
-
-def load_interface_strings(theme: str) -> dict[str, dict[str, str]]:
-    """The theme's strings by language: {"fr": {...}, "en": {...}}."""
-    folder = Path(theme) / "i18n"
-    return {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))}
 
 
 @cache

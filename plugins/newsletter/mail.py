@@ -18,16 +18,17 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
 import css_inline
 import markdown
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from events.when import when_in_words
 from markupsafe import Markup
 from PIL import Image
 
 from tribune.dates import format_date
 from tribune.headers import first_paragraph
-from tribune.templating import StripIndentation
+from tribune.templating import load_interface_strings, theme_environment
 from tribune.text import plain_text, shorten
 from tribune.typography import french_html, french_text
 
@@ -88,11 +89,10 @@ class Mailer:
         self.catalogue = catalogue
         self.site_url = (settings.get("PRODUCTION_SITEURL") or settings["SITEURL"]).rstrip("/")
         templates = Path(settings["THEME"]) / "templates"
-        self.env = Environment(loader=FileSystemLoader(str(templates)), autoescape=select_autoescape(default=True), trim_blocks=True,
-                               lstrip_blocks=True, extensions=[StripIndentation])
+        self.env = theme_environment(settings["THEME"])
         self.env.filters.update(date_words=format_date, plain_text=plain_text, shorten=shorten)
         self.css = (templates / "email" / "email.css").read_text(encoding="utf-8")
-        self.strings = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (Path(settings["THEME"]) / "i18n").glob("*.json")}
+        self.strings = load_interface_strings(settings["THEME"])
         self._sizes: dict[Path, tuple[int, int]] = {}
 
     # -- URLs -----------------------------------------------------------------------
@@ -152,9 +152,6 @@ class Mailer:
         return shorten(plain_text(summary) if summary else first_paragraph(content.header, self.settings), 220)
 
     def _items(self, contents: EditionContents, lang: str) -> dict:
-        from events.when import when_in_words
-        from zoneinfo import ZoneInfo
-
         site_zone = ZoneInfo(self.settings.get("TIMEZONE", "UTC"))
         posts = []
         for post in contents.posts:

@@ -13,6 +13,7 @@ After a send or schedule fails or times out, the campaign's status is read befor
 else: a send is never repeated blindly.
 """
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -200,8 +201,6 @@ def deliver(settings: dict, rendered: RenderedEdition, *, test: list[str] | None
     ``ask`` asks a person for confirmation (None when there is no terminal: then ``yes`` is
     required to send or schedule to the audience).
     """
-    import os
-
     if sum(map(bool, (test, schedule, send))) != 1:
         raise SendError("give one of --test, --schedule or --send")
     edition = rendered.edition

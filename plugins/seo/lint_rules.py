@@ -5,7 +5,6 @@ on them. Thresholds are settings: SEO_TITLE_MAX_LENGTH (60), SEO_DESCRIPTION_MAX
 """
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 

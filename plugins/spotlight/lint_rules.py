@@ -2,10 +2,9 @@
 
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
 from tribune.lint import ContentKind, Corpus, FieldSpec, Problem, display_path, problem
-from tribune.rules import check_date, check_image, check_slug, check_status, slug_of
+from tribune.rules import check_date, check_image, check_slug, check_status, missing_file, slug_of
 from tribune.source import Source
 
 from .contents import parse_links, publishable
@@ -70,7 +69,7 @@ def check_members(corpus: Corpus) -> Iterable[Problem]:
     for source in corpus.of_kind("member"):
         if not source.get("Consent"):
             yield problem(source, "Consent", "missing: a member is published only with the date of their consent (Consent: YYYY-MM-DD)")
-        for key, field in source.fields.items():
+        for field in source.fields.values():
             found = _personal_data(field.value)
             if found:
                 yield Problem(display_path(source.path), field.line, field.key, found)
@@ -78,9 +77,9 @@ def check_members(corpus: Corpus) -> Iterable[Problem]:
             found = _personal_data(line)
             if found:
                 yield Problem(display_path(source.path), source.body_line + offset, "", found)
-        avatar = source.get("Avatar")
-        if avatar and "://" not in avatar and not (Path(corpus.settings["PATH"]) / avatar.lstrip("/")).is_file():
-            yield problem(source, "Avatar", f"{avatar}: no such file under content/")
+        missing = missing_file(source, "Avatar", corpus.settings)
+        if missing:
+            yield missing
 
 
 def _withdrawn(corpus: Corpus) -> list[Source]:
