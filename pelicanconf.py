@@ -40,6 +40,15 @@ PLUGINS = ["l10n", "seo", "events", "spotlight", "newsletter", "assets"]
 # Metadata keys your own templates use, accepted by the lint besides the known ones.
 EXTRA_METADATA_FIELDS = []
 
+# -- Caches (in CACHE_PATH) ---------------------------------------------------------
+# A rebuild re-reads only the files that changed (Pelican's content cache) and renders only
+# the pages a change can have touched (Tribune's page cache, tribune/rendering.py).
+# publishconf.py turns the reading of both off: production builds start from nothing.
+CACHE_PATH = "cache"
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+GZIP_CACHE = False  # a bigger cache file, but no second spent compressing it on every build
+
 # -- Reading ------------------------------------------------------------------------
 # Summary is plain text (escaped by the theme), not Markdown: faster and safe.
 FORMATTED_FIELDS = []

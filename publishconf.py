@@ -10,6 +10,7 @@ from pelicanconf import *  # noqa: E402,F401,F403
 SITEURL = PRODUCTION_SITEURL  # noqa: F405
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
+LOAD_CONTENT_CACHE = False  # a release is built from the sources alone, with no cache
 
 # Where `invoke publish` deploys: a folder on this machine (the web server's document root,
 # kept as a link to the live release), "user@host:/path" (rsync over SSH) or "github-pages".

@@ -17,7 +17,7 @@ from pathlib import Path
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from tribune import lint
+from tribune import lint, rendering
 from tribune.lint import ERROR, WARNING, Problem
 from tribune.search import SearchIndexError, build_index
 
@@ -44,6 +44,8 @@ class BuildResult:
     output: Path
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    pages: int = 0  # pages written by Pelican's writer...
+    reused: int = 0  # ...of which taken from the previous output (tribune.rendering)
 
 
 def load_site(config: str | Path = "pelicanconf.py", **overrides) -> Site:
@@ -52,6 +54,7 @@ def load_site(config: str | Path = "pelicanconf.py", **overrides) -> Site:
     if not config.is_file():
         raise BuildError(f"{config}: settings file not found (run the task from the site's folder)")
     settings = read_settings(str(config), override=overrides or None)
+    rendering.install()
     return Site(config, settings, Pelican(settings))
 
 
@@ -115,8 +118,9 @@ def build(site: Site, strict: bool = False, search: bool = False) -> BuildResult
     fresh = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     site.pelican.output_path = str(fresh)
     site.settings["OUTPUT_PATH"] = str(fresh)
+    pages = rendering.PageCache(site.settings, previous_output=output)
     try:
-        with _captured_pelican_log() as log:
+        with _captured_pelican_log() as log, rendering.caching(pages):
             site.pelican.run()
         errors = log.messages(logging.ERROR)
         if errors:
@@ -138,4 +142,5 @@ def build(site: Site, strict: bool = False, search: bool = False) -> BuildResult
     finally:
         site.pelican.output_path = site.settings["OUTPUT_PATH"] = str(output)
     _swap_in(fresh, output)
-    return BuildResult(output, time.perf_counter() - started, warnings)
+    pages.save()
+    return BuildResult(output, time.perf_counter() - started, warnings, len(pages.records), pages.reused)

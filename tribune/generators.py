@@ -12,9 +12,10 @@ class ContentGenerator(Generator):
     """A Pelican generator for one kind of content of Tribune's."""
 
     def read_contents(self, paths_setting: str, content_class) -> list:
-        """Every valid file of the folders named by ``paths_setting``, read as ``content_class``."""
+        """Every valid file of the folders named by ``paths_setting``, read as ``content_class``,
+        in the order of their paths (Pelican finds them as a set: its order changes per run)."""
         found = []
-        for path in self.get_files(self.settings[paths_setting]):
+        for path in sorted(self.get_files(self.settings[paths_setting])):
             content = self.readers.read_file(base_path=self.path, path=path, content_class=content_class, context=self.context)
             if content.is_valid():
                 found.append(content)

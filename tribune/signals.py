@@ -15,3 +15,7 @@ scaffold_registry = signal("tribune_scaffold_registry")
 
 #: Sent with the JSON-LD graph of each page being rendered (see plugins/seo): add nodes.
 jsonld_graph = signal("tribune_jsonld_graph")
+
+#: Sent for every page Pelican's writer writes, rendered or taken from the previous output
+#: (see tribune.rendering), with ``settings`` and the ``extras`` remembered while it rendered.
+page_rendered = signal("tribune_page_rendered")

@@ -5,7 +5,8 @@
   accents give the same URLs as `invoke new` does.
 - Dates in words come from Babel in the content's language (``locale_date``), whatever
   the locales installed on the machine.
-- French content gets French typography (:mod:`tribune.typography`).
+- French content gets French typography (:mod:`tribune.typography`): the body when it is
+  read (so that Pelican's content cache keeps it typeset), titles and summaries after.
 - Title and Summary metadata are plain text, escaped once here, so that hostile text in
   them cannot become markup, and reads back intact in feeds.
 - The theme's interface strings (``theme/i18n/<lang>.json``) reach templates as ``UI``,
@@ -32,8 +33,27 @@ from tribune.text import plain_text, shorten
 from tribune.typography import french_html, french_text
 
 
-def _is_french(content) -> bool:
-    return content.settings.get("FRENCH_TYPOGRAPHY", True) and (content.lang or "").startswith("fr")
+def _is_french(settings: dict, lang: str | None) -> bool:
+    return settings.get("FRENCH_TYPOGRAPHY", True) and (lang or "").startswith("fr")
+
+
+def _typeset_reader(reader_class: type) -> type:
+    """``reader_class`` whose read() gives French bodies their typography."""
+
+    def read(self, source_path):
+        body, metadata = reader_class.read(self, source_path)
+        if _is_french(self.settings, metadata.get("lang") or self.settings["DEFAULT_LANG"]):
+            body = french_html(body or "")
+        return body, metadata
+
+    return type(f"French{reader_class.__name__}", (reader_class,), {"read": read, "__doc__": reader_class.__doc__})
+
+
+def typeset_readers(readers) -> None:
+    """Every reader typesets the bodies it reads (once: a rebuild gets them from the cache)."""
+    for extension, reader_class in readers.reader_classes.items():
+        if not reader_class.__name__.startswith("French"):
+            readers.reader_classes[extension] = _typeset_reader(reader_class)
 
 
 def slugify_content(generator, metadata: dict) -> None:
@@ -42,22 +62,19 @@ def slugify_content(generator, metadata: dict) -> None:
 
 
 def localise_content(content) -> None:
-    """Dates in words, typography and an escaped summary for one post, page, event..."""
+    """Dates in words, a typeset and escaped title and summary for one post, page, event..."""
     if isinstance(content, Static) or not hasattr(content, "title"):
         return  # static files; content without title is reported by the lint
     if hasattr(content, "date"):
         content.locale_date = format_date(content.date, content.lang)
     if hasattr(content, "modified"):
         content.locale_modified = format_date(content.modified, content.lang)
-    french = _is_french(content)
-    typeset = french_text if french else str
+    typeset = french_text if _is_french(content.settings, content.lang) else str
     # Title and Summary are plain text; Pelican treats them as HTML (its feeds strip their
     # tags), so they become escaped HTML here, once: "<script>" reads "<script>" everywhere.
     content.title = escape(typeset(str(content.title)))
     if "summary" in content.metadata:
         content.metadata["summary"] = escape(typeset(str(content.metadata["summary"])))
-    if french:
-        content._content = french_html(content._content or "")
 
 
 @cache
@@ -90,5 +107,6 @@ def add_template_helpers(generator) -> None:
 def register() -> None:
     signals.article_generator_context.connect(slugify_content)
     signals.page_generator_context.connect(slugify_content)
+    signals.readers_init.connect(typeset_readers)
     signals.content_object_init.connect(localise_content)
     signals.generator_init.connect(add_template_helpers)

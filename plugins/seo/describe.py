@@ -2,9 +2,10 @@
 Twitter card, hreflang alternates and the JSON-LD graph.
 
 :class:`SiteSeo` lives for one build. Templates call it once per page (through the Jinja
-global ``seo_page``); it records every indexable page on the way, so that the sitemap is
-written from what was really rendered, other plugins' pages included, without reading any
-HTML back.
+global ``seo_page``); it remembers each indexable page's sitemap entry with the page
+(:func:`tribune.rendering.remember`), so that the sitemap is written from what was really
+rendered, other plugins' pages included and pages reused from the previous build too,
+without reading any HTML back.
 """
 
 import re
@@ -15,6 +16,7 @@ from pathlib import Path
 from pelican.contents import Article
 from PIL import Image as PillowImage
 
+from tribune import rendering
 from tribune.signals import jsonld_graph
 from tribune.text import plain_text, shorten
 
@@ -106,6 +108,7 @@ class SiteSeo:
         destination = Path(self.settings["OUTPUT_PATH"]) / save_as
         if not destination.exists():
             share_image(title, self.settings["SITENAME"], self.settings, destination)
+        rendering.wrote_file(save_as)
         return ShareImage(self.absolute(save_as), WIDTH, HEIGHT, title)
 
     def image_for(self, item, title: str, lang: str) -> ShareImage | None:
@@ -183,7 +186,7 @@ class SiteSeo:
                 "tags": [tag.name for tag in getattr(item, "tags", [])],
             }
         if robots.startswith("index"):
-            self.indexable[url] = SitemapEntry(url, self._lastmod(context, item), alternates[:-1])
+            rendering.remember("seo.sitemap", SitemapEntry(url, self._lastmod(context, item), alternates[:-1]))
         return PageSeo(
             document_title=document_title,
             title=title or site_name,

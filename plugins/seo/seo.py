@@ -4,7 +4,8 @@
   (see :mod:`.describe`); ``templates/seo/head.html`` (added to Pelican's template search
   path) renders it: <title>, meta description, canonical, robots, Open Graph, Twitter card,
   hreflang and one JSON-LD graph.
-- After the build, sitemap.xml and robots.txt are written from the pages rendered.
+- After the build, sitemap.xml and robots.txt are written from the pages rendered (or reused
+  by the page cache, :mod:`tribune.rendering`: their entries come back with them).
 - Its lint rules join ``invoke check`` as warnings (errors with ``--strict``).
 
 Settings are documented in this folder's README.md.
@@ -15,7 +16,8 @@ from pathlib import Path
 from jinja2 import pass_context
 from pelican import signals
 
-from tribune.signals import jsonld_graph, lint_registry
+from tribune import rendering
+from tribune.signals import jsonld_graph, lint_registry, page_rendered
 
 from .describe import SiteSeo
 from .lint_rules import RULES
@@ -51,6 +53,13 @@ def add_template_global(generator) -> None:
     generator.env.globals["seo_page"] = seo_page
 
 
+def add_sitemap_entry(name: str, settings: dict, extras: dict) -> None:
+    site_seo = _builds.get(id(settings))
+    entry = extras.get("seo.sitemap")
+    if site_seo is not None and entry is not None:
+        site_seo.indexable[entry.url] = entry
+
+
 def finish_build(pelican) -> None:
     site_seo = _builds.pop(id(pelican.settings), None)
     if site_seo is None:
@@ -66,9 +75,11 @@ def add_lint_rules(registry) -> None:
 
 
 def register() -> None:
+    rendering.install()
     signals.initialized.connect(add_template_path)
     signals.get_generators.connect(start_build)
     signals.generator_init.connect(add_template_global)
+    page_rendered.connect(add_sitemap_entry)
     signals.finalized.connect(finish_build)
     jsonld_graph.connect(add_blog_posting)
     jsonld_graph.connect(add_breadcrumbs)

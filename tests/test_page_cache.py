@@ -1,0 +1,97 @@
+"""The page cache: a rebuild renders only the pages a change touched, and writes the very
+site a build from nothing writes (every file, byte for byte: pages, sitemap, share images)."""
+
+from pathlib import Path
+
+import pytest
+
+from tribune.build import BuildError, build, load_site
+
+POST = Path("content/posts/2026-02-09-cinq-conseils-soiree-jeux.md")
+
+
+def build_copy(site_root: Path, output: Path, **overrides):
+    return build(load_site(site_root / "pelicanconf.py", OUTPUT_PATH=str(output), **overrides))
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def built_from_nothing(site_root: Path, tmp_path: Path) -> dict[str, bytes]:
+    output = tmp_path / "from-nothing"
+    build_copy(site_root, output, CACHE_PATH=str(tmp_path / "no-cache"), LOAD_CONTENT_CACHE=False, CACHE_CONTENT=False)
+    return files(output)
+
+
+@pytest.fixture
+def cached_site(site_copy):
+    """The site copy built once (cache filled), then again: every page comes from the cache."""
+    output = site_copy / "output"
+    first = build_copy(site_copy, output)
+    assert first.reused == 0 and first.pages > 50
+    again = build_copy(site_copy, output)
+    assert again.reused == again.pages == first.pages
+    return output
+
+
+def test_a_body_change_renders_its_pages_again_and_no_other(site_copy, cached_site, tmp_path):
+    post = site_copy / POST
+    post.write_text(post.read_text(encoding="utf-8") + "\nUn paragraphe ajouté : « tout neuf ».\n", encoding="utf-8")
+    result = build_copy(site_copy, cached_site)
+    rendered = result.pages - result.reused
+    # The post's page and the lists that show it (home, its category, tags, author...):
+    # their summaries come from its Summary, but its body is what the post's page prints.
+    assert 1 <= rendered <= 8
+    page = (cached_site / "billets/cinq-conseils-pour-animer-une-soiree-jeux/index.html").read_text(encoding="utf-8")
+    assert "Un paragraphe ajouté\u202f: «\u202ftout neuf\u202f»." in page
+    assert files(cached_site) == built_from_nothing(site_copy, tmp_path)
+
+
+def test_a_title_change_renders_every_page_again(site_copy, cached_site, tmp_path):
+    post = site_copy / POST
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text.replace("Title: ", "Title: Nouveau : ", 1), encoding="utf-8")
+    result = build_copy(site_copy, cached_site)
+    assert result.reused == 0
+    archives = (cached_site / "archives/index.html").read_text(encoding="utf-8")
+    assert "Nouveau\u202f: Cinq conseils" in archives
+    assert files(cached_site) == built_from_nothing(site_copy, tmp_path)
+
+
+def test_a_template_change_renders_every_page_again(site_copy, cached_site, tmp_path):
+    base = site_copy / "theme/templates/base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace('<footer class="site-footer">', '<footer class="site-footer" data-test="changed">'),
+                    encoding="utf-8")
+    result = build_copy(site_copy, cached_site)
+    assert result.reused == 0
+    assert 'data-test="changed"' in (cached_site / "index.html").read_text(encoding="utf-8")
+    assert files(cached_site) == built_from_nothing(site_copy, tmp_path)
+
+
+def test_time_passing_renders_the_pages_that_list_events_again(site_copy, cached_site, tmp_path, monkeypatch):
+    before = files(cached_site)
+    monkeypatch.setenv("TRIBUNE_NOW", "2027-09-01T12:00:00+02:00")  # every sample event is over
+    build_copy(site_copy, cached_site)
+    after = files(cached_site)
+    assert after != before
+    assert after == built_from_nothing(site_copy, tmp_path)
+
+
+def test_a_failed_build_leaves_output_and_cache_in_step(site_copy, cached_site, tmp_path):
+    post = site_copy / POST
+    good = post.read_text(encoding="utf-8")
+    post.write_text(good.replace("Date: ", "Date: pas une date ", 1), encoding="utf-8")
+    with pytest.raises(BuildError):
+        build_copy(site_copy, cached_site)
+    post.write_text(good + "\nAprès l’erreur.\n", encoding="utf-8")
+    result = build_copy(site_copy, cached_site)
+    assert 0 < result.reused < result.pages
+    assert files(cached_site) == built_from_nothing(site_copy, tmp_path)
+
+
+def test_without_the_content_cache_nothing_is_reused(site_copy):
+    output = site_copy / "output"
+    build_copy(site_copy, output)
+    result = build_copy(site_copy, output, LOAD_CONTENT_CACHE=False)
+    assert result.reused == 0

@@ -1,0 +1,146 @@
+"""Stable digests of what a build reads: the site's shape, its settings, its code.
+
+The page cache (:mod:`tribune.rendering`) may reuse a page from the previous build only when
+nothing the page could have read has changed. Most of what a template reads is the shared
+context (every post's title, date, tags, the upcoming events, the member in the spotlight)
+and the settings; these digests cover all of it, walked structurally, so that two builds of
+the same site in two processes give the same digest. The bodies of posts, pages and events
+are left out on purpose: they are followed per page, where they are read.
+
+A value the walker cannot describe stably (an object whose repr holds its address) still
+gets a digest, only a different one in every process: the cache then misses, it never lies.
+"""
+
+import hashlib
+import os
+from datetime import date, datetime, time, timedelta
+from importlib import metadata as package_metadata
+from pathlib import Path
+from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
+
+from pelican.contents import Content, Static
+from pelican.urlwrappers import URLWrapper
+
+# What a content object carries that is not its state: the body (followed per page), the
+# shared context and settings (digested once, as the site's shape and settings).
+_NOT_STATE = frozenset({"_content", "_context", "settings"})
+_VERSIONED = ("pelican", "jinja2", "markdown", "pygments", "babel", "markupsafe")
+
+
+class Digest:
+    """A structural hash of Python values; content objects are described once each."""
+
+    def __init__(self):
+        self._hash = hashlib.blake2b(digest_size=20)
+        self._stack: set[int] = set()
+        self.contents: dict[str, Content] = {}  # every content object met, by source path
+        self._pending: list[Content] = []
+
+    def hexdigest(self) -> str:
+        while self._pending:  # content objects met on the way, described after the value
+            self._state(self._pending.pop())
+        return self._hash.hexdigest()
+
+    def _write(self, *parts: str) -> None:
+        for part in parts:
+            data = part.encode("utf-8", "surrogatepass")
+            self._hash.update(len(data).to_bytes(4, "little"))
+            self._hash.update(data)
+
+    def add(self, value) -> "Digest":
+        if value is None or isinstance(value, (bool, int, float)):
+            self._write("v", repr(value))
+        elif isinstance(value, str):  # Markup included
+            self._write("s", str(value))
+        elif isinstance(value, bytes):
+            self._write("b", value.hex())
+        elif isinstance(value, (datetime, date, time, timedelta)):
+            self._write("t", repr(value))
+        elif isinstance(value, Content):
+            self._reference(value)
+        elif isinstance(value, URLWrapper):
+            self._write("u", type(value).__name__, value.name, value.slug)
+        elif isinstance(value, (FunctionType, BuiltinFunctionType, MethodType, type, ModuleType)):
+            self._write("f", getattr(value, "__module__", "") or "", getattr(value, "__qualname__", repr(value)))
+        elif isinstance(value, (list, tuple, dict, set, frozenset)) or hasattr(value, "__dict__"):
+            self._container(value)
+        else:
+            self._write("r", type(value).__qualname__, _stable_repr(value))
+        return self
+
+    def _container(self, value) -> None:
+        if id(value) in self._stack:
+            self._write("cycle")
+            return
+        self._stack.add(id(value))
+        try:
+            if isinstance(value, (list, tuple)):
+                self._write("[", str(len(value)))
+                for item in value:
+                    self.add(item)
+            elif isinstance(value, dict):  # by key: Pelican fills some from sets, in any order
+                self._write("{", str(len(value)))
+                for key in _sorted(value):
+                    self.add(key)
+                    self.add(value[key])
+            elif isinstance(value, (set, frozenset)):
+                self._write("(", str(len(value)))
+                for item in _sorted(value):
+                    self.add(item)
+            else:
+                self._write("o", type(value).__qualname__)
+                self.add(vars(value))
+        finally:
+            self._stack.discard(id(value))
+
+    def _reference(self, content: Content) -> None:
+        path = content.source_path or ""
+        self._write("c", type(content).__name__, path)
+        if self.contents.get(path) is not content:
+            self.contents[path] = content
+            self._pending.append(content)
+
+    def _state(self, content: Content) -> None:
+        """Everything a content object holds but its body: metadata, URLs, dates, links."""
+        self._write("state", content.source_path or "")
+        self.add({key: value for key, value in vars(content).items() if key not in _NOT_STATE})
+        if isinstance(content, Static) and content.source_path and os.path.exists(content.source_path):
+            stat = os.stat(content.source_path)
+            self._write(str(stat.st_mtime_ns), str(stat.st_size))
+
+
+def _stable_repr(value) -> str:
+    text = repr(value)
+    return type(value).__qualname__ if " at 0x" in text else text
+
+
+def _sorted(values) -> list:
+    """Values in an order that does not depend on the run (strings: themselves; others: digests)."""
+    if all(type(value) is str for value in values):
+        return sorted(values)
+    return sorted(values, key=lambda value: Digest().add(value).hexdigest())
+
+
+def body_digest(content: Content) -> str:
+    """The digest of one content object's body (its HTML before links are resolved)."""
+    body = getattr(content, "_content", None) or ""
+    return hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def code_digest(settings: dict) -> str:
+    """The templates, the theme, the plugins and Tribune itself, by file size and time, and
+    the versions of the libraries that shape the HTML: a new release re-renders everything."""
+    digest = Digest()
+    folders = [Path(__file__).parent, Path(settings["THEME"]), *map(Path, settings.get("PLUGIN_PATHS", [])),
+               *map(Path, settings.get("THEME_TEMPLATES_OVERRIDES", []))]
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                stat = path.stat()
+                digest.add((str(path), stat.st_mtime_ns, stat.st_size))
+    for name in _VERSIONED:
+        try:
+            digest.add((name, package_metadata.version(name)))
+        except package_metadata.PackageNotFoundError:
+            digest.add((name, None))
+    return digest.hexdigest()

@@ -1,0 +1,228 @@
+"""The page cache: a rebuild renders only the pages a change can have touched.
+
+Pelican's content cache spares the Markdown of unchanged files, but every page is rendered
+and written again. Here each page written by Pelican's writer is recorded with what it read:
+
+- the site's shape, settings and code (:mod:`tribune.fingerprint`): the same for every page,
+  so a change to any title, date, tag, setting, template or plugin renders every page again;
+- the bodies of the posts, pages, events... the page printed (followed as they are read,
+  ``content``/``summary``), by digest: a post's body is on its own page, and on the list
+  pages that show its summary when the summary comes from the body.
+
+When a page's record still holds, its file is taken from the previous output instead of
+rendering the template. Plugins that do work while a page renders keep it through the
+record: :func:`remember` stores a value that :data:`tribune.signals.page_rendered` gives back
+on every build, rendered or not, and :func:`wrote_file` names a file written beside the page,
+copied from the previous output when the page is reused.
+
+The cache follows Pelican's switches: it is read with ``LOAD_CONTENT_CACHE`` and written
+with ``CACHE_CONTENT``, in ``CACHE_PATH``, by :func:`tribune.build.build` only, once the new
+output is in place (a failed build leaves the record of the output that is still there).
+"""
+
+import logging
+import os
+import pickle
+import shutil
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pelican import signals as pelican_signals
+from pelican.contents import Content
+from pelican.writers import Writer
+
+from tribune.fingerprint import Digest, body_digest, code_digest
+from tribune.signals import page_rendered
+
+logger = logging.getLogger(__name__)
+
+_FORMAT = 1  # of the file below: a change of it drops every record
+_CACHE_FILE = "rendered-pages.pickle"
+_VOLATILE_CONTEXT = frozenset({"localsiteurl", "output_file"})
+_UNORDERED_CONTEXT = frozenset({"staticfiles"})  # Pelican lists them from a set of paths
+
+
+@dataclass
+class PageRecord:
+    """What one page read and left: enough to tell whether it would render the same."""
+
+    template: str
+    bodies: dict[str, str] = field(default_factory=dict)  # source path -> body digest
+    extras: dict = field(default_factory=dict)  # remember(): plugins' values
+    files: list[str] = field(default_factory=list)  # wrote_file(): output paths
+
+
+_recording: ContextVar[PageRecord | None] = ContextVar("tribune_page_recording", default=None)
+
+
+def remember(key: str, value) -> None:
+    """Keep ``value`` with the page being rendered; page_rendered gives it back (picklable)."""
+    record = _recording.get()
+    if record is not None:
+        record.extras[key] = value
+
+
+def wrote_file(relative_path: str) -> None:
+    """Name a file (relative to the output) that rendering the current page has written."""
+    record = _recording.get()
+    if record is not None and relative_path not in record.files:
+        record.files.append(relative_path)
+
+
+def _read_body(name: str):
+    """Content.<name>, noting the body it reads in the page being rendered."""
+    method = Content.__dict__[name]  # Pelican's memoized descriptor
+
+    def reading(content, *args, **kwargs):
+        record = _recording.get()
+        if record is not None and content.source_path and content.source_path not in record.bodies:
+            record.bodies[content.source_path] = body_digest(content)
+        return method.__get__(content, type(content))(*args, **kwargs)
+
+    reading.__wrapped__ = method
+    return reading
+
+
+class PageCache:
+    """The records of one build, and those of the build whose output is still in place."""
+
+    def __init__(self, settings: dict, previous_output: Path | None = None):
+        self.settings = settings
+        self.previous_output = previous_output
+        self.records: dict[str, PageRecord] = {}
+        self.reused = 0
+        self._previous: dict[str, PageRecord] = {}
+        self._site: str | None = None
+        self._contents: dict[str, Content] = {}
+        self._bodies: dict[str, str] = {}
+
+    @property
+    def path(self) -> Path:
+        return Path(self.settings["CACHE_PATH"]) / _CACHE_FILE
+
+    def start(self, context: dict) -> None:
+        """Digest the site once its context is complete (at the first page written)."""
+        digest = Digest()
+        digest.add(_FORMAT).add(code_digest(self.settings))
+        digest.add({key: value for key, value in self.settings.items() if key != "OUTPUT_PATH"})
+        digest.add({key: set(value) if key in _UNORDERED_CONTEXT else value for key, value in context.items()
+                    if key not in self.settings and key not in _VOLATILE_CONTEXT})
+        self._site = digest.hexdigest()
+        self._contents = digest.contents
+        if self.previous_output and self.settings.get("LOAD_CONTENT_CACHE"):
+            self._previous = self._load()
+
+    def _load(self) -> dict[str, PageRecord]:
+        try:
+            with self.path.open("rb") as file:
+                saved = pickle.load(file)
+        except FileNotFoundError:
+            return {}
+        except Exception as error:  # a cache from another version, or damaged: start again
+            logger.info("page cache ignored (%s: %s)", type(error).__name__, error)
+            return {}
+        if saved.get("site") != self._site or saved.get("output") != str(self.previous_output):
+            return {}
+        return saved["pages"]
+
+    def save(self) -> None:
+        """Record this build's pages, for the next build (after its output is in place)."""
+        if not self.settings.get("CACHE_CONTENT") or self._site is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_suffix(".partial")
+        with partial.open("wb") as file:
+            pickle.dump({"site": self._site, "output": str(self.previous_output), "pages": self.records}, file,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, self.path)
+
+    def _body(self, path: str) -> str | None:
+        if path not in self._bodies:
+            content = self._contents.get(path)
+            self._bodies[path] = body_digest(content) if content is not None else None
+        return self._bodies[path]
+
+    def _reusable(self, name: str, template_name: str) -> PageRecord | None:
+        record = self._previous.get(name)
+        if record is None or record.template != template_name:
+            return None
+        if any(self._body(path) != digest for path, digest in record.bodies.items()):
+            return None
+        if not all((self.previous_output / path).is_file() for path in [name, *record.files]):
+            return None
+        return record
+
+    def render(self, template, localcontext: dict, output: Path) -> str:
+        """The page's HTML: from the previous output when its record holds, else rendered."""
+        name = localcontext["output_file"]
+        record = self._reusable(name, template.name)
+        if record is not None:
+            html = (self.previous_output / name).read_text(encoding="utf-8")
+            for path in record.files:
+                if not (output / path).exists():
+                    (output / path).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(self.previous_output / path, output / path)
+            self.reused += 1
+        else:
+            record = PageRecord(template.name)
+            token = _recording.set(record)
+            try:
+                html = template.render(localcontext)
+            finally:
+                _recording.reset(token)
+        self.records[name] = record
+        page_rendered.send(name, settings=self.settings, extras=record.extras)
+        return html
+
+
+class _RecordedTemplate:
+    """A template whose render() goes through the page cache (all Pelican's writer calls)."""
+
+    def __init__(self, template, cache: PageCache, output: Path):
+        self.template, self.cache, self.output = template, cache, output
+        self.name = template.name
+
+    def render(self, localcontext: dict) -> str:
+        return self.cache.render(self.template, localcontext, self.output)
+
+
+_active: dict[int, PageCache] = {}
+
+
+@contextmanager
+def caching(cache: PageCache):
+    """Let the writer of the build of ``cache.settings`` use ``cache``."""
+    _active[id(cache.settings)] = cache
+    try:
+        yield cache
+    finally:
+        _active.pop(id(cache.settings), None)
+
+
+class PageWriter(Writer):
+    """Pelican's writer, with every page rendered through the build's page cache."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.cache = _active.get(id(settings)) or PageCache(settings or {})
+        self._started = False
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        if not self._started:
+            self.cache.start(context)
+            self._started = True
+        return super().write_file(name, _RecordedTemplate(template, self.cache, Path(self.output_path)), context, *args, **kwargs)
+
+
+def _page_writer(pelican):
+    return PageWriter
+
+
+def install() -> None:
+    """Use the page writer, and follow which bodies each page reads (once per process)."""
+    if not hasattr(Content.__dict__["get_content"], "__wrapped__"):
+        Content.get_content = _read_body("get_content")
+        Content.get_summary = _read_body("get_summary")
+    pelican_signals.get_writer.connect(_page_writer)
