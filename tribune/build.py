@@ -44,7 +44,7 @@ class BuildResult:
     output: Path
     seconds: float
     warnings: list[str] = field(default_factory=list)
-    pages: int = 0  # pages written by Pelican's writer...
+    pages: int = 0  # pages and feeds written by Pelican's writer...
     reused: int = 0  # ...of which taken from the previous output (tribune.rendering)
 
 

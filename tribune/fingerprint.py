@@ -31,7 +31,7 @@ class Digest:
     """A structural hash of Python values; content objects are described once each."""
 
     def __init__(self):
-        self._hash = hashlib.blake2b(digest_size=20)
+        self._parts: list[str] = []  # hashed at the end, each part escaped by repr()
         self._stack: set[int] = set()
         self.contents: dict[str, Content] = {}  # every content object met, by source path
         self._pending: list[Content] = []
@@ -39,19 +39,17 @@ class Digest:
     def hexdigest(self) -> str:
         while self._pending:  # content objects met on the way, described after the value
             self._state(self._pending.pop())
-        return self._hash.hexdigest()
+        joined = "\n".join(self._parts).encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(joined, digest_size=20).hexdigest()
 
     def _write(self, *parts: str) -> None:
-        for part in parts:
-            data = part.encode("utf-8", "surrogatepass")
-            self._hash.update(len(data).to_bytes(4, "little"))
-            self._hash.update(data)
+        self._parts.append(repr(parts))
 
     def add(self, value) -> "Digest":
-        if value is None or isinstance(value, (bool, int, float)):
+        if isinstance(value, str):  # Markup included
+            self._parts.append(repr(str(value)))
+        elif value is None or isinstance(value, (bool, int, float)):
             self._write("v", repr(value))
-        elif isinstance(value, str):  # Markup included
-            self._write("s", str(value))
         elif isinstance(value, bytes):
             self._write("b", value.hex())
         elif isinstance(value, (datetime, date, time, timedelta)):

@@ -1,7 +1,8 @@
 """The page cache: a rebuild renders only the pages a change can have touched.
 
 Pelican's content cache spares the Markdown of unchanged files, but every page is rendered
-and written again. Here each page written by Pelican's writer is recorded with what it read:
+and written again. Here each page and feed written by Pelican's writer is recorded with what
+it read:
 
 - the site's shape, settings and code (:mod:`tribune.fingerprint`): the same for every page,
   so a change to any title, date, tag, setting, template or plugin renders every page again;
@@ -10,7 +11,7 @@ and written again. Here each page written by Pelican's writer is recorded with w
   pages that show its summary when the summary comes from the body.
 
 When a page's record still holds, its file is taken from the previous output instead of
-rendering the template. Plugins that do work while a page renders keep it through the
+rendering the template (a feed's, instead of building the feed). Plugins that do work while a page renders keep it through the
 record: :func:`remember` stores a value that :data:`tribune.signals.page_rendered` gives back
 on every build, rendered or not, and :func:`wrote_file` names a file written beside the page,
 copied from the previous output when the page is reused.
@@ -144,9 +145,10 @@ class PageCache:
             self._bodies[path] = body_digest(content) if content is not None else None
         return self._bodies[path]
 
-    def _reusable(self, name: str, template_name: str) -> PageRecord | None:
+    def reusable(self, name: str, kind: str) -> PageRecord | None:
+        """The previous record of output file ``name`` if it still holds (``kind``: its template)."""
         record = self._previous.get(name)
-        if record is None or record.template != template_name:
+        if record is None or record.template != kind:
             return None
         if any(self._body(path) != digest for path, digest in record.bodies.items()):
             return None
@@ -154,25 +156,36 @@ class PageCache:
             return None
         return record
 
+    def reuse(self, name: str, record: PageRecord, output: Path) -> None:
+        """Carry a record over, and copy the files written beside its page."""
+        for path in record.files:
+            if not (output / path).exists():
+                (output / path).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(self.previous_output / path, output / path)
+        self.reused += 1
+        self.records[name] = record
+
+    @contextmanager
+    def recording(self, name: str, kind: str):
+        """Record what producing output file ``name`` reads."""
+        record = PageRecord(kind)
+        token = _recording.set(record)
+        try:
+            yield record
+        finally:
+            _recording.reset(token)
+        self.records[name] = record
+
     def render(self, template, localcontext: dict, output: Path) -> str:
         """The page's HTML: from the previous output when its record holds, else rendered."""
         name = localcontext["output_file"]
-        record = self._reusable(name, template.name)
+        record = self.reusable(name, template.name)
         if record is not None:
             html = (self.previous_output / name).read_text(encoding="utf-8")
-            for path in record.files:
-                if not (output / path).exists():
-                    (output / path).parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(self.previous_output / path, output / path)
-            self.reused += 1
+            self.reuse(name, record, output)
         else:
-            record = PageRecord(template.name)
-            token = _recording.set(record)
-            try:
+            with self.recording(name, template.name) as record:
                 html = template.render(localcontext)
-            finally:
-                _recording.reset(token)
-        self.records[name] = record
         page_rendered.send(name, settings=self.settings, extras=record.extras)
         return html
 
@@ -209,11 +222,32 @@ class PageWriter(Writer):
         self.cache = _active.get(id(settings)) or PageCache(settings or {})
         self._started = False
 
-    def write_file(self, name, template, context, *args, **kwargs):
+    def _start(self, context: dict) -> None:
+        """The context is complete once the first file is written: digest it then."""
         if not self._started:
             self.cache.start(context)
             self._started = True
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        self._start(context)
         return super().write_file(name, _RecordedTemplate(template, self.cache, Path(self.output_path)), context, *args, **kwargs)
+
+    def write_feed(self, elements, context, path=None, url=None, feed_type="atom", *args, **kwargs):
+        """A feed, copied from the previous output when the posts it holds did not change
+        (Pelican's feed_generated and feed_written signals are then not sent)."""
+        self._start(context)
+        if not path:
+            return super().write_feed(elements, context, path, url, feed_type, *args, **kwargs)
+        kind = f"feed:{feed_type}"
+        record = self.cache.reusable(path, kind)
+        if record is not None:
+            destination = Path(self.output_path) / path
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.cache.previous_output / path, destination)
+            self.cache.reuse(path, record, Path(self.output_path))
+            return None
+        with self.cache.recording(path, kind):
+            return super().write_feed(elements, context, path, url, feed_type, *args, **kwargs)
 
 
 def _page_writer(pelican):
