@@ -17,7 +17,7 @@ from pathlib import Path
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from tribune import lint, rendering
+from tribune import lint, prereading, rendering
 from tribune.lint import ERROR, WARNING, Problem
 from tribune.search import SearchIndexError, build_index
 
@@ -55,6 +55,7 @@ def load_site(config: str | Path = "pelicanconf.py", **overrides) -> Site:
         raise BuildError(f"{config}: settings file not found (run the task from the site's folder)")
     settings = read_settings(str(config), override=overrides or None)
     rendering.install()
+    prereading.install()
     return Site(config, settings, Pelican(settings))
 
 
