@@ -92,11 +92,12 @@ def measure(n: int, work: Path) -> dict:
             configs[(name, cached)] = path
     row = {}
     vanilla = step("vanilla", configs[("vanilla", False)], env)
-    row["vanilla_full"], row["vanilla_peak"] = vanilla["seconds"], vanilla["peak_mb"]
+    row["vanilla_full"], row["vanilla_peak"], row["vanilla_cpu"] = vanilla["seconds"], vanilla["peak_mb"], vanilla["cpu_seconds"]
     cold = step("tribune", configs[("tribune", False)], env)  # no share image cached yet
     row["tribune_cold"] = cold["seconds"]
     full = step("tribune", configs[("tribune", False)], env)
-    row["tribune_full"], row["tribune_peak"] = full["seconds"], full["peak_mb"]
+    row["tribune_full"], row["tribune_peak"], row["tribune_workers_peak"] = full["seconds"], full["peak_mb"], full["workers_mb"]
+    row["tribune_cpu"] = full["cpu_seconds"]
     step("vanilla", configs[("vanilla", True)], env)
     step("tribune", configs[("tribune", True)], env)
     touch_one_post(content)
@@ -111,17 +112,18 @@ def measure(n: int, work: Path) -> dict:
 
 def table(results: dict) -> str:
     lines = [
-        "| N posts | vanilla full (s) | Tribune full (s) | ratio | Tribune cold (s) | ratio | vanilla rebuild | Tribune rebuild | newsletter (s) | posts/s vanilla | posts/s Tribune | peak MB vanilla | peak MB Tribune | ratio |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| N posts | vanilla full (s) | Tribune full (s) | ratio | CPU s vanilla / Tribune | Tribune cold (s) | ratio | vanilla rebuild | Tribune rebuild | newsletter (s) | posts/s vanilla | posts/s Tribune | peak MB vanilla | peak MB Tribune | ratio | peak MB of a reading worker |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n, r in results.items():
         lines.append(
             f"| {n} | {r['vanilla_full']:.2f} | {r['tribune_full']:.2f} | {r['tribune_full'] / r['vanilla_full']:.2f} | "
+            f"{r['vanilla_cpu']:.1f} / {r['tribune_cpu']:.1f} | "
             f"{r['tribune_cold']:.2f} | {r['tribune_cold'] / r['vanilla_full']:.2f} | "
             f"{r['vanilla_rebuild']:.2f} s ({100 * r['vanilla_rebuild'] / r['vanilla_full']:.0f} %) | "
             f"{r['tribune_rebuild']:.2f} s ({100 * r['tribune_rebuild'] / r['tribune_full']:.0f} %) | {r['newsletter']:.2f} | "
             f"{n / r['vanilla_full']:.0f} | {n / r['tribune_full']:.0f} | {r['vanilla_peak']:.0f} | {r['tribune_peak']:.0f} | "
-            f"{r['tribune_peak'] / r['vanilla_peak']:.2f} |"
+            f"{r['tribune_peak'] / r['vanilla_peak']:.2f} | {r['tribune_workers_peak']:.0f} |"
         )
     return "\n".join(lines)
 

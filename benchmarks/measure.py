@@ -1,6 +1,10 @@
-"""Run one measured step in this process and print {"seconds", "peak_mb"} as JSON.
+"""Run one measured step in this process and print {"seconds", "cpu_seconds", "peak_mb",
+"workers_mb"} as JSON (cpu_seconds: this process's and its workers', over the whole run).
 
 The benchmark starts one process per step, so that each peak memory is that step's own.
+``workers_mb`` is the largest peak of the worker processes that read posts in parallel
+(tribune.prereading): forked, they share most of their pages with this process, which their
+resident size counts again, so the memory really in use is below peak_mb + workers x workers_mb.
 Usage: measure.py vanilla|tribune|newsletter CONFIG
 """
 
@@ -34,7 +38,10 @@ def main(step: str, config: str) -> None:
         raise SystemExit(f"unknown step {step}")
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak}))
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak, "workers_mb": children.ru_maxrss / 1024}))
 
 
 if __name__ == "__main__":

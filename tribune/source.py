@@ -65,8 +65,24 @@ def _decode(path: Path, data: bytes) -> str:
         ) from None
 
 
+# Sources already read in this process, with the (size, time) they were read at: the lint
+# and the newsletter's catalogue both read every header of a build; the second read is free.
+_READ: dict[Path, tuple[tuple[int, int], Source]] = {}
+
+
 def read_source(path: Path) -> Source:
-    """Read ``path`` into a :class:`Source`, or raise :class:`SourceError`."""
+    """Read ``path`` into a :class:`Source` (not to be modified), or raise :class:`SourceError`."""
+    stat = path.stat()
+    stamp = (stat.st_size, stat.st_mtime_ns)
+    known = _READ.get(path)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    source = _parse(path)
+    _READ[path] = (stamp, source)
+    return source
+
+
+def _parse(path: Path) -> Source:
     text = _decode(path, path.read_bytes()).removeprefix("\ufeff")
     if not text.strip():
         raise SourceError(1, "the file is empty (expected metadata such as Title: and Date:, then the text)")
