@@ -31,7 +31,7 @@ def run_build(config: str = "pelicanconf.py", strict: bool = False, search: bool
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     files = sum(1 for path in result.output.rglob("*") if path.is_file())
-    reused = f", {result.reused} of its {result.pages} pages unchanged since the last build" if result.reused else ""
+    reused = f", {result.reused} of its {result.pages} pages and feeds unchanged since the last build" if result.reused else ""
     print(f"Site built in {result.output} ({files} files{reused}) in {result.seconds:.2f} s.")
     return 0
 
