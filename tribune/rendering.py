@@ -104,7 +104,9 @@ class PageCache:
         return Path(self.settings["CACHE_PATH"]) / _CACHE_FILE
 
     def start(self, context: dict) -> None:
-        """Digest the site once its context is complete (at the first page written)."""
+        """Digest the site once its context is complete (at the first file written; once)."""
+        if self._site is not None:
+            return
         digest = Digest()
         digest.add(_FORMAT).add(code_digest(self.settings))
         digest.add({key: value for key, value in self.settings.items() if key != "OUTPUT_PATH"})
@@ -156,12 +158,16 @@ class PageCache:
             return None
         return record
 
+    def copy_previous(self, path: str, output: Path) -> None:
+        """Copy output file ``path`` from the previous output into ``output``."""
+        (output / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.previous_output / path, output / path)
+
     def reuse(self, name: str, record: PageRecord, output: Path) -> None:
         """Carry a record over, and copy the files written beside its page."""
         for path in record.files:
             if not (output / path).exists():
-                (output / path).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(self.previous_output / path, output / path)
+                self.copy_previous(path, output)
         self.reused += 1
         self.records[name] = record
 
@@ -220,30 +226,21 @@ class PageWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self.cache = _active.get(id(settings)) or PageCache(settings or {})
-        self._started = False
-
-    def _start(self, context: dict) -> None:
-        """The context is complete once the first file is written: digest it then."""
-        if not self._started:
-            self.cache.start(context)
-            self._started = True
 
     def write_file(self, name, template, context, *args, **kwargs):
-        self._start(context)
+        self.cache.start(context)
         return super().write_file(name, _RecordedTemplate(template, self.cache, Path(self.output_path)), context, *args, **kwargs)
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom", *args, **kwargs):
         """A feed, copied from the previous output when the posts it holds did not change
         (Pelican's feed_generated and feed_written signals are then not sent)."""
-        self._start(context)
+        self.cache.start(context)
         if not path:
             return super().write_feed(elements, context, path, url, feed_type, *args, **kwargs)
         kind = f"feed:{feed_type}"
         record = self.cache.reusable(path, kind)
         if record is not None:
-            destination = Path(self.output_path) / path
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(self.cache.previous_output / path, destination)
+            self.cache.copy_previous(path, Path(self.output_path))
             self.cache.reuse(path, record, Path(self.output_path))
             return None
         with self.cache.recording(path, kind):
