@@ -13,12 +13,8 @@ itself, so that its error or warning is reported as usual, with the file's name.
 ``fork`` (not Linux), for one worker, or for a few files only, nothing changes.
 """
 
-import logging
-import multiprocessing
 import os
 import pickle
-import sys
-from concurrent.futures import ProcessPoolExecutor
 from io import BytesIO
 
 from pelican import signals
@@ -26,22 +22,13 @@ from pelican.readers import _filter_discardable_metadata
 from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 from pelican.utils import file_suffix
 
+from tribune import workers
+
 _MINIMUM_FILES = 40  # below this, starting workers costs more than it saves
 _CHUNK = 25  # files per task: fewer round trips, still an even share per worker
 _WRAPPERS = {cls.__name__: cls for cls in (Author, Category, Tag)}
 
-_readers = None  # the Readers the forked workers inherit
 last_read_in_workers = 0  # files the last build's workers read (what tests and benchmarks check)
-
-
-class _Noticed(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.seen = False
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno >= logging.INFO:
-            self.seen = True
 
 
 class _WrapperPickler(pickle.Pickler):
@@ -65,15 +52,14 @@ class _WrapperUnpickler(pickle.Unpickler):
 
 def _read_chunk(paths: list[str]) -> bytes:
     """In a worker: (path, (content, metadata)) for each file read without a word logged."""
-    noticed = _Noticed()
-    logging.getLogger().addHandler(noticed)
+    readers = workers.inherited()
     done = []
     for path in paths:
-        noticed.seen = False
-        try:
-            content, metadata = _readers.readers[file_suffix(path)].read(path)
-        except Exception:
-            continue
+        with workers.noticing_logs() as noticed:
+            try:
+                content, metadata = readers.readers[file_suffix(path)].read(path)
+            except Exception:
+                continue
         if not noticed.seen:
             done.append((path, (content, _filter_discardable_metadata(metadata))))
     buffer = BytesIO()
@@ -81,20 +67,14 @@ def _read_chunk(paths: list[str]) -> bytes:
     return buffer.getvalue()
 
 
-def _processes(settings: dict) -> int:
-    wanted = settings.get("READER_PROCESSES") or os.cpu_count() or 1
-    usable = sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
-    return int(wanted) if usable else 1
-
-
 def preread_articles(generator) -> None:
     """Pelican's article_generator_preread: the first time, read every uncached post in parallel."""
-    global _readers, last_read_in_workers
+    global last_read_in_workers
     if getattr(generator, "_tribune_preread", False):
         return
     generator._tribune_preread = True
     last_read_in_workers = 0
-    processes = _processes(generator.settings)
+    processes = workers.processes(generator.settings, "READER_PROCESSES")
     readers = generator.readers
     files = generator.get_files(generator.settings["ARTICLE_PATHS"], exclude=generator.settings["ARTICLE_EXCLUDES"])
     paths = sorted(os.path.abspath(os.path.join(generator.path, f)) for f in files)
@@ -102,17 +82,12 @@ def preread_articles(generator) -> None:
     if processes < 2 or len(todo) < _MINIMUM_FILES:
         return
     chunks = [todo[i:i + _CHUNK] for i in range(0, len(todo), _CHUNK)]
-    _readers = readers
-    try:
-        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
-            for data in pool.map(_read_chunk, chunks):
-                for path, result in _WrapperUnpickler(data, generator.settings).load():
-                    # What Readers.cache_data stores, whatever the caching policy: read_file
-                    # looks there first, and saves it in the content cache when caching.
-                    readers._cache[path] = (readers._get_file_stamp(path), result)
-                    last_read_in_workers += 1
-    finally:
-        _readers = None
+    for data in workers.map_forked(_read_chunk, chunks, processes, readers):
+        for path, result in _WrapperUnpickler(data, generator.settings).load():
+            # What Readers.cache_data stores, whatever the caching policy: read_file
+            # looks there first, and saves it in the content cache when caching.
+            readers._cache[path] = (readers._get_file_stamp(path), result)
+            last_read_in_workers += 1
 
 
 def install() -> None:
