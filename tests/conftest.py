@@ -103,3 +103,13 @@ def site_copy(tmp_path) -> Path:
         else:
             shutil.copy2(source, copy / name)
     return copy
+
+
+@pytest.fixture
+def many_posts(site_copy) -> Path:
+    """The sample site with 60 more posts (copies of a real one, with their own titles)."""
+    source = (site_copy / "content/posts/2026-02-09-cinq-conseils-soiree-jeux.md").read_text(encoding="utf-8")
+    for number in range(60):
+        text = source.replace("Title: ", f"Title: Copie {number} : ", 1).replace("Date: 2026-02-09", f"Date: 2025-{number % 12 + 1:02d}-{number % 28 + 1:02d}", 1)
+        (site_copy / f"content/posts/copie-{number:02d}.md").write_text(text, encoding="utf-8")
+    return site_copy

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pelican import Pelican
+from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
-from tribune import lint, prereading, rendering
+from tribune import lint, prereading, rendering, writer
 from tribune.lint import ERROR, WARNING, Problem
 from tribune.search import SearchIndexError, build_index
 
@@ -54,7 +55,7 @@ def load_site(config: str | Path = "pelicanconf.py", **overrides) -> Site:
     if not config.is_file():
         raise BuildError(f"{config}: settings file not found (run the task from the site's folder)")
     settings = read_settings(str(config), override=overrides or None)
-    rendering.install()
+    writer.install()
     prereading.install()
     return Site(config, settings, Pelican(settings))
 
@@ -82,6 +83,11 @@ class _PelicanLog(logging.Handler):
 
 @contextmanager
 def _captured_pelican_log():
+    """What Pelican logs during one build. Pelican logs a warning once per process: its
+    memory of them is cleared, so that each build (``invoke serve`` rebuilds in one process)
+    reports its own."""
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
     logger = logging.getLogger("pelican")
     handler = _PelicanLog()
     logger.addHandler(handler)

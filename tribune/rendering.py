@@ -10,11 +10,13 @@ it read:
   ``content``/``summary``), by digest: a post's body is on its own page, and on the list
   pages that show its summary when the summary comes from the body.
 
-When a page's record still holds, its file is taken from the previous output instead of
-rendering the template (a feed's, instead of building the feed). Plugins that do work while a page renders keep it through the
-record: :func:`remember` stores a value that :data:`tribune.signals.page_rendered` gives back
-on every build, rendered or not, and :func:`wrote_file` names a file written beside the page,
-copied from the previous output when the page is reused.
+When a page's record still holds, its file is taken from the previous output (a hard link:
+no copy, and the file keeps its date) instead of rendering the template (a feed's, instead of
+building the feed); :mod:`tribune.writer` is the Pelican writer that asks. Plugins that do
+work while a page renders keep it through the record: :func:`remember` stores a value that
+:data:`tribune.signals.page_rendered` gives back on every build, rendered or not, and
+:func:`wrote_file` names a file written beside the page, taken from the previous output too
+when the page is reused.
 
 The cache follows Pelican's switches: it is read with ``LOAD_CONTENT_CACHE`` and written
 with ``CACHE_CONTENT``, in ``CACHE_PATH``, by :func:`tribune.build.build` only, once the new
@@ -30,9 +32,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pelican import signals as pelican_signals
 from pelican.contents import Content
-from pelican.writers import Writer
 
 from tribune.fingerprint import Digest, body_digest, code_digest
 from tribune.signals import page_rendered
@@ -158,53 +158,39 @@ class PageCache:
             return None
         return record
 
-    def copy_previous(self, path: str, output: Path) -> None:
-        """Copy output file ``path`` from the previous output into ``output``."""
-        (output / path).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(self.previous_output / path, output / path)
+    def carry(self, path: str, output: Path) -> None:
+        """Put output file ``path`` of the previous output into ``output``: a hard link (the
+        same file, so no copy and its date kept; a copy where links are not possible)."""
+        source, target = self.previous_output / path, output / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
 
-    def reuse(self, name: str, record: PageRecord, output: Path) -> None:
-        """Carry a record over, and copy the files written beside its page."""
+    def reuse(self, record: PageRecord, output: Path) -> None:
+        """Count a page or feed as reused, and carry the files written beside it."""
         for path in record.files:
             if not (output / path).exists():
-                self.copy_previous(path, output)
+                self.carry(path, output)
         self.reused += 1
-        self.records[name] = record
 
     @contextmanager
     def recording(self, name: str, kind: str):
-        """Record what producing output file ``name`` reads."""
+        """The record of what producing output file ``name`` reads (kept by :meth:`keep`)."""
         record = PageRecord(kind)
         token = _recording.set(record)
         try:
             yield record
         finally:
             _recording.reset(token)
+
+    def keep(self, name: str, record: PageRecord, page: bool = True) -> None:
+        """Keep the record of output file ``name``; for a page, give plugins back what they
+        remembered (:data:`tribune.signals.page_rendered`)."""
         self.records[name] = record
-
-    def render(self, template, localcontext: dict, output: Path) -> str:
-        """The page's HTML: from the previous output when its record holds, else rendered."""
-        name = localcontext["output_file"]
-        record = self.reusable(name, template.name)
-        if record is not None:
-            html = (self.previous_output / name).read_text(encoding="utf-8")
-            self.reuse(name, record, output)
-        else:
-            with self.recording(name, template.name) as record:
-                html = template.render(localcontext)
-        page_rendered.send(name, settings=self.settings, extras=record.extras)
-        return html
-
-
-class _RecordedTemplate:
-    """A template whose render() goes through the page cache (all Pelican's writer calls)."""
-
-    def __init__(self, template, cache: PageCache, output: Path):
-        self.template, self.cache, self.output = template, cache, output
-        self.name = template.name
-
-    def render(self, localcontext: dict) -> str:
-        return self.cache.render(self.template, localcontext, self.output)
+        if page:
+            page_rendered.send(name, settings=self.settings, extras=record.extras)
 
 
 _active: dict[int, PageCache] = {}
@@ -220,40 +206,13 @@ def caching(cache: PageCache):
         _active.pop(id(cache.settings), None)
 
 
-class PageWriter(Writer):
-    """Pelican's writer, with every page rendered through the build's page cache."""
-
-    def __init__(self, output_path, settings=None):
-        super().__init__(output_path, settings=settings)
-        self.cache = _active.get(id(settings)) or PageCache(settings or {})
-
-    def write_file(self, name, template, context, *args, **kwargs):
-        self.cache.start(context)
-        return super().write_file(name, _RecordedTemplate(template, self.cache, Path(self.output_path)), context, *args, **kwargs)
-
-    def write_feed(self, elements, context, path=None, url=None, feed_type="atom", *args, **kwargs):
-        """A feed, copied from the previous output when the posts it holds did not change
-        (Pelican's feed_generated and feed_written signals are then not sent)."""
-        self.cache.start(context)
-        if not path:
-            return super().write_feed(elements, context, path, url, feed_type, *args, **kwargs)
-        kind = f"feed:{feed_type}"
-        record = self.cache.reusable(path, kind)
-        if record is not None:
-            self.cache.copy_previous(path, Path(self.output_path))
-            self.cache.reuse(path, record, Path(self.output_path))
-            return None
-        with self.cache.recording(path, kind):
-            return super().write_feed(elements, context, path, url, feed_type, *args, **kwargs)
+def cache_for(settings: dict) -> PageCache:
+    """The page cache of the build of ``settings`` (one that reuses nothing outside a build)."""
+    return _active.get(id(settings)) or PageCache(settings or {})
 
 
-def _page_writer(pelican):
-    return PageWriter
-
-
-def install() -> None:
-    """Use the page writer, and follow which bodies each page reads (once per process)."""
+def follow_bodies() -> None:
+    """Note in the page being rendered the bodies it reads (once per process)."""
     if not hasattr(Content.__dict__["get_content"], "__wrapped__"):
         Content.get_content = _read_body("get_content")
         Content.get_summary = _read_body("get_summary")
-    pelican_signals.get_writer.connect(_page_writer)

@@ -16,7 +16,7 @@ from pathlib import Path
 from jinja2 import pass_context
 from pelican import signals
 
-from tribune import rendering
+from tribune import writer
 from tribune.signals import jsonld_graph, lint_registry, page_rendered
 
 from .describe import SiteSeo
@@ -75,7 +75,7 @@ def add_lint_rules(registry) -> None:
 
 
 def register() -> None:
-    rendering.install()
+    writer.install()
     signals.initialized.connect(add_template_path)
     signals.get_generators.connect(start_build)
     signals.generator_init.connect(add_template_global)

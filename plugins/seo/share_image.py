@@ -6,6 +6,7 @@ everything drawn on it, so an unchanged post is never redrawn, and a changed tit
 """
 
 import hashlib
+import os
 import re
 import shutil
 from pathlib import Path
@@ -67,8 +68,12 @@ def share_image(title: str, site_name: str, settings: dict, destination: Path) -
     key = hashlib.sha256("\0".join([_DRAWING_VERSION, title, site_name, *colours, str(font_path)]).encode()).hexdigest()[:20]
     cached = Path(settings["CACHE_PATH"]) / "share-images" / f"{key}.png"
     if not cached.is_file():
+        # Drawn aside then renamed: pages are rendered by several processes at once
+        # (tribune.writer), and another may be copying this card.
         cached.parent.mkdir(parents=True, exist_ok=True)
-        draw_card(title, site_name, colours, font_path).save(cached, optimize=False, compress_level=6)
+        drawing = cached.with_suffix(f".{os.getpid()}.tmp")
+        draw_card(title, site_name, colours, font_path).save(drawing, "PNG", optimize=False, compress_level=6)
+        os.replace(drawing, cached)
     destination.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(cached, destination)
     return destination

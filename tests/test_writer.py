@@ -1,0 +1,60 @@
+"""Tribune's writer: pages rendered by worker processes make the same site, with the same
+warnings, as pages rendered one after the other; pages reused are the previous files."""
+
+import logging
+from pathlib import Path
+
+from tribune import writer
+from tribune.build import build, load_site
+from tribune.signals import jsonld_graph
+
+from .test_page_cache import POST, files
+
+
+def build_with(site_root: Path, output: Path, processes: int):
+    return build(load_site(site_root / "pelicanconf.py", OUTPUT_PATH=str(output), CACHE_PATH=str(output.parent / f"cache-{processes}"),
+                           WRITER_PROCESSES=processes, LOAD_CONTENT_CACHE=False))
+
+
+def test_pages_rendered_by_workers_give_the_same_site(many_posts, tmp_path):
+    alone = build_with(many_posts, tmp_path / "alone", 1)
+    assert writer.last_rendered_in_workers == 0
+    shared = build_with(many_posts, tmp_path / "shared", 2)
+    assert shared.pages == alone.pages > 150
+    assert writer.last_rendered_in_workers > 150  # the articles' pages and lists; a few plugins' pages come after
+    assert files(tmp_path / "shared") == files(tmp_path / "alone")
+
+
+def test_a_page_that_logs_in_a_worker_is_rendered_again_with_its_warning(many_posts, tmp_path):
+    def warn_while_rendering(graph) -> None:  # a plugin that logs while some pages render
+        if graph.url.removeprefix(graph.site_url) in ("/billets/copie-7-cinq-conseils-pour-animer-une-soiree-jeux/", "/page/3/"):
+            logging.getLogger("pelican.plugins.test").warning("rendu de %s", graph.url.removeprefix(graph.site_url))
+
+    build_with(many_posts, tmp_path / "quiet", 2)
+    in_workers_when_quiet = writer.last_rendered_in_workers
+    jsonld_graph.connect(warn_while_rendering)
+    try:
+        alone = build_with(many_posts, tmp_path / "alone", 1)
+        shared = build_with(many_posts, tmp_path / "shared", 2)
+    finally:
+        jsonld_graph.disconnect(warn_while_rendering)
+    assert sorted(alone.warnings) == ["rendu de /billets/copie-7-cinq-conseils-pour-animer-une-soiree-jeux/", "rendu de /page/3/"]
+    assert sorted(shared.warnings) == sorted(alone.warnings)
+    assert writer.last_rendered_in_workers == in_workers_when_quiet - 2  # those two were rendered here again
+    assert files(tmp_path / "shared") == files(tmp_path / "alone")
+
+
+def test_a_rebuild_keeps_the_very_files_of_unchanged_pages(site_copy):
+    output = site_copy / "output"
+    build(load_site(site_copy / "pelicanconf.py", OUTPUT_PATH=str(output)))
+    before = {path: path.stat() for path in output.rglob("*.html")}
+    post = site_copy / POST
+    post.write_text(post.read_text(encoding="utf-8") + "\nUne phrase de plus.\n", encoding="utf-8")
+    build(load_site(site_copy / "pelicanconf.py", OUTPUT_PATH=str(output)))
+    after = {path: path.stat() for path in output.rglob("*.html")}
+    assert after.keys() == before.keys()
+    kept = [path for path in after if (after[path].st_ino, after[path].st_mtime_ns) == (before[path].st_ino, before[path].st_mtime_ns)]
+    changed = output / "billets/cinq-conseils-pour-animer-une-soiree-jeux/index.html"
+    assert changed not in kept
+    assert len(kept) > len(after) - 15  # the post's page and the lists that show it
+    assert all(after[path].st_nlink == 1 for path in after)  # the previous output is gone

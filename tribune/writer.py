@@ -1,0 +1,250 @@
+"""Tribune's Pelican writer: pages taken from the page cache, and rendered on every core.
+
+Pelican's writer renders each page the moment a generator asks for it, on one core. This
+writer, a subclass of Pelican's (used through Pelican's ``get_writer`` signal):
+
+- takes a page whose record still holds from the previous output (:mod:`tribune.rendering`),
+  as a hard link, without rendering it or writing its file;
+- on a build of many pages, puts the rendering off: Pelican's generators ask for every page
+  as usual, then the pages are rendered by ``WRITER_PROCESSES`` forked workers (default: one
+  per core), each writing its own files. They are rendered before any other output is made
+  and before Pelican's ``finalized`` signal: :class:`RenderPending`, a generator of this
+  module, asks for it at its turn among the generators, and pages asked for after it are
+  rendered at once. Plugins get :data:`tribune.signals.page_rendered` for every page in the
+  order Pelican's generators asked for them, whichever process rendered them.
+
+A page whose rendering fails or logs anything in a worker is rendered again by this
+process, so that its error or warning is reported as usual. Rendering is put off only when
+no plugin listens to Pelican's ``content_written`` signal (which says that the file is
+written), for more than a few pages, with more than one process and ``fork`` (Linux).
+"""
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from pelican import signals as pelican_signals
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from tribune import rendering, workers
+
+logger = logging.getLogger(__name__)
+
+_MINIMUM_PAGES = 40  # below this, starting workers costs more than it saves
+_CHUNK = 20  # pages per task: fewer round trips, still an even share per worker
+
+last_rendered_in_workers = 0  # pages the last build's workers rendered (what tests check)
+
+
+@dataclass(eq=False)
+class _Page:
+    """A page Pelican's writer was asked for, until its file is written."""
+
+    name: str  # output file, relative to the output folder
+    template: object  # the Jinja template
+    context: dict  # the generator's context, shared by its pages
+    localcontext: dict  # this page's
+    path: str = ""  # the file's full path, once Pelican opened it
+    record: rendering.PageRecord | None = None  # once rendered or reused
+
+
+class _Later:
+    """What Pelican writes the page into when its file is linked or rendered later."""
+
+    def __init__(self, done):
+        self.done = done
+
+    def write(self, text: str) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if exc[0] is None:
+            self.done()
+
+
+class _PageTemplate:
+    """A template whose render() Pelican's writer calls: the writer decides what is done."""
+
+    def __init__(self, template, writer: "PageWriter", context: dict):
+        self.template, self.writer, self.context = template, writer, context
+        self.name = template.name
+
+    def render(self, localcontext: dict) -> str:
+        return self.writer.render(_Page(localcontext["output_file"], self.template, self.context, localcontext))
+
+
+class PageWriter(Writer):
+    """Pelican's writer with the build's page cache, rendering on every core."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.cache = rendering.cache_for(settings)
+        self.processes = workers.processes(self.settings, "WRITER_PROCESSES")
+        self.deferring = self.processes > 1 and not pelican_signals.content_written.receivers
+        self._pages: list[_Page] = []  # put off, or reused while pages are put off
+        self._opening: _Page | None = None  # the page whose file Pelican opens next
+        self._linked: set[str] = set()  # files linked to the previous output
+
+    # -- Pelican's writer's entry points ---------------------------------------------
+    def write_file(self, name, template, context, *args, **kwargs):
+        self.cache.start(context)
+        return super().write_file(name, _PageTemplate(template, self, context), context, *args, **kwargs)
+
+    def write_feed(self, elements, context, path=None, url=None, feed_type="atom", *args, **kwargs):
+        """A feed, linked from the previous output when the posts it holds did not change
+        (Pelican's feed_generated and feed_written signals are then not sent)."""
+        self.cache.start(context)
+        if not path:
+            return super().write_feed(elements, context, path, url, feed_type, *args, **kwargs)
+        kind = f"feed:{feed_type}"
+        record = self.cache.reusable(path, kind)
+        if record is not None:
+            self.cache.carry(path, Path(self.output_path))
+            self.cache.reuse(record, Path(self.output_path))
+            self.cache.keep(path, record, page=False)
+            return None
+        with self.cache.recording(path, kind) as record:
+            feed = super().write_feed(elements, context, path, url, feed_type, *args, **kwargs)
+        self.cache.keep(path, record, page=False)
+        return feed
+
+    def render(self, page: _Page) -> str:
+        """Called by Pelican's writer for each page: the HTML it writes into the page's file
+        (nothing when the file is linked or rendered later, see _open_w)."""
+        page.record = self.cache.reusable(page.name, page.template.name)
+        if page.record is None and not self.deferring:
+            html, page.record = self._render(page)
+            self.cache.keep(page.name, page.record)
+            return html
+        self._opening = page
+        return ""
+
+    def _open_w(self, filename, encoding, override=False):
+        """The file Pelican writes a page into: for a page linked or rendered later, one
+        that writes nothing, and the link is made or the page put off when it is closed."""
+        page, self._opening = self._opening, None
+        if page is None:
+            self._unlink(filename)
+            return super()._open_w(filename, encoding, override)
+        page.path = filename
+        if not self._claim(filename, override):
+            return open(os.devnull, "w", encoding=encoding)
+        return _Later(lambda: self._later(page))
+
+    def _claim(self, filename: str, override: bool) -> bool:
+        """Pelican's rule for a file written twice (Writer._open_w), for a file it does not
+        open: False when Pelican would skip it."""
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(f'Failed to overwrite "{filename}" a second time (was previously overwritten)')
+            logger.info('Skipping "%s", not overwriting', filename)
+            return False
+        if filename in self._written_files and not override:
+            raise FileOverwriteFailedError(f'Failed to overwrite "{filename}" as Pelican has already written to it previously '
+                                           "(set `override=True` if intended)")
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return True
+
+    def _later(self, page: _Page) -> None:
+        if page.record is not None:  # reused
+            self._unlink(page.path)
+            self.cache.carry(page.name, Path(self.output_path))
+            self._linked.add(page.path)
+            self.cache.reuse(page.record, Path(self.output_path))
+            if not self.deferring:
+                self.cache.keep(page.name, page.record)
+                return
+        self._pages.append(page)
+
+    def _unlink(self, path: str) -> None:
+        """Before writing ``path``: when it is a link to the previous output, unlink it, so
+        that writing it does not change the previous output's file."""
+        if path in self._linked:
+            self._linked.discard(path)
+            os.unlink(path)
+
+    # -- Rendering ---------------------------------------------------------------------
+    def _render(self, page: _Page) -> tuple[str, rendering.PageRecord]:
+        with self.cache.recording(page.name, page.template.name) as record:
+            html = page.template.render(page.localcontext)
+        return html, record
+
+    def _write(self, page: _Page) -> rendering.PageRecord:
+        """Render a page put off and write its file (in a worker, or in this process)."""
+        if page.localcontext["localsiteurl"]:
+            # What Pelican's writer does before rendering: bodies' links are made relative
+            # to the page being written (RELATIVE_URLS).
+            page.context["localsiteurl"] = page.localcontext["localsiteurl"]
+        html, record = self._render(page)
+        self._unlink(page.path)
+        with open(page.path, "w", encoding="utf-8") as file:
+            file.write(html)
+        return record
+
+    def flush(self) -> None:
+        """Render the pages put off, on every core; then keep their records, in the order
+        Pelican asked for them. Pages asked for after this are rendered at once."""
+        global last_rendered_in_workers
+        pages, self._pages, self.deferring = self._pages, [], False
+        todo = [page for page in pages if page.record is None]
+        last_rendered_in_workers = 0
+        if self.processes > 1 and len(todo) >= _MINIMUM_PAGES:
+            chunks = [range(start, min(start + _CHUNK, len(todo))) for start in range(0, len(todo), _CHUNK)]
+            for done in workers.map_forked(_write_chunk, chunks, self.processes, (self, todo)):
+                for index, record in done:
+                    todo[index].record = record
+                last_rendered_in_workers += len(done)
+        for page in todo:
+            if page.record is None:  # few pages, or failed or logged in a worker
+                page.record = self._write(page)
+        for page in pages:
+            self.cache.keep(page.name, page.record)
+
+
+def _write_chunk(indexes: range) -> list[tuple[int, rendering.PageRecord]]:
+    """In a worker: (index, record) of each page of ``indexes`` written without a word logged."""
+    writer, todo = workers.inherited()
+    done = []
+    for index in indexes:
+        with workers.noticing_logs() as noticed:
+            try:
+                record = writer._write(todo[index])
+            except Exception:
+                continue
+        if not noticed.seen:
+            done.append((index, record))
+    return done
+
+
+class RenderPending:
+    """A generator in name only: at its turn among Pelican's generators, the pages put off
+    so far are rendered (after the articles and pages, which come first; before the static
+    files, which come last, and before ``finalized``)."""
+
+    def __init__(self, context=None, settings=None, **kwargs):
+        self.context, self.settings = context, settings  # for plugins that look at every generator
+
+    def generate_output(self, writer) -> None:
+        if isinstance(writer, PageWriter):
+            writer.flush()
+
+
+def _page_writer(pelican):
+    return PageWriter
+
+
+def _render_pending(pelican):
+    return RenderPending
+
+
+def install() -> None:
+    """Use this writer, with the page cache (once per process)."""
+    rendering.follow_bodies()
+    pelican_signals.get_writer.connect(_page_writer)
+    pelican_signals.get_generators.connect(_render_pending)
