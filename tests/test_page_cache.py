@@ -96,3 +96,13 @@ def test_without_the_content_cache_nothing_is_reused(site_copy):
     build_copy(site_copy, output)
     result = build_copy(site_copy, output, LOAD_CONTENT_CACHE=False)
     assert result.reused == 0
+
+
+def test_files_deleted_from_the_output_are_made_again(site_copy, cached_site, tmp_path):
+    (cached_site / "billets/cinq-conseils-pour-animer-une-soiree-jeux/index.html").unlink()
+    shares = sorted((cached_site / "images/partage").glob("*.png"))
+    shares[0].unlink()
+    (cached_site / "feeds/all.atom.xml").unlink()
+    result = build_copy(site_copy, cached_site)
+    assert result.pages - 3 <= result.reused < result.pages
+    assert files(cached_site) == built_from_nothing(site_copy, tmp_path)

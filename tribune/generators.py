@@ -11,6 +11,11 @@ from pelican.generators import Generator
 class ContentGenerator(Generator):
     """A Pelican generator for one kind of content of Tribune's."""
 
+    def __init__(self, *args, **kwargs):
+        # Pelican's content cache at the readers' level, as for articles and pages: a file
+        # that did not change is not read again (CACHE_CONTENT, LOAD_CONTENT_CACHE).
+        super().__init__(*args, readers_cache_name=f"{type(self).__name__}-Readers", **kwargs)
+
     def read_contents(self, paths_setting: str, content_class) -> list:
         """Every valid file of the folders named by ``paths_setting``, read as ``content_class``,
         in the order of their paths (Pelican finds them as a set: its order changes per run)."""
@@ -21,6 +26,7 @@ class ContentGenerator(Generator):
                 found.append(content)
             else:
                 self._add_failed_source_path(path)
+        self.readers.save_cache()
         return found
 
     def write_item(self, writer, item, name: str) -> None:

@@ -148,31 +148,40 @@ class PageCache:
         return self._bodies[path]
 
     def reusable(self, name: str, kind: str) -> PageRecord | None:
-        """The previous record of output file ``name`` if it still holds (``kind``: its template)."""
+        """The previous record of output file ``name`` if it still holds (``kind``: its template).
+        Whether its files are still in the previous output is found when they are carried."""
         record = self._previous.get(name)
         if record is None or record.template != kind:
             return None
         if any(self._body(path) != digest for path, digest in record.bodies.items()):
             return None
-        if not all((self.previous_output / path).is_file() for path in [name, *record.files]):
-            return None
         return record
 
-    def carry(self, path: str, output: Path) -> None:
+    def carry(self, path: str, output: str, replace: bool = False) -> None:
         """Put output file ``path`` of the previous output into ``output``: a hard link (the
-        same file, so no copy and its date kept; a copy where links are not possible)."""
-        source, target = self.previous_output / path, output / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        same file, so no copy and its date kept; a copy where links are not possible). A file
+        already there is kept, or ``replace``d. FileNotFoundError: the previous one is gone."""
+        source, target = os.path.join(self.previous_output, path), os.path.join(output, path)
         try:
             os.link(source, target)
-        except OSError:
+        except FileExistsError:
+            if replace:
+                os.unlink(target)
+                self.carry(path, output)
+        except FileNotFoundError:
+            if not os.path.isfile(source):
+                raise
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            self.carry(path, output, replace)
+        except OSError:  # no hard links between these folders
             shutil.copyfile(source, target)
 
-    def reuse(self, record: PageRecord, output: Path) -> None:
-        """Count a page or feed as reused, and carry the files written beside it."""
+    def reuse(self, name: str, record: PageRecord, output: str) -> None:
+        """Carry a page's or a feed's file and the files written beside it (FileNotFoundError
+        when one is gone from the previous output), and count it as reused."""
+        self.carry(name, output, replace=True)
         for path in record.files:
-            if not (output / path).exists():
-                self.carry(path, output)
+            self.carry(path, output)
         self.reused += 1
 
     @contextmanager

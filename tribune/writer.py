@@ -21,10 +21,11 @@ written), for more than a few pages, with more than one process and ``fork`` (Li
 
 import logging
 import os
+from contextlib import suppress
 from dataclasses import dataclass
-from pathlib import Path
 
 from pelican import signals as pelican_signals
+from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from tribune import rendering, workers
@@ -103,10 +104,11 @@ class PageWriter(Writer):
         kind = f"feed:{feed_type}"
         record = self.cache.reusable(path, kind)
         if record is not None:
-            self.cache.carry(path, Path(self.output_path))
-            self.cache.reuse(record, Path(self.output_path))
-            self.cache.keep(path, record, page=False)
-            return None
+            self._linked.add(sanitised_join(self.output_path, path))
+            with suppress(FileNotFoundError):  # else gone from the previous output: written
+                self.cache.reuse(path, record, self.output_path)
+                self.cache.keep(path, record, page=False)
+                return None
         with self.cache.recording(path, kind) as record:
             feed = super().write_feed(elements, context, path, url, feed_type, *args, **kwargs)
         self.cache.keep(path, record, page=False)
@@ -152,22 +154,26 @@ class PageWriter(Writer):
         return True
 
     def _later(self, page: _Page) -> None:
-        if page.record is not None:  # reused
-            self._unlink(page.path)
-            self.cache.carry(page.name, Path(self.output_path))
+        if page.record is not None:
             self._linked.add(page.path)
-            self.cache.reuse(page.record, Path(self.output_path))
-            if not self.deferring:
-                self.cache.keep(page.name, page.record)
-                return
-        self._pages.append(page)
+            try:
+                self.cache.reuse(page.name, page.record, self.output_path)
+            except FileNotFoundError:  # gone from the previous output: rendered after all
+                page.record = None
+        if self.deferring:
+            self._pages.append(page)
+            return
+        if page.record is None:
+            page.record = self._write(page)
+        self.cache.keep(page.name, page.record)
 
     def _unlink(self, path: str) -> None:
         """Before writing ``path``: when it is a link to the previous output, unlink it, so
         that writing it does not change the previous output's file."""
         if path in self._linked:
             self._linked.discard(path)
-            os.unlink(path)
+            with suppress(FileNotFoundError):
+                os.unlink(path)
 
     # -- Rendering ---------------------------------------------------------------------
     def _render(self, page: _Page) -> tuple[str, rendering.PageRecord]:
