@@ -39,14 +39,28 @@ def test_a_body_change_renders_its_pages_again_and_no_other(site_copy, cached_si
     post = site_copy / POST
     post.write_text(post.read_text(encoding="utf-8") + "\nUn paragraphe ajouté : « tout neuf ».\n", encoding="utf-8")
     result = build_copy(site_copy, cached_site)
-    rendered = result.pages - result.reused
-    # The post's page, the lists that show it (its category, tags, author...: their
-    # summaries come from its Summary, but its body is what the post's page prints) and the
-    # feeds that carry its text; not the 60 others.
-    assert 1 <= rendered <= 14
+    # Its page and the three Atom feeds that carry its text, not the 70 others: the lists and
+    # the RSS feeds show its Summary: line, not its text.
+    assert result.pages - result.reused == 4
     page = (cached_site / "billets/cinq-conseils-pour-animer-une-soiree-jeux/index.html").read_text(encoding="utf-8")
     assert "Un paragraphe ajouté\u202f: «\u202ftout neuf\u202f»." in page
     assert files(cached_site) == built_from_nothing(site_copy, tmp_path)
+
+
+def test_a_summary_made_from_the_text_renders_the_lists_again(site_copy, tmp_path):
+    post = site_copy / POST
+    lines = post.read_text(encoding="utf-8").splitlines(keepends=True)
+    post.write_text("".join(line for line in lines if not line.startswith("Summary:")), encoding="utf-8")
+    output = site_copy / "output"
+    build_copy(site_copy, output)
+    text = post.read_text(encoding="utf-8")
+    header, body = text.split("\n\n", 1)
+    post.write_text(f"{header}\n\nUne première phrase toute neuve.\n\n{body}", encoding="utf-8")
+    result = build_copy(site_copy, output)
+    assert result.pages - result.reused > 4  # and the lists that show its summary
+    category = (output / "categories/conseils-de-jeu/index.html").read_text(encoding="utf-8")
+    assert "Une première phrase toute neuve." in category
+    assert files(output) == built_from_nothing(site_copy, tmp_path)
 
 
 def test_a_title_change_renders_every_page_again(site_copy, cached_site, tmp_path):

@@ -72,13 +72,23 @@ def wrote_file(relative_path: str) -> None:
         record.files.append(relative_path)
 
 
-def _read_body(name: str):
-    """Content.<name>, noting the body it reads in the page being rendered."""
+def _always(content) -> bool:
+    return True
+
+
+def _summary_from_body(content) -> bool:
+    return "summary" not in content.metadata  # else the Summary: line, in the site's digest
+
+
+def _read_body(name: str, reads_body=_always):
+    """Content.<name>, noting the body it reads in the page being rendered (``reads_body``:
+    whether it does, for this content). Pelican memoizes these methods: a body read once
+    is noted on every page that asks for it again."""
     method = Content.__dict__[name]  # Pelican's memoized descriptor
 
     def reading(content, *args, **kwargs):
         record = _recording.get()
-        if record is not None and content.source_path and content.source_path not in record.bodies:
+        if record is not None and content.source_path and content.source_path not in record.bodies and reads_body(content):
             record.bodies[content.source_path] = body_digest(content)
         return method.__get__(content, type(content))(*args, **kwargs)
 
@@ -224,4 +234,4 @@ def follow_bodies() -> None:
     """Note in the page being rendered the bodies it reads (once per process)."""
     if not hasattr(Content.__dict__["get_content"], "__wrapped__"):
         Content.get_content = _read_body("get_content")
-        Content.get_summary = _read_body("get_summary")
+        Content.get_summary = _read_body("get_summary", _summary_from_body)
