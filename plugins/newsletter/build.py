@@ -34,7 +34,7 @@ def build_edition(settings: dict, edition_id: str | None = None) -> tuple[Render
     catalogue = Catalogue.read(settings)
     edition = find_edition(catalogue, edition_id)
     try:
-        rendered = Mailer(settings, catalogue).render(edition)
+        rendered = Mailer.of(catalogue).render(edition)
         folder = Path(settings["OUTPUT_PATH"]) / settings["NEWSLETTER_EMAIL_DIR"].format(edition=edition.edition_id)
         write_edition_files(rendered, folder, edition.source_path)
     except EditionError as error:

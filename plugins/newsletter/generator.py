@@ -5,7 +5,7 @@ from pathlib import Path
 
 from tribune.generators import ContentGenerator
 
-from .catalogue import Catalogue
+from .catalogue import Catalogue, EditionContents
 from .contents import Edition
 from .mail import Mailer, write_edition_files
 
@@ -21,16 +21,17 @@ class NewsletterGenerator(ContentGenerator):
     def _site_objects(self, contents):
         """The edition's items as the site's own objects (rendered text, avatars...)."""
         pool = {c.source_path: c for c in [*self.context.get("articles", []), *self.context.get("events", []), *self.context.get("members", [])]}
-        contents.posts = [pool.get(p.source_path, p) for p in contents.posts]
-        contents.events = [pool.get(e.source_path, e) for e in contents.events]
-        contents.member = pool.get(contents.member.source_path, contents.member) if contents.member else None
-        return contents
+        return EditionContents(
+            posts=[pool.get(p.source_path, p) for p in contents.posts],
+            events=[pool.get(e.source_path, e) for e in contents.events],
+            member=pool.get(contents.member.source_path, contents.member) if contents.member else None,
+        )
 
     def generate_output(self, writer):
         if not self.editions:
             return
         catalogue = Catalogue.read(self.settings)
-        mailer = Mailer(self.settings, catalogue)
+        mailer = Mailer.of(catalogue)
         light = {e.edition_id: e for e in catalogue.editions}
         output = Path(self.output_path)
         for edition in self.editions:

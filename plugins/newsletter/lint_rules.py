@@ -44,7 +44,7 @@ def check_editions(corpus: Corpus) -> Iterable[Problem]:
         for duplicate in same[1:]:
             yield Problem(display_path(duplicate.path), 1, "", f'duplicate edition id "{edition_id}": {display_path(same[0].path)} has it too')
     catalogue = Catalogue.read(corpus.settings)
-    mailer = Mailer(corpus.settings, catalogue)
+    mailer = Mailer.of(catalogue)
     readable = {e.source_path: e for e in catalogue.editions}
     for source in sources:
         edition: Edition | None = readable.get(str(source.path))

@@ -81,6 +81,9 @@ class RenderedEdition:
         }
 
 
+_LAST: dict = {}  # the last mailer, with the catalogue and the theme (files, times) it renders
+
+
 class Mailer:
     """Renders editions for one site: its settings, its theme, its production address."""
 
@@ -94,6 +97,18 @@ class Mailer:
         self.css = (templates / "email" / "email.css").read_text(encoding="utf-8")
         self.strings = load_interface_strings(settings["THEME"])
         self._sizes: dict[Path, tuple[int, int]] = {}
+        self._rendered: dict[str, RenderedEdition] = {}
+
+    @classmethod
+    def of(cls, catalogue: Catalogue) -> "Mailer":
+        """The mailer of a catalogue (read once per build): the lint renders each edition to
+        check it, and the build's generator writes the very same e-mails without rendering
+        them again."""
+        theme = Path(catalogue.settings["THEME"])
+        templates = [(path, path.stat().st_mtime_ns) for path in sorted(theme.rglob("*")) if path.is_file()]
+        if _LAST.get("catalogue") is not catalogue or _LAST.get("templates") != templates:
+            _LAST.update(catalogue=catalogue, templates=templates, mailer=cls(catalogue.settings, catalogue))
+        return _LAST["mailer"]
 
     # -- URLs -----------------------------------------------------------------------
     def absolute(self, path: str) -> str:
@@ -177,6 +192,11 @@ class Mailer:
         return {"posts": posts, "events": events, "member": member}
 
     def render(self, edition: Edition) -> RenderedEdition:
+        if edition.source_path not in self._rendered:
+            self._rendered[edition.source_path] = self._render(edition)
+        return self._rendered[edition.source_path]
+
+    def _render(self, edition: Edition) -> RenderedEdition:
         contents = self.catalogue.contents_of(edition)
         body = self.body_html(edition)
         if contents.is_empty() and not plain_text(body):
