@@ -4,8 +4,10 @@ warnings, as pages rendered one after the other; pages reused are the previous f
 import logging
 from pathlib import Path
 
+import pytest
+
 from tribune import writer
-from tribune.build import build, load_site
+from tribune.build import BuildError, build, load_site
 from tribune.signals import jsonld_graph
 
 from .test_page_cache import POST, files
@@ -58,3 +60,26 @@ def test_a_rebuild_keeps_the_very_files_of_unchanged_pages(site_copy):
     assert changed not in kept
     assert len(kept) > len(after) - 15  # the post's page and the lists that show it
     assert all(after[path].st_nlink == 1 for path in after)  # the previous output is gone
+
+
+def test_a_move_that_fails_at_the_swap_leaves_the_previous_output(site_copy, monkeypatch):
+    output = site_copy / "output"
+    build(load_site(site_copy / "pelicanconf.py", OUTPUT_PATH=str(output)))
+    before = files(output)
+    post = site_copy / POST
+    post.write_text(post.read_text(encoding="utf-8") + "\nUne phrase de plus.\n", encoding="utf-8")
+    renames = []
+    real_rename = Path.rename
+
+    def rename_failing_at_the_tenth(self, target):
+        renames.append(self)
+        if len(renames) == 10:  # the swap's first rename, then pages moved in, then this one
+            raise OSError(28, "No space left on device")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename_failing_at_the_tenth)
+    with pytest.raises(BuildError, match="could not be put in place: .*No space left"):
+        build(load_site(site_copy / "pelicanconf.py", OUTPUT_PATH=str(output)))
+    assert len(renames) > 10  # the moves done were undone
+    assert files(output) == before
+    assert not [path for path in site_copy.iterdir() if path.name.startswith(".output.")]

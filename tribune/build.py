@@ -97,13 +97,19 @@ def _captured_pelican_log():
         logger.removeHandler(handler)
 
 
-def _swap_in(fresh: Path, output: Path) -> None:
-    """Put ``fresh`` where ``output`` is; the old folder is removed only after the swap."""
+def _swap_in(fresh: Path, output: Path, pages: rendering.PageCache) -> None:
+    """Put ``fresh`` where ``output`` is, with the pages it keeps from ``output`` moved in;
+    the old folder is removed only after the swap."""
     retired = None
     if output.exists():
         retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
         retired.rmdir()
         output.rename(retired)
+        try:
+            pages.move_into(fresh, retired)
+        except BaseException:
+            retired.rename(output)
+            raise
     fresh.rename(output)
     if retired:
         shutil.rmtree(retired, ignore_errors=True)
@@ -125,7 +131,8 @@ def build(site: Site, strict: bool = False, search: bool = False) -> BuildResult
     fresh = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     site.pelican.output_path = str(fresh)
     site.settings["OUTPUT_PATH"] = str(fresh)
-    pages = rendering.PageCache(site.settings, previous_output=output)
+    # With a search index, pages are indexed before the swap: they must all be in place.
+    pages = rendering.PageCache(site.settings, previous_output=output, moving=not search)
     try:
         with _captured_pelican_log() as log, rendering.caching(pages):
             site.pelican.run()
@@ -148,6 +155,10 @@ def build(site: Site, strict: bool = False, search: bool = False) -> BuildResult
         raise BuildError(f"the build failed: {type(error).__name__}: {error}") from error
     finally:
         site.pelican.output_path = site.settings["OUTPUT_PATH"] = str(output)
-    _swap_in(fresh, output)
+    try:
+        _swap_in(fresh, output, pages)
+    except OSError as error:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise BuildError(f"the new output could not be put in place: {error}") from error
     pages.save()
     return BuildResult(output, time.perf_counter() - started, warnings, len(pages.records), pages.reused)

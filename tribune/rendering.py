@@ -99,11 +99,15 @@ def _read_body(name: str, reads_body=_always):
 class PageCache:
     """The records of one build, and those of the build whose output is still in place."""
 
-    def __init__(self, settings: dict, previous_output: Path | None = None):
+    def __init__(self, settings: dict, previous_output: Path | None = None, moving: bool = False):
         self.settings = settings
         self.previous_output = previous_output
         self.records: dict[str, PageRecord] = {}
         self.reused = 0
+        # Pages reused may be moved in from the previous output when the new one is swapped
+        # in (tribune.build), instead of being linked while the site is built.
+        self.moving = moving and previous_output is not None
+        self.to_move: list[str] = []
         self._previous: dict[str, PageRecord] = {}
         self._site: str | None = None
         self._contents: dict[str, Content] = {}
@@ -193,6 +197,44 @@ class PageCache:
         for path in record.files:
             self.carry(path, output)
         self.reused += 1
+
+    def can_move(self, names: list[str], records: list[PageRecord], output: str) -> bool:
+        """Reuse pages whose files will be moved in from the previous output at the swap
+        (nothing is written now); False, and none reused, when one is gone from it."""
+        try:
+            if not all(os.path.isfile(os.path.join(self.previous_output, name)) for name in names):
+                return False
+            for record in records:
+                for path in record.files:
+                    self.carry(path, output)
+        except FileNotFoundError:
+            return False
+        self.to_move.extend(names)
+        self.reused += len(names)
+        return True
+
+    def move_into(self, fresh: Path, retired: Path) -> None:
+        """Move the pages kept by can_move() from the previous output, now ``retired``,
+        into ``fresh``: a page's whole folder when it holds nothing else (one rename instead
+        of a folder and a file made, then deleted), else its file. A file the new build
+        wrote is kept. If a move fails, those done are undone and the error raised."""
+        done: list[tuple[Path, Path]] = []
+        try:
+            for name in self.to_move:
+                folder, file_name = os.path.split(name)
+                if folder and not (fresh / folder).exists() and os.listdir(retired / folder) == [file_name]:
+                    source, target = retired / folder, fresh / folder
+                elif not (fresh / name).exists():
+                    source, target = retired / name, fresh / name
+                else:
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                source.rename(target)
+                done.append((source, target))
+        except BaseException:
+            for source, target in reversed(done):
+                target.rename(source)
+            raise
 
     @contextmanager
     def recording(self, name: str, kind: str):

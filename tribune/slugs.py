@@ -5,12 +5,12 @@ python-slugify, so that "Été à Montréal : l'équipe !" always gives
 "ete-a-montreal-l-equipe": plain ASCII, no accents, no spaces, in every output path.
 """
 
-from functools import lru_cache
+from functools import cache
 
 from slugify import slugify as _python_slugify
 
 
-@lru_cache(maxsize=4096)  # the same categories, tags and authors come back in every file
+@cache  # titles come back in the lint, the newsletter's catalogue and Pelican; taxonomies in every file
 def slugify(text: str) -> str:
     """Return the ASCII, lower-case, hyphenated slug of ``text``."""
     return _python_slugify(text)

@@ -25,6 +25,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 
 from pelican import signals as pelican_signals
+from pelican.paginator import Paginator
 from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
@@ -85,15 +86,50 @@ class PageWriter(Writer):
         super().__init__(output_path, settings=settings)
         self.cache = rendering.cache_for(settings)
         self.processes = workers.processes(self.settings, "WRITER_PROCESSES")
-        self.deferring = self.processes > 1 and not pelican_signals.content_written.receivers
+        quiet = not pelican_signals.content_written.receivers  # nobody needs each file written as it is asked for
+        self.deferring = quiet and self.processes > 1
+        self.moving = quiet and self.cache.moving
         self._pages: list[_Page] = []  # put off, or reused while pages are put off
         self._opening: _Page | None = None  # the page whose file Pelican opens next
         self._linked: set[str] = set()  # files linked to the previous output
 
     # -- Pelican's writer's entry points ---------------------------------------------
-    def write_file(self, name, template, context, *args, **kwargs):
+    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None, override_output=False,
+                   url=None, **kwargs):
         self.cache.start(context)
-        return super().write_file(name, _PageTemplate(template, self, context), context, *args, **kwargs)
+        if self.moving and name and self._move_later(self._files_of(name, url, paginated, template_name, kwargs), template, context, override_output):
+            return
+        super().write_file(name, _PageTemplate(template, self, context), context, relative_urls, paginated, template_name, override_output,
+                           url, **kwargs)
+
+    def _files_of(self, name, url, paginated, template_name, kwargs) -> list[str]:
+        """The files Pelican's write_file makes for this call: one, or one per page of a
+        paginated list (Pelican's own rule and Paginator)."""
+        if paginated is None:
+            paginated = {key: value for key, value in kwargs.items() if key in {"articles", "dates"}}
+        if not (paginated and template_name in self.settings["PAGINATED_TEMPLATES"]):
+            return [name]
+        per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
+        paginator = Paginator(name, url, next(iter(paginated.values())), self.settings, per_page)
+        return [paginator.page(number).save_as for number in range(1, paginator.num_pages + 1)]
+
+    def _move_later(self, names: list[str], template, context, override: bool) -> bool:
+        """Pages whose records all hold: moved in from the previous output at the swap,
+        without Pelican's writer making their folders and files now (see tribune.build)."""
+        records = [self.cache.reusable(name, template.name) for name in names]
+        paths = [sanitised_join(self.output_path, name) for name in names]
+        if None in records or any(path in self._written_files for path in paths):
+            return False
+        if not self.cache.can_move(names, records, self.output_path):
+            return False
+        for name, record, path in zip(names, records, paths):
+            self._claim(path, override)
+            page = _Page(name, template, context, {}, path, record)
+            if self.deferring:
+                self._pages.append(page)
+            else:
+                self.cache.keep(name, record)
+        return True
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom", *args, **kwargs):
         """A feed, linked from the previous output when the posts it holds did not change
