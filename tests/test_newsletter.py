@@ -222,3 +222,25 @@ def test_invoke_newsletter_prints_a_summary_without_network(site_copy):
     assert (site_copy / "output/newsletter/2026-11/email.html").is_file()
     missing = subprocess.run([sys.executable, "-m", "invoke", "newsletter", "--edition", "1999-01"], cwd=site_copy, capture_output=True, text=True, timeout=120)
     assert missing.returncode == 1 and 'no edition "1999-01"' in missing.stderr
+
+
+def test_post_headers_are_read_again_only_when_their_file_changed(site_copy, monkeypatch):
+    settings = load_site(site_copy / "pelicanconf.py").settings
+    settings["CACHE_PATH"] = str(site_copy / "cache")
+    post_index = sys.modules["newsletter.post_index"]
+    catalogue = sys.modules["newsletter.catalogue"]
+    described = []
+    real_described = post_index._described
+    monkeypatch.setattr(post_index, "_described", lambda path, settings: described.append(path) or real_described(path, settings))
+    first = catalogue.Catalogue._read(settings, catalogue._stamps(settings))
+    assert len(described) == 13 and len(first.post_headers) == 12  # every post file; the draft is not chosen
+    post = site_copy / "content/posts/2026-02-09-cinq-conseils-soiree-jeux.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("Title: ", "Title: Six conseils, pas cinq : ", 1), encoding="utf-8")
+    described.clear()
+    again = catalogue.Catalogue._read(settings, catalogue._stamps(settings))
+    assert described == [str(post)]
+    assert {h.slug for h in again.post_headers} - {h.slug for h in first.post_headers} == {"six-conseils-pas-cinq-cinq-conseils-pour-animer-une-soiree-jeux"}
+    (site_copy / "cache/newsletter-posts.pickle").write_bytes(b"damaged")
+    described.clear()
+    assert catalogue.Catalogue._read(settings, catalogue._stamps(settings)).post_headers == again.post_headers
+    assert len(described) == 13

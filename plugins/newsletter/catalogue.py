@@ -7,10 +7,10 @@ status, slug) and only the chosen ones become Pelican objects. The choice of eve
 the member uses the events and spotlight plugins' own API.
 """
 
+import os
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from events import upcoming_events
 from events.contents import Event
@@ -19,10 +19,10 @@ from spotlight import spotlight_member
 from spotlight.contents import Member
 
 from tribune.headers import light_content
-from tribune.rules import lang_of, parse_date, slug_of
-from tribune.source import SourceError, read_source
+from tribune.source import SourceError
 
 from .contents import Edition
+from .post_index import PostHeader, post_headers
 
 
 class EditionError(Exception):
@@ -56,42 +56,19 @@ def _read_all(settings: dict, paths_setting: str, default: list[str], content_cl
     return found
 
 
-@dataclass(frozen=True)
-class PostHeader:
-    """What choosing a post needs, read from its header without building the post."""
-
-    path: Path
-    relative: str
-    date: datetime
-    lang: str
-    slug: str
-
-
-def _post_headers(settings: dict) -> list[PostHeader]:
-    content_path, zone = Path(settings["PATH"]), ZoneInfo(settings.get("TIMEZONE", "UTC"))
-    found = []
-    for folder in settings.get("ARTICLE_PATHS", ["posts"]):
-        for path in sorted((content_path / folder).rglob("*.md")):
-            try:
-                source = read_source(path)
-            except SourceError:
-                continue  # the lint reports it
-            date = parse_date(source.get("Date") or "")
-            if date is None or (source.get("Status") or "published").lower() != "published" or not source.get("Title"):
-                continue
-            found.append(PostHeader(path, path.relative_to(content_path).as_posix(), date.replace(tzinfo=zone),
-                                    lang_of(source, settings), slug_of(source)))
-    return found
-
-
 _LAST: dict = {}  # the last catalogue read, with the signature of what it was read from
 
 
-def _signature(settings: dict) -> tuple:
-    """Which settings and which files (path, size, modification time) a catalogue comes from."""
-    content = Path(settings["PATH"])
-    files = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(content.rglob("*.md")))
-    return id(settings), settings.get("SITEURL"), files
+def _stamps(settings: dict) -> dict[str, tuple[int, int]]:
+    """Every Markdown file of the content: its path, size and modification time."""
+    stamps = {}
+    for folder, _, names in os.walk(settings["PATH"]):
+        for name in names:
+            if name.endswith(".md"):
+                path = os.path.join(folder, name)
+                stat = os.stat(path)
+                stamps[path] = (stat.st_size, stat.st_mtime_ns)
+    return stamps
 
 
 @dataclass
@@ -107,16 +84,17 @@ class Catalogue:
     @classmethod
     def read(cls, settings: dict) -> "Catalogue":
         """The catalogue of the content as it is now; read once for the lint and the build."""
-        signature = _signature(settings)
+        stamps = _stamps(settings)
+        signature = (id(settings), settings.get("SITEURL"), stamps)
         if _LAST.get("signature") != signature:
-            _LAST.update(signature=signature, catalogue=cls._read(settings))
+            _LAST.update(signature=signature, catalogue=cls._read(settings, stamps))
         return _LAST["catalogue"]
 
     @classmethod
-    def _read(cls, settings: dict) -> "Catalogue":
+    def _read(cls, settings: dict, stamps: dict[str, tuple[int, int]]) -> "Catalogue":
         return cls(
             settings,
-            post_headers=_post_headers(settings),
+            post_headers=post_headers(settings, stamps),
             events=[e for e in _read_all(settings, "EVENT_PATHS", ["events"], Event) if e.status == "published"],
             members=_read_all(settings, "MEMBER_PATHS", ["members"], Member),
             editions=_read_all(settings, "NEWSLETTER_PATHS", ["newsletters"], Edition),

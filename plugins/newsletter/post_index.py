@@ -1,0 +1,82 @@
+"""The posts an edition chooses from, each described by its header, without building it.
+
+`invoke newsletter` runs in a process of its own, and a site has thousands of posts: the
+index is kept in Pelican's cache folder (``CACHE_PATH``; read with ``LOAD_CONTENT_CACHE``,
+written with ``CACHE_CONTENT``, as Pelican's content cache), and a post's header is parsed
+again only when its file changed (size or modification time).
+"""
+
+import os
+import pickle
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from tribune.rules import lang_of, parse_date, slug_of
+from tribune.source import SourceError, read_source
+
+_FORMAT = 1  # of the file: a change of it, or of the settings below, reads every header again
+_CACHE_FILE = "newsletter-posts.pickle"
+
+
+@dataclass(frozen=True)
+class PostHeader:
+    """What choosing a post needs, read from its header without building the post."""
+
+    path: Path
+    relative: str
+    date: datetime
+    lang: str
+    slug: str
+
+
+def _described(path: str, settings: dict) -> tuple | None:
+    """(date without its zone, lang, slug) of a published post; None for any other file."""
+    try:
+        source = read_source(Path(path))
+    except SourceError:
+        return None  # the lint reports it
+    date = parse_date(source.get("Date") or "")
+    if date is None or (source.get("Status") or "published").lower() != "published" or not source.get("Title"):
+        return None
+    return date, lang_of(source, settings), slug_of(source)
+
+
+def post_headers(settings: dict, stamps: dict[str, tuple[int, int]]) -> list[PostHeader]:
+    """The published posts of ``stamps`` (every Markdown file's path: (size, time)), in the
+    order of their paths."""
+    content_path, zone = Path(settings["PATH"]), ZoneInfo(settings.get("TIMEZONE", "UTC"))
+    cache_file = Path(settings.get("CACHE_PATH", "cache")) / _CACHE_FILE
+    key = (_FORMAT, str(content_path), settings.get("DEFAULT_LANG"))
+    known = _load(cache_file, key) if settings.get("LOAD_CONTENT_CACHE") else {}
+    folders = tuple(str(content_path / folder) + os.sep for folder in settings.get("ARTICLE_PATHS", ["posts"]))
+    index, found = {}, []
+    for path in sorted(p for p in stamps if p.startswith(folders)):
+        stamp, described = known.get(path, (None, None))
+        if stamp != stamps[path]:
+            described = _described(path, settings)
+        index[path] = (stamps[path], described)
+        if described is not None:
+            date, lang, slug = described
+            found.append(PostHeader(Path(path), Path(path).relative_to(content_path).as_posix(), date.replace(tzinfo=zone), lang, slug))
+    if settings.get("CACHE_CONTENT") and index != known:
+        _save(cache_file, key, index)
+    return found
+
+
+def _load(cache_file: Path, key: tuple) -> dict:
+    try:
+        with cache_file.open("rb") as file:
+            saved = pickle.load(file)
+    except Exception:  # noqa: BLE001 - missing, damaged or from another version: read the headers
+        return {}
+    return saved["posts"] if saved.get("key") == key else {}
+
+
+def _save(cache_file: Path, key: tuple, index: dict) -> None:
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    partial = cache_file.with_suffix(f".{os.getpid()}.partial")
+    with partial.open("wb") as file:
+        pickle.dump({"key": key, "posts": index}, file, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(partial, cache_file)
