@@ -18,7 +18,7 @@ from pelican import Pelican
 from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
-from tribune import lint, prereading, rendering, writer
+from tribune import lint, prereading, rendering, workers, writer
 from tribune.lint import ERROR, WARNING, Problem
 from tribune.search import SearchIndexError, build_index
 
@@ -123,9 +123,43 @@ def build(site: Site, strict: bool = False, search: bool = False) -> BuildResult
     or when Pelican or Pagefind fails or Pelican logs an error; output/ is then untouched.
     """
     started = time.perf_counter()
-    blocking, _ = check(site, strict)
+    # The lint runs beside Pelican, on another core: Pelican writes into a folder of its
+    # own, which is dropped when the lint finds a problem.
+    linting = workers.beside(check, site, strict)
+    try:
+        fresh, result = _build_beside(site, strict, search)
+    except BuildError:
+        _stop_if_linted_wrong(linting)
+        raise
+    _stop_if_linted_wrong(linting, fresh)
+    try:
+        _swap_in(fresh, result.output, result.pages)
+    except OSError as error:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise BuildError(f"the new output could not be put in place: {error}") from error
+    result.pages.save()
+    return BuildResult(result.output, time.perf_counter() - started, result.warnings, len(result.pages.records), result.pages.reused)
+
+
+def _stop_if_linted_wrong(linting, fresh: Path | None = None) -> None:
+    """Raise the lint's problems, if it found some that stop the build (dropping ``fresh``):
+    they say what is wrong better than whatever Pelican made of the same content."""
+    blocking, _ = linting.result()
     if blocking:
+        if fresh is not None:
+            shutil.rmtree(fresh, ignore_errors=True)
         raise BuildError(f"{len(blocking)} problem(s) in the content: nothing was built", blocking)
+
+
+@dataclass
+class _Built:
+    output: Path
+    pages: rendering.PageCache
+    warnings: list[str]
+
+
+def _build_beside(site: Site, strict: bool, search: bool) -> tuple[Path, _Built]:
+    """Pelican's build into a new folder beside output/ (removed if it fails)."""
     output = Path(site.settings["OUTPUT_PATH"]).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
@@ -155,10 +189,4 @@ def build(site: Site, strict: bool = False, search: bool = False) -> BuildResult
         raise BuildError(f"the build failed: {type(error).__name__}: {error}") from error
     finally:
         site.pelican.output_path = site.settings["OUTPUT_PATH"] = str(output)
-    try:
-        _swap_in(fresh, output, pages)
-    except OSError as error:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise BuildError(f"the new output could not be put in place: {error}") from error
-    pages.save()
-    return BuildResult(output, time.perf_counter() - started, warnings, len(pages.records), pages.reused)
+    return fresh, _Built(output, pages, warnings)

@@ -1,5 +1,6 @@
-"""Work shared out to forked processes, for the two halves of a build that use every core:
-reading posts (:mod:`tribune.prereading`) and rendering pages (:mod:`tribune.writer`).
+"""Work shared out to forked processes, for the parts of a build that use every core:
+reading posts (:mod:`tribune.prereading`), rendering pages (:mod:`tribune.writer`), and the
+lint, which runs beside Pelican (:mod:`tribune.build`).
 
 What the workers work on (Pelican's readers, the pages to render with their context) cannot
 be pickled, and need not be: the workers are forked, so they inherit it. Each task names
@@ -10,6 +11,7 @@ its items by what can be pickled (paths, indexes) and returns what it made. With
 import logging
 import multiprocessing
 import os
+import pickle
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -18,11 +20,14 @@ from contextlib import contextmanager
 _inherited = None  # what the forked workers of the running map_forked() work on
 
 
+def _can_fork() -> bool:
+    return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
+
+
 def processes(settings: dict, name: str) -> int:
     """How many processes setting ``name`` asks for (default: one per core), 1 without fork."""
     wanted = settings.get(name) or os.cpu_count() or 1
-    usable = sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
-    return int(wanted) if usable else 1
+    return int(wanted) if _can_fork() else 1
 
 
 def inherited():
@@ -40,6 +45,51 @@ def map_forked(task: Callable, chunks: Iterable, count: int, state) -> Iterator:
             yield from pool.map(task, chunks)
     finally:
         _inherited = None
+
+
+class _Forked:
+    """A call running in a forked child, which sends its result back through a pipe."""
+
+    def __init__(self, function: Callable, args: tuple):
+        self.function, self.args = function, args
+        reading, writing = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: never returns
+            os.close(reading)
+            try:
+                data = pickle.dumps(function(*args), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException:  # noqa: BLE001 - the parent calls it again, and sees the error
+                data = b""
+            with os.fdopen(writing, "wb") as pipe:
+                pipe.write(data)
+            os._exit(0)
+        os.close(writing)
+        self.reading = reading
+
+    def result(self):
+        with os.fdopen(self.reading, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(self.pid, 0)
+        return pickle.loads(data) if data else self.function(*self.args)
+
+
+class _Here:
+    """A call made in this process when its result is asked for."""
+
+    def __init__(self, function: Callable, args: tuple):
+        self.function, self.args = function, args
+
+    def result(self):
+        return self.function(*self.args)
+
+
+def beside(function: Callable, *args):
+    """``function(*args)`` in a forked child while this process goes on; ``.result()`` waits
+    for it and raises its error, if any. With one core or without fork, or when the child
+    fails, the call is made here when its result is asked for (its error raised here)."""
+    if not _can_fork() or (os.cpu_count() or 1) < 2:
+        return _Here(function, args)
+    return _Forked(function, args)
 
 
 class _Noticed(logging.Handler):
