@@ -1,9 +1,16 @@
-"""Check, then build: the site is written beside output/ and swapped in only when whole.
+"""Check and build: the site is written beside output/ and swapped in only when whole.
 
 A build that fails half-way (a lint error, a template error, a plugin raising) must leave
 the previous output/ exactly as it was, so that a preview server or a deploy never serves
 half a site. Pelican writes into a fresh sibling folder; on success the two folders swap
-places with renames on the same file system.
+places with renames on the same file system. The lint runs meanwhile in a forked process
+(on another core), and its errors drop the new folder before anything is swapped.
+
+Pages the page cache keeps from the previous output (:mod:`tribune.rendering`) are moved
+into the new folder at the swap: output/ is renamed aside, they are moved in (their whole
+folder when it holds nothing else), and the new folder is renamed to output/. For that
+moment, a few milliseconds per thousand pages, there is no output/; a move that fails is
+undone and the previous output/ put back.
 """
 
 import logging

@@ -3,8 +3,11 @@
 Pelican's writer renders each page the moment a generator asks for it, on one core. This
 writer, a subclass of Pelican's (used through Pelican's ``get_writer`` signal):
 
-- takes a page whose record still holds from the previous output (:mod:`tribune.rendering`),
-  as a hard link, without rendering it or writing its file;
+- takes a page whose record still holds from the previous output (:mod:`tribune.rendering`)
+  without rendering it or writing its file: when the build will move it in at the swap
+  (:mod:`tribune.build`), a single page or every page of a paginated list whose records all
+  hold does not even go through Pelican's writer (which would make its folder); otherwise
+  the page's file is a hard link to the previous one;
 - on a build of many pages, puts the rendering off: Pelican's generators ask for every page
   as usual, then the pages are rendered by ``WRITER_PROCESSES`` forked workers (default: one
   per core), each writing its own files. They are rendered before any other output is made
@@ -16,7 +19,9 @@ writer, a subclass of Pelican's (used through Pelican's ``get_writer`` signal):
 A page whose rendering fails or logs anything in a worker is rendered again by this
 process, so that its error or warning is reported as usual. Rendering is put off only when
 no plugin listens to Pelican's ``content_written`` signal (which says that the file is
-written), for more than a few pages, with more than one process and ``fork`` (Linux).
+written), for more than a few pages, with more than one process and ``fork`` (Linux); pages
+are moved at the swap only under the same first condition (plugins that read every page
+at ``finalized`` would not find them in the new folder yet).
 """
 
 import logging
