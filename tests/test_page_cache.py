@@ -4,6 +4,7 @@ site a build from nothing writes (every file, byte for byte: pages, sitemap, sha
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from tribune.build import BuildError, build, load_site
 
@@ -119,4 +120,13 @@ def test_files_deleted_from_the_output_are_made_again(site_copy, cached_site, tm
     (cached_site / "feeds/all.atom.xml").unlink()
     result = build_copy(site_copy, cached_site)
     assert result.pages - 3 <= result.reused < result.pages
+    assert files(cached_site) == built_from_nothing(site_copy, tmp_path)
+
+
+def test_an_image_replaced_renders_the_pages_that_print_its_size(site_copy, cached_site, tmp_path):
+    Image.new("RGB", (800, 420), "#336699").save(site_copy / "content/images/soiree.png")
+    result = build_copy(site_copy, cached_site)
+    assert result.reused < result.pages
+    page = (cached_site / "billets/cinq-conseils-pour-animer-une-soiree-jeux/index.html").read_text(encoding="utf-8")
+    assert '<meta property="og:image:width" content="800">' in page
     assert files(cached_site) == built_from_nothing(site_copy, tmp_path)

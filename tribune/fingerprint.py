@@ -115,11 +115,16 @@ class Digest:
         state = {key: value for key, value in vars(content).items() if key not in _NOT_STATE}
         buffer = io.BytesIO()
         try:
-            _StatePickler(buffer, self).dump(state)
+            # By name (attributes are not always set in the same order) and without pickle's
+            # memo (whether two attributes hold the same object or equal ones does not matter).
+            _StatePickler(buffer, self).dump(sorted(state.items()))
         except Exception:  # noqa: BLE001 - whatever pickle refuses is walked instead
             self.add(state)
         else:
             self._write("p", hashlib.blake2b(buffer.getvalue(), digest_size=20).hexdigest())
+        if isinstance(content, Static) and content.source_path and os.path.exists(content.source_path):
+            stat = os.stat(content.source_path)  # the file itself: pages print an image's size
+            self._write(str(stat.st_mtime_ns), str(stat.st_size))
 
 
 def _reference(*parts: str) -> tuple:
@@ -130,6 +135,7 @@ def _reference(*parts: str) -> tuple:
 class _StatePickler(pickle.Pickler):
     def __init__(self, file, digest: Digest):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.fast = True  # no memo: a cycle raises, and the state is walked instead
         self.digest = digest
 
     def reducer_override(self, value):
@@ -139,9 +145,6 @@ class _StatePickler(pickle.Pickler):
         if isinstance(value, URLWrapper):
             return _reference, ("u", type(value).__name__, value.name, value.slug)
         return NotImplemented
-        if isinstance(content, Static) and content.source_path and os.path.exists(content.source_path):
-            stat = os.stat(content.source_path)
-            self._write(str(stat.st_mtime_ns), str(stat.st_size))
 
 
 # Exact types met most (a site's metadata): the part each gives, as add() would write it.
