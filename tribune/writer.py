@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from pelican import signals as pelican_signals
 from pelican.paginator import Paginator
-from pelican.utils import sanitised_join
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from tribune import rendering, workers
@@ -102,21 +102,59 @@ class PageWriter(Writer):
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None, override_output=False,
                    url=None, **kwargs):
         self.cache.start(context)
-        if self.moving and name and self._move_later(self._files_of(name, url, paginated, template_name, kwargs), template, context, override_output):
-            return
+        if name and (self.moving or self.deferring):
+            pages = self._pages_of(name, url, paginated, template_name, kwargs)
+            if self.moving and self._move_later([file for file, _ in pages], template, context, override_output):
+                return
+            if self.deferring:
+                for file, variables in pages:
+                    self._put_off(file, template, context, self._localcontext(context, file, variables, relative_urls), override_output)
+                return
         super().write_file(name, _PageTemplate(template, self, context), context, relative_urls, paginated, template_name, override_output,
                            url, **kwargs)
 
-    def _files_of(self, name, url, paginated, template_name, kwargs) -> list[str]:
-        """The files Pelican's write_file makes for this call: one, or one per page of a
-        paginated list (Pelican's own rule and Paginator)."""
+    def _pages_of(self, name, url, paginated, template_name, kwargs) -> list[tuple[str, dict]]:
+        """The pages Pelican's write_file makes of this call, with their own variables: one,
+        or one per page of a paginated list (Pelican's rule, with its Paginator). The tests
+        compare every file with those of Pelican's write_file (WRITER_PROCESSES = 1)."""
         if paginated is None:
             paginated = {key: value for key, value in kwargs.items() if key in {"articles", "dates"}}
         if not (paginated and template_name in self.settings["PAGINATED_TEMPLATES"]):
-            return [name]
+            return [(name, kwargs)]
         per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
-        paginator = Paginator(name, url, next(iter(paginated.values())), self.settings, per_page)
-        return [paginator.page(number).save_as for number in range(1, paginator.num_pages + 1)]
+        paginators = {key: Paginator(name, url, value, self.settings, per_page) for key, value in paginated.items()}
+        count = next(iter(paginators.values())).num_pages
+        pages = []
+        for number in range(1, count + 1):
+            variables = kwargs.copy()
+            for key, paginator in paginators.items():
+                page = paginator.page(number)
+                variables.update({f"{key}_paginator": paginator, f"{key}_page": page,
+                                  f"{key}_previous_page": paginator.page(number - 1) if number > 1 else None,
+                                  f"{key}_next_page": paginator.page(number + 1) if number < paginator.num_pages else None})
+            pages.append((page.save_as, variables))
+        return pages
+
+    @staticmethod
+    def _localcontext(context: dict, name: str, variables: dict, relative_urls: bool) -> dict:
+        """A page's template variables, as Pelican's write_file makes them."""
+        localcontext = context.copy()
+        localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
+        if relative_urls:
+            localcontext["SITEURL"] = localcontext["localsiteurl"] = path_to_url(get_relative_path(name))
+        localcontext["output_file"] = name
+        localcontext.update(variables)
+        return localcontext
+
+    def _put_off(self, name: str, template, context: dict, localcontext: dict, override: bool) -> None:
+        """A page rendered at the flush (or linked now, when its record holds), without
+        Pelican's writer: the worker that renders it makes its folder."""
+        page = _Page(name, template, context, localcontext, sanitised_join(self.output_path, name))
+        if localcontext["localsiteurl"]:
+            context["localsiteurl"] = localcontext["localsiteurl"]  # as Pelican's writer leaves it
+        if self._claim(page.path, override):
+            page.record = self.cache.reusable(name, template.name)
+            self._later(page)
 
     def _move_later(self, names: list[str], template, context, override: bool) -> bool:
         """Pages whose records all hold: moved in from the previous output at the swap,
@@ -230,6 +268,7 @@ class PageWriter(Writer):
             page.context["localsiteurl"] = page.localcontext["localsiteurl"]
         html, record = self._render(page)
         self._unlink(page.path)
+        os.makedirs(os.path.dirname(page.path), exist_ok=True)
         with open(page.path, "w", encoding="utf-8") as file:
             file.write(html)
         return record
