@@ -14,7 +14,8 @@ writer, a subclass of Pelican's (used through Pelican's ``get_writer`` signal):
   and before Pelican's ``finalized`` signal: :class:`RenderPending`, a generator of this
   module, asks for it at its turn among the generators, and pages asked for after it are
   rendered at once. Plugins get :data:`tribune.signals.page_rendered` for every page in the
-  order Pelican's generators asked for them, whichever process rendered them.
+  order Pelican's generators asked for them, whichever process rendered them. Feeds are put
+  off the same way when no plugin listens to Pelican's ``feed_generated`` or ``feed_written``.
 
 A page whose rendering fails or logs anything in a worker is rendered again by this
 process, so that its error or warning is reported as usual. Rendering is put off only when
@@ -54,6 +55,20 @@ class _Page:
     localcontext: dict  # this page's
     path: str = ""  # the file's full path, once Pelican opened it
     record: rendering.PageRecord | None = None  # once rendered or reused
+    is_page = True
+
+
+@dataclass(eq=False)
+class _Feed:
+    """A feed put off: Pelican's write_feed is called at the flush, with these arguments."""
+
+    name: str  # output file, relative to the output folder
+    kind: str
+    path: str  # its full path
+    arguments: tuple
+    keywords: dict
+    record: rendering.PageRecord | None = None
+    is_page = False
 
 
 class _Later:
@@ -94,7 +109,7 @@ class PageWriter(Writer):
         quiet = not pelican_signals.content_written.receivers  # nobody needs each file written as it is asked for
         self.deferring = quiet and self.processes > 1
         self.moving = quiet and self.cache.moving
-        self._pages: list[_Page] = []  # put off, or reused while pages are put off
+        self._pages: list[_Page | _Feed] = []  # put off, or reused while pages are put off
         self._opening: _Page | None = None  # the page whose file Pelican opens next
         self._linked: set[str] = set()  # files linked to the previous output
 
@@ -188,6 +203,12 @@ class PageWriter(Writer):
                 self.cache.reuse(path, record, self.output_path)
                 self.cache.keep(path, record, page=False)
                 return None
+        if self.deferring and not (pelican_signals.feed_generated.receivers or pelican_signals.feed_written.receivers):
+            # The list as it is now: the generator may reorder its own later.
+            feed = _Feed(path, kind, sanitised_join(self.output_path, path), (list(elements), context, path, url, feed_type, *args), kwargs)
+            if self._claim(feed.path, kwargs.get("override_output", False)):
+                self._pages.append(feed)
+            return None
         with self.cache.recording(path, kind) as record:
             feed = super().write_feed(elements, context, path, url, feed_type, *args, **kwargs)
         self.cache.keep(path, record, page=False)
@@ -260,8 +281,15 @@ class PageWriter(Writer):
             html = page.template.render(page.localcontext)
         return html, record
 
-    def _write(self, page: _Page) -> rendering.PageRecord:
-        """Render a page put off and write its file (in a worker, or in this process)."""
+    def _write(self, page: _Page | _Feed) -> rendering.PageRecord:
+        """Render a page or a feed put off and write its file (in a worker, or here)."""
+        if not page.is_page:
+            # Claimed when it was put off: Pelican's write_feed claims it again.
+            self._written_files.discard(page.path)
+            self._overridden_files.discard(page.path)
+            with self.cache.recording(page.name, page.kind) as record:
+                Writer.write_feed(self, *page.arguments, **page.keywords)
+            return record
         if page.localcontext["localsiteurl"]:
             # What Pelican's writer does before rendering: bodies' links are made relative
             # to the page being written (RELATIVE_URLS).
@@ -274,8 +302,8 @@ class PageWriter(Writer):
         return record
 
     def flush(self) -> None:
-        """Render the pages put off, on every core; then keep their records, in the order
-        Pelican asked for them. Pages asked for after this are rendered at once."""
+        """Render the pages and feeds put off, on every core; then keep their records, in the
+        order Pelican asked for them. Pages asked for after this are rendered at once."""
         global last_rendered_in_workers
         pages, self._pages, self.deferring = self._pages, [], False
         todo = [page for page in pages if page.record is None]
@@ -290,7 +318,7 @@ class PageWriter(Writer):
             if page.record is None:  # few pages, or failed or logged in a worker
                 page.record = self._write(page)
         for page in pages:
-            self.cache.keep(page.name, page.record)
+            self.cache.keep(page.name, page.record, page=page.is_page)
 
 
 def _write_chunk(indexes: range) -> list[tuple[int, rendering.PageRecord]]:
