@@ -228,8 +228,11 @@ class PageCache:
                     source, target = retired / name, fresh / name
                 else:
                     continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                source.rename(target)
+                try:
+                    source.rename(target)
+                except FileNotFoundError:  # its folder is not in the new output yet
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    source.rename(target)
                 done.append((source, target))
         except BaseException:
             for source, target in reversed(done):
