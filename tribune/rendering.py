@@ -215,19 +215,14 @@ class PageCache:
 
     def move_into(self, fresh: Path, retired: Path) -> None:
         """Move the pages kept by can_move() from the previous output, now ``retired``,
-        into ``fresh``: a page's whole folder when it holds nothing else (one rename instead
-        of a folder and a file made, then deleted), else its file. A file the new build
-        wrote is kept. If a move fails, those done are undone and the error raised."""
+        into ``fresh``: the largest folders that hold nothing but such pages (one rename
+        instead of folders and files made, then deleted), and the other pages' files. A file
+        the new build wrote is kept. If a move fails, those done are undone and the error
+        raised."""
         done: list[tuple[Path, Path]] = []
         try:
-            for name in self.to_move:
-                folder, file_name = os.path.split(name)
-                if folder and not (fresh / folder).exists() and os.listdir(retired / folder) == [file_name]:
-                    source, target = retired / folder, fresh / folder
-                elif not (fresh / name).exists():
-                    source, target = retired / name, fresh / name
-                else:
-                    continue
+            for relative in self._moves(fresh, retired):
+                source, target = retired / relative, fresh / relative
                 try:
                     source.rename(target)
                 except FileNotFoundError:  # its folder is not in the new output yet
@@ -238,6 +233,34 @@ class PageCache:
             for source, target in reversed(done):
                 target.rename(source)
             raise
+
+    def _moves(self, fresh: Path, retired: Path) -> list[str]:
+        """What move_into() renames: whole folders first (parents before children), then files."""
+        kept = set(self.to_move)
+        folders = set()
+        for name in kept:
+            folder = os.path.dirname(name)
+            while folder and folder not in folders:
+                folders.add(folder)
+                folder = os.path.dirname(folder)
+        whole: set[str] = set()  # folders of kept pages only, which the new output lacks
+        for folder in sorted(folders, key=lambda folder: folder.count("/"), reverse=True):
+            if not os.path.lexists(fresh / folder):
+                inside = (f"{folder}/{entry}" for entry in os.listdir(retired / folder))
+                if all(path in kept or path in whole for path in inside):
+                    whole.add(folder)
+
+        def moved_with_a_parent(path: str) -> bool:
+            parent = os.path.dirname(path)
+            while parent:
+                if parent in whole:
+                    return True
+                parent = os.path.dirname(parent)
+            return False
+
+        moves = [folder for folder in sorted(whole, key=lambda folder: folder.count("/")) if not moved_with_a_parent(folder)]
+        moves += [name for name in self.to_move if not moved_with_a_parent(name) and not (fresh / name).exists()]
+        return moves
 
     @contextmanager
     def recording(self, name: str, kind: str):
