@@ -21,7 +21,7 @@ from pathlib import Path
 from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
 
 from pelican.contents import Content, Static
-from pelican.urlwrappers import Author, Category, Tag, URLWrapper
+from pelican.urlwrappers import URLWrapper
 
 # What a content object carries that is not its state: the body (followed per page), the
 # shared context and settings (digested once, as the site's shape and settings).
@@ -48,13 +48,7 @@ class Digest:
         self._parts.append(repr(parts))
 
     def add(self, value) -> "Digest":
-        kind = type(value)
-        plain = _PLAIN.get(kind)  # the common types at once, by their exact type
-        if plain is not None:
-            self._parts.append(plain(value))
-        elif kind is list or kind is dict:
-            self._container(value)
-        elif isinstance(value, str):  # Markup
+        if isinstance(value, str):  # Markup included
             self._parts.append(repr(str(value)))
         elif value is None or isinstance(value, (bool, int, float)):
             self._write("v", repr(value))
@@ -145,18 +139,6 @@ class _StatePickler(pickle.Pickler):
         if isinstance(value, URLWrapper):
             return _reference, ("u", type(value).__name__, value.name, value.slug)
         return NotImplemented
-
-
-# Exact types met most (a site's metadata): the part each gives, as add() would write it.
-_PLAIN = {
-    str: repr,
-    bool: lambda value: repr(("v", repr(value))),
-    int: lambda value: repr(("v", repr(value))),
-    type(None): lambda value: "('v', 'None')",
-    datetime: lambda value: repr(("t", repr(value))),
-    date: lambda value: repr(("t", repr(value))),
-    **{wrapper: lambda value: repr(("u", type(value).__name__, value.name, value.slug)) for wrapper in (Author, Category, Tag)},
-}
 
 
 def _stable_repr(value) -> str:

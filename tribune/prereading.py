@@ -51,17 +51,14 @@ class _WrapperUnpickler(pickle.Unpickler):
 
 
 def _read_chunk(paths: list[str]) -> bytes:
-    """In a worker: (path, (content, metadata)) for each file read without a word logged."""
+    """In a worker: (path, (content, metadata)) for each file read cleanly."""
     readers = workers.inherited()
-    done = []
-    for path in paths:
-        with workers.noticing_logs() as noticed:
-            try:
-                content, metadata = readers.readers[file_suffix(path)].read(path)
-            except Exception:
-                continue
-        if not noticed.seen:
-            done.append((path, (content, _filter_discardable_metadata(metadata))))
+
+    def read(path: str) -> tuple:
+        content, metadata = readers.readers[file_suffix(path)].read(path)
+        return content, _filter_discardable_metadata(metadata)
+
+    done = workers.cleanly(paths, read)
     buffer = BytesIO()
     _WrapperPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(done)
     return buffer.getvalue()

@@ -194,9 +194,12 @@ class PageCache:
         """Carry a page's or a feed's file and the files written beside it (FileNotFoundError
         when one is gone from the previous output), and count it as reused."""
         self.carry(name, output, replace=True)
+        self._carry_beside(record, output)
+        self.reused += 1
+
+    def _carry_beside(self, record: PageRecord, output: str) -> None:
         for path in record.files:
             self.carry(path, output)
-        self.reused += 1
 
     def can_move(self, names: list[str], records: list[PageRecord], output: str) -> bool:
         """Reuse pages whose files will be moved in from the previous output at the swap
@@ -205,8 +208,7 @@ class PageCache:
             if not all(os.path.isfile(os.path.join(self.previous_output, name)) for name in names):
                 return False
             for record in records:
-                for path in record.files:
-                    self.carry(path, output)
+                self._carry_beside(record, output)
         except FileNotFoundError:
             return False
         self.to_move.extend(names)

@@ -15,7 +15,6 @@ import pickle
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 
 _inherited = None  # what the forked workers of the running map_forked() work on
 
@@ -102,15 +101,23 @@ class _Noticed(logging.Handler):
             self.seen = True
 
 
-@contextmanager
-def noticing_logs():
-    """In a worker: whether anything was logged (INFO or above) while an item was worked on.
-
-    Such an item is given back to the build process to do again, so that what it logs
-    reaches the build's own log (a worker's log would be lost)."""
+def cleanly(items: Iterable, work: Callable) -> list[tuple]:
+    """In a worker: (item, work(item)) for each item worked on without an error and without
+    a word logged (INFO or above). The others are left to the build process to do again, so
+    that their error is raised, and what they log reaches, the build's own log (a worker's
+    would be lost)."""
+    done = []
     noticed = _Noticed()
     logging.getLogger().addHandler(noticed)
     try:
-        yield noticed
+        for item in items:
+            noticed.seen = False
+            try:
+                result = work(item)
+            except Exception:  # noqa: BLE001, S112 - done again by the build process, which raises it
+                continue
+            if not noticed.seen:
+                done.append((item, result))
     finally:
         logging.getLogger().removeHandler(noticed)
+    return done

@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 _MINIMUM_PAGES = 40  # below this, starting workers costs more than it saves
 _CHUNK = 20  # pages per task: fewer round trips, still an even share per worker
 
-last_rendered_in_workers = 0  # pages the last build's workers rendered (what tests check)
+last_rendered_in_workers = 0  # pages and feeds the last build's workers wrote (what tests check)
 
 
 @dataclass(eq=False)
@@ -53,9 +53,15 @@ class _Page:
     template: object  # the Jinja template
     context: dict  # the generator's context, shared by its pages
     localcontext: dict  # this page's
-    path: str = ""  # the file's full path, once Pelican opened it
+    path: str = ""  # the file's full path, once known
     record: rendering.PageRecord | None = None  # once rendered or reused
     is_page = True
+
+    def aim_links(self) -> None:
+        """What Pelican's writer does as it writes a page: the shared context's localsiteurl
+        becomes the page's, to which bodies' links are made relative (RELATIVE_URLS)."""
+        if self.localcontext["localsiteurl"]:
+            self.context["localsiteurl"] = self.localcontext["localsiteurl"]
 
 
 @dataclass(eq=False)
@@ -165,8 +171,7 @@ class PageWriter(Writer):
         """A page rendered at the flush (or linked now, when its record holds), without
         Pelican's writer: the worker that renders it makes its folder."""
         page = _Page(name, template, context, localcontext, sanitised_join(self.output_path, name))
-        if localcontext["localsiteurl"]:
-            context["localsiteurl"] = localcontext["localsiteurl"]  # as Pelican's writer leaves it
+        page.aim_links()  # the context as Pelican's writer leaves it
         if self._claim(page.path, override):
             page.record = self.cache.reusable(name, template.name)
             self._later(page)
@@ -182,11 +187,7 @@ class PageWriter(Writer):
             return False
         for name, record, path in zip(names, records, paths):
             self._claim(path, override)
-            page = _Page(name, template, context, {}, path, record)
-            if self.deferring:
-                self._pages.append(page)
-            else:
-                self.cache.keep(name, record)
+            self._made(_Page(name, template, context, {}, path, record))
         return True
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom", *args, **kwargs):
@@ -260,12 +261,16 @@ class PageWriter(Writer):
                 self.cache.reuse(page.name, page.record, self.output_path)
             except FileNotFoundError:  # gone from the previous output: rendered after all
                 page.record = None
+        if page.record is None and not self.deferring:
+            page.record = self._write(page)
+        self._made(page)
+
+    def _made(self, page: _Page) -> None:
+        """Keep a page's record now; while pages are put off, at the flush, in their order."""
         if self.deferring:
             self._pages.append(page)
-            return
-        if page.record is None:
-            page.record = self._write(page)
-        self.cache.keep(page.name, page.record)
+        else:
+            self.cache.keep(page.name, page.record)
 
     def _unlink(self, path: str) -> None:
         """Before writing ``path``: when it is a link to the previous output, unlink it, so
@@ -290,10 +295,7 @@ class PageWriter(Writer):
             with self.cache.recording(page.name, page.kind) as record:
                 Writer.write_feed(self, *page.arguments, **page.keywords)
             return record
-        if page.localcontext["localsiteurl"]:
-            # What Pelican's writer does before rendering: bodies' links are made relative
-            # to the page being written (RELATIVE_URLS).
-            page.context["localsiteurl"] = page.localcontext["localsiteurl"]
+        page.aim_links()
         html, record = self._render(page)
         self._unlink(page.path)
         os.makedirs(os.path.dirname(page.path), exist_ok=True)
@@ -322,18 +324,9 @@ class PageWriter(Writer):
 
 
 def _write_chunk(indexes: range) -> list[tuple[int, rendering.PageRecord]]:
-    """In a worker: (index, record) of each page of ``indexes`` written without a word logged."""
+    """In a worker: (index, record) of each page of ``indexes`` written cleanly."""
     writer, todo = workers.inherited()
-    done = []
-    for index in indexes:
-        with workers.noticing_logs() as noticed:
-            try:
-                record = writer._write(todo[index])
-            except Exception:
-                continue
-        if not noticed.seen:
-            done.append((index, record))
-    return done
+    return workers.cleanly(indexes, lambda index: writer._write(todo[index]))
 
 
 class RenderPending:
