@@ -162,15 +162,23 @@ class Sender:
             self.mailchimp.send_test(campaign["id"], emails)
         return Outcome(f"Test e-mail of {self.edition.edition_id} sent to {', '.join(emails)}", self.mailchimp.campaign(campaign["id"]))
 
-    def schedule(self, when: datetime) -> Outcome:
+    def _to_deliver(self, nothing_again: str) -> tuple[dict, Outcome | None]:
+        """The campaign made ready to go out (unscheduled first if it was scheduled); or, when
+        it went out already, the outcome that says so and ``nothing_again``."""
         campaign = self.existing()
         if campaign and campaign.get("status") in DONE:
-            return Outcome(f"Already sent on {campaign.get('send_time')}; nothing scheduled", campaign)
+            return campaign, Outcome(f"Already sent on {campaign.get('send_time')}; {nothing_again}", campaign)
         if campaign and campaign.get("status") == "schedule":
             self.mailchimp.unschedule(campaign["id"])
             campaign = self.mailchimp.campaign(campaign["id"])
         campaign = self.prepare(campaign)
         self.require_ready(campaign)
+        return campaign, None
+
+    def schedule(self, when: datetime) -> Outcome:
+        campaign, already = self._to_deliver("nothing scheduled")
+        if already:
+            return already
         utc = when.astimezone(timezone.utc).isoformat(timespec="seconds")
         state = self._act(campaign["id"], lambda: self.mailchimp.schedule(campaign["id"], utc), "the schedule call", ("schedule",) + DONE)
         if state.get("status") != "schedule":
@@ -178,14 +186,9 @@ class Sender:
         return Outcome(f"Scheduled {self.edition.edition_id} for {when:%Y-%m-%d %H:%M} ({when.tzinfo})", state)
 
     def send(self) -> Outcome:
-        campaign = self.existing()
-        if campaign and campaign.get("status") in DONE:
-            return Outcome(f"Already sent on {campaign.get('send_time')}; nothing sent again", campaign)
-        if campaign and campaign.get("status") == "schedule":
-            self.mailchimp.unschedule(campaign["id"])
-            campaign = self.mailchimp.campaign(campaign["id"])
-        campaign = self.prepare(campaign)
-        self.require_ready(campaign)
+        campaign, already = self._to_deliver("nothing sent again")
+        if already:
+            return already
         state = self._act(campaign["id"], lambda: self.mailchimp.send(campaign["id"]), "the send call", DONE)
         if state.get("status") not in DONE:
             raise SendError(f"Mailchimp did not send the campaign (status {state.get('status')}); run the same command again later")
