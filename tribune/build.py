@@ -25,7 +25,7 @@ from pelican import Pelican
 from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
-from tribune import lint, prereading, rendering, workers, writer
+from tribune import confinement, lint, prereading, rendering, workers, writer
 from tribune.lint import ERROR, WARNING, Problem
 from tribune.search import SearchIndexError, build_index
 
@@ -64,6 +64,7 @@ def load_site(config: str | Path = "pelicanconf.py", **overrides) -> Site:
     settings = read_settings(str(config), override=overrides or None)
     writer.install()
     prereading.install()
+    confinement.install()
     return Site(config, settings, Pelican(settings))
 
 
@@ -165,10 +166,19 @@ class _Built:
     warnings: list[str]
 
 
+def leftovers(output: Path) -> list[Path]:
+    """The folders that builds killed half-way left beside ``output`` (new ones never
+    swapped in, old ones never removed). Only a build holding the site's lock
+    (:mod:`tribune.lock`) may remove them: no other build of the site is running then."""
+    return sorted(output.parent.glob(f".{output.name}.new-*")) + sorted(output.parent.glob(f".{output.name}.old-*"))
+
+
 def _build_beside(site: Site, strict: bool, search: bool) -> tuple[Path, _Built]:
     """Pelican's build into a new folder beside output/ (removed if it fails)."""
     output = Path(site.settings["OUTPUT_PATH"]).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    for folder in leftovers(output):
+        shutil.rmtree(folder, ignore_errors=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     site.pelican.output_path = str(fresh)
     site.settings["OUTPUT_PATH"] = str(fresh)

@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
+from tribune import confinement
 from tribune.lint import ERROR, ContentKind, Corpus, FieldSpec, Problem, Registry, display_path, problem
+from tribune.paths import OutsideContent, content_path, is_web_address
 from tribune.slugs import slugify
 from tribune.source import Source
 
@@ -153,11 +155,16 @@ def check_slugs_and_translations(corpus: Corpus) -> Iterable[Problem]:
 
 
 def missing_file(source: Source, key: str, settings: dict) -> Problem | None:
-    """A field naming a file of the content folder (Image:, Avatar:) that does not exist."""
+    """A field naming a file of the content folder (Image:, Avatar:) that does not exist, or
+    that is outside it (``..``, a symbolic link leading out)."""
     value = source.get(key)
-    if not value or re.match(r"^[a-z][a-z0-9+.-]*:", value):
+    if not value or is_web_address(value):
         return None  # empty, or a web address
-    if (Path(settings["PATH"]) / value.removeprefix("{static}").lstrip("/")).is_file():
+    try:
+        relative = content_path(settings["PATH"], value)
+    except OutsideContent as error:
+        return problem(source, key, f"{error}: name a file under content/images/")
+    if (Path(settings["PATH"]) / relative).is_file():
         return None
     return problem(source, key, f"{value}: no such file under content/")
 
@@ -187,3 +194,4 @@ def register(registry: Registry) -> None:
     registry.add_rule(check_slugs_and_translations)
     registry.add_rule(check_images_exist)
     registry.add_rule(check_static_file_names)
+    confinement.register(registry)
