@@ -52,7 +52,7 @@ def check_file_links(corpus: Corpus) -> Iterable[Problem]:
                     try:
                         content_path(root, link["target"], folder)
                     except OutsideContent as error:
-                        yield Problem(display_path(source.path), line, "", f"{{{link['kind']}}}{link['target']}: {error}: "
+                        yield Problem(display_path(source.path), line, "", f"{{{link['kind']}}}{link['target']} {error}: "
                                                                          "link to a file of content/ (e.g. {static}/images/photo.jpg)", ERROR)
 
 
@@ -112,7 +112,7 @@ def confine_static_files(static_generator) -> None:
         try:
             content_path(root, static.relative_source_path)
         except OutsideContent as error:
-            logger.error("%s: not published: %s", static.relative_source_path, error)
+            logger.error("%s %s: not published", static.relative_source_path, error)
             continue
         kept.append(static)
     static_generator.staticfiles[:] = kept  # in place: the context holds the same list

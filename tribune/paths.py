@@ -18,7 +18,7 @@ INTERNAL_LINK = re.compile(r"\{(?P<kind>filename|static|attach)\}(?P<target>[^)\
 
 
 class OutsideContent(ValueError):
-    """A path that leads out of the content folder; the message says where it leads."""
+    """A path that leads out of the content folder; the message says how, to follow the path."""
 
 
 def is_web_address(value: str) -> bool:
@@ -40,12 +40,12 @@ def content_path(root: str | Path, written: str, folder: str = "") -> str:
     joined = path.lstrip("/") if path.startswith("/") else posixpath.join(folder, path)
     normal = posixpath.normpath(joined) if joined else "."
     if normal == ".." or normal.startswith("../") or posixpath.isabs(normal):
-        raise OutsideContent(f'"{written}" leads out of the content folder')
+        raise OutsideContent("leads out of the content folder")
     root = Path(root).resolve()
     try:
         real = (root / normal).resolve()
     except RuntimeError:  # a loop of symbolic links
-        raise OutsideContent(f'"{written}" goes through a loop of symbolic links') from None
+        raise OutsideContent("goes through a loop of symbolic links") from None
     if real != root and root not in real.parents:
-        raise OutsideContent(f'"{written}" is a link to {real}, outside the content folder')
+        raise OutsideContent(f"is a link to {real}, outside the content folder")
     return normal

@@ -5,6 +5,7 @@ Plugins add their own kinds (members, events, editions) the same way, through
 (:func:`check_date`, :func:`check_status`...) are theirs to reuse.
 """
 
+import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -64,9 +65,12 @@ def check_boolean(value: str) -> str | None:
 
 
 def check_image(value: str) -> str | None:
-    if re.match(r"^[a-z][a-z0-9+.-]*:", value):
+    if is_web_address(value):
         return None  # an absolute URL, checked by whoever publishes it
-    if not value.removeprefix("{static}").lstrip("/").startswith("images/"):
+    normal = posixpath.normpath(value.removeprefix("{static}").lstrip("/"))
+    if normal == ".." or normal.startswith("../"):
+        return None  # out of content/: missing_file says so, with the file's whereabouts
+    if not normal.startswith("images/"):
         return f'"{value}" must be a file under content/images (e.g. images/photo.jpg)'
     return None
 
@@ -163,7 +167,7 @@ def missing_file(source: Source, key: str, settings: dict) -> Problem | None:
     try:
         relative = content_path(settings["PATH"], value)
     except OutsideContent as error:
-        return problem(source, key, f"{error}: name a file under content/images/")
+        return problem(source, key, f'"{value}" {error}: name a file under content/images/')
     if (Path(settings["PATH"]) / relative).is_file():
         return None
     return problem(source, key, f"{value}: no such file under content/")

@@ -39,6 +39,8 @@ class Member(Content):
         if "slug" not in metadata and metadata.get("title"):
             metadata["slug"] = slugify(metadata["title"])
         super().__init__(content, metadata, settings, source_path, context)
+        for optional in ("role", "city", "quote"):  # fields a member may leave out
+            setattr(self, optional, getattr(self, optional, ""))
         self.links = parse_links(metadata.get("links"))
         self.member_since = date.fromisoformat(str(metadata.get("member-since", ""))[:10]) if metadata.get("member-since") else None
         self.spotlight_month = (metadata.get("spotlight") or "").strip()

@@ -27,6 +27,8 @@ def spotlight_member(members: list[Member], month: str) -> Member | None:
 class MembersGenerator(ContentGenerator):
     def generate_context(self):
         everyone = self.read_contents("MEMBER_PATHS", Member)
+        for member in everyone:
+            member.avatar_source = self._avatar_of(member)
         self.members: list[Member] = [m for m in everyone if m.may_publish]
         for member in self.members:
             self.add_source_path(member)
@@ -46,7 +48,7 @@ class MembersGenerator(ContentGenerator):
         self.context["spotlight_member"] = spotlight_member(self.members, f"{moment:%Y-%m}")
         # Every avatar of every member file, published or not, by its real path (whatever
         # its spelling: images/./a.jpg, images//a.jpg, a link): none is copied as it is.
-        self.context["member_avatar_sources"] = {path.resolve() for path in map(self._avatar_of, everyone) if path}
+        self.context["member_avatar_sources"] = {m.avatar_source.resolve() for m in everyone if m.avatar_source}
 
     def _avatar_of(self, member: Member) -> Path | None:
         """The avatar file of a member, if it names one inside content/ (the lint reports the others)."""
@@ -56,14 +58,14 @@ class MembersGenerator(ContentGenerator):
         try:
             return Path(self.path) / content_path(self.path, written)
         except OutsideContent as error:
-            logger.error("%s: Avatar: %s", member.source_path, error)
+            logger.error('%s: Avatar: "%s" %s', member.source_path, written, error)
             return None
 
     def _plan_avatars(self) -> None:
         """Avatar URLs are known now, so that pages rendered before ours (home, posts) can show them."""
         sizes = tuple(self.settings.get("MEMBER_AVATAR_SIZES", (96, 192, 384)))
         for member in self.members:
-            if self._avatar_of(member):
+            if member.avatar_source:
                 pattern = self.settings["MEMBER_AVATAR_SAVE_AS"]
                 member.avatar_urls = {size: pattern.format(slug=member.slug, size=size) for size in sizes}
 
@@ -80,7 +82,7 @@ class MembersGenerator(ContentGenerator):
         pattern = self.settings["MEMBER_AVATAR_SAVE_AS"]
         for member in self.members:
             if member.avatar_urls:
-                clean_avatar(self._avatar_of(member), output / pattern.format(slug=member.slug, size="{size}"), tuple(member.avatar_urls),
+                clean_avatar(member.avatar_source, output / pattern.format(slug=member.slug, size="{size}"), tuple(member.avatar_urls),
                              cache=Path(self.settings["CACHE_PATH"]) / "avatars")
         for member in self.members:
             self.write_item(writer, member, "member")
