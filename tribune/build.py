@@ -25,7 +25,7 @@ from pelican import Pelican
 from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
-from tribune import confinement, lint, prereading, rendering, workers, writer
+from tribune import confinement, limits, lint, prereading, rendering, workers, writer
 from tribune.lint import ERROR, WARNING, Problem
 from tribune.search import SearchIndexError, build_index
 
@@ -65,6 +65,7 @@ def load_site(config: str | Path = "pelicanconf.py", **overrides) -> Site:
     writer.install()
     prereading.install()
     confinement.install()
+    limits.install()
     return Site(config, settings, Pelican(settings))
 
 
@@ -76,7 +77,9 @@ def check(site: Site, strict: bool = False) -> tuple[list[Problem], list[Problem
 
 
 class _PelicanLog(logging.Handler):
-    """Keeps what Pelican logs during a build: its errors fail the build, its warnings are shown."""
+    """Keeps what Pelican, its plugins and Tribune log during a build: errors fail the build,
+    warnings are shown. Plugins log under their own names (seo.describe, spotlight...), not
+    under Pelican's logger: the root logger hears them all."""
 
     def __init__(self):
         super().__init__(logging.WARNING)
@@ -91,12 +94,12 @@ class _PelicanLog(logging.Handler):
 
 @contextmanager
 def _captured_pelican_log():
-    """What Pelican logs during one build. Pelican logs a warning once per process: its
-    memory of them is cleared, so that each build (``invoke serve`` rebuilds in one process)
+    """What is logged during one build. Pelican logs a warning once per process: its memory
+    of them is cleared, so that each build (``invoke serve`` rebuilds in one process)
     reports its own."""
     LimitFilter._raised_messages.clear()
     LimitFilter._group_count.clear()
-    logger = logging.getLogger("pelican")
+    logger = logging.getLogger()
     handler = _PelicanLog()
     logger.addHandler(handler)
     try:

@@ -141,6 +141,8 @@ def registry_for(settings: dict) -> Registry:
 
 def run(settings: dict, registry: Registry | None = None) -> list[Problem]:
     """Lint the content folder of ``settings``; return every problem found, sorted."""
+    from tribune.limits import too_large  # which uses this module's Problem
+
     registry = registry or registry_for(settings)
     content_path = Path(settings["PATH"])
     extra_keys = {key.lower() for key in settings.get("EXTRA_METADATA_FIELDS", [])}
@@ -149,6 +151,10 @@ def run(settings: dict, registry: Registry | None = None) -> list[Problem]:
     for kind in registry.kinds:
         readable = corpus.sources.setdefault(kind.name, [])
         for path in _sources_of(kind, content_path):
+            oversized = too_large(path.stat().st_size, settings)
+            if oversized:  # not even read
+                problems.append(Problem(display_path(path), 1, "", oversized))
+                continue
             try:
                 source = read_source(path)
             except SourceError as error:

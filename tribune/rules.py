@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from tribune import confinement
+from tribune import confinement, limits
 from tribune.lint import ERROR, ContentKind, Corpus, FieldSpec, Problem, Registry, display_path, problem
+from tribune.images import ImageError, image_size
 from tribune.paths import OutsideContent, content_path, is_web_address
 from tribune.slugs import slugify
 from tribune.source import Source
@@ -159,8 +160,9 @@ def check_slugs_and_translations(corpus: Corpus) -> Iterable[Problem]:
 
 
 def missing_file(source: Source, key: str, settings: dict) -> Problem | None:
-    """A field naming a file of the content folder (Image:, Avatar:) that does not exist, or
-    that is outside it (``..``, a symbolic link leading out)."""
+    """What is wrong with the file a field names (Image:, Avatar:): it is outside the content
+    folder (``..``, a symbolic link leading out), missing, or an image Tribune will not open
+    (not an image, or over IMAGE_MAX_PIXELS)."""
     value = source.get(key)
     if not value or is_web_address(value):
         return None  # empty, or a web address
@@ -168,9 +170,14 @@ def missing_file(source: Source, key: str, settings: dict) -> Problem | None:
         relative = content_path(settings["PATH"], value)
     except OutsideContent as error:
         return problem(source, key, f'"{value}" {error}: name a file under content/images/')
-    if (Path(settings["PATH"]) / relative).is_file():
-        return None
-    return problem(source, key, f"{value}: no such file under content/")
+    path = Path(settings["PATH"]) / relative
+    if not path.is_file():
+        return problem(source, key, f"{value}: no such file under content/")
+    try:
+        image_size(path, settings)
+    except ImageError as error:
+        return problem(source, key, f"{value} {error}")
+    return None
 
 
 def check_images_exist(corpus: Corpus) -> Iterable[Problem]:
@@ -199,3 +206,4 @@ def register(registry: Registry) -> None:
     registry.add_rule(check_images_exist)
     registry.add_rule(check_static_file_names)
     confinement.register(registry)
+    limits.register(registry)

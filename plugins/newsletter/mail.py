@@ -24,10 +24,11 @@ import css_inline
 import markdown
 from events.when import when_in_words
 from markupsafe import Markup
-from PIL import Image
 
 from tribune.dates import format_date
 from tribune.headers import first_paragraph
+from tribune.images import ImageError, image_size
+from tribune.paths import OutsideContent, content_path
 from tribune.templating import load_interface_strings, theme_environment
 from tribune.text import plain_text, shorten
 from tribune.typography import french_html, french_text
@@ -96,7 +97,6 @@ class Mailer:
         self.env.filters.update(date_words=format_date, plain_text=plain_text, shorten=shorten)
         self.css = (templates / "email" / "email.css").read_text(encoding="utf-8")
         self.strings = load_interface_strings(settings["THEME"])
-        self._sizes: dict[Path, tuple[int, int]] = {}
         self._rendered: dict[str, RenderedEdition] = {}
 
     @classmethod
@@ -123,14 +123,13 @@ class Mailer:
         return urlunsplit(parts._replace(query=urlencode(query)))
 
     def image_size(self, relative: str) -> tuple[int, int]:
-        source = Path(self.settings["PATH"]) / relative
-        if source not in self._sizes:
-            try:
-                with Image.open(source) as image:
-                    self._sizes[source] = image.size
-            except OSError:
-                self._sizes[source] = (1200, 630)  # generated at build time (share cards)
-        return self._sizes[source]
+        """The size of an image of the content folder (or of a share card, drawn by the build)."""
+        try:
+            return image_size(Path(self.settings["PATH"]) / content_path(self.settings["PATH"], relative), self.settings)
+        except FileNotFoundError:
+            return (1200, 630)  # not in content/: a share card, generated at build time
+        except (ImageError, OutsideContent) as error:
+            raise EditionError("Image", f"{relative} {error}") from None
 
     def image(self, relative: str, alt: str, width: int) -> dict:
         """An image for the e-mail: absolute URL, its alt text, display width and height."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from tribune.generators import ContentGenerator
 
 from tribune.clock import now
+from tribune.images import ImageError
 from tribune.paths import OutsideContent, content_path, is_web_address
 
 from .avatars import clean_avatar
@@ -82,8 +83,11 @@ class MembersGenerator(ContentGenerator):
         pattern = self.settings["MEMBER_AVATAR_SAVE_AS"]
         for member in self.members:
             if member.avatar_urls:
-                clean_avatar(member.avatar_source, output / pattern.format(slug=member.slug, size="{size}"), tuple(member.avatar_urls),
-                             cache=Path(self.settings["CACHE_PATH"]) / "avatars")
+                try:
+                    clean_avatar(member.avatar_source, output / pattern.format(slug=member.slug, size="{size}"), tuple(member.avatar_urls),
+                                 self.settings, cache=Path(self.settings["CACHE_PATH"]) / "avatars")
+                except ImageError as error:  # fails the build; the lint names the file and line
+                    logger.error('%s: Avatar: "%s" %s', member.source_path, member.metadata["avatar"], error)
         for member in self.members:
             self.write_item(writer, member, "member")
         self.write_index(writer, "members")
