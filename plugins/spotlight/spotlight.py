@@ -11,7 +11,7 @@ from tribune.signals import jsonld_graph, lint_registry, scaffold_registry
 
 from .generator import MembersGenerator, drop_avatar_originals
 from .jsonld import add_person
-from .lint_rules import add_lint_rules
+from .lint_rules import PHONE_REGIONS, add_lint_rules
 from .scaffold import make_member
 
 DEFAULTS = {
@@ -26,6 +26,7 @@ DEFAULTS = {
     "MEMBERS_SAVE_AS": "membres/index.html",
     "MEMBERS_ORDER_BY": "name",
     "MEMBERS_WELCOME_DAYS": 90,
+    "MEMBER_PHONE_REGIONS": PHONE_REGIONS,
 }
 
 
