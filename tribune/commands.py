@@ -11,14 +11,14 @@ from pathlib import Path
 
 from tribune.build import BuildError, build, check, leftovers, load_site
 from tribune.clock import ClockError
-from tribune.lint import ERROR, display_path
+from tribune.lint import ERROR, NOTICE, WARNING, display_path
 from tribune.lock import LockBusy, site_lock
 from tribune.scaffold import ScaffoldError, new_content
 
 
 def _print_problems(problems, strict: bool) -> None:
     for problem in problems:
-        label = "error" if problem.severity == ERROR or strict else "warning"
+        label = "error" if problem.severity == ERROR or (strict and problem.severity == WARNING) else problem.severity
         print(f"{problem} [{label}]", file=sys.stderr)
 
 
@@ -73,8 +73,9 @@ def run_check(config: str = "pelicanconf.py", strict: bool = False) -> int:
     blocking, problems = check(site, strict)
     _print_problems(problems, strict)
     errors = len(blocking)
-    warnings = len(problems) - errors
-    print(f"Checked the content: {errors} error(s), {warnings} warning(s).")
+    notices = sum(1 for problem in problems if problem.severity == NOTICE)
+    warnings = len(problems) - errors - notices
+    print(f"Checked the content: {errors} error(s), {warnings} warning(s), {notices} notice(s).")
     return 1 if blocking else 0
 
 

@@ -20,6 +20,9 @@ from tribune.source import Source, SourceError, read_source
 
 ERROR = "error"
 WARNING = "warning"
+# Said on every check, never blocking, not even with --strict: what the build does on its
+# own for the writer to know (e.g. posts of a withdrawn member credited to someone else).
+NOTICE = "notice"
 
 
 @dataclass(frozen=True, order=True)

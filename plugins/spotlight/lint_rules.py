@@ -3,11 +3,15 @@
 import re
 from collections.abc import Iterable
 
-from tribune.lint import ContentKind, Corpus, FieldSpec, Problem, display_path, problem
+from pelican.readers import ensure_metadata_list
+
+from tribune.lint import NOTICE, ContentKind, Corpus, FieldSpec, Problem, display_path, problem
 from tribune.personal_data import find_personal_data, site_region
 from tribune.rules import check_date, check_image, check_slug, check_status, missing_file, slug_of
+from tribune.slugs import slugify
 from tribune.source import Source
 
+from .authorship import pseudonym_problem, withdrawn_among
 from .contents import parse_links, publishable
 
 #: MEMBER_PHONE_REGIONS: the countries whose national numbers (written without + or 00) are
@@ -49,6 +53,7 @@ def member_kind(settings: dict) -> ContentKind:
             FieldSpec("Spotlight", check=check_month),
             FieldSpec("Consent", check=check_date),
             FieldSpec("Consent-Withdrawn", check=check_date),
+            FieldSpec("Pseudonym"),
             FieldSpec("Status", check=check_status),
             FieldSpec("Lang"),
             FieldSpec("Slug", check=check_slug),
@@ -106,8 +111,34 @@ def check_links_to_withdrawn_members(corpus: Corpus) -> Iterable[Problem]:
                         )
 
 
+def check_authorship(corpus: Corpus) -> Iterable[Problem]:
+    """A Pseudonym that is not plain text or names its member (an error); and each post that a
+    member who withdrew or is hidden wrote, which the build credits to their pseudonym or to the
+    organisation (a notice: it never blocks publishing, which is what removes their name)."""
+    for member in corpus.of_kind("member"):
+        wrong = pseudonym_problem(member.get("Pseudonym"), member.get("Name") or "") if member.get("Pseudonym") else None
+        if wrong:
+            yield problem(member, "Pseudonym", wrong)
+    withdrawn = withdrawn_among(corpus.of_kind("member"), corpus.settings)
+    if not withdrawn:
+        return
+    default = withdrawn.get(slugify(corpus.settings.get("AUTHOR") or ""))
+    for post in corpus.of_kind("post"):
+        written = [("Author", post.get("Author"))] if post.get("Author") else []  # one name, as Pelican reads it
+        written += [("Authors", name) for name in ensure_metadata_list(post.get("Authors") or "")]
+        for key, name in written:
+            member = withdrawn.get(slugify(name))
+            if member:
+                yield problem(post, key, f'{member.name} {member.reason}: this post is credited to "{member.credit}"; '
+                                         f"change {key}: to keep it so in the source", NOTICE)
+        if not written and default:
+            yield problem(post, "Author", f'{default.name} (the AUTHOR setting) {default.reason}: this post is credited to '
+                                          f'"{default.credit}"; change AUTHOR in pelicanconf.py or give the post an Author: line', NOTICE)
+
+
 def add_lint_rules(registry) -> None:
     registry.add_kind(member_kind(registry.settings))
     registry.add_rule(check_members)
     registry.add_rule(check_personal_data)
     registry.add_rule(check_links_to_withdrawn_members)
+    registry.add_rule(check_authorship)
