@@ -57,6 +57,7 @@ class ContentKind:
     name: str
     directories: list[str]  # relative to the content folder (Pelican's PATH)
     fields: list[FieldSpec]
+    third_party: bool = False  # written by people outside the site (members): sanitised at build
 
     def spec(self, key: str) -> FieldSpec | None:
         return next((spec for spec in self.fields if spec.name.lower() == key.lower()), None)
@@ -68,6 +69,7 @@ class Corpus:
 
     settings: dict
     sources: dict[str, list[Source]] = field(default_factory=dict)
+    kinds: dict[str, ContentKind] = field(default_factory=dict)
 
     def of_kind(self, name: str) -> list[Source]:
         return self.sources.get(name, [])
@@ -148,6 +150,7 @@ def run(settings: dict, registry: Registry | None = None) -> list[Problem]:
     problems: list[Problem] = []
     for kind in registry.kinds:
         readable = corpus.sources.setdefault(kind.name, [])
+        corpus.kinds[kind.name] = kind
         for path in _sources_of(kind, content_path):
             try:
                 source = read_source(path)

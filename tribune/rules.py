@@ -13,8 +13,9 @@ from datetime import datetime
 from pathlib import Path
 
 from tribune import confinement
-from tribune.lint import ERROR, ContentKind, Corpus, FieldSpec, Problem, Registry, display_path, problem
+from tribune.lint import ERROR, WARNING, ContentKind, Corpus, FieldSpec, Problem, Registry, display_path, problem
 from tribune.paths import OutsideContent, content_path, is_web_address
+from tribune.sanitise import LINK_SCHEMES, MERGE_TAG, is_safe_url, url_scheme
 from tribune.slugs import slugify
 from tribune.source import Source
 
@@ -65,13 +66,23 @@ def check_boolean(value: str) -> str | None:
 
 
 def check_image(value: str) -> str | None:
-    if is_web_address(value):
-        return None  # an absolute URL, checked by whoever publishes it
+    scheme = url_scheme(value)
+    if scheme in ("http", "https"):
+        return None  # a web address
+    if scheme:
+        return f'"{value}" is not an image (a {scheme}: address): give a file under content/images (e.g. images/photo.jpg) or an https:// address'
     normal = posixpath.normpath(value.removeprefix("{static}").lstrip("/"))
     if normal == ".." or normal.startswith("../"):
         return None  # out of content/: missing_file says so, with the file's whereabouts
     if not normal.startswith("images/"):
         return f'"{value}" must be a file under content/images (e.g. images/photo.jpg)'
+    return None
+
+
+def check_site_url(value: str) -> str | None:
+    """Url: where Pelican serves the page: a path of the site (or a web address), never a script."""
+    if not is_safe_url(value, ("http", "https")):
+        return f'"{value}" is not a path of the site (e.g. billets/mon-billet/) nor an https:// address'
     return None
 
 
@@ -89,7 +100,7 @@ def _common_fields(*, required_date: bool) -> list[FieldSpec]:
         FieldSpec("Image-Alt"),
         FieldSpec("Template"),
         FieldSpec("Save_as"),
-        FieldSpec("Url"),
+        FieldSpec("Url", check=check_site_url),
     ]
 
 
@@ -190,6 +201,77 @@ def check_static_file_names(corpus: Corpus) -> Iterable[Problem]:
                 yield Problem(display_path(path), 1, "", f'file name "{path.name}" has accents, spaces or signs; rename it "{better}"', ERROR)
 
 
+_CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+).+?\1")
+_SCRIPT_TAG = re.compile(r"<\s*script\b", re.IGNORECASE)
+_EVENT_HANDLER = re.compile(r"<[a-zA-Z][^>]*?[\s\"'/](on[a-zA-Z]+)\s*=", re.IGNORECASE)
+_LINK_TARGET = re.compile(
+    r"\]\(\s*<?(?P<markdown>[^)\s>]+)"  # [text](url)
+    r"|^ {0,3}\[[^\]]+\]:\s*<?(?P<reference>[^\s>]+)"  # [name]: url
+    r"|<(?P<autolink>[a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>"  # <scheme:...>
+    r"|\b(?:href|src|action|formaction|poster|data)\s*=\s*(?:\"(?P<double>[^\"]*)\"|'(?P<single>[^']*)'|(?P<bare>[^\s>]+))",
+    re.IGNORECASE,
+)
+
+
+def _text_lines(source: Source) -> Iterable[tuple[int, str]]:
+    """The body's lines with their numbers, code left out (fenced blocks and `code spans`):
+    what a writer shows as code is printed as text, never run."""
+    fence = None
+    for offset, line in enumerate(source.body.splitlines()):
+        opening = _CODE_FENCE.match(line)
+        if fence is None and opening:
+            fence = opening.group(1)[0]
+        elif fence is not None:
+            if opening and opening.group(1)[0] == fence:
+                fence = None
+        else:
+            yield source.body_line + offset, _CODE_SPAN.sub("", line)
+
+
+def _scripts_in(line: str) -> Iterable[str]:
+    """What in one line of text would run a script on the page: a message for each."""
+    if _SCRIPT_TAG.search(line):
+        yield "<script>: the site runs no JavaScript; remove it"
+    for handler in _EVENT_HANDLER.finditer(line):
+        yield f"{handler.group(1)}= runs JavaScript, which the site does not; remove it"
+    for link in _LINK_TARGET.finditer(line):
+        url = next(value for value in link.groupdict().values() if value is not None)
+        if not is_safe_url(url, LINK_SCHEMES):
+            yield f"a {url_scheme(url)}: link is not a web address; link to https://… or to a page of the site"
+
+
+def check_scripts(corpus: Corpus) -> Iterable[Problem]:
+    """Script in trusted writers' text (a warning; an error with --strict, so publish refuses it:
+    the site promises no JavaScript). Third-party text is not checked: it is sanitised at build."""
+    for kind, sources in corpus.sources.items():
+        if corpus.kinds.get(kind) and corpus.kinds[kind].third_party:
+            continue
+        for source in sources:
+            for number, line in _text_lines(source):
+                for message in _scripts_in(line):
+                    yield Problem(display_path(source.path), number, "", message, WARNING)
+
+
+def _merge_tag_warning(tag: str) -> str:
+    return f"{tag} is a Mailchimp merge tag: the newsletter prints it as typed, never replaced by a subscriber's data; remove it"
+
+
+def check_merge_tags(corpus: Corpus) -> Iterable[Problem]:
+    """Merge tags typed in any content text: the e-mail defuses them (only its template's own
+    are live), so what the writer meant will not happen; warned at the line."""
+    for sources in corpus.sources.values():
+        for source in sources:
+            for written in source.fields.values():
+                tag = MERGE_TAG.search(written.value)
+                if tag:
+                    yield Problem(display_path(source.path), written.line, written.key, _merge_tag_warning(tag.group(0)), WARNING)
+            for number, line in _text_lines(source):
+                tag = MERGE_TAG.search(line)
+                if tag:
+                    yield Problem(display_path(source.path), number, "", _merge_tag_warning(tag.group(0)), WARNING)
+
+
 def register(registry: Registry) -> None:
     """Add the core kinds and rules to a lint run (called before the plugins add theirs)."""
     registry.add_kind(post_kind(registry.settings))
@@ -199,3 +281,5 @@ def register(registry: Registry) -> None:
     registry.add_rule(check_images_exist)
     registry.add_rule(check_static_file_names)
     confinement.register(registry)
+    registry.add_rule(check_scripts)
+    registry.add_rule(check_merge_tags)

@@ -52,6 +52,7 @@ def member_kind(settings: dict) -> ContentKind:
             FieldSpec("Slug", check=check_slug),
             FieldSpec("Summary"),
         ],
+        third_party=True,
     )
 
 
