@@ -205,11 +205,11 @@ _CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+).+?\1")
 _SCRIPT_TAG = re.compile(r"<\s*script\b", re.IGNORECASE)
 _EVENT_HANDLER = re.compile(r"<[a-zA-Z][^>]*?[\s\"'/](on[a-zA-Z]+)\s*=", re.IGNORECASE)
-_LINK_TARGET = re.compile(
-    r"\]\(\s*<?(?P<markdown>[^)\s>]+)"  # [text](url)
-    r"|^ {0,3}\[[^\]]+\]:\s*<?(?P<reference>[^\s>]+)"  # [name]: url
-    r"|<(?P<autolink>[a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>"  # <scheme:...>
-    r"|\b(?:href|src|action|formaction|poster|data)\s*=\s*(?:\"(?P<double>[^\"]*)\"|'(?P<single>[^']*)'|(?P<bare>[^\s>]+))",
+_MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")  # [text](url)
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)")  # [name]: url
+_HTML_LINK = re.compile(
+    r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>"  # <scheme:...>
+    r"|\b(?:href|src|action|formaction|poster|data)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>\"']+))",
     re.IGNORECASE,
 )
 
@@ -219,24 +219,34 @@ def _text_lines(source: Source) -> Iterable[tuple[int, str]]:
     what a writer shows as code is printed as text, never run."""
     fence = None
     for offset, line in enumerate(source.body.splitlines()):
-        opening = _CODE_FENCE.match(line)
+        opening = _CODE_FENCE.match(line) if "`" in line or "~" in line else None
         if fence is None and opening:
             fence = opening.group(1)[0]
         elif fence is not None:
             if opening and opening.group(1)[0] == fence:
                 fence = None
         else:
-            yield source.body_line + offset, _CODE_SPAN.sub("", line)
+            yield source.body_line + offset, _CODE_SPAN.sub("", line) if "`" in line else line
+
+
+def _link_targets(line: str) -> Iterable[str]:
+    """The URLs a line links to: Markdown links and references, HTML attributes and autolinks."""
+    if "](" in line:
+        yield from _MARKDOWN_LINK.findall(line)
+    if "]:" in line and (reference := _REFERENCE.match(line)):
+        yield reference.group(1)
+    if "<" in line:
+        yield from ("".join(groups) for groups in _HTML_LINK.findall(line))
 
 
 def _scripts_in(line: str) -> Iterable[str]:
     """What in one line of text would run a script on the page: a message for each."""
-    if _SCRIPT_TAG.search(line):
+    if "<" in line and _SCRIPT_TAG.search(line):
         yield "<script>: the site runs no JavaScript; remove it"
-    for handler in _EVENT_HANDLER.finditer(line):
-        yield f"{handler.group(1)}= runs JavaScript, which the site does not; remove it"
-    for link in _LINK_TARGET.finditer(line):
-        url = next(value for value in link.groupdict().values() if value is not None)
+    if "<" in line:
+        for handler in _EVENT_HANDLER.finditer(line):
+            yield f"{handler.group(1)}= runs JavaScript, which the site does not; remove it"
+    for url in _link_targets(line):
         if not is_safe_url(url, LINK_SCHEMES):
             yield f"a {url_scheme(url)}: link is not a web address; link to https://… or to a page of the site"
 
