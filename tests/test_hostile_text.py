@@ -226,9 +226,10 @@ def _edition_with_a_post_to_a_script(site_copy):
 
 def test_the_email_never_links_to_a_script_even_without_the_lint(site_copy):
     _edition_with_a_post_to_a_script(site_copy)
-    from newsletter import build_edition  # the plugin, registered by load_site
+    settings = load_site(site_copy / "pelicanconf.py").settings
+    from newsletter import build_edition  # the plugin, importable once the site is loaded
 
-    rendered, _ = build_edition(load_site(site_copy / "pelicanconf.py").settings, "2026-11")  # as `invoke newsletter`: no lint
+    rendered, _ = build_edition(settings, "2026-11")  # as `invoke newsletter` does it: without the lint
     soup = BeautifulSoup(rendered.html, "html.parser")
     assert "Un billet piégé" in [a.get_text() for a in soup.select("h3 a")]  # the post is listed...
     assert live_code(rendered.html) == []  # ...without a javascript: link
@@ -246,3 +247,16 @@ def test_mailchimp_gets_no_live_merge_tag_from_the_content(mailchimp, site_copy,
     assert not LIVE_MERGE_TAG.search(subject) and subject.replace("\u200d", "").startswith("*|FNAME|*, la Guilde")
     assert LIVE_MERGE_TAG.findall(html_lib.unescape(campaign["_content"]["html"])) == TEMPLATE_TAGS_HTML
     assert LIVE_MERGE_TAG.findall(campaign["_content"]["plain_text"]) == TEMPLATE_TAGS_TEXT
+
+
+def test_a_portrait_summed_up_in_the_email_text_shows_no_script(site_copy):
+    quiet = "\n".join(line for line in HOSTILE_MEMBER.splitlines() if not line.startswith("Quote:")) + "\n"
+    (site_copy / "content/members/zoe.md").write_text(quiet, encoding="utf-8")
+    (site_copy / "content/members/lea-fontaine.md").unlink()
+    settings = load_site(site_copy / "pelicanconf.py").settings
+    from newsletter import build_edition
+
+    rendered, _ = build_edition(settings, "2026-11")
+    name, *summary, url = rendered.text[rendered.text.index("* Zoé"):].split("\n\n")[0].splitlines()
+    summary = " ".join(line.strip() for line in summary)  # without a quote, the portrait's first words
+    assert summary.startswith("Un portrait avec un lien et des données") and "alert" not in summary
