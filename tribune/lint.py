@@ -65,7 +65,7 @@ class ContentKind:
 
 @dataclass
 class Corpus:
-    """Everything a cross-file rule may look at: the readable sources of each kind."""
+    """Everything a cross-file rule may look at: the readable sources of each kind, and the kinds."""
 
     settings: dict
     sources: dict[str, list[Source]] = field(default_factory=dict)

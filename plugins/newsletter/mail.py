@@ -282,6 +282,7 @@ def _wrap(paragraph: str) -> str:
 
 _MD_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(([^)\s]+)\)")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^>]*)?/?>")  # raw HTML, not <https://...>
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
 _MD_ITEM = re.compile(r"^\s*([-*+]|\d+\.)\s+(.*)$")
@@ -289,7 +290,7 @@ _MD_ITEM = re.compile(r"^\s*([-*+]|\d+\.)\s+(.*)$")
 
 def markdown_to_text(source: str, resolve, typeset) -> list[str]:
     """The editor's Markdown as plain-text blocks: links as "text (URL)" (or "text" when
-    ``resolve`` gives no URL), no markup left."""
+    ``resolve`` gives no URL), no markup left (raw HTML tags are dropped, their text kept)."""
     blocks = []
     for block in re.split(r"\n\s*\n", source.strip()):
         lines = [line.strip() for line in block.splitlines() if line.strip()]
@@ -297,7 +298,7 @@ def markdown_to_text(source: str, resolve, typeset) -> list[str]:
             continue
         rendered = []
         for line in lines:
-            line = _MD_IMAGE.sub("", line)
+            line = _MD_IMAGE.sub("", _MD_HTML_TAG.sub("", line))
             line = _MD_LINK.sub(lambda m: f"{m.group(1)} ({url})" if (url := resolve(m.group(2))) else m.group(1), line)
             line = _MD_EMPHASIS.sub(r"\2", line)
             rendered.append(typeset(line))
