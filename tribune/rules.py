@@ -218,7 +218,7 @@ def _text_lines(source: Source) -> Iterable[tuple[int, str]]:
     """The body's lines with their numbers, code left out (fenced blocks and `code spans`):
     what a writer shows as code is printed as text, never run."""
     fence = None
-    for offset, line in enumerate(source.body.splitlines()):
+    for number, line in source.body_lines():
         opening = _CODE_FENCE.match(line) if "`" in line or "~" in line else None
         if fence is None and opening:
             fence = opening.group(1)[0]
@@ -226,7 +226,7 @@ def _text_lines(source: Source) -> Iterable[tuple[int, str]]:
             if opening and opening.group(1)[0] == fence:
                 fence = None
         else:
-            yield source.body_line + offset, _CODE_SPAN.sub("", line) if "`" in line else line
+            yield number, _CODE_SPAN.sub("", line) if "`" in line else line
 
 
 def _link_targets(line: str) -> Iterable[str]:
