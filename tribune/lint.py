@@ -60,6 +60,7 @@ class ContentKind:
     name: str
     directories: list[str]  # relative to the content folder (Pelican's PATH)
     fields: list[FieldSpec]
+    third_party: bool = False  # written by people outside the site (members): sanitised at build
 
     def spec(self, key: str) -> FieldSpec | None:
         return next((spec for spec in self.fields if spec.name.lower() == key.lower()), None)
@@ -67,10 +68,11 @@ class ContentKind:
 
 @dataclass
 class Corpus:
-    """Everything a cross-file rule may look at: the readable sources of each kind."""
+    """Everything a cross-file rule may look at: the readable sources of each kind, and the kinds."""
 
     settings: dict
     sources: dict[str, list[Source]] = field(default_factory=dict)
+    kinds: dict[str, ContentKind] = field(default_factory=dict)
 
     def of_kind(self, name: str) -> list[Source]:
         return self.sources.get(name, [])
@@ -153,6 +155,7 @@ def run(settings: dict, registry: Registry | None = None) -> list[Problem]:
     problems: list[Problem] = []
     for kind in registry.kinds:
         readable = corpus.sources.setdefault(kind.name, [])
+        corpus.kinds[kind.name] = kind
         for path in _sources_of(kind, content_path):
             oversized = too_large(path.stat().st_size, settings)
             if oversized:  # not even read

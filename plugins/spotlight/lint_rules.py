@@ -59,6 +59,7 @@ def member_kind(settings: dict) -> ContentKind:
             FieldSpec("Slug", check=check_slug),
             FieldSpec("Summary"),
         ],
+        third_party=True,
     )
 
 
