@@ -75,7 +75,8 @@ def run_check(config: str = "pelicanconf.py", strict: bool = False) -> int:
     errors = len(blocking)
     notices = sum(1 for problem in problems if problem.severity == NOTICE)
     warnings = len(problems) - errors - notices
-    print(f"Checked the content: {errors} error(s), {warnings} warning(s), {notices} notice(s).")
+    said = f", {notices} notice(s)" if notices else ""
+    print(f"Checked the content: {errors} error(s), {warnings} warning(s){said}.")
     return 1 if blocking else 0
 
 
