@@ -58,6 +58,19 @@ def releases_of(target: Path) -> Path:
     return target.parent / f".{target.name}.releases"
 
 
+def release_names(target: Path) -> set[str]:
+    return {p.name for p in releases_of(target).iterdir() if p.is_dir()}
+
+
+def two_releases(site: Path, target: Path, capsys) -> tuple[Path, Path]:
+    """Publish, change a post, publish again: the two releases."""
+    assert publish(capsys, target)[0] == 0
+    first = target.resolve()
+    edit(site, 1)
+    assert publish(capsys, target)[0] == 0
+    return first, target.resolve()
+
+
 def tree(folder: Path) -> dict[str, tuple[int, int]]:
     """Every file of a folder with its inode and size: what a reader's server would serve."""
     return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_size) for p in folder.rglob("*") if p.is_file()}
@@ -167,7 +180,7 @@ def test_adopt_keeps_the_folder_as_a_release_that_rollback_reaches_and_pruning_n
         edit(site, number)
         code, _, err = publish(capsys, target)
         assert code == 0, err
-    assert len([p for p in releases_of(target).iterdir() if p.is_dir()]) == 4  # the last 3, and the adopted one
+    assert len(release_names(target)) == 4  # the last 3, and the adopted one
     assert snapshot(kept) == before
     for _ in range(3):
         assert commands.run_rollback("publishconf.py", target=str(target)) == 0
@@ -228,31 +241,24 @@ def test_a_killed_deploy_is_cleaned_up_by_the_next_publish(site, tmp_path, capsy
     assert len(partial) == 1
     code, _, err = publish(capsys, target)
     assert code == 0, err
-    assert {p.name for p in releases_of(target).iterdir() if p.is_dir()} == {live.name, target.resolve().name}
+    assert release_names(target) == {live.name, target.resolve().name}
 
 
 def test_a_release_rolled_back_from_is_pruned(site, tmp_path, capsys):
     target = tmp_path / "www"
-    assert publish(capsys, target)[0] == 0
-    first = target.resolve()
-    edit(site, 1)
-    assert publish(capsys, target)[0] == 0
-    second = target.resolve()
+    first, second = two_releases(site, target, capsys)
     assert commands.run_rollback("publishconf.py", target=str(target)) == 0 and target.resolve() == first
     edit(site, 2)
     assert publish(capsys, target)[0] == 0
     third = target.resolve()
-    assert {p.name for p in releases_of(target).iterdir() if p.is_dir()} == {first.name, third.name}
+    assert release_names(target) == {first.name, third.name}
     assert not second.exists()
     assert json.loads((releases_of(target) / "history.json").read_text()) == [first.name, third.name]
 
 
 def test_a_damaged_history_is_reported_before_anything_changes(site, tmp_path, capsys):
     target = tmp_path / "www"
-    assert publish(capsys, target)[0] == 0
-    first = target.resolve()
-    edit(site, 1)
-    assert publish(capsys, target)[0] == 0
+    first, _ = two_releases(site, target, capsys)
     history = releases_of(target) / "history.json"
     history.write_bytes(history.read_bytes()[:12])  # what a full disk, or a kill, leaves of a file written in place
     edit(site, 2)
