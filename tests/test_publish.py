@@ -14,6 +14,7 @@ import pytest
 
 from tribune import commands
 from tribune.deploy import DeployError, GitHubPages, Rsync, refuse_dangerous
+from tribune.lock import LOCK_NAME
 
 SITE = "https://guilde.editions-boussole.fr"
 
@@ -31,10 +32,11 @@ def summary(out: str) -> str:
 
 def snapshot(folder: Path) -> dict[str, tuple]:
     """Every entry under a folder, byte for byte: a file's bytes, mode and modification time, a
-    link's target (Python's own __pycache__ left out)."""
+    link's target (Python's own __pycache__ and the site's lock file, which every command takes,
+    left out)."""
     entries = {}
     for path in sorted(folder.rglob("*")):
-        if "__pycache__" in path.parts:
+        if "__pycache__" in path.parts or path.name == LOCK_NAME:
             continue
         info, key = path.lstat(), path.relative_to(folder).as_posix()
         if path.is_symlink():
