@@ -73,11 +73,12 @@ def new(c, kind, title):
     "send": "then send the latest edition to the audience",
     "yes": "do not ask for confirmation (CI)",
     "no_wait": NO_WAIT,
+    "adopt": "take over a target folder that holds other files, kept as a release that is never deleted",
 })
-def publish(c, target=None, dry_run=False, test=None, schedule=None, send=False, yes=False, no_wait=False):
+def publish(c, target=None, dry_run=False, test=None, schedule=None, send=False, yes=False, no_wait=False, adopt=False):
     """Check (strict), build with publishconf.py and its search index, deploy; then the newsletter if asked."""
     _done(commands.run_publish(PRODUCTION, target=target, dry_run=dry_run, test=test, schedule=schedule, send=send, yes=yes,
-                               wait=not no_wait))
+                               wait=not no_wait, adopt=adopt))
 
 
 @task(help={"target": "the local folder target (default: PUBLISH_TARGET)", "no_wait": NO_WAIT})

@@ -5,13 +5,16 @@ import gzip
 import json
 import os
 import shutil
+import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tribune import commands
 from tribune.deploy import DeployError, GitHubPages, Rsync, refuse_dangerous
+from tribune.lock import LOCK_NAME
 
 SITE = "https://guilde.editions-boussole.fr"
 
@@ -19,11 +22,55 @@ SITE = "https://guilde.editions-boussole.fr"
 def publish(capsys, target, **flags):
     code = commands.run_publish("publishconf.py", target=str(target), **flags)
     out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
     return code, out, err
 
 
 def summary(out: str) -> str:
     return out.strip().splitlines()[-1]
+
+
+def snapshot(folder: Path) -> dict[str, tuple]:
+    """Every entry under a folder, byte for byte: a file's bytes, mode and modification time, a
+    link's target (Python's own __pycache__ and the site's lock file, which every command takes,
+    left out)."""
+    entries = {}
+    for path in sorted(folder.rglob("*")):
+        if "__pycache__" in path.parts or path.name == LOCK_NAME:
+            continue
+        info, key = path.lstat(), path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            entries[key] = ("link", os.readlink(path))
+        elif path.is_dir():
+            entries[key] = ("folder", info.st_mode)
+        else:
+            entries[key] = (path.read_bytes(), info.st_mode, info.st_mtime_ns)
+    return entries
+
+
+def edit(site: Path, number: int) -> None:
+    """A change to one post, so that the next publish has something to deploy."""
+    post = site / "content/posts/2026-07-20-ete-a-montreal.md"
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text.replace("Quatre jours, des", f"Quatre jours ({number}), des", 1) if number == 1 else
+                    text.replace(f"Quatre jours ({number - 1}),", f"Quatre jours ({number}),", 1), encoding="utf-8")
+
+
+def releases_of(target: Path) -> Path:
+    return target.parent / f".{target.name}.releases"
+
+
+def release_names(target: Path) -> set[str]:
+    return {p.name for p in releases_of(target).iterdir() if p.is_dir()}
+
+
+def two_releases(site: Path, target: Path, capsys) -> tuple[Path, Path]:
+    """Publish, change a post, publish again: the two releases."""
+    assert publish(capsys, target)[0] == 0
+    first = target.resolve()
+    edit(site, 1)
+    assert publish(capsys, target)[0] == 0
+    return first, target.resolve()
 
 
 def tree(folder: Path) -> dict[str, tuple[int, int]]:
@@ -94,6 +141,180 @@ def test_a_warning_stops_publishing(site, tmp_path, capsys):
 def test_an_unreachable_target_says_so(site, tmp_path, capsys):
     code, _, err = publish(capsys, "nobody@host.invalid:/var/www")
     assert code == 1 and "the deploy failed" in err
+
+
+FOREIGN = {"notes.txt": b"mes notes", "photos/chat.jpg": b"\xff\xd8miaou", ".htaccess": b"Options -Indexes",
+           "index.html": b"<h1>Le site d'avant</h1>"}
+
+
+def foreign_folder(folder: Path) -> Path:
+    """A folder holding someone's files, written an hour ago."""
+    for relative, data in FOREIGN.items():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_bytes(data)
+        os.utime(folder / relative, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    return folder
+
+
+@pytest.mark.parametrize("dry_run", [False, True], ids=["publish", "dry run"])
+def test_a_folder_holding_other_files_is_refused_and_left_untouched(site, tmp_path, capsys, dry_run):
+    target = foreign_folder(tmp_path / "www")
+    before = snapshot(target)
+    code, out, err = publish(capsys, target, dry_run=dry_run)
+    assert code == 1 and out == ""  # nothing listed
+    assert err == (f"Not published: refusing to deploy to {target}: it holds files Tribune did not put there "
+                   "(.htaccess, index.html, notes.txt, …); give an empty folder, or add --adopt to keep them as a release "
+                   "that is never deleted. The live site is unchanged.\n")
+    assert snapshot(target) == before and not releases_of(target).exists()
+
+
+def test_adopt_keeps_the_folder_as_a_release_that_rollback_reaches_and_pruning_never_deletes(site, tmp_path, capsys):
+    target = foreign_folder(tmp_path / "www")
+    before = snapshot(target)
+    adopted = subprocess.run([sys.executable, "-m", "invoke", "publish", "--target", str(target), "--adopt"],
+                             cwd=site, capture_output=True, text=True, timeout=600)
+    assert adopted.returncode == 0, adopted.stderr
+    assert "Traceback" not in adopted.stdout + adopted.stderr
+    kept = releases_of(target) / "adopted"
+    assert target.is_symlink() and "Le site d'avant" not in (target / "index.html").read_text()
+    assert snapshot(kept) == before  # every file, byte for byte, with its date
+    for number in range(1, 5):  # PUBLISH_KEEP_RELEASES is 3
+        edit(site, number)
+        code, _, err = publish(capsys, target)
+        assert code == 0, err
+    assert len(release_names(target)) == 4  # the last 3, and the adopted one
+    assert snapshot(kept) == before
+    for _ in range(3):
+        assert commands.run_rollback("publishconf.py", target=str(target)) == 0
+    assert target.resolve() == kept and (target / "notes.txt").read_bytes() == b"mes notes"
+    assert commands.run_rollback("publishconf.py", target=str(target)) == 1  # nothing before it
+    edit(site, 5)
+    assert publish(capsys, target)[0] == 0
+    assert snapshot(kept) == before
+
+
+@pytest.mark.parametrize("dry_run", [False, True], ids=["publish", "dry run"])
+@pytest.mark.parametrize("target", ["content", "output", "./content/../theme", "www", "..", "{site}", "{link to theme}"])
+def test_targets_inside_the_site_are_refused(site, tmp_path, capsys, target, dry_run):
+    (tmp_path / "link").symlink_to(site / "theme")
+    target = target.format(site=site, **{"link to theme": tmp_path / "link"})
+    before = snapshot(tmp_path)
+    code, out, err = publish(capsys, target, dry_run=dry_run)
+    assert code == 1 and out == "" and "refusing to deploy" in err, err
+    assert snapshot(tmp_path) == before  # nothing written anywhere, not even a build
+
+
+def test_a_target_inside_the_git_repository_of_the_site_is_refused(site, tmp_path, capsys):
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)  # the site is a folder of a larger repository
+    code, out, err = publish(capsys, tmp_path / "www")
+    assert code == 1 and f"it overlaps {tmp_path.resolve()}, which holds the site’s sources" in err
+    assert not (tmp_path / "www").exists()
+
+
+@pytest.mark.parametrize("target", ["~", "/", "~/..", "{home}/../..", "{home}"])
+def test_home_and_root_are_refused_before_anything_is_listed(site, tmp_path, capsys, monkeypatch, target):
+    home = foreign_folder(tmp_path / "home" / "camille")
+    monkeypatch.setenv("HOME", str(home))
+    code, out, err = publish(capsys, target.format(home=home), dry_run=True)
+    assert code == 1 and out == "" and "refusing to deploy" in err
+
+
+def test_a_killed_deploy_is_cleaned_up_by_the_next_publish(site, tmp_path, capsys):
+    target = tmp_path / "www"
+    assert publish(capsys, target)[0] == 0
+    live, before = target.resolve(), tree(target)
+    edit(site, 1)
+    child = os.fork()
+    if child == 0:  # a publish killed (kill -9) while it writes its release
+        copies, copy = [0], shutil.copy2
+
+        def copy_then_die(*args, **kwargs):
+            copies[0] += 1
+            if copies[0] == 3:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return copy(*args, **kwargs)
+
+        shutil.copy2 = copy_then_die
+        commands.run_publish("publishconf.py", target=str(target))
+        os._exit(0)
+    assert os.WIFSIGNALED(os.waitpid(child, 0)[1])
+    assert target.resolve() == live and tree(target) == before  # readers see the live release, whole
+    partial = [p for p in releases_of(target).iterdir() if p.is_dir() and p != live]
+    assert len(partial) == 1
+    code, _, err = publish(capsys, target)
+    assert code == 0, err
+    assert release_names(target) == {live.name, target.resolve().name}
+
+
+def test_a_release_rolled_back_from_is_pruned(site, tmp_path, capsys):
+    target = tmp_path / "www"
+    first, second = two_releases(site, target, capsys)
+    assert commands.run_rollback("publishconf.py", target=str(target)) == 0 and target.resolve() == first
+    edit(site, 2)
+    assert publish(capsys, target)[0] == 0
+    third = target.resolve()
+    assert release_names(target) == {first.name, third.name}
+    assert not second.exists()
+    assert json.loads((releases_of(target) / "history.json").read_text()) == [first.name, third.name]
+
+
+def test_a_damaged_history_is_reported_before_anything_changes(site, tmp_path, capsys):
+    target = tmp_path / "www"
+    first, _ = two_releases(site, target, capsys)
+    history = releases_of(target) / "history.json"
+    history.write_bytes(history.read_bytes()[:12])  # what a full disk, or a kill, leaves of a file written in place
+    edit(site, 2)
+    link, before = os.readlink(target), snapshot(tmp_path)
+    for flags in ({}, {"dry_run": True}):
+        code, out, err = publish(capsys, target, **flags)
+        assert code == 1 and out == ""
+        assert err.startswith(f"Not published: {history} cannot be read (") and err.count("\n") == 1
+        assert "delete it to start a new history (the live release stays online)" in err
+    assert commands.run_rollback("publishconf.py", target=str(target)) == 1
+    _, err = capsys.readouterr()
+    assert err.startswith(f"Nothing rolled back: {history} cannot be read (") and err.count("\n") == 1
+    assert os.readlink(target) == link and snapshot(tmp_path) == before
+    history.unlink()  # as the message says
+    assert publish(capsys, target)[0] == 0
+    assert commands.run_rollback("publishconf.py", target=str(target)) == 0
+    assert os.readlink(target) == link and target.resolve() != first
+
+
+def test_publish_never_reads_nor_writes_the_preview_build(site, tmp_path, capsys, monkeypatch):
+    from tribune import publish as publishing
+
+    from .conftest import build_site
+
+    build_site(site, "pelicanconf.py", site / "output", search=False)  # `invoke build`: the preview
+    assert f'href="{SITE}/' not in (site / "output/index.html").read_text()
+    before = snapshot(site / "output"), snapshot(site / "cache")
+    seen, real_build = [], publishing.build
+
+    def build_while_invoke_build_runs(*args, **kwargs):
+        built = real_build(*args, **kwargs)
+        seen.append((snapshot(site / "output"), snapshot(site / "cache")))
+        build_site(site, "pelicanconf.py", site / "output", search=False)  # `invoke build` swaps its output in meanwhile
+        return built
+
+    monkeypatch.setattr(publishing, "build", build_while_invoke_build_runs)
+    target = tmp_path / "www"
+    code, _, err = publish(capsys, target)
+    assert code == 0, err
+    assert seen == [before]  # the production build neither wrote nor read output/ or cache/
+    assert f'href="{SITE}/billets/' in (target / "index.html").read_text()  # production URLs
+    assert (target / "pagefind/pagefind-entry.json").is_file()  # and the search index
+
+
+def test_github_pages_refuses_the_branch_checked_out(site, capsys):
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=site, check=True)
+    code, out, err = publish(capsys, "github-pages:main", dry_run=True)
+    assert code == 1 and out == "" and 'refusing to publish on the branch "main"' in err
+
+
+@pytest.mark.parametrize("target", ["guilde@web.example:", "guilde@web.example:/", "guilde@web.example:~/"])
+def test_rsync_refuses_a_remote_home_or_root(site, capsys, target):
+    code, out, err = publish(capsys, target, dry_run=True)
+    assert code == 1 and out == "" and f'refusing to deploy to "{target.rstrip("/")}/"' in err
 
 
 @pytest.mark.parametrize("target", ["/", "", ".", str(Path.home())])

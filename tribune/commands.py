@@ -134,12 +134,13 @@ def run_newsletter(config: str = "pelicanconf.py", edition: str | None = None, t
 
 @_alone("invoke publish")
 def run_publish(config: str = "publishconf.py", target: str | None = None, dry_run: bool = False,
-                test: str | None = None, schedule: str | None = None, send: bool = False, yes: bool = False) -> int:
+                test: str | None = None, schedule: str | None = None, send: bool = False, yes: bool = False,
+                adopt: bool = False) -> int:
     """Check, build, index and deploy; then, only if the deploy succeeded, the newsletter."""
     from tribune.publish import PublishError, publish
 
     try:
-        report = publish(config, target, dry_run)
+        report = publish(config, target, dry_run, adopt=adopt)
     except (PublishError, BuildError) as error:
         print(f"Not published: {error}. The live site is unchanged.", file=sys.stderr)
         return 1

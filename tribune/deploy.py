@@ -1,22 +1,30 @@
-"""Deploy a built site to its target, never leaving readers a mix of two versions.
+"""Deploy a built site to its target, never leaving readers a mix of two versions, and never
+destroying files Tribune did not write.
 
 Three kinds of target, named in publishconf.py (PUBLISH_TARGET) or by `invoke publish --target`:
 
 - a local folder (``/var/www/guilde``): the web server's document root is a symbolic link to
-  a release folder kept beside it; a new release is written in full next to the live one
-  (unchanged files hard-linked from it), then the link is switched with one atomic rename.
-  The previous release is kept, and :func:`rollback` switches back to it;
+  a release folder kept beside it (``/var/www/.guilde.releases/``, marked as Tribune's by the
+  file :data:`MARKER`); a new release is written in full next to the live one (unchanged files
+  hard-linked from it), then the link is switched with one atomic rename. The last releases are
+  kept, and :meth:`LocalFolder.rollback` switches back to the previous one. Tribune deploys
+  only to a folder that is absent, empty or its own; ``adopt`` keeps a folder's existing
+  contents as the release :data:`ADOPTED`, never deleted;
 - ``user@host:/path``: rsync over SSH, deleting files that no longer exist after the upload;
 - ``github-pages`` (or ``github-pages:branch``): a commit on the GitHub Pages branch with
   ghp-import, with a .nojekyll file and the CNAME from GITHUB_PAGES_CNAME.
 
-Every deployer first lists what it would add, change and remove (the dry run stops there).
+Every deployer first refuses a target it must not write to (``preflight``, which the dry run
+makes too), then lists what it would add, change and remove (the dry run stops there).
 """
 
+import ctypes
+import errno
 import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import time
@@ -75,15 +83,99 @@ def compare(site: Path, live: Path | None) -> Plan:
     return plan
 
 
-def refuse_dangerous(target: Path, site: Path) -> None:
-    """Never deploy over something that is not a site's own folder."""
-    resolved = target.expanduser().resolve()
-    home = Path.home().resolve()
-    forbidden = {Path("/"), home, Path.cwd().resolve()}
-    if str(target).strip() in ("", ".") or resolved in forbidden or resolved in home.parents:
+MARKER = ".tribune-site"
+"""The file that marks a releases folder as Tribune's, written before anything else in it. It
+lives in the releases folder, not in a release: the target is a link to a release, and a file
+in a release would be served to readers and listed as a change by every publish."""
+
+ADOPTED = "adopted"
+"""The release that holds what a folder held when Tribune took it over (``--adopt``)."""
+
+_NEVER_PRUNED = (ADOPTED, "initial")  # "initial": the name older Tribunes gave a folder they took over
+_RELEASE_NAME = re.compile(r"^\d{8}-\d{6}-\w+$")  # what Tribune names a release (prune deletes no other)
+_PARTIAL = ".partial-"  # a file being written in place of history.json
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2  # from <fcntl.h> and <linux/fs.h>
+
+
+def refuse_dangerous(target: Path, *keep_out: Path) -> None:
+    """Never deploy to /, the home folder or its parents, the current folder, nor over or
+    inside the folders of ``keep_out`` (the site's sources, its build). Paths are compared once
+    ~, .., and symbolic links are resolved, both where the target is and where it leads."""
+    if str(target).strip() in ("", "."):
         raise DeployError(f'refusing to deploy to "{target}": give the web server’s own folder, e.g. /var/www/guilde')
-    if resolved == site.resolve() or site.resolve() in resolved.parents or resolved in site.resolve().parents:
-        raise DeployError(f'refusing to deploy to "{target}": it overlaps the built site {site}')
+    location = _location(target)
+    places = {location, Path(os.path.realpath(location))}
+    home = Path.home().resolve()
+    if places & {home, Path.cwd().resolve(), *home.parents}:
+        raise DeployError(f'refusing to deploy to "{target}": give the web server’s own folder, e.g. /var/www/guilde')
+    for folder in (folder.resolve() for folder in keep_out):
+        if any(place == folder or folder in place.parents or place in folder.parents for place in places):
+            raise DeployError(f'refusing to deploy to "{target}": it overlaps {folder}, which holds the site’s sources or its build; give the web server’s own folder, e.g. /var/www/guilde')
+
+
+def _location(target: Path) -> Path:
+    """Where ``target`` is, ~ expanded and the folders above it resolved (.., links), but not
+    resolved itself: it is the link to the live release."""
+    target = Path(target).expanduser()
+    if target.name in ("", ".."):
+        return target.resolve()
+    return target.parent.resolve() / target.name
+
+
+def _few(folder: Path) -> str:
+    """A few of a folder's entries, to name in a message: "notes.txt, photos/, …"."""
+    entries = sorted(folder.iterdir())
+    names = [entry.name + ("/" if entry.is_dir() else "") for entry in entries[:3]]
+    return ", ".join(names + (["…"] if len(entries) > 3 else []))
+
+
+def _write_synced(path: Path, text: str) -> None:
+    with path.open("w", encoding="utf-8") as stream:
+        stream.write(text)
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` by ``text`` at once: a temporary file in the same folder, synced to disk,
+    then renamed over it, so that a kill or a crash leaves the old file or the new one, whole."""
+    partial = path.with_name(f"{_PARTIAL}{path.name}-{secrets.token_hex(4)}")
+    try:
+        _write_synced(partial, text)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)  # the rename itself
+    finally:
+        os.close(folder)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step (Linux's renameat2 with RENAME_EXCHANGE): no instant sees
+    either missing. False where the system or the file system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except AttributeError:  # not Linux, or a C library older than glibc 2.28
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+@dataclass
+class _State:
+    """What a local folder target holds now, once it was found fit to deploy to."""
+
+    live: Path | None  # the folder readers are served (None: nothing yet)
+    history: list[str] = field(default_factory=list)  # releases that were live, oldest first, the live one last
+    adopting: bool = False  # the target is a plain folder whose contents become the adopted release
 
 
 class LocalFolder:
@@ -91,45 +183,111 @@ class LocalFolder:
 
     kind = "local folder"
 
-    def __init__(self, target: Path, keep: int = 3, progress=None):
-        self.target = target.expanduser().absolute()
+    def __init__(self, target: Path, keep: int = 3, progress=None, adopt: bool = False, keep_out: tuple[Path, ...] = ()):
+        self.given = Path(target)
+        self.target = _location(target)
         self.releases = self.target.parent / f".{self.target.name}.releases"
         self.history = self.releases / "history.json"
-        self.keep = keep
+        self.marker = self.releases / MARKER
+        self.keep = max(1, keep)
+        self.adopt = adopt
+        self.keep_out = tuple(keep_out)
         self.progress = progress or (lambda done, total: None)
 
-    def live(self) -> Path | None:
-        if self.target.is_symlink():
-            return self.target.resolve()
-        return self.target if self.target.is_dir() else None
+    def preflight(self, site: Path) -> None:
+        """Refuse a target Tribune must not write to, before anything is built or listed."""
+        self._inspect(site)
 
     def plan(self, site: Path) -> Plan:
-        return compare(site, self.live())
+        return compare(site, self._inspect(site).live)
 
-    def _history(self) -> list[str]:
-        return json.loads(self.history.read_text()) if self.history.is_file() else []
+    def _ours(self) -> bool:
+        """The releases folder is Tribune's: marked, or with the history that Tribunes before
+        the marker wrote."""
+        return self.marker.is_file() or self.history.is_file()
+
+    def _inspect(self, *keep_out: Path) -> _State:
+        """Every refusal, then what the target holds. Reads history.json: a damaged one stops
+        here, before anything is written."""
+        refuse_dangerous(self.given, *keep_out, *self.keep_out)
+        if self.releases.exists() and not (self.releases.is_dir() and (self._ours() or not any(self.releases.iterdir()))):
+            found = _few(self.releases) if self.releases.is_dir() else "a file"
+            raise DeployError(f"refusing to deploy to {self.target}: {self.releases}, where Tribune keeps its releases, holds what Tribune did not put there ({found}); move it away")
+        if self.target.is_symlink():
+            live = Path(os.path.realpath(self.target))
+            if live.parent != self.releases.resolve() or not self._ours():
+                raise DeployError(f"refusing to deploy to {self.target}: it is a link to {live}, which Tribune did not make; remove the link, or give an empty folder")
+            return _State(live, self._read_history(live))
+        if self.target.exists() and not self.target.is_dir():
+            raise DeployError(f"refusing to deploy to {self.target}: it is a file, not a folder")
+        history = self._read_history(None) if self._ours() else []
+        if not self.target.is_dir() or not any(self.target.iterdir()):
+            return _State(None, history)
+        if not self.adopt:
+            raise DeployError(f"refusing to deploy to {self.target}: it holds files Tribune did not put there ({_few(self.target)}); give an empty folder, or add --adopt to keep them as a release that is never deleted")
+        if (self.releases / ADOPTED).is_dir():
+            raise DeployError(f"refusing to deploy to {self.target}: {self.releases / ADOPTED} already holds the files of a folder taken over before; move one of them away")
+        return _State(self.target, history, adopting=True)
+
+    def _read_history(self, live: Path | None) -> list[str]:
+        """The releases that were live, oldest first, ending with ``live``: the adopted one
+        first, releases that are gone left out, those after the live one (never switched to,
+        or rolled back from) dropped."""
+        try:
+            names = json.loads(self.history.read_text(encoding="utf-8")) if self.history.is_file() else []
+            if not isinstance(names, list) or not all(isinstance(name, str) and name == Path(name).name and name not in ("", ".", "..") for name in names):
+                raise ValueError("it is not a list of release names")
+        except (OSError, ValueError) as error:  # a JSON or UTF-8 decoding error is a ValueError
+            raise DeployError(f"{self.history} cannot be read ({error}): delete it to start a new history (the live release stays online), or restore it from a backup") from error
+        names = [name for name in dict.fromkeys(names) if (self.releases / name).is_dir()]
+        names = [name for name in _NEVER_PRUNED if name not in names and (self.releases / name).is_dir()] + names
+        if live is None:
+            return names
+        return names[: names.index(live.name) + 1] if live.name in names else names + [live.name]
+
+    def _kept(self, history: list[str]) -> list[str]:
+        """The history trimmed to the last ``keep`` releases, and the adopted one."""
+        return [name for name in history if name in _NEVER_PRUNED] + [name for name in history if name not in _NEVER_PRUNED][-self.keep:]
+
+    def _claim(self) -> None:
+        """Mark the releases folder as Tribune's, before anything else is written in it. The
+        marker is written in place: a kill while writing it still leaves a marker."""
+        self.releases.mkdir(parents=True, exist_ok=True)
+        if not self.marker.is_file():
+            _write_synced(self.marker, f"Tribune's releases of the site at {self.target} (invoke publish).\nOld releases are deleted here: put nothing else in this folder.\n")
+
+    def _adopt(self) -> None:
+        """Make the plain folder at the target the release ADOPTED, the target a link to it."""
+        adopted = self.releases / ADOPTED
+        if adopted.is_symlink():
+            adopted.unlink()  # left by a deploy killed before the swap below
+        # A link to itself, swapped with the folder: the target becomes a link to the folder,
+        # now at the link's place. One step: readers are never without a site.
+        adopted.symlink_to(adopted)
+        if not _exchange(adopted, self.target):
+            adopted.unlink()
+            self.target.rename(adopted)
+            self._switch(adopted)
 
     def _switch(self, release: Path) -> None:
         """Point the target at ``release`` with one rename: readers see one version or the other."""
         temporary = self.target.parent / f".{self.target.name}.switch"
-        if temporary.is_symlink() or temporary.exists():
+        if temporary.is_dir() and not temporary.is_symlink():
+            temporary.rmdir()  # the empty folder a deploy killed just after the swap below left
+        elif temporary.is_symlink() or temporary.exists():
             temporary.unlink()
         temporary.symlink_to(release)
+        if self.target.is_dir() and not self.target.is_symlink():  # an empty folder, at the first deploy
+            if _exchange(temporary, self.target):
+                temporary.rmdir()
+                return
+            self.target.rmdir()
         os.replace(temporary, self.target)
 
-    def deploy(self, site: Path, plan: Plan) -> None:
-        refuse_dangerous(self.target, site)
-        self.releases.mkdir(parents=True, exist_ok=True)
-        live = self.live()
-        if live is not None and not self.target.is_symlink():
-            # First deploy over a plain folder: it becomes the first release (a brief switch).
-            adopted = self.releases / "initial"
-            self.target.rename(adopted)
-            self._switch(adopted)
-            self.history.write_text(json.dumps([adopted.name]))
-            live = adopted
-        name = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
-        release = self.releases / name
+    def _write_release(self, site: Path, plan: Plan, live: Path | None) -> Path:
+        """A complete new release beside the live one, unchanged files hard-linked from it."""
+        release = self.releases / f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}"
+        release.mkdir()
         unchanged = set(_files(site)) - set(plan.added) - set(plan.changed)
         files = sorted(_files(site).items())
         for count, (relative, source) in enumerate(files, start=1):
@@ -140,25 +298,60 @@ class LocalFolder:
             else:
                 shutil.copy2(source, destination)
             self.progress(count, len(files))
-        self._switch(release)
-        history = self._history() + [name]
-        self.history.write_text(json.dumps(history))
-        for old in history[: -self.keep]:
-            shutil.rmtree(self.releases / old, ignore_errors=True)
-        self.history.write_text(json.dumps(history[-self.keep:]))
+        return release
+
+    def _prune(self, history: list[str], live: Path | None) -> None:
+        """Delete the releases neither kept in ``history``, adopted nor live: older ones, those
+        rolled back from, and those a killed deploy left half-written."""
+        kept = {*history, *_NEVER_PRUNED, *([live.name] if live else [])}
+        for entry in self.releases.iterdir():
+            if entry.name in kept:
+                continue
+            if _RELEASE_NAME.match(entry.name) and entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            elif entry.name.startswith(_PARTIAL):
+                entry.unlink(missing_ok=True)
+
+    def deploy(self, site: Path, plan: Plan) -> None:
+        """Write a new release and switch to it; with nothing to change, only prune.
+
+        The order makes a kill at any point harmless: the marker first, the release in full,
+        history.json naming it, the switch, then the pruning. Until the switch, readers are
+        served the previous release; after it, the new one; whatever a killed deploy left
+        (a partial release, a release named in history but never switched to) is pruned by
+        the next publish."""
+        state = self._inspect(site)
+        try:
+            if plan.empty:
+                if self._ours():
+                    self._prune(state.history, state.live)
+                return
+            self._claim()
+            if state.adopting:
+                self._adopt()
+                state = self._inspect(site)
+            release = self._write_release(site, plan, state.live)
+            history = self._kept(state.history + [release.name])
+            write_atomically(self.history, json.dumps(history))
+            self._switch(release)
+            self._prune(history, release)
+        except OSError as error:
+            raise DeployError(f"writing to {self.releases} failed: {error}") from error
 
     def rollback(self) -> str:
-        history = self._history()
-        live = self.live()
-        if len(history) < 2 or live is None:
+        """Switch back to the release before the live one, and prune the one left."""
+        state = self._inspect()
+        if not self.target.is_symlink() or len(state.history) < 2:
             raise DeployError(f"no previous release of {self.target} to go back to")
-        current = history.index(live.name) if live.name in history else len(history) - 1
-        if current == 0:
-            raise DeployError(f"{self.target} is already at its oldest kept release ({live.name})")
-        previous = history[current - 1]
-        self._switch(self.releases / previous)
-        self.history.write_text(json.dumps(history[: current]))
-        return previous
+        previous = self.releases / state.history[-2]
+        history = state.history[:-1]
+        try:
+            write_atomically(self.history, json.dumps(history))
+            self._switch(previous)
+            self._prune(history, previous)
+        except OSError as error:
+            raise DeployError(f"writing to {self.releases} failed: {error}") from error
+        return previous.name
 
 
 class Rsync:
@@ -168,6 +361,13 @@ class Rsync:
 
     def __init__(self, destination: str):
         self.destination = destination.rstrip("/") + "/"
+
+    def preflight(self, site: Path) -> None:
+        """Refuse a remote path that is plainly not a site's folder. The folder itself cannot be
+        inspected from here: rsync deletes whatever it holds that the site does not."""
+        host, colon, path = self.destination.partition(":")
+        if (path if colon else host).rstrip("/") in ("", ".", "~"):
+            raise DeployError(f'refusing to deploy to "{self.destination}": give the web server’s own folder on that host, e.g. guilde@web.example:/var/www/guilde')
 
     def command(self, site: Path, dry_run: bool) -> list[str]:
         return ["rsync", "--archive", "--compress", "--checksum", "--delete-after", "--itemize-changes",
@@ -182,6 +382,7 @@ class Rsync:
         return result.stdout
 
     def plan(self, site: Path) -> Plan:
+        self.preflight(site)
         plan = Plan()
         for line in self._run(site, dry_run=True).splitlines():
             change, _, path = line.partition(" ")
@@ -192,7 +393,9 @@ class Rsync:
         return plan
 
     def deploy(self, site: Path, plan: Plan) -> None:
-        self._run(site, dry_run=False)
+        self.preflight(site)
+        if not plan.empty:
+            self._run(site, dry_run=False)
 
 
 class GitHubPages:
@@ -207,7 +410,13 @@ class GitHubPages:
     def _git(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run(["git", *args], cwd=self.repository, capture_output=True, text=True)
 
+    def preflight(self, site: Path) -> None:
+        """Refuse the branch checked out here: it holds the site's sources, not its pages."""
+        if self._git("symbolic-ref", "--quiet", "--short", "HEAD").stdout.strip() == self.branch:
+            raise DeployError(f'refusing to publish on the branch "{self.branch}": it is the branch checked out here, with the site’s sources; name a branch of its own, e.g. github-pages:gh-pages')
+
     def plan(self, site: Path) -> Plan:
+        self.preflight(site)
         listing = self._git("ls-tree", "-r", "--name-only", self.branch)
         old = set(listing.stdout.split()) if listing.returncode == 0 else set()
         new = set(_files(site)) | {".nojekyll"} | ({"CNAME"} if self.cname else set())
@@ -219,6 +428,9 @@ class GitHubPages:
         return plan
 
     def deploy(self, site: Path, plan: Plan) -> None:
+        self.preflight(site)
+        if plan.empty:
+            return
         from ghp_import import GhpError, ghp_import
 
         previous = Path.cwd()
@@ -231,8 +443,9 @@ class GitHubPages:
             os.chdir(previous)
 
 
-def deployer_for(target: str, settings: dict, progress=None):
-    """The deployer a PUBLISH_TARGET names: github-pages[:branch], [user@]host:/path, or a folder."""
+def deployer_for(target: str, settings: dict, progress=None, adopt: bool = False, keep_out: tuple[Path, ...] = ()):
+    """The deployer a PUBLISH_TARGET names: github-pages[:branch], [user@]host:/path, or a folder
+    (which must not overlap the folders of ``keep_out``; ``adopt``: see :class:`LocalFolder`)."""
     target = (target or "").strip()
     if not target:
         raise DeployError("no target: set PUBLISH_TARGET in publishconf.py or give --target")
@@ -241,4 +454,4 @@ def deployer_for(target: str, settings: dict, progress=None):
         return GitHubPages(branch=branch, cname=settings.get("GITHUB_PAGES_CNAME"))
     if re.match(r"^([\w.-]+@)?[\w.-]+:", target):
         return Rsync(target)
-    return LocalFolder(Path(target), keep=int(settings.get("PUBLISH_KEEP_RELEASES", 3)), progress=progress)
+    return LocalFolder(Path(target), keep=int(settings.get("PUBLISH_KEEP_RELEASES", 3)), progress=progress, adopt=adopt, keep_out=keep_out)

@@ -1,11 +1,19 @@
-"""`invoke publish`: strict check, production build with its search index, deploy, summary.
+"""`invoke publish`: target refusals, strict check, production build with its search index,
+deploy, summary.
 
-Each step must succeed before the next begins, so that a failed check, build or index, or an
-unreachable target, leaves the live site exactly as it was. Publishing twice with no change
-changes nothing on the target: the build is deterministic (no clock in the output but the
-events' upcoming/past split) and the deployers compare contents before they write.
+Each step must succeed before the next begins, so that a refused target, a failed check, build
+or index, or an unreachable target, leaves the live site exactly as it was. Publishing twice
+with no change changes nothing on the target: the build is deterministic (no clock in the
+output but the events' upcoming/past split) and the deployers compare contents before they write.
+
+The production site is built in a folder of its own, :data:`PUBLISH_FOLDER` beside the settings
+file (the build in ``site/``, its caches in ``cache/``), never in output/ nor cache/: an
+``invoke build`` running meanwhile rewrites those with the preview site (relative links, no
+search index), which must never be what is deployed. The folder is kept from one publish to the
+next: ``site/`` shows what was last published, ``cache/`` spares the next publish some work.
 """
 
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -13,6 +21,9 @@ from pathlib import Path
 
 from tribune.build import BuildError, build, check, load_site
 from tribune.deploy import DeployError, Plan, deployer_for
+
+
+PUBLISH_FOLDER = ".publish"
 
 
 class PublishError(Exception):
@@ -53,9 +64,32 @@ def _progress(done: int, total: int) -> None:
         print(f"  deploying… {done}/{total} files", file=sys.stderr)
 
 
-def publish(config: str = "publishconf.py", target: str | None = None, dry_run: bool = False) -> Report:
+def _sources(root: Path) -> tuple[Path, ...]:
+    """The site's folder and the Git repository around it: never a place to deploy to."""
+    try:
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=root, capture_output=True, text=True, timeout=60)
+    except OSError:  # no git on this machine
+        return (root,)
+    return (root, Path(top.stdout.strip())) if top.returncode == 0 and top.stdout.strip() else (root,)
+
+
+def _deployer(site, target: str | None, adopt: bool = False, progress=None):
+    name = target or site.settings.get("PUBLISH_TARGET", "")
+    deployer = deployer_for(name, site.settings, progress=progress, adopt=adopt, keep_out=_sources(site.config.resolve().parent))
+    return name, deployer
+
+
+def publish(config: str = "publishconf.py", target: str | None = None, dry_run: bool = False, adopt: bool = False) -> Report:
+    """Refuse a target that is not fit, then check, build, index, and deploy (unless ``dry_run``).
+    ``adopt``: take over a local folder that holds other files, kept as a release never deleted."""
     started = time.perf_counter()
-    site = load_site(config)
+    folder = Path(config).resolve().parent / PUBLISH_FOLDER
+    site = load_site(config, OUTPUT_PATH=str(folder / "site"), CACHE_PATH=str(folder / "cache"))
+    try:
+        name, deployer = _deployer(site, target, adopt, _progress)
+        deployer.preflight(folder)
+    except DeployError as error:
+        raise PublishError(str(error)) from error
     blocking, _ = check(site, strict=True)
     if blocking:
         raise PublishError("the content check failed (strict: warnings count):\n" + "\n".join(map(str, blocking)))
@@ -64,26 +98,22 @@ def publish(config: str = "publishconf.py", target: str | None = None, dry_run: 
     except BuildError as error:
         details = "".join(f"\n{problem}" for problem in error.problems)
         raise PublishError(f"the build failed: {error}{details}") from error
-    name = target or site.settings.get("PUBLISH_TARGET", "")
     try:
-        deployer = deployer_for(name, site.settings, progress=_progress)
         plan = deployer.plan(built.output)
-        deployed = False
-        if not dry_run and not plan.empty:
+        if not dry_run:
             deployer.deploy(built.output, plan)
-            deployed = True
     except DeployError as error:
         raise PublishError(f"the deploy failed: {error}") from error
-    return Report(built.output, name, deployer.kind, plan, time.perf_counter() - started, deployed)
+    return Report(built.output, name, deployer.kind, plan, time.perf_counter() - started, not dry_run and not plan.empty)
 
 
 def rollback(config: str = "publishconf.py", target: str | None = None) -> str:
     """Put the previous release of a local folder target back online; return its name."""
     site = load_site(config)
-    deployer = deployer_for(target or site.settings.get("PUBLISH_TARGET", ""), site.settings)
-    if not hasattr(deployer, "rollback"):
-        raise PublishError(f"rollback works for a local folder target; for {deployer.kind}, publish the previous version of the content")
     try:
+        _, deployer = _deployer(site, target)
+        if not hasattr(deployer, "rollback"):
+            raise PublishError(f"rollback works for a local folder target; for {deployer.kind}, publish the previous version of the content")
         return deployer.rollback()
     except DeployError as error:
         raise PublishError(str(error)) from error
