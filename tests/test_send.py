@@ -126,6 +126,34 @@ def test_a_draft_that_appears_while_creating_is_older_and_wins(mailchimp, capsys
     assert last_line(out).startswith(f"Sent 2026-11: campaign {leftover['id']}, status sent")
 
 
+def test_a_draft_that_cannot_be_deleted_is_named_in_the_one_line(mailchimp, capsys):
+    """Deleting a draft may be repeated (bounded); when Mailchimp keeps failing, the line says
+    which draft to delete by hand, and nothing is sent."""
+    mailchimp.state.clock = ticking(mailchimp.state.now)
+    mailchimp.inject("twin", "POST", r"/campaigns$")
+    mailchimp.inject("500", "DELETE", r"/campaigns/[^/]+$", times=5)
+    code, _, err = run(capsys, send=True, yes=True)
+    leftover, own = mailchimp.campaigns_titled(TITLE)
+    assert code == 1 and mailchimp.state.sends == [] and [f.times for f in mailchimp.state.faults] == [0, 0]
+    assert err.strip().splitlines() == [
+        f"Nothing sent: another run is sending edition 2026-11 (campaign {leftover['id']}, status save, created {leftover['create_time']}); "
+        f"this run could not delete its own draft {own['id']} (delete it in Mailchimp; deleting the draft: Internal Server Error (HTTP 500) — "
+        "An unexpected internal error has occurred.): run the same command again in a minute to see its status"]
+
+
+def test_a_campaign_created_elsewhere_in_the_same_second_makes_this_run_give_way(mailchimp, capsys):
+    """Another machine created its campaign in the same second, and saw only its own (so it goes
+    on): Mailchimp cannot tell which came first, so this run must not send."""
+    moment = mailchimp.state.now
+    mailchimp.state.clock = lambda: moment
+    mailchimp.inject("twin", "POST", r"/campaigns$")
+    code, _, err = run(capsys, send=True, yes=True)
+    (other,) = mailchimp.campaigns_titled(TITLE)
+    assert code == 1 and mailchimp.state.sends == [] and other["status"] == "save"
+    assert f"Nothing sent: another run created a campaign for edition 2026-11 in the same second as this one ({other['id']} and " in err
+    assert "Mailchimp cannot tell which came first; this run deleted its own draft" in err
+
+
 def test_a_campaign_sent_elsewhere_just_before_the_send_stops_it(mailchimp, capsys):
     """The winner's last look before sending: another machine (which never saw this run's
     campaign) sent its own copy meanwhile; this run sends nothing and deletes its draft."""

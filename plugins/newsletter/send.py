@@ -209,7 +209,7 @@ class Sender:
         try:
             self.mailchimp.delete_campaign(campaign["id"])
         except MailchimpError as error:
-            return f"this run could not delete its own draft {campaign['id']} ({error}): delete it in Mailchimp"
+            return f"this run could not delete its own draft {campaign['id']} (delete it in Mailchimp; {error})"
         return f"this run deleted its own draft {campaign['id']}"
 
     def _taken(self, campaign: dict, error: MailchimpError) -> dict | None:
