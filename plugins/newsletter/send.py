@@ -148,12 +148,16 @@ class Sender:
 
     def _campaign(self) -> tuple[dict, bool]:
         """The edition's campaign, and whether this run created it (AlreadySent if it went out)."""
+        campaign = self._existing()
+        return (campaign, False) if campaign else self._create()
+
+    def _existing(self) -> dict | None:
+        """The edition's campaign already in Mailchimp, if this run may go on with it."""
         campaigns = self.mailchimp.campaigns_titled(self.title)
         campaign = min(campaigns, key=precedence, default=None)
-        if campaign is None:
-            return self._create()
-        self._check(campaigns, campaign, own=False)
-        return campaign, False
+        if campaign:
+            self._check(campaigns, campaign, own=False)
+        return campaign
 
     def _create(self) -> tuple[dict, bool]:
         """Create the campaign, then make sure no other run's comes first. If the call fails,
@@ -164,11 +168,9 @@ class Sender:
             except MailchimpError as error:
                 if error.status is not None and error.status < 500:
                     raise
-                campaigns = self.mailchimp.campaigns_titled(self.title)
-                found = min(campaigns, key=precedence, default=None)
+                found = self._existing()
                 if found:
                     self.say(f"The campaign was created although Mailchimp's answer was lost ({error}); going on with it.")
-                    self._check(campaigns, found, own=False)
                     return found, False
                 if attempt == 2:
                     raise
