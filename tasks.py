@@ -22,10 +22,14 @@ def check(c, strict=False):
     _done(commands.run_check(LOCAL, strict=strict))
 
 
-@task(help={"strict": "treat warnings as errors", "search": "also build the search index (Pagefind; off by default for speed)"})
-def build(c, strict=False, search=False):
+NO_WAIT = "if another command is working on this site, stop at once instead of waiting for it"
+
+
+@task(help={"strict": "treat warnings as errors", "search": "also build the search index (Pagefind; off by default for speed)",
+            "no_wait": NO_WAIT})
+def build(c, strict=False, search=False, no_wait=False):
     """Check the content, then build the site into output/ (pelicanconf.py)."""
-    _done(commands.run_build(LOCAL, strict=strict, search=search))
+    _done(commands.run_build(LOCAL, strict=strict, search=search, wait=not no_wait))
 
 
 @task(help={"port": "port to listen on (default 8000)"})
@@ -36,10 +40,10 @@ def serve(c, port=8000):
     serve_site(LOCAL, int(port))
 
 
-@task
-def clean(c):
-    """Remove the built site (output/) and Pelican's cache."""
-    _done(commands.run_clean(LOCAL))
+@task(help={"no_wait": NO_WAIT})
+def clean(c, no_wait=False):
+    """Remove the built site (output/), Pelican's cache and what killed builds left."""
+    _done(commands.run_clean(LOCAL, wait=not no_wait))
 
 
 @task(help={
@@ -48,10 +52,11 @@ def clean(c):
     "schedule": 'schedule the campaign, e.g. "2026-12-01 09:00" (site time zone, on a quarter hour)',
     "send": "send the campaign to the audience now",
     "yes": "do not ask for confirmation (needed without a terminal, as in CI)",
+    "no_wait": NO_WAIT,
 })
-def newsletter(c, edition=None, test=None, schedule=None, send=False, yes=False):
+def newsletter(c, edition=None, test=None, schedule=None, send=False, yes=False, no_wait=False):
     """Build a newsletter edition's e-mail and show it; --test, --schedule or --send hand it to Mailchimp."""
-    _done(commands.run_newsletter(LOCAL, edition=edition, test=test, schedule=schedule, send=send, yes=yes))
+    _done(commands.run_newsletter(LOCAL, edition=edition, test=test, schedule=schedule, send=send, yes=yes, wait=not no_wait))
 
 
 @task(help={"kind": "post, page, event, member or edition", "title": "the title (a member's name), in quotes"})
@@ -67,16 +72,18 @@ def new(c, kind, title):
     "schedule": 'then schedule the latest edition, e.g. "2026-12-01 09:00"',
     "send": "then send the latest edition to the audience",
     "yes": "do not ask for confirmation (CI)",
+    "no_wait": NO_WAIT,
 })
-def publish(c, target=None, dry_run=False, test=None, schedule=None, send=False, yes=False):
+def publish(c, target=None, dry_run=False, test=None, schedule=None, send=False, yes=False, no_wait=False):
     """Check (strict), build with publishconf.py and its search index, deploy; then the newsletter if asked."""
-    _done(commands.run_publish(PRODUCTION, target=target, dry_run=dry_run, test=test, schedule=schedule, send=send, yes=yes))
+    _done(commands.run_publish(PRODUCTION, target=target, dry_run=dry_run, test=test, schedule=schedule, send=send, yes=yes,
+                               wait=not no_wait))
 
 
-@task(help={"target": "the local folder target (default: PUBLISH_TARGET)"})
-def rollback(c, target=None):
+@task(help={"target": "the local folder target (default: PUBLISH_TARGET)", "no_wait": NO_WAIT})
+def rollback(c, target=None, no_wait=False):
     """Put the previous release of a local folder target back online."""
-    _done(commands.run_rollback(PRODUCTION, target=target))
+    _done(commands.run_rollback(PRODUCTION, target=target, wait=not no_wait))
 
 
 @task(help={"refresh": "fetch Mailchimp's figures again (otherwise the local cache is used when it exists)"})

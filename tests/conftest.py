@@ -91,10 +91,8 @@ def mailchimp(site_copy, monkeypatch):
         yield server
 
 
-@pytest.fixture
-def site_copy(tmp_path) -> Path:
-    """A copy of the sample site's sources, free to break."""
-    copy = tmp_path / "site"
+def copy_site(copy: Path) -> Path:
+    """Copy the sample site's sources into the new folder ``copy``."""
     copy.mkdir()
     for name in SITE_FILES:
         source = ROOT / name
@@ -103,6 +101,12 @@ def site_copy(tmp_path) -> Path:
         else:
             shutil.copy2(source, copy / name)
     return copy
+
+
+@pytest.fixture
+def site_copy(tmp_path) -> Path:
+    """A copy of the sample site's sources, free to break."""
+    return copy_site(tmp_path / "site")
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from pelican import Pelican
 from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
-from tribune import lint, prereading, rendering, workers, writer
+from tribune import confinement, limits, lint, prereading, rendering, workers, writer
 from tribune.lint import ERROR, WARNING, Problem
 from tribune.search import SearchIndexError, build_index
 
@@ -64,6 +64,8 @@ def load_site(config: str | Path = "pelicanconf.py", **overrides) -> Site:
     settings = read_settings(str(config), override=overrides or None)
     writer.install()
     prereading.install()
+    confinement.install()
+    limits.install()
     return Site(config, settings, Pelican(settings))
 
 
@@ -75,7 +77,9 @@ def check(site: Site, strict: bool = False) -> tuple[list[Problem], list[Problem
 
 
 class _PelicanLog(logging.Handler):
-    """Keeps what Pelican logs during a build: its errors fail the build, its warnings are shown."""
+    """Keeps what Pelican, its plugins and Tribune log during a build: errors fail the build,
+    warnings are shown. Plugins log under their own names (seo.describe, spotlight...), not
+    under Pelican's logger: the root logger hears them all."""
 
     def __init__(self):
         super().__init__(logging.WARNING)
@@ -90,12 +94,12 @@ class _PelicanLog(logging.Handler):
 
 @contextmanager
 def _captured_pelican_log():
-    """What Pelican logs during one build. Pelican logs a warning once per process: its
-    memory of them is cleared, so that each build (``invoke serve`` rebuilds in one process)
+    """What is logged during one build. Pelican logs a warning once per process: its memory
+    of them is cleared, so that each build (``invoke serve`` rebuilds in one process)
     reports its own."""
     LimitFilter._raised_messages.clear()
     LimitFilter._group_count.clear()
-    logger = logging.getLogger("pelican")
+    logger = logging.getLogger()
     handler = _PelicanLog()
     logger.addHandler(handler)
     try:
@@ -165,10 +169,19 @@ class _Built:
     warnings: list[str]
 
 
+def leftovers(output: Path) -> list[Path]:
+    """The folders that builds killed half-way left beside ``output`` (new ones never
+    swapped in, old ones never removed). Only a build holding the site's lock
+    (:mod:`tribune.lock`) may remove them: no other build of the site is running then."""
+    return sorted(output.parent.glob(f".{output.name}.new-*")) + sorted(output.parent.glob(f".{output.name}.old-*"))
+
+
 def _build_beside(site: Site, strict: bool, search: bool) -> tuple[Path, _Built]:
     """Pelican's build into a new folder beside output/ (removed if it fails)."""
     output = Path(site.settings["OUTPUT_PATH"]).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    for folder in leftovers(output):
+        shutil.rmtree(folder, ignore_errors=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     site.pelican.output_path = str(fresh)
     site.settings["OUTPUT_PATH"] = str(fresh)

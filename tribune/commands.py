@@ -3,22 +3,49 @@
 tasks.py only parses arguments and calls these; tests call them the same way.
 """
 
+import inspect
 import shutil
 import sys
+from functools import wraps
 from pathlib import Path
 
-from tribune.build import BuildError, build, check, load_site
+from tribune.build import BuildError, build, check, leftovers, load_site
 from tribune.clock import ClockError
-from tribune.lint import ERROR, display_path
+from tribune.lint import ERROR, NOTICE, WARNING, display_path
+from tribune.lock import LockBusy, site_lock
 from tribune.scaffold import ScaffoldError, new_content
 
 
 def _print_problems(problems, strict: bool) -> None:
     for problem in problems:
-        label = "error" if problem.severity == ERROR or strict else "warning"
+        label = "error" if problem.severity == ERROR or (strict and problem.severity == WARNING) else problem.severity
         print(f"{problem} [{label}]", file=sys.stderr)
 
 
+def _alone(task: str):
+    """Run the command holding the site's lock (:mod:`tribune.lock`): it waits for another
+    command working on the same site, or, called with ``wait=False``, says who and stops."""
+
+    def decorate(command):
+        signature = inspect.signature(command)
+
+        @wraps(command)
+        def run(*args, wait: bool = True, **kwargs) -> int:
+            call = signature.bind(*args, **kwargs)
+            call.apply_defaults()
+            try:
+                with site_lock(call.arguments["config"], task, wait):
+                    return command(*call.args, **call.kwargs)
+            except LockBusy as busy:
+                print(f"Not started: {busy}", file=sys.stderr)
+                return 1
+
+        return run
+
+    return decorate
+
+
+@_alone("invoke build")
 def run_build(config: str = "pelicanconf.py", strict: bool = False, search: bool = False) -> int:
     """Check then build (and index for search); print every problem, or where the site was written."""
     try:
@@ -46,8 +73,9 @@ def run_check(config: str = "pelicanconf.py", strict: bool = False) -> int:
     blocking, problems = check(site, strict)
     _print_problems(problems, strict)
     errors = len(blocking)
-    warnings = len(problems) - errors
-    print(f"Checked the content: {errors} error(s), {warnings} warning(s).")
+    notices = sum(1 for problem in problems if problem.severity == NOTICE)
+    warnings = len(problems) - errors - notices
+    print(f"Checked the content: {errors} error(s), {warnings} warning(s), {notices} notice(s).")
     return 1 if blocking else 0
 
 
@@ -62,6 +90,7 @@ def run_new(kind: str, title: str, config: str = "pelicanconf.py") -> int:
     return 0
 
 
+@_alone("invoke newsletter")
 def run_newsletter(config: str = "pelicanconf.py", edition: str | None = None, test: str | None = None,
                    schedule: str | None = None, send: bool = False, yes: bool = False) -> int:
     """Build one edition's e-mail (default: the latest) and print what is in it; with --test,
@@ -102,6 +131,7 @@ def run_newsletter(config: str = "pelicanconf.py", edition: str | None = None, t
     return 0
 
 
+@_alone("invoke publish")
 def run_publish(config: str = "publishconf.py", target: str | None = None, dry_run: bool = False,
                 test: str | None = None, schedule: str | None = None, send: bool = False, yes: bool = False) -> int:
     """Check, build, index and deploy; then, only if the deploy succeeded, the newsletter."""
@@ -120,6 +150,7 @@ def run_publish(config: str = "publishconf.py", target: str | None = None, dry_r
     return run_newsletter(config, test=test, schedule=schedule, send=send, yes=yes)
 
 
+@_alone("invoke rollback")
 def run_rollback(config: str = "publishconf.py", target: str | None = None) -> int:
     from tribune.publish import PublishError, rollback
 
@@ -146,13 +177,15 @@ def run_report(config: str = "pelicanconf.py", refresh: bool = False) -> int:
     return 0
 
 
+@_alone("invoke clean")
 def run_clean(config: str = "pelicanconf.py") -> int:
-    """Remove the output and cache folders, never anything outside the site's folder."""
+    """Remove the output and cache folders, and what killed builds left beside output/,
+    never anything outside the site's folder."""
     settings = load_site(config).settings
     site_root = Path(config).resolve().parent
-    for name in ("OUTPUT_PATH", "CACHE_PATH"):
-        folder = Path(settings[name]).resolve()
+    output = Path(settings["OUTPUT_PATH"]).resolve()
+    for folder in [output, Path(settings["CACHE_PATH"]).resolve(), *leftovers(output)]:
         if folder.exists() and folder != site_root and site_root in folder.parents:
             shutil.rmtree(folder)
-            print(f"Removed {folder}")
+            print(f"Removed {display_path(folder)}")
     return 0

@@ -20,6 +20,9 @@ from tribune.source import Source, SourceError, read_source
 
 ERROR = "error"
 WARNING = "warning"
+# Said on every check, never blocking, not even with --strict: what the build does on its
+# own for the writer to know (e.g. posts of a withdrawn member credited to someone else).
+NOTICE = "notice"
 
 
 @dataclass(frozen=True, order=True)
@@ -57,6 +60,7 @@ class ContentKind:
     name: str
     directories: list[str]  # relative to the content folder (Pelican's PATH)
     fields: list[FieldSpec]
+    third_party: bool = False  # written by people outside the site (members): sanitised at build
 
     def spec(self, key: str) -> FieldSpec | None:
         return next((spec for spec in self.fields if spec.name.lower() == key.lower()), None)
@@ -64,10 +68,11 @@ class ContentKind:
 
 @dataclass
 class Corpus:
-    """Everything a cross-file rule may look at: the readable sources of each kind."""
+    """Everything a cross-file rule may look at: the readable sources of each kind, and the kinds."""
 
     settings: dict
     sources: dict[str, list[Source]] = field(default_factory=dict)
+    kinds: dict[str, ContentKind] = field(default_factory=dict)
 
     def of_kind(self, name: str) -> list[Source]:
         return self.sources.get(name, [])
@@ -141,6 +146,8 @@ def registry_for(settings: dict) -> Registry:
 
 def run(settings: dict, registry: Registry | None = None) -> list[Problem]:
     """Lint the content folder of ``settings``; return every problem found, sorted."""
+    from tribune.limits import too_large  # which uses this module's Problem
+
     registry = registry or registry_for(settings)
     content_path = Path(settings["PATH"])
     extra_keys = {key.lower() for key in settings.get("EXTRA_METADATA_FIELDS", [])}
@@ -148,7 +155,12 @@ def run(settings: dict, registry: Registry | None = None) -> list[Problem]:
     problems: list[Problem] = []
     for kind in registry.kinds:
         readable = corpus.sources.setdefault(kind.name, [])
+        corpus.kinds[kind.name] = kind
         for path in _sources_of(kind, content_path):
+            oversized = too_large(path.stat().st_size, settings)
+            if oversized:  # not even read
+                problems.append(Problem(display_path(path), 1, "", oversized))
+                continue
             try:
                 source = read_source(path)
             except SourceError as error:

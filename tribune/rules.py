@@ -5,13 +5,18 @@ Plugins add their own kinds (members, events, editions) the same way, through
 (:func:`check_date`, :func:`check_status`...) are theirs to reuse.
 """
 
+import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from tribune.lint import ERROR, ContentKind, Corpus, FieldSpec, Problem, Registry, display_path, problem
+from tribune import confinement, limits
+from tribune.images import ImageError, image_size
+from tribune.lint import ERROR, WARNING, ContentKind, Corpus, FieldSpec, Problem, Registry, display_path, problem
+from tribune.paths import OutsideContent, content_path, is_web_address
+from tribune.sanitise import LINK_SCHEMES, MERGE_TAG, is_safe_url, url_scheme
 from tribune.slugs import slugify
 from tribune.source import Source
 
@@ -62,10 +67,23 @@ def check_boolean(value: str) -> str | None:
 
 
 def check_image(value: str) -> str | None:
-    if re.match(r"^[a-z][a-z0-9+.-]*:", value):
-        return None  # an absolute URL, checked by whoever publishes it
-    if not value.removeprefix("{static}").lstrip("/").startswith("images/"):
+    scheme = url_scheme(value)
+    if scheme in ("http", "https"):
+        return None  # a web address
+    if scheme:
+        return f'"{value}" is not an image (a {scheme}: address): give a file under content/images (e.g. images/photo.jpg) or an https:// address'
+    normal = posixpath.normpath(value.removeprefix("{static}").lstrip("/"))
+    if normal == ".." or normal.startswith("../"):
+        return None  # out of content/: missing_file says so, with the file's whereabouts
+    if not normal.startswith("images/"):
         return f'"{value}" must be a file under content/images (e.g. images/photo.jpg)'
+    return None
+
+
+def check_site_url(value: str) -> str | None:
+    """Url: where Pelican serves the page: a path of the site (or a web address), never a script."""
+    if not is_safe_url(value, ("http", "https")):
+        return f'"{value}" is not a path of the site (e.g. billets/mon-billet/) nor an https:// address'
     return None
 
 
@@ -83,7 +101,7 @@ def _common_fields(*, required_date: bool) -> list[FieldSpec]:
         FieldSpec("Image-Alt"),
         FieldSpec("Template"),
         FieldSpec("Save_as"),
-        FieldSpec("Url"),
+        FieldSpec("Url", check=check_site_url),
     ]
 
 
@@ -153,13 +171,24 @@ def check_slugs_and_translations(corpus: Corpus) -> Iterable[Problem]:
 
 
 def missing_file(source: Source, key: str, settings: dict) -> Problem | None:
-    """A field naming a file of the content folder (Image:, Avatar:) that does not exist."""
+    """What is wrong with the file a field names (Image:, Avatar:): it is outside the content
+    folder (``..``, a symbolic link leading out), missing, or an image Tribune will not open
+    (not an image, or over IMAGE_MAX_PIXELS)."""
     value = source.get(key)
-    if not value or re.match(r"^[a-z][a-z0-9+.-]*:", value):
+    if not value or is_web_address(value):
         return None  # empty, or a web address
-    if (Path(settings["PATH"]) / value.removeprefix("{static}").lstrip("/")).is_file():
-        return None
-    return problem(source, key, f"{value}: no such file under content/")
+    try:
+        relative = content_path(settings["PATH"], value)
+    except OutsideContent as error:
+        return problem(source, key, f'"{value}" {error}: name a file under content/images/')
+    path = Path(settings["PATH"]) / relative
+    if not path.is_file():
+        return problem(source, key, f"{value}: no such file under content/")
+    try:
+        image_size(path, settings)
+    except ImageError as error:
+        return problem(source, key, f"{value} {error}")
+    return None
 
 
 def check_images_exist(corpus: Corpus) -> Iterable[Problem]:
@@ -179,6 +208,87 @@ def check_static_file_names(corpus: Corpus) -> Iterable[Problem]:
                 yield Problem(display_path(path), 1, "", f'file name "{path.name}" has accents, spaces or signs; rename it "{better}"', ERROR)
 
 
+_CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+).+?\1")
+_SCRIPT_TAG = re.compile(r"<\s*script\b", re.IGNORECASE)
+_EVENT_HANDLER = re.compile(r"<[a-zA-Z][^>]*?[\s\"'/](on[a-zA-Z]+)\s*=", re.IGNORECASE)
+_MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")  # [text](url)
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)")  # [name]: url
+_HTML_LINK = re.compile(
+    r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>"  # <scheme:...>
+    r"|\b(?:href|src|action|formaction|poster|data)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>\"']+))",
+    re.IGNORECASE,
+)
+
+
+def _text_lines(source: Source) -> Iterable[tuple[int, str]]:
+    """The body's lines with their numbers, code left out (fenced blocks and `code spans`):
+    what a writer shows as code is printed as text, never run."""
+    fence = None
+    for number, line in source.body_lines():
+        opening = _CODE_FENCE.match(line) if "`" in line or "~" in line else None
+        if fence is None and opening:
+            fence = opening.group(1)[0]
+        elif fence is not None:
+            if opening and opening.group(1)[0] == fence:
+                fence = None
+        else:
+            yield number, _CODE_SPAN.sub("", line) if "`" in line else line
+
+
+def _link_targets(line: str) -> Iterable[str]:
+    """The URLs a line links to: Markdown links and references, HTML attributes and autolinks."""
+    if "](" in line:
+        yield from _MARKDOWN_LINK.findall(line)
+    if "]:" in line and (reference := _REFERENCE.match(line)):
+        yield reference.group(1)
+    if "<" in line:
+        yield from ("".join(groups) for groups in _HTML_LINK.findall(line))
+
+
+def _scripts_in(line: str) -> Iterable[str]:
+    """What in one line of text would run a script on the page: a message for each."""
+    if "<" in line and _SCRIPT_TAG.search(line):
+        yield "<script>: the site runs no JavaScript; remove it"
+    if "<" in line:
+        for handler in _EVENT_HANDLER.finditer(line):
+            yield f"{handler.group(1)}= runs JavaScript, which the site does not; remove it"
+    for url in _link_targets(line):
+        if not is_safe_url(url, LINK_SCHEMES):
+            yield f"a {url_scheme(url)}: link is not a web address; link to https://… or to a page of the site"
+
+
+def check_scripts(corpus: Corpus) -> Iterable[Problem]:
+    """Script in trusted writers' text (a warning; an error with --strict, so publish refuses it:
+    the site promises no JavaScript). Third-party text is not checked: it is sanitised at build."""
+    for kind, sources in corpus.sources.items():
+        if corpus.kinds.get(kind) and corpus.kinds[kind].third_party:
+            continue
+        for source in sources:
+            for number, line in _text_lines(source):
+                for message in _scripts_in(line):
+                    yield Problem(display_path(source.path), number, "", message, WARNING)
+
+
+def _merge_tag_warning(tag: str) -> str:
+    return f"{tag} is a Mailchimp merge tag: the newsletter prints it as typed, never replaced by a subscriber's data; remove it"
+
+
+def check_merge_tags(corpus: Corpus) -> Iterable[Problem]:
+    """Merge tags typed in any content text: the e-mail defuses them (only its template's own
+    are live), so what the writer meant will not happen; warned at the line."""
+    for sources in corpus.sources.values():
+        for source in sources:
+            for written in source.fields.values():
+                tag = MERGE_TAG.search(written.value)
+                if tag:
+                    yield Problem(display_path(source.path), written.line, written.key, _merge_tag_warning(tag.group(0)), WARNING)
+            for number, line in _text_lines(source):
+                tag = MERGE_TAG.search(line)
+                if tag:
+                    yield Problem(display_path(source.path), number, "", _merge_tag_warning(tag.group(0)), WARNING)
+
+
 def register(registry: Registry) -> None:
     """Add the core kinds and rules to a lint run (called before the plugins add theirs)."""
     registry.add_kind(post_kind(registry.settings))
@@ -187,3 +297,7 @@ def register(registry: Registry) -> None:
     registry.add_rule(check_slugs_and_translations)
     registry.add_rule(check_images_exist)
     registry.add_rule(check_static_file_names)
+    confinement.register(registry)
+    limits.register(registry)
+    registry.add_rule(check_scripts)
+    registry.add_rule(check_merge_tags)

@@ -16,6 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tribune.workers import die_with_parent
+
 
 class SearchIndexError(Exception):
     """Pagefind failed; its own message says why."""
@@ -25,7 +27,7 @@ def build_index(site: Path) -> Path:
     """Index the built site in place (``site/pagefind/``) and return the bundle's folder."""
     result = subprocess.run(
         [sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True, text=True, timeout=600, preexec_fn=die_with_parent,
     )
     if result.returncode != 0:
         raise SearchIndexError(f"Pagefind could not index {site}: {(result.stderr or result.stdout).strip()[:500]}")

@@ -47,6 +47,11 @@ class Source:
         found = self.fields.get(key.lower())
         return found.value if found else default
 
+    def body_lines(self):
+        """Each line of the body with its line number in the file."""
+        for offset, line in enumerate(self.body.splitlines()):
+            yield self.body_line + offset, line
+
     def line_of(self, key: str) -> int:
         """The line of ``key``, or the first line when the field is missing."""
         found = self.fields.get(key.lower())

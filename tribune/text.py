@@ -9,13 +9,15 @@ import html
 import re
 
 _TAGS = re.compile(r"<[^>]*>")
+_UNSEEN = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)  # code, not text
 _TYPED_SPACE = re.compile(r"[ \t\r\n]+")
 _TRAILING = " \u00a0\u202f,;:.–—-"
 
 
 def plain_text(markup: str) -> str:
-    """The text of an HTML fragment: no tags, entities decoded, typed whitespace folded."""
-    text = html.unescape(_TAGS.sub(" ", str(markup)))
+    """The text of an HTML fragment as a reader sees it: no tags (nor what a script or a
+    style holds), entities decoded, typed whitespace folded."""
+    text = html.unescape(_TAGS.sub(" ", _UNSEEN.sub(" ", str(markup))))
     return _TYPED_SPACE.sub(" ", text).strip()
 
 

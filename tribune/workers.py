@@ -8,10 +8,13 @@ its items by what can be pickled (paths, indexes) and returns what it made. With
 ``fork`` (not Linux) or for one process, callers do the work themselves.
 """
 
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -21,6 +24,23 @@ _inherited = None  # what the forked workers of the running map_forked() work on
 
 def _can_fork() -> bool:
     return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
+
+
+_PR_SET_PDEATHSIG = 1  # prctl(2)
+
+
+def die_with_parent() -> None:
+    """In a child process: be killed when the parent dies, whatever kills it (kill -9
+    included), instead of living on as an orphan still writing into a build folder.
+
+    Linux only (prctl's PR_SET_PDEATHSIG, kept across exec); elsewhere nothing is done."""
+    if sys.platform != "linux":
+        return
+    parent = os.getppid()
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
 
 
 def processes(settings: dict, name: str) -> int:
@@ -40,7 +60,7 @@ def map_forked(task: Callable, chunks: Iterable, count: int, state) -> Iterator:
     global _inherited
     _inherited = state
     try:
-        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent) as pool:
             yield from pool.map(task, chunks)
     finally:
         _inherited = None
@@ -54,6 +74,7 @@ class _Forked:
         reading, writing = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:  # the child: never returns
+            die_with_parent()
             os.close(reading)
             try:
                 data = pickle.dumps(function(*args), protocol=pickle.HIGHEST_PROTOCOL)

@@ -36,6 +36,7 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from tribune import rendering, workers
+from tribune.lint import display_path
 
 logger = logging.getLogger(__name__)
 
@@ -118,11 +119,15 @@ class PageWriter(Writer):
         self._pages: list[_Page | _Feed] = []  # put off, or reused while pages are put off
         self._opening: _Page | None = None  # the page whose file Pelican opens next
         self._linked: set[str] = set()  # files linked to the previous output
+        self._writers: dict[str, str] = {}  # each file claimed, with what writes it
+        self._who = ""  # what the current write_file or write_feed call writes
 
     # -- Pelican's writer's entry points ---------------------------------------------
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None, override_output=False,
                    url=None, **kwargs):
         self.cache.start(context)
+        item = kwargs.get("article") or kwargs.get("page") or kwargs.get("item")
+        self._who = display_path(item.source_path) if getattr(item, "source_path", None) else f"the {template_name or name} page"
         if name and (self.moving or self.deferring):
             pages = self._pages_of(name, url, paginated, template_name, kwargs)
             if self.moving and self._move_later([file for file, _ in pages], template, context, override_output):
@@ -196,6 +201,7 @@ class PageWriter(Writer):
         self.cache.start(context)
         if not path:
             return super().write_feed(elements, context, path, url, feed_type, *args, **kwargs)
+        self._who = f"the feed {path}"
         kind = f"feed:{feed_type}"
         record = self.cache.reusable(path, kind)
         if record is not None:
@@ -232,23 +238,23 @@ class PageWriter(Writer):
         page, self._opening = self._opening, None
         if page is None:
             self._unlink(filename)
-            return super()._open_w(filename, encoding, override)
+            self._claim(filename, override)
+            return open(filename, "w", encoding=encoding)
         page.path = filename
         if not self._claim(filename, override):
             return open(os.devnull, "w", encoding=encoding)
         return _Later(lambda: self._later(page))
 
     def _claim(self, filename: str, override: bool) -> bool:
-        """Pelican's rule for a file written twice (Writer._open_w), for a file it does not
-        open: False when Pelican would skip it."""
-        if filename in self._overridden_files:
-            if override:
-                raise FileOverwriteFailedError(f'Failed to overwrite "{filename}" a second time (was previously overwritten)')
-            logger.info('Skipping "%s", not overwriting', filename)
-            return False
-        if filename in self._written_files and not override:
-            raise FileOverwriteFailedError(f'Failed to overwrite "{filename}" as Pelican has already written to it previously '
-                                           "(set `override=True` if intended)")
+        """Each file is written once. Where Pelican lets a page with ``Save_as:`` replace
+        another page's file (the home page, a post) and skips the other, Tribune stops the
+        build and names both: a writer's typo must not silently take a page off the site."""
+        earlier = self._writers.get(filename)
+        if earlier is not None:
+            written = os.path.relpath(filename, self.output_path)
+            raise FileOverwriteFailedError(f"{self._who} and {earlier} would both be written to {written}: "
+                                           "change the Save_as: (or the Slug:) of one of them")
+        self._writers[filename] = self._who
         if override:
             self._overridden_files.add(filename)
         self._written_files.add(filename)
@@ -292,6 +298,7 @@ class PageWriter(Writer):
             # Claimed when it was put off: Pelican's write_feed claims it again.
             self._written_files.discard(page.path)
             self._overridden_files.discard(page.path)
+            self._who = self._writers.pop(page.path, self._who)
             with self.cache.recording(page.name, page.kind) as record:
                 Writer.write_feed(self, *page.arguments, **page.keywords)
             return record

@@ -4,6 +4,11 @@
   css-inline (only the media queries and dark mode stay in a <style> block), absolute URLs
   from the production address, UTM parameters on links to the site, sized images, and
   Mailchimp's merge tags (unsubscribe, preferences, postal address).
+- Only the template's own merge tags are live: every value the template prints (titles,
+  summaries, names, quotes, the editor's word...) has its merge tags defused, so that a
+  ``*|EMAIL|*`` typed in a member's quote is not replaced by each subscriber's address.
+- No link or image leads to a script, whatever the content says (the lint may not have
+  run: ``invoke newsletter`` does not run it): the e-mail keeps http(s), mailto and paths.
 - The plain text is written for people who read plain text: from the data and the
   editor's Markdown, not from the HTML.
 - Gmail clips a message over 102 KB and hides its footer (and the unsubscribe link):
@@ -24,10 +29,12 @@ import css_inline
 import markdown
 from events.when import when_in_words
 from markupsafe import Markup
-from PIL import Image
 
 from tribune.dates import format_date
 from tribune.headers import first_paragraph
+from tribune.images import ImageError, image_size
+from tribune.paths import OutsideContent, content_path
+from tribune.sanitise import defuse_merge_tags, is_safe_url, url_scheme
 from tribune.templating import load_interface_strings, theme_environment
 from tribune.text import plain_text, shorten
 from tribune.typography import french_html, french_text
@@ -37,7 +44,6 @@ from .contents import Edition
 
 GMAIL_CLIP_BYTES = 102 * 1024
 TEXT_WIDTH = 78
-MERGE_TAG = re.compile(r"\*\|[A-Z0-9_:]+\|\*")
 _HREF_OR_SRC = re.compile(r'(?P<attribute>href|src)="(?P<url>[^"]*)"')
 _INTERNAL = re.compile(r"\{(?P<kind>filename|static|attach)\}(?P<path>[^\"'\s)#?]+)")
 _IMG = re.compile(r"<img\b[^>]*>")
@@ -55,6 +61,15 @@ class RenderedEdition:
     @property
     def html_bytes(self) -> int:
         return len(self.html.encode("utf-8"))
+
+    @property
+    def subject_line(self) -> str:
+        """The subject for Mailchimp, which replaces merge tags there too: theirs are defused."""
+        return defuse_merge_tags(plain_text(self.edition.subject))
+
+    @property
+    def preview_text(self) -> str:
+        return defuse_merge_tags(plain_text(self.edition.preheader))
 
     def items(self) -> list[dict]:
         posts = [{"kind": "post", "title": plain_text(p.title), "slug": p.slug} for p in self.contents.posts]
@@ -93,10 +108,10 @@ class Mailer:
         self.site_url = (settings.get("PRODUCTION_SITEURL") or settings["SITEURL"]).rstrip("/")
         templates = Path(settings["THEME"]) / "templates"
         self.env = theme_environment(settings["THEME"])
+        self.env.finalize = defuse_merge_tags  # every {{ value }}; the template's own text stays live
         self.env.filters.update(date_words=format_date, plain_text=plain_text, shorten=shorten)
         self.css = (templates / "email" / "email.css").read_text(encoding="utf-8")
         self.strings = load_interface_strings(settings["THEME"])
-        self._sizes: dict[Path, tuple[int, int]] = {}
         self._rendered: dict[str, RenderedEdition] = {}
 
     @classmethod
@@ -112,7 +127,9 @@ class Mailer:
 
     # -- URLs -----------------------------------------------------------------------
     def absolute(self, path: str) -> str:
-        return path if re.match(r"^[a-z][a-z0-9+.-]*:", path) or MERGE_TAG.fullmatch(path) else f"{self.site_url}/{path.lstrip('/')}"
+        """A URL of the site (or of the web) for the e-mail; any other scheme is read as a
+        path of the site, as the site's own pages do (``{{ SITEURL }}/{{ url }}``)."""
+        return path if url_scheme(path) in ("http", "https", "mailto") else f"{self.site_url}/{path.lstrip('/')}"
 
     def with_utm(self, url: str, edition: Edition) -> str:
         if not self.settings.get("NEWSLETTER_UTM", True) or not url.startswith(self.site_url + "/"):
@@ -123,14 +140,13 @@ class Mailer:
         return urlunsplit(parts._replace(query=urlencode(query)))
 
     def image_size(self, relative: str) -> tuple[int, int]:
-        source = Path(self.settings["PATH"]) / relative
-        if source not in self._sizes:
-            try:
-                with Image.open(source) as image:
-                    self._sizes[source] = image.size
-            except OSError:
-                self._sizes[source] = (1200, 630)  # generated at build time (share cards)
-        return self._sizes[source]
+        """The size of an image of the content folder (or of a share card, drawn by the build)."""
+        try:
+            return image_size(Path(self.settings["PATH"]) / content_path(self.settings["PATH"], relative), self.settings)
+        except FileNotFoundError:
+            return (1200, 630)  # not in content/: a share card, generated at build time
+        except (ImageError, OutsideContent) as error:
+            raise EditionError("Image", f"{relative} {error}") from None
 
     def image(self, relative: str, alt: str, width: int) -> dict:
         """An image for the e-mail: absolute URL, its alt text, display width and height."""
@@ -219,6 +235,8 @@ class Mailer:
 
     def _tracked(self, match: re.Match, edition: Edition) -> str:
         url = html_lib.unescape(match["url"])
+        if not is_safe_url(url):
+            return ""  # a link that is not one rather than a script
         if match["attribute"] == "href":
             url = self.with_utm(url, edition)
         return f'{match["attribute"]}="{html_lib.escape(url, quote=True)}"'
@@ -230,7 +248,7 @@ class Mailer:
         label = lambda key: t[key] + ("\u202f:" if french else ":")  # noqa: E731
         track = lambda url: self.with_utm(url, edition)  # noqa: E731
         blocks = [plain_text(edition.title).upper(), format_date(edition.date, lang), f"{label('newsletter_view_online')} {track(web_url)}"]
-        blocks += markdown_to_text(edition.header.body, lambda url: track(self._resolve_text(url)), french_text if french else str)
+        blocks += markdown_to_text(edition.header.body, lambda url: track(self._resolve_text(url) or ""), french_text if french else str)
         sections = [
             (t["newsletter_posts"], [(plain_text(p["title"]), p["summary"], p["url"]) for p in items["posts"]]),
             (t["newsletter_events"], [(plain_text(e["title"]), e["when"], e["url"]) for e in items["events"]]),
@@ -241,14 +259,18 @@ class Mailer:
                 blocks.append(f"{heading.upper()}\n{'-' * len(heading)}")
                 for title, detail, url in entries:
                     blocks.append("\n".join([f"* {title}", *(["  " + line for line in textwrap.wrap(detail, TEXT_WIDTH - 2)] if detail else []), f"  {track(url)}"]))
+        blocks = [defuse_merge_tags(block) for block in blocks]  # the footer's tags below stay live
         blocks.append("-- ")
         blocks.append(_wrap(t["newsletter_why"].replace("{site}", self.settings["SITENAME"])))
         blocks.append(f"{label('newsletter_update_profile')} *|UPDATE_PROFILE|*\n{label('newsletter_unsubscribe')} *|UNSUB|*")
         blocks.append("*|LIST:ADDRESSLINE|*")
         return "\n\n".join(block.strip("\n") for block in blocks if block.strip()) + "\n"
 
-    def _resolve_text(self, url: str) -> str:
-        """A link of the editor's Markdown, as a reader of the plain text can follow it."""
+    def _resolve_text(self, url: str) -> str | None:
+        """A link of the editor's Markdown, as a reader of the plain text can follow it
+        (None for a link the HTML part drops)."""
+        if not is_safe_url(url):
+            return None
         internal = _INTERNAL.fullmatch(url)
         return self._resolve(internal) if internal else self.absolute(url)
 
@@ -259,13 +281,15 @@ def _wrap(paragraph: str) -> str:
 
 _MD_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(([^)\s]+)\)")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^>]*)?/?>")  # raw HTML, not <https://...>
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
 _MD_ITEM = re.compile(r"^\s*([-*+]|\d+\.)\s+(.*)$")
 
 
 def markdown_to_text(source: str, resolve, typeset) -> list[str]:
-    """The editor's Markdown as plain-text blocks: links as "text (URL)", no markup left."""
+    """The editor's Markdown as plain-text blocks: links as "text (URL)" (or "text" when
+    ``resolve`` gives no URL), no markup left (raw HTML tags are dropped, their text kept)."""
     blocks = []
     for block in re.split(r"\n\s*\n", source.strip()):
         lines = [line.strip() for line in block.splitlines() if line.strip()]
@@ -273,8 +297,8 @@ def markdown_to_text(source: str, resolve, typeset) -> list[str]:
             continue
         rendered = []
         for line in lines:
-            line = _MD_IMAGE.sub("", line)
-            line = _MD_LINK.sub(lambda m: f"{m.group(1)} ({resolve(m.group(2))})", line)
+            line = _MD_IMAGE.sub("", _MD_HTML_TAG.sub("", line))
+            line = _MD_LINK.sub(lambda m: f"{m.group(1)} ({url})" if (url := resolve(m.group(2))) else m.group(1), line)
             line = _MD_EMPHASIS.sub(r"\2", line)
             rendered.append(typeset(line))
         heading = _MD_HEADING.match(rendered[0])

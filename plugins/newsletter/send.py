@@ -137,8 +137,8 @@ class Sender:
             "recipients": recipients,
             "settings": {
                 "title": self.title,
-                "subject_line": plain_text(self.edition.subject),
-                "preview_text": plain_text(self.edition.preheader),
+                "subject_line": self.rendered.subject_line,
+                "preview_text": self.rendered.preview_text,
                 "from_name": self.config.from_name,
                 "reply_to": self.config.reply_to,
                 "auto_footer": False,

@@ -8,21 +8,23 @@ rendered, other plugins' pages included and pages reused from the previous build
 without reading any HTML back.
 """
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from pelican.contents import Article
-from PIL import Image as PillowImage
-
 from tribune import rendering
+from tribune.images import ImageError, image_size
+from tribune.paths import OutsideContent, content_path
 from tribune.signals import jsonld_graph
 from tribune.text import plain_text, shorten
 
 from .jsonld import Graph
 from .share_image import HEIGHT, WIDTH, share_image
 
+logger = logging.getLogger(__name__)
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 DEFAULT_LOCALES = {"fr": "fr_FR", "en": "en_US"}
 
@@ -82,7 +84,7 @@ class SiteSeo:
         self.site_url = settings["SITEURL"].rstrip("/")
         self.locales = {**DEFAULT_LOCALES, **settings.get("SEO_LOCALES", {})}
         self.indexable: dict[str, SitemapEntry] = {}
-        self._image_sizes: dict[Path, tuple[int, int]] = {}
+        self._refused: set[str] = set()  # images said to be wrong once already
 
     # -- URLs and images ------------------------------------------------------------
     def absolute(self, path: str) -> str:
@@ -95,12 +97,14 @@ class SiteSeo:
         """An image of the content folder, with its real size read from the file."""
         if "://" in path:
             return ShareImage(path, 0, 0, alt)
-        relative = path.removeprefix("{static}").lstrip("/")
-        source = Path(self.settings["PATH"]) / relative
-        if source not in self._image_sizes:
-            with PillowImage.open(source) as image:
-                self._image_sizes[source] = image.size
-        width, height = self._image_sizes[source]
+        try:
+            relative = content_path(self.settings["PATH"], path)
+            width, height = image_size(Path(self.settings["PATH"]) / relative, self.settings)
+        except (OutsideContent, ImageError) as error:
+            if path not in self._refused:  # said once, not once per page
+                self._refused.add(path)
+                logger.error("Image: %s %s", path, error)  # fails the build; the lint names the file and line
+            return ShareImage(self.absolute(path), 0, 0, alt)
         return ShareImage(self.absolute(relative), width, height, alt)
 
     def generated_image(self, name: str, title: str, lang: str) -> ShareImage:

@@ -9,12 +9,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from tribune.lint import WARNING, Corpus, Problem, display_path, problem
+from tribune.paths import INTERNAL_LINK
 from tribune.rules import is_translation, lang_of
 from tribune.source import Source
 
 _MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)")
 _HTML_IMAGE = re.compile(r"<img\b(?P<attributes>[^>]*)>", re.IGNORECASE)
-_INTERNAL_LINK = re.compile(r"\{(?P<kind>filename|static|attach)\}(?P<target>[^)\s\"'#?]+)")
 
 KINDS = ("post", "page")
 
@@ -22,11 +22,6 @@ KINDS = ("post", "page")
 def _published(corpus: Corpus, kind: str) -> Iterable[Source]:
     """Sources that will be published: drafts are not checked until they are."""
     return (source for source in corpus.of_kind(kind) if (source.get("Status") or "").lower() != "draft")
-
-
-def _body_lines(source: Source) -> Iterable[tuple[int, str]]:
-    for offset, line in enumerate(source.body.splitlines()):
-        yield source.body_line + offset, line
 
 
 def _warning(source: Source, line: int, message: str) -> Problem:
@@ -71,7 +66,7 @@ def check_images(corpus: Corpus) -> Iterable[Problem]:
             has_image = bool(source.get("Image"))
             if has_image and not source.get("Image-Alt"):
                 yield problem(source, "Image", "no Image-Alt: describe the image for people who cannot see it", WARNING)
-            for line, text in _body_lines(source):
+            for line, text in source.body_lines():
                 for image in _MARKDOWN_IMAGE.finditer(text):
                     has_image = True
                     if not image["alt"].strip():
@@ -89,8 +84,8 @@ def check_internal_links(corpus: Corpus) -> Iterable[Problem]:
     content = Path(corpus.settings["PATH"])
     for kind in KINDS:
         for source in _published(corpus, kind):
-            for line, text in _body_lines(source):
-                for link in _INTERNAL_LINK.finditer(text):
+            for line, text in source.body_lines():
+                for link in INTERNAL_LINK.finditer(text):
                     target = link["target"]
                     resolved = content / target.lstrip("/") if target.startswith("/") else source.path.parent / target
                     if not resolved.exists():

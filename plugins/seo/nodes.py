@@ -19,7 +19,7 @@ def add_blog_posting(graph: Graph) -> None:
         "description": graph.page["description"],
         "datePublished": item.date.isoformat(),
         "dateModified": (getattr(item, "modified", None) or item.date).isoformat(),
-        "author": [{"@type": "Person", "name": author.name, "url": graph.absolute(author.url)} for author in item.authors],
+        "author": [_author(graph, author) for author in item.authors],
         "publisher": graph.organization,
         "mainEntityOfPage": {"@id": graph.url},
         "isPartOf": {"@id": graph.url},
@@ -32,6 +32,14 @@ def add_blog_posting(graph: Graph) -> None:
         posting["image"] = graph.page["primaryImageOfPage"]
     graph.add(posting)
     graph.page["mainEntity"] = {"@id": f"{graph.url}#article"}
+
+
+def _author(graph: Graph, author) -> dict:
+    """A Person; the site's Organization itself for a post credited to it (a post of a member
+    who withdrew their consent is, see plugins/spotlight)."""
+    if author.name == (graph.context.get("ORGANIZATION") or graph.context.get("SITENAME")):
+        return graph.organization
+    return {"@type": "Person", "name": author.name, "url": graph.absolute(author.url)}
 
 
 # List pages and the index page above them: (context key, UI string key, URL setting).

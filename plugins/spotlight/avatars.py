@@ -7,8 +7,10 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from tribune.images import open_image
 
-def clean_avatar(source: Path, destination_pattern: Path, sizes: tuple[int, ...], cache: Path | None = None) -> dict[int, Path]:
+
+def clean_avatar(source: Path, destination_pattern: Path, sizes: tuple[int, ...], settings: dict, cache: Path | None = None) -> dict[int, Path]:
     """Write one square JPEG per size, from pixels only; return {size: path}.
 
     With ``cache`` (a folder), each cleaned copy is kept under a key made of the source's
@@ -23,7 +25,7 @@ def clean_avatar(source: Path, destination_pattern: Path, sizes: tuple[int, ...]
     missing = [size for size in sizes if cache is None or not (cache / f"{key}-{size}.jpg").is_file()]
     upright = None
     if missing:
-        with Image.open(source) as original:
+        with open_image(source, settings) as original:  # refused when over IMAGE_MAX_PIXELS
             upright = ImageOps.exif_transpose(original).convert("RGB")
     for size in sizes:
         target = Path(str(destination_pattern).format(size=size))

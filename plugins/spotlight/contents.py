@@ -5,10 +5,13 @@ from datetime import date
 
 from pelican.contents import Content
 
+from tribune.sanitise import third_party_html, third_party_text
 from tribune.slugs import slugify
 from tribune.typography import french_text
 
 _URL = re.compile(r"https?://[^\s,;]+")
+# What a member writes as plain text (Name is the title); the rest is the portrait, HTML.
+_THIRD_PARTY_TEXT = ("name", "title", "role", "city", "quote", "summary")
 
 
 def parse_links(value: str | None) -> list[str]:
@@ -26,7 +29,9 @@ class Member(Content):
     """A member of the community. Their Name is the content's title.
 
     Pelican sets one attribute per metadata field as written (name, role, city, quote...);
-    links, member_since and spotlight_month are the parsed ones."""
+    links, member_since and spotlight_month are the parsed ones. Members write their own
+    text: the portrait and what they say of themselves are sanitised here, once, before any
+    page, feed, index or e-mail is made of them (see tribune.sanitise)."""
 
     mandatory_properties = ("title",)
     allowed_statuses = ("published", "hidden", "draft")
@@ -36,9 +41,15 @@ class Member(Content):
     def __init__(self, content, metadata=None, settings=None, source_path=None, context=None):
         metadata = dict(metadata or {})
         metadata.setdefault("title", metadata.get("name", ""))
+        for key in _THIRD_PARTY_TEXT:
+            if metadata.get(key):
+                metadata[key] = third_party_text(metadata[key])
+        content = third_party_html(content)
         if "slug" not in metadata and metadata.get("title"):
             metadata["slug"] = slugify(metadata["title"])
         super().__init__(content, metadata, settings, source_path, context)
+        for optional in ("role", "city", "quote"):  # fields a member may leave out
+            setattr(self, optional, getattr(self, optional, ""))
         self.links = parse_links(metadata.get("links"))
         self.member_since = date.fromisoformat(str(metadata.get("member-since", ""))[:10]) if metadata.get("member-since") else None
         self.spotlight_month = (metadata.get("spotlight") or "").strip()

@@ -1,15 +1,20 @@
 """MembersGenerator: member pages, the members directory, cleaned avatars, and the members
 in the shared context (for the home page, bylines and the newsletter)."""
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 
 from tribune.generators import ContentGenerator
 
 from tribune.clock import now
+from tribune.images import ImageError
+from tribune.paths import OutsideContent, content_path, is_web_address
 
 from .avatars import clean_avatar
 from .contents import Member
+
+logger = logging.getLogger(__name__)
 
 
 def spotlight_member(members: list[Member], month: str) -> Member | None:
@@ -23,6 +28,8 @@ def spotlight_member(members: list[Member], month: str) -> Member | None:
 class MembersGenerator(ContentGenerator):
     def generate_context(self):
         everyone = self.read_contents("MEMBER_PATHS", Member)
+        for member in everyone:
+            member.avatar_source = self._avatar_of(member)
         self.members: list[Member] = [m for m in everyone if m.may_publish]
         for member in self.members:
             self.add_source_path(member)
@@ -40,17 +47,26 @@ class MembersGenerator(ContentGenerator):
         self._plan_avatars()
         self.link_articles(self.context.get("articles", []))
         self.context["spotlight_member"] = spotlight_member(self.members, f"{moment:%Y-%m}")
-        # Every avatar of every member file, published or not: none is copied as it is.
-        self.context["member_avatar_sources"] = {
-            m.metadata["avatar"].removeprefix("{static}").lstrip("/")
-            for m in everyone if m.metadata.get("avatar")
-        }
+        # Every avatar of every member file, published or not, by its real path (whatever
+        # its spelling: images/./a.jpg, images//a.jpg, a link): none is copied as it is.
+        self.context["member_avatar_sources"] = {m.avatar_source.resolve() for m in everyone if m.avatar_source}
+
+    def _avatar_of(self, member: Member) -> Path | None:
+        """The avatar file of a member, if it names one inside content/ (the lint reports the others)."""
+        written = member.metadata.get("avatar")
+        if not written or is_web_address(written):
+            return None
+        try:
+            return Path(self.path) / content_path(self.path, written)
+        except OutsideContent as error:
+            logger.error('%s: Avatar: "%s" %s', member.source_path, written, error)
+            return None
 
     def _plan_avatars(self) -> None:
         """Avatar URLs are known now, so that pages rendered before ours (home, posts) can show them."""
         sizes = tuple(self.settings.get("MEMBER_AVATAR_SIZES", (96, 192, 384)))
         for member in self.members:
-            if member.metadata.get("avatar"):
+            if member.avatar_source:
                 pattern = self.settings["MEMBER_AVATAR_SAVE_AS"]
                 member.avatar_urls = {size: pattern.format(slug=member.slug, size=size) for size in sizes}
 
@@ -67,9 +83,11 @@ class MembersGenerator(ContentGenerator):
         pattern = self.settings["MEMBER_AVATAR_SAVE_AS"]
         for member in self.members:
             if member.avatar_urls:
-                source = Path(self.path) / member.metadata["avatar"].removeprefix("{static}").lstrip("/")
-                clean_avatar(source, output / pattern.format(slug=member.slug, size="{size}"), tuple(member.avatar_urls),
-                             cache=Path(self.settings["CACHE_PATH"]) / "avatars")
+                try:
+                    clean_avatar(member.avatar_source, output / pattern.format(slug=member.slug, size="{size}"), tuple(member.avatar_urls),
+                                 self.settings, cache=Path(self.settings["CACHE_PATH"]) / "avatars")
+                except ImageError as error:  # fails the build; the lint names the file and line
+                    logger.error('%s: Avatar: "%s" %s', member.source_path, member.metadata["avatar"], error)
         for member in self.members:
             self.write_item(writer, member, "member")
         self.write_index(writer, "members")
@@ -78,4 +96,5 @@ class MembersGenerator(ContentGenerator):
 def drop_avatar_originals(static_generator) -> None:
     """The static generator must not copy avatars as they are (with their EXIF)."""
     sources = static_generator.context.get("member_avatar_sources", set())
-    static_generator.staticfiles[:] = [s for s in static_generator.staticfiles if s.relative_source_path not in sources]
+    content = Path(static_generator.path)
+    static_generator.staticfiles[:] = [s for s in static_generator.staticfiles if (content / s.relative_source_path).resolve() not in sources]

@@ -3,15 +3,21 @@
 import re
 from collections.abc import Iterable
 
-from tribune.lint import ContentKind, Corpus, FieldSpec, Problem, display_path, problem
+from pelican.readers import ensure_metadata_list
+
+from tribune.lint import NOTICE, ContentKind, Corpus, FieldSpec, Problem, display_path, problem
+from tribune.personal_data import find_personal_data, site_region
 from tribune.rules import check_date, check_image, check_slug, check_status, missing_file, slug_of
+from tribune.slugs import slugify
 from tribune.source import Source
 
+from .authorship import pseudonym_problem, withdrawn_among
 from .contents import parse_links, publishable
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-# French numbers (06 12 34 56 78, 06.12.34.56.78, 0612345678) and international ones (+33 6 12 34 56 78).
-_PHONE = re.compile(r"(?<![\w/.-])(?:\+\d{1,3}[ .-]?(?:\(0\))?[ .-]?\d(?:[ .-]?\d{2}){4}|0[1-9](?:[ .-]?\d{2}){4})(?![\w/])")
+#: MEMBER_PHONE_REGIONS: the countries whose national numbers (written without + or 00) are
+#: recognised, after the site's own: the French-speaking ones. Luxembourg is left out: its
+#: numbers have any length, and dates, postcodes and prices would read as numbers there.
+PHONE_REGIONS = ("FR", "BE", "CH", "CA")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -47,36 +53,33 @@ def member_kind(settings: dict) -> ContentKind:
             FieldSpec("Spotlight", check=check_month),
             FieldSpec("Consent", check=check_date),
             FieldSpec("Consent-Withdrawn", check=check_date),
+            FieldSpec("Pseudonym"),
             FieldSpec("Status", check=check_status),
             FieldSpec("Lang"),
             FieldSpec("Slug", check=check_slug),
             FieldSpec("Summary"),
         ],
+        third_party=True,
     )
 
 
-def _personal_data(text: str) -> str | None:
-    """What looks like an e-mail address or a phone number in ``text`` (URLs set aside)."""
-    text = _strip_urls(text)
-    for pattern, what in ((_EMAIL, "an e-mail address"), (_PHONE, "a phone number")):
-        found = pattern.search(text)
-        if found:
-            return f'{what} ("{found.group(0)}"): personal data is not published; remove it'
-    return None
+def check_personal_data(corpus: Corpus) -> Iterable[Problem]:
+    """An e-mail address or a phone number, however disguised, in any field or line of a member file."""
+    site = site_region(corpus.settings)
+    regions = tuple(dict.fromkeys(filter(None, (site, *corpus.settings.get("MEMBER_PHONE_REGIONS", PHONE_REGIONS)))))
+    for source in corpus.of_kind("member"):
+        path = display_path(source.path)
+        texts = [(field.line, field.key, field.value) for field in source.fields.values()]
+        texts += [(source.body_line + offset, "", line) for offset, line in enumerate(source.body.splitlines())]
+        for line, key, text in texts:
+            for found in find_personal_data(text, regions):
+                yield Problem(path, line, key, f'{found.what} ("{found.written}"): personal data is not published; remove it')
 
 
 def check_members(corpus: Corpus) -> Iterable[Problem]:
     for source in corpus.of_kind("member"):
         if not source.get("Consent"):
             yield problem(source, "Consent", "missing: a member is published only with the date of their consent (Consent: YYYY-MM-DD)")
-        for field in source.fields.values():
-            found = _personal_data(field.value)
-            if found:
-                yield Problem(display_path(source.path), field.line, field.key, found)
-        for offset, line in enumerate(source.body.splitlines()):
-            found = _personal_data(line)
-            if found:
-                yield Problem(display_path(source.path), source.body_line + offset, "", found)
         missing = missing_file(source, "Avatar", corpus.settings)
         if missing:
             yield missing
@@ -109,7 +112,34 @@ def check_links_to_withdrawn_members(corpus: Corpus) -> Iterable[Problem]:
                         )
 
 
+def check_authorship(corpus: Corpus) -> Iterable[Problem]:
+    """A Pseudonym that is not plain text or names its member (an error); and each post that a
+    member who withdrew or is hidden wrote, which the build credits to their pseudonym or to the
+    organisation (a notice: it never blocks publishing, which is what removes their name)."""
+    for member in corpus.of_kind("member"):
+        wrong = pseudonym_problem(member.get("Pseudonym"), member.get("Name") or "") if member.get("Pseudonym") else None
+        if wrong:
+            yield problem(member, "Pseudonym", wrong)
+    withdrawn = withdrawn_among(corpus.of_kind("member"), corpus.settings)
+    if not withdrawn:
+        return
+    default = withdrawn.get(slugify(corpus.settings.get("AUTHOR") or ""))
+    for post in corpus.of_kind("post"):
+        written = [("Author", post.get("Author"))] if post.get("Author") else []  # one name, as Pelican reads it
+        written += [("Authors", name) for name in ensure_metadata_list(post.get("Authors") or "")]
+        for key, name in written:
+            member = withdrawn.get(slugify(name))
+            if member:
+                yield problem(post, key, f'{member.name} {member.reason}: this post is credited to "{member.credit}"; '
+                                         f"change {key}: to keep it so in the source", NOTICE)
+        if not written and default:
+            yield problem(post, "Author", f'{default.name} (the AUTHOR setting) {default.reason}: this post is credited to '
+                                          f'"{default.credit}"; change AUTHOR in pelicanconf.py or give the post an Author: line', NOTICE)
+
+
 def add_lint_rules(registry) -> None:
     registry.add_kind(member_kind(registry.settings))
     registry.add_rule(check_members)
+    registry.add_rule(check_personal_data)
     registry.add_rule(check_links_to_withdrawn_members)
+    registry.add_rule(check_authorship)

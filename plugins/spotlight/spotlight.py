@@ -1,5 +1,8 @@
 """Member spotlight plugin: member pages, a members directory, and consent before anything.
 
+Consent covers authorship too: the posts of a member who withdrew or is hidden are credited
+to their pseudonym or to the organisation as Pelican makes them (:mod:`.authorship`).
+
 The public API for other plugins is :func:`spotlight_member` (re-exported by the package).
 Settings are documented in README.md.
 """
@@ -9,9 +12,10 @@ from pelican import signals
 from tribune.generators import register_defaults
 from tribune.signals import jsonld_graph, lint_registry, scaffold_registry
 
+from . import authorship
 from .generator import MembersGenerator, drop_avatar_originals
 from .jsonld import add_person
-from .lint_rules import add_lint_rules
+from .lint_rules import PHONE_REGIONS, add_lint_rules
 from .scaffold import make_member
 
 DEFAULTS = {
@@ -26,6 +30,7 @@ DEFAULTS = {
     "MEMBERS_SAVE_AS": "membres/index.html",
     "MEMBERS_ORDER_BY": "name",
     "MEMBERS_WELCOME_DAYS": 90,
+    "MEMBER_PHONE_REGIONS": PHONE_REGIONS,
 }
 
 
@@ -41,6 +46,9 @@ def register() -> None:
     register_defaults(DEFAULTS)
     signals.get_generators.connect(get_generators)
     signals.static_generator_finalized.connect(drop_avatar_originals)
+    signals.get_generators.connect(authorship.start_build)
+    signals.content_object_init.connect(authorship.credit_content)
+    signals.finalized.connect(authorship.finish_build)
     jsonld_graph.connect(add_person)
     lint_registry.connect(add_lint_rules)
     scaffold_registry.connect(register_scaffold)

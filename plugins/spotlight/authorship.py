@@ -1,0 +1,145 @@
+"""Consent covers authorship: the posts of a member who withdrew their consent or is hidden
+stay published, credited to the pseudonym they chose or to the organisation, and no output
+names them.
+
+Pelican gives every content object (posts, pages, and Tribune's events, editions...) an
+``author`` and ``authors`` (``Author`` objects, from ``Author:``/``Authors:`` or the ``AUTHOR``
+setting) as it makes it, and files the posts by author once all are made, right after
+``article_generator_pretaxonomy``: author pages, the authors list and author feeds come from
+that filing, bylines, feeds and JSON-LD from each object's own ``author``/``authors``. The
+receiver here replaces those as each object is made, so before the filing. Members are read
+later by this plugin's generator: their headers are read here, at the start of each build,
+as the lint reads them (:mod:`tribune.source`).
+
+A member is matched to an author by slug, as Pelican matches authors: "Aicha Benali" in a post
+is Aïcha Benali's author page all the same.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pelican.urlwrappers import Author
+
+from tribune.lint import display_path
+from tribune.slugs import slugify
+from tribune.source import Source, SourceError, read_source
+
+_MARKUP = re.compile(r"[<>\[\]{}*`]|https?://")
+
+
+def hides_authorship(fields: dict) -> bool:
+    """Consent withdrawn or ``Status: hidden``: the member's name leaves every byline. A draft
+    member, or one without consent, is named as any author who is not a member."""
+    return bool(fields.get("consent-withdrawn")) or (fields.get("status") or "").strip().lower() == "hidden"
+
+
+def organization(settings: dict) -> str:
+    return settings.get("ORGANIZATION") or settings["SITENAME"]
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A member whose posts are credited to someone else, and why."""
+
+    source: Source  # the member's file
+    name: str
+    credit: str  # their pseudonym, else the organisation
+
+    @property
+    def reason(self) -> str:
+        if self.source.get("Consent-Withdrawn"):
+            return f"withdrew their consent ({display_path(self.source.path)})"
+        return f"is hidden (Status: hidden in {display_path(self.source.path)})"
+
+
+def withdrawal_of(source: Source, settings: dict) -> Withdrawal | None:
+    """The withdrawal of the member of ``source``, or None when they may be named."""
+    fields = {key: field.value for key, field in source.fields.items()}
+    name = (source.get("Name") or "").strip()
+    if not name or not hides_authorship(fields):
+        return None
+    return Withdrawal(source, name, (source.get("Pseudonym") or "").strip() or organization(settings))
+
+
+def withdrawn_among(members: Iterable[Source], settings: dict) -> dict[str, Withdrawal]:
+    """The members of ``members`` that no output may name, by the slug of their name."""
+    withdrawn = (withdrawal_of(source, settings) for source in members)
+    return {slugify(withdrawal.name): withdrawal for withdrawal in withdrawn if withdrawal}
+
+
+def _member_sources(settings: dict) -> Iterable[Source]:
+    content = Path(settings["PATH"])
+    for folder in settings.get("MEMBER_PATHS", ["members"]):
+        for path in sorted((content / folder).rglob("*.md")):
+            try:
+                yield read_source(path)
+            except SourceError:
+                continue  # the lint reports it
+
+
+def pseudonym_problem(pseudonym: str, name: str) -> str | None:
+    """What is wrong with a member's Pseudonym: it is printed as written, and must not name them."""
+    markup = _MARKUP.search(pseudonym)
+    if markup:
+        return f'"{pseudonym}" is not plain text ("{markup.group(0)}"): a pseudonym is printed as it is written; remove the markup or link'
+    own_words = {word for word in slugify(name).split("-") if len(word) > 2}
+    named = next((word for word in slugify(pseudonym).split("-") if word in own_words), None)
+    if named:
+        return f'"{pseudonym}" contains "{named}", from their Name: a pseudonym must not name them; choose another'
+    return None
+
+
+class _Credits:
+    """Authors as published: a withdrawn member's Author replaced by their credit's."""
+
+    def __init__(self, settings: dict):
+        self.settings = settings
+        self.withdrawn = withdrawn_among(_member_sources(settings), settings)
+        self._made: dict[str, Author] = {}
+
+    def author(self, written: Author) -> Author:
+        withdrawal = self.withdrawn.get(slugify(written.name))
+        if withdrawal is None:
+            return written
+        if withdrawal.credit not in self._made:
+            credit = Author(withdrawal.credit, self.settings)
+            credit.slug = slugify(withdrawal.credit)  # as plugins/l10n gives every author
+            self._made[withdrawal.credit] = credit
+        return self._made[withdrawal.credit]
+
+    def credit(self, content) -> None:
+        if not self.withdrawn:
+            return
+        if hasattr(content, "author"):
+            content.author = self.author(content.author)
+        if hasattr(content, "authors"):
+            credited = {}
+            for author in map(self.author, content.authors):
+                credited.setdefault(author.slug, author)  # two withdrawn co-authors, one credit
+            content.authors = list(credited.values())
+
+
+# The credits of each build in progress, by the id of its settings dict (shared by Pelican, its
+# generators and every content object): the member files are read once per build.
+_builds: dict[int, _Credits] = {}
+
+
+def start_build(pelican) -> None:
+    """Pelican's get_generators, sent as each build starts (``invoke serve`` rebuilds in one process)."""
+    _builds[id(pelican.settings)] = _Credits(pelican.settings)
+
+
+def finish_build(pelican) -> None:
+    _builds.pop(id(pelican.settings), None)
+
+
+def credit_content(content) -> None:
+    """Pelican's content_object_init: every post, page, event, edition... as it is made.
+
+    Pelican has just made its authors; it files posts by author later, once all are made
+    (after article_generator_pretaxonomy). Its content cache keeps what the readers read,
+    not the objects: they are made, so credited, anew on every build. Outside a build (the
+    newsletter's command makes a few posts of its own), the member files are read for it."""
+    (_builds.get(id(content.settings)) or _Credits(content.settings)).credit(content)

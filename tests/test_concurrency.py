@@ -1,0 +1,134 @@
+"""Commands started together, and commands killed half-way, as a careless user starts and
+kills them: real `invoke` processes on a copy of the sample site."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tribune.lock import lock_path, site_lock
+
+from .test_page_cache import built_from_nothing, files
+
+INVOKE = [sys.executable, "-m", "invoke"]
+POST = "content/posts/2026-07-20-ete-a-montreal.md"
+
+
+def start(site: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([*INVOKE, *args], cwd=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for(condition, seconds: float = 60, what: str = "") -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still waiting for {what}")
+        time.sleep(0.05)
+
+
+def waiting_line(process: subprocess.Popen) -> str:
+    """The first line a command prints on stderr (it prints "Waiting: …" when blocked)."""
+    return process.stderr.readline()
+
+
+def leftovers(site: Path) -> list[str]:
+    return sorted(path.name for path in site.iterdir() if path.name.startswith(".output."))
+
+
+def test_three_builds_started_together_wait_for_each_other_and_leave_one_whole_site(many_posts, tmp_path):
+    post = many_posts / POST
+    post.write_text(post.read_text(encoding="utf-8").replace("Quatre jours", "Cinq jours"), encoding="utf-8")
+    with site_lock(many_posts / "pelicanconf.py", "invoke publish"):
+        builds = [start(many_posts, "build") for _ in range(3)]
+        lines = [waiting_line(build) for build in builds]
+    for line in lines:
+        assert line.startswith(f"Waiting: invoke publish (pid {os.getpid()} on "), line
+    for build in builds:
+        out, err = build.communicate(timeout=300)
+        assert build.returncode == 0, err
+        assert "Site built in " in out
+    assert files(many_posts / "output") == built_from_nothing(many_posts, tmp_path)
+    assert leftovers(many_posts) == []
+
+
+def test_with_no_wait_a_command_says_who_is_working_and_does_nothing(site_copy):
+    with site_lock(site_copy / "pelicanconf.py", "invoke newsletter"):
+        build = start(site_copy, "build", "--no-wait")
+        out, err = build.communicate(timeout=120)
+    assert build.returncode == 1 and out == ""
+    assert err.startswith(f"Not started: invoke newsletter (pid {os.getpid()} on ")
+    assert "is working on this site; nothing was done" in err and "Traceback" not in err
+    assert not (site_copy / "output").exists()
+
+
+def test_the_lock_of_a_killed_command_is_taken_over(site_copy):
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from tribune.lock import site_lock\n"
+        "with site_lock(sys.argv[1], 'invoke build'):\n    print('held', flush=True); time.sleep(600)"
+    ), str(site_copy / "pelicanconf.py")], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "held\n"
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    build = start(site_copy, "build", "--no-wait")
+    out, err = build.communicate(timeout=120)
+    assert build.returncode == 0, err
+    assert lock_path(site_copy / "pelicanconf.py").read_text() == ""  # released, nobody named
+
+
+def _children(pid: int) -> set[int]:
+    """Every descendant of ``pid`` (Linux's /proc)."""
+    found, todo = set(), [pid]
+    while todo:
+        for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
+            try:
+                children = {int(child) for child in (task / "children").read_text().split()}
+            except OSError:
+                continue
+            todo.extend(children - found)
+            found |= children
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_a_build_killed_half_way_leaves_no_worker_and_the_next_build_no_leftover(many_posts):
+    (many_posts / "pelicanconf.py").open("a").write("\nREADER_PROCESSES = 2\nWRITER_PROCESSES = 2\n")
+    build = start(many_posts, "build")
+    workers: set[int] = set()
+
+    def working() -> bool:
+        workers.update(_children(build.pid))
+        return len(workers) >= 2 and bool(leftovers(many_posts))
+
+    wait_for(working, what="the build's workers")
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    wait_for(lambda: not any(map(_alive, workers)), seconds=10, what="the workers to die with their parent")
+    assert leftovers(many_posts)  # what the killed build left...
+    again = start(many_posts, "build")
+    out, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err
+    assert leftovers(many_posts) == []  # ...the next build removed
+    assert (many_posts / "output/index.html").is_file()
+
+
+def test_clean_removes_what_killed_builds_left(site_copy):
+    for name in (".output.new-abc123", ".output.old-def456"):
+        (site_copy / name / "billets").mkdir(parents=True)
+        (site_copy / name / "billets/index.html").write_text("half a site")
+    clean = start(site_copy, "clean")
+    out, err = clean.communicate(timeout=120)
+    assert clean.returncode == 0, err
+    assert leftovers(site_copy) == []
+    assert "Removed .output.new-abc123" in out and "Removed .output.old-def456" in out

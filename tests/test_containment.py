@@ -1,0 +1,151 @@
+"""Content stays inside content/ and output inside output/, whatever a careless or hostile
+file names: symbolic links, ``..``, ``./`` and ``//`` spellings, {static} links, Save_as."""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tribune.build import BuildError, build, load_site
+
+from .test_lint import _problems_after_failed_build, _tree_digest, _write
+
+POST = """Title: Un billet
+Date: 2026-10-01 20:00
+Category: Communauté
+Image: images/pollen.png
+Image-Alt: Une abeille
+
+{body}
+"""
+MEMBER = """Name: Zoé Martin
+Member-Since: 2026-06-01
+Avatar: {avatar}
+Consent: 2026-06-01
+
+Un portrait.
+"""
+
+
+@pytest.fixture
+def site(site_copy, monkeypatch):
+    """The sample site built once (output/ to keep as it is), as the current folder."""
+    monkeypatch.chdir(site_copy)
+    build(load_site(site_copy / "pelicanconf.py"))
+    return site_copy
+
+
+@pytest.fixture
+def outside(tmp_path) -> Path:
+    """A folder beside the site, with a secret and a photo a link could reach."""
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "secret.txt").write_text("le mot de passe")
+    (folder / "notes.md").write_text("Title: Notes\nDate: 2026-10-01\nCategory: Coulisses\n\nPrivées.\n")
+    return folder
+
+
+def everything_but(root: Path, *skipped: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not any(s == p or s in p.parents for s in skipped)}
+
+
+@pytest.mark.parametrize("link, target", [
+    ("images/passwd", "/etc/passwd"),
+    ("images/dehors", "outside"),
+    ("posts/notes.md", "outside/notes.md"),
+    ("images/boucle", "content/images/boucle"),
+])
+def test_a_symbolic_link_leading_out_of_content_is_an_error(site, outside, link, target):
+    path = site / "content" / link
+    path.symlink_to(target if target.startswith("/") else site.parent / target)
+    problems = _problems_after_failed_build(site)
+    assert [p for p in problems if p.startswith(f"content/{link}:1: a symbolic link to ")] == problems != []
+    assert not list((site / "output").rglob("passwd")) and not list((site / "output").rglob("secret.txt"))
+
+
+def test_a_symbolic_link_inside_content_is_fine(site):
+    (site / "content/images/abeille.png").symlink_to(site / "content/images/pollen.png")
+    result = build(load_site(site / "pelicanconf.py"))
+    assert (result.output / "images/abeille.png").read_bytes() == (site / "content/images/pollen.png").read_bytes()
+
+
+def test_a_static_link_out_of_content_is_an_error_and_nothing_is_copied_out(site, outside):
+    tree = everything_but(site.parent, site)
+    body = "Voir [le secret]({static}/../../outside/secret.txt) et ![image]({static}../../../outside/secret.txt)."
+    relative = _write(site, "posts/fuite.md", POST.format(body=body))
+    assert _problems_after_failed_build(site) == [
+        f"{relative}:7: {{static}}../../../outside/secret.txt leads out of the content folder: link to a file of content/ (e.g. {{static}}/images/photo.jpg)",
+        f"{relative}:7: {{static}}/../../outside/secret.txt leads out of the content folder: link to a file of content/ (e.g. {{static}}/images/photo.jpg)",
+    ]
+    assert everything_but(site.parent, site) == tree  # nothing written beside the site
+
+
+def test_the_build_itself_copies_nothing_from_outside_content(site, outside, tmp_path):
+    """Even with OUTPUT_PATH elsewhere, before the lint's verdict arrives: the build's guard."""
+    _write(site, "posts/fuite.md", POST.format(body="[le secret]({static}/../../outside/secret.txt)"))
+    output = tmp_path / "deep/er/output"
+    with pytest.raises(BuildError):
+        build(load_site(site / "pelicanconf.py", OUTPUT_PATH=str(output)))
+    assert sorted(p.name for p in tmp_path.rglob("secret.txt")) == ["secret.txt"]  # the original only
+    assert not (tmp_path / "deep").exists() or not any(p.is_file() for p in (tmp_path / "deep").rglob("*"))
+
+
+@pytest.mark.parametrize("avatar", ["images/../../outside/photo.jpg", "/../outside/photo.jpg", "{static}/images/../../../outside/photo.jpg"])
+def test_an_avatar_out_of_content_is_an_error_at_its_line(site, outside, avatar):
+    Image.new("RGB", (64, 64)).save(outside / "photo.jpg")
+    relative = _write(site, "members/zoe.md", MEMBER.format(avatar=avatar))
+    assert _problems_after_failed_build(site) == [f'{relative}:3: Avatar: "{avatar}" leads out of the content folder: name a file under content/images/']
+
+
+def _photo_with_gps() -> bytes:
+    photo = Image.new("RGB", (640, 480), (200, 120, 90))
+    exif = Image.Exif()
+    exif[0xA431] = "SERIAL-123456"  # BodySerialNumber
+    exif.get_ifd(0x8825).update({1: "N", 2: (45.0, 45.0, 0.0), 3: "E", 4: (4.0, 50.0, 0.0)})
+    buffer = io.BytesIO()
+    photo.save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("avatar", ["images/./zoe.jpg", "images//zoe.jpg", "/images/zoe.jpg", "{static}images/zoe.jpg",
+                                    "images/../images/zoe.jpg", "images/alias.jpg"])
+def test_no_spelling_of_an_avatar_publishes_the_original_photo(site, avatar):
+    original = _photo_with_gps()
+    (site / "content/images/zoe.jpg").write_bytes(original)
+    (site / "content/images/alias.jpg").symlink_to("zoe.jpg")
+    _write(site, "members/zoe.md", MEMBER.format(avatar=avatar))
+    output = build(load_site(site / "pelicanconf.py")).output
+    assert sorted(p.name for p in (output / "membres/zoe-martin").glob("avatar-*.jpg")) == ["avatar-192.jpg", "avatar-384.jpg", "avatar-96.jpg"]
+    for path in output.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert data != original and b"SERIAL-123456" not in data, path
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("Save_as", "../../evade.html", '"../../evade.html" would write outside output/'),
+    ("Save_as", "/etc/cron.d/x", '"/etc/cron.d/x" would write outside output/'),
+    ("Url", "../../ailleurs/", '"../../ailleurs/" would write outside output/'),
+    ("Save_as", "index.html", '"index.html" is the file of the site\'s INDEX_SAVE_AS (index.html): this page would replace it'),
+    ("Save_as", "./archives/index.html", '"./archives/index.html" is the file of the site\'s ARCHIVES_SAVE_AS (archives/index.html)'),
+    ("Save_as", "images/pollen.png", '"images/pollen.png" is the file of the static file content/images/pollen.png'),
+])
+def test_a_save_as_out_of_output_or_over_another_file_is_an_error(site, field, value, message):
+    relative = _write(site, "pages/piege.md", f"Title: Piège\n{field}: {value}\n\nTexte.\n")
+    problems = _problems_after_failed_build(site)
+    assert len(problems) == 1 and problems[0].startswith(f"{relative}:2: {field}: {message}"), problems
+
+
+def test_a_save_as_over_a_posts_page_stops_the_build_naming_both_files(site):
+    _write(site, "pages/piege.md", "Title: Piège\nSave_as: billets/ete-a-montreal-l-equipe/index.html\n\nTexte.\n")
+    before = _tree_digest(site / "output")
+    with pytest.raises(BuildError) as failure:
+        build(load_site(site / "pelicanconf.py"))
+    message = str(failure.value)
+    assert "content/pages/piege.md" in message and "content/posts/2026-07-20-ete-a-montreal.md" in message, message
+    assert "would both be written to billets/ete-a-montreal-l-equipe/index.html" in message
+    assert _tree_digest(site / "output") == before
+    assert os.path.exists(site / "output/billets/ete-a-montreal-l-equipe/index.html")

@@ -1,0 +1,129 @@
+"""Content stays inside content/, and output stays inside output/.
+
+Pelican follows symbolic links when it walks the content folder, reads whatever file a
+``{static}`` link names, copies it to the same relative place under output/ (``..``
+included), and lets a page with ``Save_as:`` silently replace another page. A careless or
+hostile file could so publish /etc/passwd, write outside output/, or replace the home page.
+
+The lint refuses each case at its line (these rules), and the build refuses them again
+(:func:`install`): the lint runs beside the build, which must not have copied anything
+outside by the time the lint's verdict arrives.
+"""
+
+import logging
+import os
+import posixpath
+from collections.abc import Iterable
+from pathlib import Path
+
+from pelican import signals
+
+from tribune.lint import ERROR, Corpus, Problem, display_path, problem
+from tribune.paths import INTERNAL_LINK, OutsideContent, content_path
+from tribune.source import Source
+
+logger = logging.getLogger(__name__)
+
+
+def check_symbolic_links(corpus: Corpus) -> Iterable[Problem]:
+    """Every symbolic link under content/ must lead to a file or folder inside it."""
+    root = Path(corpus.settings["PATH"]).resolve()
+    for folder, folders, files in os.walk(root):
+        for name in sorted(folders + files):
+            path = Path(folder) / name
+            if not path.is_symlink():
+                continue
+            try:
+                content_path(root, path.relative_to(root).as_posix())
+            except OutsideContent:
+                target = os.readlink(path)
+                yield Problem(display_path(path), 1, "", f"a symbolic link to {target}, outside content/: Tribune publishes "
+                                                         "only what is inside content/; put a copy of the file there instead", ERROR)
+
+
+def check_file_links(corpus: Corpus) -> Iterable[Problem]:
+    """{static}, {attach} and {filename} links of every body must stay inside content/."""
+    root = Path(corpus.settings["PATH"]).resolve()
+    for sources in corpus.sources.values():
+        for source in sources:
+            folder = _folder_of(source, root)
+            for line, text in source.body_lines():
+                for link in INTERNAL_LINK.finditer(text):
+                    try:
+                        content_path(root, link["target"], folder)
+                    except OutsideContent as error:
+                        yield Problem(display_path(source.path), line, "", f"{{{link['kind']}}}{link['target']} {error}: "
+                                                                         "link to a file of content/ (e.g. {static}/images/photo.jpg)", ERROR)
+
+
+def _folder_of(source: Source, root: Path) -> str:
+    try:
+        return source.path.resolve().parent.relative_to(root).as_posix()
+    except ValueError:  # the file itself is a link out of content/: check_symbolic_links says so
+        return ""
+
+
+def check_output_paths(corpus: Corpus) -> Iterable[Problem]:
+    """Save_as: and Url: must stay inside output/, and not take another page's file."""
+    taken = _fixed_outputs(corpus.settings)
+    for kind in ("post", "page"):
+        for source in corpus.of_kind(kind):
+            for key in ("Save_as", "Url"):
+                value = source.get(key)
+                if not value or "://" in value:
+                    continue
+                normal = posixpath.normpath(value.strip())
+                if normal.startswith("../") or normal == ".." or posixpath.isabs(normal):
+                    yield problem(source, key, f'"{value}" would write outside output/: give a path such as evenements/mon-billet/index.html')
+                    continue
+                if key != "Save_as":
+                    continue
+                if normal in taken:
+                    yield problem(source, key, f'"{value}" is the file of {taken[normal]}: this page would replace it; choose another Save_as')
+                else:
+                    taken[normal] = display_path(source.path)
+
+
+def _fixed_outputs(settings: dict) -> dict[str, str]:
+    """Files every build writes at a fixed place (home, archives, lists, feeds, static files),
+    by output path, with what writes them."""
+    taken = {}
+    for key, value in settings.items():
+        if isinstance(value, str) and "{" not in value and "." in value and (key.endswith("_SAVE_AS") or key.startswith("FEED_") and key.endswith(("_ATOM", "_RSS"))):
+            taken[posixpath.normpath(value)] = f"the site's {key} ({value})"
+    for template in settings.get("DIRECT_TEMPLATES", []):
+        save_as = settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html")
+        if save_as:
+            taken.setdefault(posixpath.normpath(save_as), f"the {template} page")
+    root = Path(settings["PATH"])
+    for folder in settings.get("STATIC_PATHS", []):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file():
+                taken.setdefault(path.relative_to(root).as_posix(), f"the static file {display_path(path)}")
+    return taken
+
+
+def confine_static_files(static_generator) -> None:
+    """The build's own guard: no static file from outside content/ is copied, whatever
+    linked to it (Pelican copies every file a {static} link names, ``..`` included)."""
+    root = Path(static_generator.path).resolve()
+    kept = []
+    for static in static_generator.staticfiles:
+        try:
+            content_path(root, static.relative_source_path)
+        except OutsideContent as error:
+            logger.error("%s %s: not published", static.relative_source_path, error)
+            continue
+        kept.append(static)
+    static_generator.staticfiles[:] = kept  # in place: the context holds the same list
+
+
+def register(registry) -> None:
+    registry.add_rule(check_symbolic_links)
+    registry.add_rule(check_file_links)
+    registry.add_rule(check_output_paths)
+
+
+def install() -> None:
+    """Connect the build's guard (once per process, like Pelican's own plugins)."""
+    signals.static_generator_finalized.connect(confine_static_files)

@@ -1,0 +1,58 @@
+"""The one door through which Tribune opens an image: its size checked before its pixels.
+
+A 140 KB PNG can decode to 144 megapixels (almost a gigabyte of memory) and a 900-megapixel
+image stops Pillow with a DecompressionBombError. Pillow reads an image's size from its
+header without decoding it: every caller (avatars, share images, the SEO plugin's image
+sizes, the e-mail) opens images here, where anything larger than ``IMAGE_MAX_PIXELS``
+(default 40 megapixels), and anything that is not an image Pillow reads, is refused with
+one readable line before a single pixel is decoded.
+"""
+
+import warnings
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+DEFAULT_MAX_PIXELS = 40_000_000
+
+
+class ImageError(ValueError):
+    """An image Tribune will not open; the message says why and what to do."""
+
+
+def max_pixels(settings: dict) -> int:
+    return int(settings.get("IMAGE_MAX_PIXELS") or DEFAULT_MAX_PIXELS)
+
+
+def open_image(path: Path, settings: dict) -> Image.Image:
+    """``path`` opened lazily (not decoded yet); raises :class:`ImageError` when it is not
+    an image or is larger than the site's limit. Use it as a context manager."""
+    limit = max_pixels(settings)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own limit says it better
+            image = Image.open(path)
+    except Image.DecompressionBombError:
+        raise ImageError(f"is far larger than the {limit / 1e6:.0f} megapixels Tribune opens (IMAGE_MAX_PIXELS): make it smaller") from None
+    except UnidentifiedImageError:
+        raise ImageError("is not an image Tribune can read (use a PNG, JPEG, WebP or GIF file)") from None
+    width, height = image.size
+    if width * height > limit:
+        image.close()
+        raise ImageError(f"is {width}×{height} pixels ({width * height / 1e6:.0f} megapixels), over the {limit / 1e6:.0f} "
+                         "megapixels Tribune opens (IMAGE_MAX_PIXELS): make it smaller, e.g. 2400 pixels wide")
+    return image
+
+
+_SIZES: dict[tuple, tuple[int, int]] = {}  # (path, its size and date, the limit) -> width, height
+
+
+def image_size(path: Path, settings: dict) -> tuple[int, int]:
+    """Width and height of an image, read from its header (with the same checks), once per
+    version of the file: the lint, the SEO plugin and the e-mail all ask for them."""
+    stat = Path(path).stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns, max_pixels(settings))
+    if key not in _SIZES:
+        with open_image(path, settings) as image:
+            _SIZES[key] = image.size
+    return _SIZES[key]

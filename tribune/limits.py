@@ -1,0 +1,135 @@
+"""Limits on what one content file may ask of a build: its size and how deeply it nests.
+
+Python-Markdown recurses for each level of a nested list and quadratically for nested
+brackets: a post with a list nested a few thousand levels deep runs out of recursion after
+seconds, brackets nested ten thousand deep take a minute, and a file of a gigabyte is read
+whole. Such a file is a mistake (or an attack), never writing: it is refused at its line
+before anything is built, by the lint (:func:`check_limits`) and by the readers themselves
+(:func:`install`), since the lint runs beside the build.
+
+Settings: ``MARKDOWN_MAX_BYTES`` (5 MB) and ``MARKDOWN_MAX_NESTING`` (40 levels of lists and
+quotes, or of brackets). Images have theirs in :mod:`tribune.images`.
+"""
+
+import os
+import re
+from collections.abc import Iterable
+
+from pelican import signals
+
+from tribune.lint import Corpus, Problem, display_path
+
+DEFAULT_MAX_BYTES = 5_000_000
+DEFAULT_MAX_NESTING = 40
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+# The quote marks and list markers that open a line, in any mix ("> - > 1. text").
+_OPENERS = re.compile(r"^[ \t]*(?:(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])[ \t]*)+")
+_OPENER = re.compile(r">|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])")
+_PREFIX_CHARACTERS = " \t>-*+.)0123456789"
+
+
+class LimitError(ValueError):
+    """A content file over a limit; the message names the line and what to do."""
+
+
+def max_bytes(settings: dict) -> int:
+    return int(settings.get("MARKDOWN_MAX_BYTES") or DEFAULT_MAX_BYTES)
+
+
+def max_nesting(settings: dict) -> int:
+    return int(settings.get("MARKDOWN_MAX_NESTING") or DEFAULT_MAX_NESTING)
+
+
+def _in_words(size: int) -> str:
+    return f"{size / 1e6:.1f} MB".replace(".0 MB", " MB") if size >= 1e6 else f"{size / 1e3:.0f} KB"
+
+
+def too_large(size: int, settings: dict) -> str | None:
+    """What is wrong with a file of ``size`` bytes, or None."""
+    limit = max_bytes(settings)
+    if size > limit:
+        return (f"the file is {_in_words(size)}, over the {_in_words(limit)} a content file may be (MARKDOWN_MAX_BYTES): "
+                "split it, and put large files in content/images/")
+    return None
+
+
+def _block_depth(line: str) -> int:
+    """Levels of quotes and lists a line opens: each quote mark and list marker that opens
+    it, and each four columns of indentation before them (Python-Markdown's list indent)."""
+    spaces = line.expandtabs(4)
+    indentation = len(spaces) - len(spaces.lstrip(" "))
+    openers = _OPENERS.match(line)
+    return indentation // 4 + (len(_OPENER.findall(openers.group(0))) if openers else 0)
+
+
+def _bracket_depth(line: str) -> int:
+    depth = deepest = 0
+    for character in line:
+        if character == "[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character == "]":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+def too_deep(text: str, settings: dict) -> tuple[int, str] | None:
+    """The first line of ``text`` (counted from 1) nested deeper than the limit, and what
+    is wrong with it; None when none is. Lines in fenced code are not Markdown."""
+    limit = max_nesting(settings)
+    fenced = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if fenced:
+            continue
+        # A line cannot open more levels than its prefix has characters, nor nest more
+        # brackets than it has: most lines are passed over by these two counts.
+        depth = max(_block_depth(line) if len(line) - len(line.lstrip(_PREFIX_CHARACTERS)) > limit else 0,
+                    _bracket_depth(line) if line.count("[") > limit else 0)
+        if depth > limit:
+            return number, (f"lists, quotes or brackets nested {depth} levels deep, over the {limit} a page may nest "
+                            "(MARKDOWN_MAX_NESTING): flatten them")
+    return None
+
+
+def check_limits(corpus: Corpus) -> Iterable[Problem]:
+    """Bodies nested too deeply, at their line (file sizes are checked before a file is read)."""
+    for sources in corpus.sources.values():
+        for source in sources:
+            found = too_deep(source.body, corpus.settings)
+            if found:
+                line, message = found
+                yield Problem(display_path(source.path), source.body_line + line - 1, "", message)
+
+
+def _limited_reader(reader_class: type) -> type:
+    """``reader_class`` whose read() refuses a file over the limits before reading it."""
+
+    def read(self, source_path):
+        wrong = too_large(os.stat(source_path).st_size, self.settings)
+        if wrong:
+            raise LimitError(f"{display_path(source_path)}:1: {wrong}")
+        with open(source_path, encoding="utf-8", errors="replace") as stream:
+            found = too_deep(stream.read(), self.settings)
+        if found:
+            raise LimitError(f"{display_path(source_path)}:{found[0]}: {found[1]}")
+        return reader_class.read(self, source_path)
+
+    return type(f"Limited{reader_class.__name__}", (reader_class,), {"read": read, "__doc__": reader_class.__doc__})
+
+
+def limit_readers(readers) -> None:
+    for extension, reader_class in readers.reader_classes.items():
+        if not reader_class.__name__.startswith("Limited"):
+            readers.reader_classes[extension] = _limited_reader(reader_class)
+
+
+def register(registry) -> None:
+    registry.add_rule(check_limits)
+
+
+def install() -> None:
+    signals.readers_init.connect(limit_readers)
