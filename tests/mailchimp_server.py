@@ -2,20 +2,30 @@
 
 It implements the endpoints Tribune uses, with Mailchimp's behaviour as documented: Basic
 auth with the API key, campaign states (save, schedule, sending, sent), required fields,
-the send checklist, quarter-hour schedule times in the future, problem+json errors. And it
-injects faults on demand: 429 for the next N calls, a 500, a connection dropped after the
-work is done, a response slower than the client's timeout.
+the send checklist, quarter-hour schedule times in the future, problem+json errors; the list
+of campaigns filtered by audience and sorted by create_time or send_time (in no promised
+order otherwise), creation times to the second, a campaign deleted unless it went out. One
+request at a time changes the campaigns, as Mailchimp sends a campaign once however many ask.
+
+And it injects faults on demand: 429 for the next N calls, a 500, a connection dropped after
+the work is done, a response slower than the client's timeout, a twin created by another
+machine just before this create; and, for every request, a latency (``state.latency``), a
+clock the test may freeze or make tick (``state.clock``), a meeting point where several runs
+start together (``state.together``).
 """
 
 import base64
+import copy
 import json
 import re
 import secrets
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 
 #: The API key the tests' server accepts (its suffix names a data center, as real keys do).
@@ -26,7 +36,9 @@ KEY = "0123456789abcdef0123456789abcdef-us21"
 class Fault:
     """Applies to the next ``times`` requests matching ``method`` and ``path`` (a regex)."""
 
-    kind: str  # "429", "500", "drop" (work done, no answer), "slow" (work done, late answer)
+    kind: str  # "429", "500", "drop" (work done, no answer), "slow" (work done, late answer),
+    # "twin" (another machine creates the same campaign just before this create is handled),
+    # "sent twin" (another machine's copy of the campaign in the path is sent just before this request)
     method: str
     path: str
     times: int = 1
@@ -38,7 +50,10 @@ class State:
     audience_id: str = "aud123"
     audience_name: str = "Guilde Boussole"
     members: int = 1342
-    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))  # Mailchimp's time when it starts
+    clock: Callable[[], datetime] | None = None  # Mailchimp's time; default: ``now`` moving on in real time
+    latency: float = 0.0  # seconds every answer takes, half before the work and half after
+    together: threading.Barrier | None = None  # runs wait for each other at their first request
     slow_seconds: float = 2.0
     campaigns: dict = field(default_factory=dict)
     requests: list = field(default_factory=list)  # (method, path, body)
@@ -49,6 +64,16 @@ class State:
     clicks: dict = field(default_factory=dict)  # campaign id -> urls_clicked
     growth: list = field(default_factory=list)  # the audience's growth history
     lock: threading.Lock = field(default_factory=threading.Lock)
+    started: float = field(default_factory=time.monotonic)
+
+    def time(self) -> datetime:
+        return self.clock() if self.clock else self.now + timedelta(seconds=time.monotonic() - self.started)
+
+
+def ticking(start: datetime) -> Callable[[], datetime]:
+    """A clock one second further on at every reading: no two campaigns share a create_time."""
+    seconds = iter(range(10**9))
+    return lambda: start + timedelta(seconds=next(seconds))
 
 
 def _problem(status: int, title: str, detail: str, errors=None) -> tuple[int, dict]:
@@ -108,12 +133,25 @@ class Handler(BaseHTTPRequestHandler):
         self.state.requests.append((method, path, body))
         if not self._authorised():
             return self._send(*_problem(401, "API Key Invalid", "Your API key may be invalid, or you've attempted to access the wrong datacenter."))
+        if self.state.together and method == "GET" and path == f"/3.0/lists/{self.state.audience_id}":
+            try:
+                self.state.together.wait()
+            except threading.BrokenBarrierError:
+                pass  # the other run never came: go on alone
+        time.sleep(self.state.latency / 2)
         fault = self._fault(method, path)
         if fault == "429":
             return self._send(*_problem(429, "Too Many Requests", "You have exceeded the limit of 10 simultaneous connections."))
         if fault == "500":
             return self._send(*_problem(500, "Internal Server Error", "An unexpected internal error has occurred."))
-        status, answer = self._route(method, path, body)
+        with self.state.lock:
+            if fault == "twin":
+                self._create(body or {})
+            if fault == "sent twin":
+                self._send_twin(path)
+            status, answer = self._route(method, path, body)
+            answer = copy.deepcopy(answer)  # as it is now: other requests may change the campaign meanwhile
+        time.sleep(self.state.latency / 2)
         if fault == "drop":
             self.close_connection = True
             self.connection.close()  # the work is done; the client never hears of it
@@ -134,6 +172,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_PUT(self):
         self._handle("PUT")
 
+    def do_DELETE(self):
+        self._handle("DELETE")
+
     # -- Mailchimp --------------------------------------------------------------------------
     def _route(self, method: str, path: str, body):
         state = self.state
@@ -153,10 +194,7 @@ class Handler(BaseHTTPRequestHandler):
                 return 200, {"urls_clicked": urls, "campaign_id": m.group(1), "total_items": len(urls)}
             return 200, state.reports[m.group(1)]
         if path == "/3.0/campaigns" and method == "GET":
-            query = dict(p.split("=", 1) for p in self.path.partition("?")[2].split("&") if "=" in p)
-            listed = [c for c in state.campaigns.values() if c["recipients"]["list_id"] == query.get("list_id", c["recipients"]["list_id"])]
-            offset, count = int(query.get("offset", 0)), int(query.get("count", 10))
-            return 200, {"campaigns": listed[offset:offset + count], "total_items": len(listed)}
+            return self._list({name: values[-1] for name, values in parse_qs(urlsplit(self.path).query).items()})
         if path == "/3.0/campaigns" and method == "POST":
             return self._create(body or {})
         m = re.fullmatch(r"/3\.0/campaigns/([^/]+)(/.*)?", path)
@@ -165,6 +203,11 @@ class Handler(BaseHTTPRequestHandler):
         campaign, rest = state.campaigns[m.group(1)], m.group(2) or ""
         if rest == "" and method == "GET":
             return 200, campaign
+        if rest == "" and method == "DELETE":
+            if campaign["status"] in ("sending", "sent"):
+                return _problem(400, "Bad Request", f"This campaign cannot be deleted because its status is {campaign['status']}.")
+            del state.campaigns[campaign["id"]]
+            return 204, None
         if rest == "" and method == "PATCH":
             if campaign["status"] not in ("save", "paused"):
                 return _problem(400, "Bad Request", f"This campaign cannot be updated because its status is {campaign['status']}.")
@@ -196,10 +239,28 @@ class Handler(BaseHTTPRequestHandler):
                 return _problem(400, "Bad Request", "This campaign has already been sent.")
             if not self._checklist(campaign)["is_ready"]:
                 return _problem(400, "Bad Request", "Your Campaign is not ready to send.")
-            campaign["status"], campaign["send_time"] = "sent", state.now.isoformat(timespec="seconds")
+            campaign["status"], campaign["send_time"] = "sent", state.time().isoformat(timespec="seconds")
             state.sends.append(campaign["id"])
             return 204, None
         return _problem(405, "Method Not Allowed", f"{method} {path} is not allowed.")
+
+    def _list(self, query: dict):
+        """GET /campaigns: the filters and sorting Mailchimp documents that Tribune uses."""
+        errors = []
+        if query.get("sort_field", "create_time") not in ("create_time", "send_time"):
+            errors.append({"field": "sort_field", "message": "Value must be one of: create_time, send_time."})
+        if query.get("sort_dir", "ASC") not in ("ASC", "DESC"):
+            errors.append({"field": "sort_dir", "message": "Value must be one of: ASC, DESC."})
+        if not all(query.get(name, "0").isdigit() for name in ("count", "offset")) or int(query.get("count", 10)) > 1000:
+            errors.append({"field": "count", "message": "count and offset are whole numbers; count is at most 1000."})
+        if errors:
+            return _problem(400, "Invalid Resource", "The resource submitted could not be validated.", errors)
+        listed = [c for c in self.state.campaigns.values() if c["recipients"]["list_id"] == query.get("list_id", c["recipients"]["list_id"])]
+        listed.sort(key=lambda c: c["id"])  # without sort_field, Mailchimp promises no order: not the creation order either
+        if "sort_field" in query:
+            listed.sort(key=lambda c: c.get(query["sort_field"]) or "", reverse=query.get("sort_dir") == "DESC")
+        offset, count = int(query.get("offset", 0)), int(query.get("count", 10))
+        return 200, {"campaigns": listed[offset:offset + count], "total_items": len(listed)}
 
     def _create(self, body: dict):
         errors = []
@@ -209,16 +270,23 @@ class Handler(BaseHTTPRequestHandler):
             errors.append({"field": "recipients.list_id", "message": "Required fields were not provided: list_id"})
         if errors:
             return _problem(400, "Invalid Resource", "The resource submitted could not be validated.", errors)
-        campaign_id, web_id = secrets.token_hex(5), len(self.state.campaigns) + 1000
+        campaign_id, web_id = secrets.token_hex(5), 1000 + secrets.randbelow(10**6)  # web_id: no promised order
         campaign = {
             "id": campaign_id, "web_id": web_id, "type": body["type"], "status": "save", "send_time": "",
-            "create_time": self.state.now.isoformat(timespec="seconds"),
+            "create_time": self.state.time().isoformat(timespec="seconds"),  # to the second, as Mailchimp gives it
             "archive_url": f"http://eepurl.com/{campaign_id}",
             "long_archive_url": f"https://us21.campaign-archive.com/?u=abc&id={campaign_id}",
             "recipients": dict(body["recipients"]), "settings": dict(body.get("settings") or {}), "_content": {"html": "", "plain_text": ""},
         }
         self.state.campaigns[campaign_id] = campaign
         return 200, campaign
+
+    def _send_twin(self, path: str) -> None:
+        """Another machine, which never saw the campaign in ``path``, sends its own copy of it."""
+        source = self.state.campaigns[re.fullmatch(r"/3\.0/campaigns/([^/]+)(/.*)?", path).group(1)]
+        _, twin = self._create({"type": source["type"], "recipients": source["recipients"], "settings": source["settings"]})
+        twin["status"], twin["send_time"] = "sent", self.state.time().isoformat(timespec="seconds")
+        self.state.sends.append(twin["id"])
 
     def _checklist(self, campaign: dict) -> dict:
         items = []
@@ -238,7 +306,7 @@ class Handler(BaseHTTPRequestHandler):
             moment = datetime.fromisoformat(when.replace("Z", "+00:00"))
         except ValueError:
             return _problem(400, "Invalid Resource", "The resource submitted could not be validated.", [{"field": "schedule_time", "message": "This value is not a valid date."}])
-        if moment.minute % 15 or moment.second or moment <= self.state.now:
+        if moment.minute % 15 or moment.second or moment <= self.state.time():
             return _problem(400, "Invalid Resource", "Schedule time must be in the future and on the quarter-hour (:00, :15, :30, :45).")
         if campaign["status"] not in ("save", "paused"):
             return _problem(400, "Bad Request", f"This campaign cannot be scheduled because its status is {campaign['status']}.")
@@ -283,6 +351,7 @@ def sent_campaign(server: FakeMailchimp, title: str, subject: str, sent: int, op
     campaign_id = secrets.token_hex(5)
     server.state.campaigns[campaign_id] = {
         "id": campaign_id, "web_id": len(server.state.campaigns) + 2000, "type": "regular", "status": "sent", "send_time": send_time,
+        "create_time": send_time,
         "archive_url": "", "long_archive_url": "", "recipients": {"list_id": server.state.audience_id},
         "settings": {"title": title, "subject_line": subject}, "_content": {"html": "*|UNSUB|*", "plain_text": ""},
     }

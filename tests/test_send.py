@@ -7,7 +7,11 @@ import pytest
 
 from tribune import commands
 
-from .mailchimp_server import KEY
+from mailchimp_marketing.api_client import ApiClientError
+
+from tribune.build import load_site
+
+from .mailchimp_server import KEY, ticking
 
 TITLE = "tribune-2026-11"
 
@@ -71,7 +75,7 @@ def test_send_twice_sends_once(mailchimp, capsys):
     assert last_line(out).startswith(f"Sent 2026-11: campaign {campaign['id']}, status sent, archive https://")
     code, out, err = run(capsys, send=True, yes=True)
     assert code == 0, err
-    assert last_line(out).startswith("Already sent on 2026-11-24T11:00:00+00:00; nothing sent again: campaign")
+    assert last_line(out).startswith(f"Already sent on {campaign['send_time']}; nothing sent again: campaign")
     assert mailchimp.state.sends == [campaign["id"]] and len(mailchimp.campaigns_titled(TITLE)) == 1
 
 
@@ -93,6 +97,101 @@ def test_a_saved_draft_is_updated_not_duplicated(mailchimp, capsys):
     assert code == 0, err
     assert list(mailchimp.state.campaigns) == ["old"] and mailchimp.state.sends == ["old"]
     assert mailchimp.state.campaigns["old"]["settings"]["subject_line"].startswith("La Guilde a (presque)")
+
+
+def draft(mailchimp, campaign_id: str, created: str, **fields) -> dict:
+    """A campaign of this edition left in Mailchimp by an earlier run."""
+    campaign = {
+        "id": campaign_id, "web_id": 7, "type": "regular", "status": "save", "send_time": "", "create_time": created,
+        "archive_url": "", "long_archive_url": "", "recipients": {"list_id": mailchimp.state.audience_id},
+        "settings": {"title": TITLE, "subject_line": "Ancien sujet"}, "_content": {"html": "", "plain_text": ""}, **fields,
+    }
+    mailchimp.state.campaigns[campaign_id] = campaign
+    return campaign
+
+
+def test_a_draft_that_appears_while_creating_is_older_and_wins(mailchimp, capsys):
+    """An interrupted run's create lands just before this run's (its answer never came): this
+    run gives way and deletes its own draft; the next run sends the older one, and only it."""
+    mailchimp.state.clock = ticking(mailchimp.state.now)
+    mailchimp.inject("twin", "POST", r"/campaigns$")
+    code, _, err = run(capsys, send=True, yes=True)
+    (leftover,) = mailchimp.campaigns_titled(TITLE)
+    assert code == 1 and mailchimp.state.sends == []
+    assert f"Nothing sent: another run is sending edition 2026-11 (campaign {leftover['id']}, status save" in err
+    assert "this run deleted its own draft" in err and "run the same command again in a minute to see its status" in err
+    code, out, err = run(capsys, send=True, yes=True)
+    assert code == 0, err
+    assert mailchimp.state.sends == [leftover["id"]] and len(mailchimp.campaigns_titled(TITLE)) == 1
+    assert last_line(out).startswith(f"Sent 2026-11: campaign {leftover['id']}, status sent")
+
+
+def test_a_draft_that_cannot_be_deleted_is_named_in_the_one_line(mailchimp, capsys):
+    """Deleting a draft may be repeated (bounded); when Mailchimp keeps failing, the line says
+    which draft to delete by hand, and nothing is sent."""
+    mailchimp.state.clock = ticking(mailchimp.state.now)
+    mailchimp.inject("twin", "POST", r"/campaigns$")
+    mailchimp.inject("500", "DELETE", r"/campaigns/[^/]+$", times=5)
+    code, _, err = run(capsys, send=True, yes=True)
+    leftover, own = mailchimp.campaigns_titled(TITLE)
+    assert code == 1 and mailchimp.state.sends == [] and [f.times for f in mailchimp.state.faults] == [0, 0]
+    assert err.strip().splitlines() == [
+        f"Nothing sent: another run is sending edition 2026-11 (campaign {leftover['id']}, status save, created {leftover['create_time']}); "
+        f"this run could not delete its own draft {own['id']} (delete it in Mailchimp; deleting the draft: Internal Server Error (HTTP 500) — "
+        "An unexpected internal error has occurred.): run the same command again in a minute to see its status"]
+
+
+def test_a_campaign_created_elsewhere_in_the_same_second_makes_this_run_give_way(mailchimp, capsys):
+    """Another machine created its campaign in the same second, and saw only its own (so it goes
+    on): Mailchimp cannot tell which came first, so this run must not send."""
+    moment = mailchimp.state.now
+    mailchimp.state.clock = lambda: moment
+    mailchimp.inject("twin", "POST", r"/campaigns$")
+    code, _, err = run(capsys, send=True, yes=True)
+    (other,) = mailchimp.campaigns_titled(TITLE)
+    assert code == 1 and mailchimp.state.sends == [] and other["status"] == "save"
+    assert f"Nothing sent: another run created a campaign for edition 2026-11 in the same second as this one ({other['id']} and " in err
+    assert "Mailchimp cannot tell which came first; this run deleted its own draft" in err
+
+
+def test_a_campaign_sent_elsewhere_just_before_the_send_stops_it(mailchimp, capsys):
+    """The winner's last look before sending: another machine (which never saw this run's
+    campaign) sent its own copy meanwhile; this run sends nothing and deletes its draft."""
+    mailchimp.inject("sent twin", "GET", r"/send-checklist$")
+    code, out, err = run(capsys, send=True, yes=True)
+    assert code == 0, err
+    (sent,) = mailchimp.campaigns_titled(TITLE)
+    assert mailchimp.state.sends == [sent["id"]]
+    assert last_line(out).startswith(f"Already sent on {sent['send_time']}; nothing sent again: campaign {sent['id']}, status sent")
+
+
+def test_a_scheduled_campaign_wins_over_a_newer_duplicate_draft(mailchimp, capsys):
+    """A scheduled campaign and a draft left by a run that stopped: --send sends the scheduled
+    one (now), never the draft, which would make two sends."""
+    draft(mailchimp, "1sched", "2026-11-20T09:00:00+00:00", status="schedule", send_time="2026-12-01T08:00:00+00:00")
+    draft(mailchimp, "0draft", "2026-11-20T09:05:00+00:00")
+    code, out, err = run(capsys, send=True, yes=True)
+    assert code == 0, err
+    assert mailchimp.state.sends == ["1sched"] and mailchimp.state.campaigns["0draft"]["status"] == "save"
+    assert last_line(out).startswith("Sent 2026-11: campaign 1sched, status sent")
+
+
+def test_the_stand_in_refuses_what_mailchimp_refuses(mailchimp, site_copy):
+    """Deleting a sent campaign, and sorting the list by a field Mailchimp does not sort by."""
+    settings = load_site(site_copy / "pelicanconf.py").settings
+    from newsletter.mailchimp import Mailchimp, MailchimpConfig, MailchimpError
+
+    api = Mailchimp(MailchimpConfig.load(settings))
+    draft(mailchimp, "gone", "2026-11-20T09:00:00+00:00", status="sent", send_time="2026-11-20T10:00:00+00:00")
+    with pytest.raises(MailchimpError, match="cannot be deleted because its status is sent"):
+        api.delete_campaign("gone")
+    with pytest.raises(ApiClientError) as refused:
+        api.client.campaigns.list(sort_field="title")
+    assert refused.value.status_code == 400 and "Value must be one of: create_time, send_time" in refused.value.text
+    draft(mailchimp, "kept", "2026-11-19T09:00:00+00:00")
+    assert [c["id"] for c in api.campaigns_titled(TITLE)] == ["kept", "gone"]
+    api.delete_campaign("kept")
+    assert list(mailchimp.state.campaigns) == ["gone"]
 
 
 @pytest.mark.parametrize(("kind", "method", "path", "times"), [

@@ -7,8 +7,8 @@
   response, never from the request.
 - Every call has a timeout. 429 (not processed) is always retried, with exponential backoff
   and jitter, bounded in count and time; 5xx and connection errors are retried only for
-  calls that may safely run twice (reads, content updates). The caller decides what to do
-  after a failed create, schedule or send (look before acting again).
+  calls that may safely run twice (reads, content updates, deleting a draft). The caller
+  decides what to do after a failed create, schedule or send (look before acting again).
 - The client returns some failed responses instead of raising (when the body is empty) and
   gives problem+json bodies as text: both become :class:`MailchimpError` in plain words.
 """
@@ -161,8 +161,9 @@ class Mailchimp:
                 raise MailchimpError(f'MAILCHIMP_AUDIENCE_ID "{self.config.audience_id}" is not an audience of this Mailchimp account (HTTP 404)', 404) from None
             raise
 
-    def find_campaign(self, title: str) -> dict | None:
-        return self.campaigns_by_title().get(title)
+    def campaigns_titled(self, title: str) -> list[dict]:
+        """The audience's campaigns titled ``title``, oldest first."""
+        return [campaign for campaign in self._campaigns() if campaign.get("settings", {}).get("title") == title]
 
     def campaign(self, campaign_id: str) -> dict:
         return self._call("reading the campaign", self.client.campaigns.get, campaign_id)
@@ -192,6 +193,14 @@ class Mailchimp:
     def send(self, campaign_id: str) -> None:
         self._call("sending the campaign", self.client.campaigns.send, campaign_id, idempotent=False)
 
+    def delete_campaign(self, campaign_id: str) -> None:
+        """Delete a campaign that was not sent (Mailchimp refuses the others); gone already is done."""
+        try:
+            self._call("deleting the draft", self.client.campaigns.remove, campaign_id)
+        except MailchimpError as error:
+            if error.status != 404:
+                raise
+
     # -- Reports (invoke report) ----------------------------------------------------------
     def campaign_report(self, campaign_id: str) -> dict:
         return self._call("reading the campaign report", self.client.reports.get_campaign_report, campaign_id)
@@ -206,11 +215,19 @@ class Mailchimp:
 
     def campaigns_by_title(self) -> dict[str, dict]:
         """Every campaign of the audience, by title (one listing instead of one per edition)."""
-        found, offset = {}, 0
+        found = {}
+        for campaign in self._campaigns():
+            found.setdefault(campaign.get("settings", {}).get("title"), campaign)
+        return found
+
+    def _campaigns(self):
+        """Every campaign of the audience, oldest first: sorted by create_time, which Mailchimp
+        documents (its order is otherwise unspecified), so pages stay put as campaigns are added."""
+        offset = 0
         while True:
-            page = self._call("listing the campaigns", self.client.campaigns.list, list_id=self.config.audience_id, count=200, offset=offset)
-            for campaign in page.get("campaigns", []):
-                found.setdefault(campaign.get("settings", {}).get("title"), campaign)
+            page = self._call("listing the campaigns", self.client.campaigns.list, list_id=self.config.audience_id,
+                              count=1000, offset=offset, sort_field="create_time", sort_dir="ASC")
+            yield from page.get("campaigns", [])
             offset += len(page.get("campaigns", []))
             if not page.get("campaigns") or offset >= page.get("total_items", 0):
-                return found
+                return

@@ -1,4 +1,4 @@
-"""One edition, one campaign, sent at most once.
+"""One edition, one campaign, sent at most once: from one machine, and from two.
 
 The campaign of an edition is found again by its title ("tribune-2026-11"), so whatever
 happened before (a run interrupted, a timeout, a send from CI) decides what happens now:
@@ -6,7 +6,19 @@ happened before (a run interrupted, a timeout, a send from CI) decides what happ
 - sent or sending: say when, send nothing;
 - scheduled: say when; only --send or a new --schedule changes it;
 - a saved draft: update its settings and content, and go on with it;
-- none: create it (after a failed create, look for it again before creating another).
+- none: create it (after a failed create, look again before creating another).
+
+Two machines (a CI job and a laptop) share no lock, only Mailchimp, so Mailchimp says which
+campaign is the edition's: the one sent or sending, else the one scheduled, else the oldest by
+``create_time``. That is the order Mailchimp documents (campaigns are listed sorted by it, to
+the second); ``id`` and ``web_id`` promise none. After creating its campaign a run lists those
+with the edition's title: when another one is sent, scheduled or older, it deletes its own
+draft and stops. A run that saw only its own goes on, and a campaign created later always sees
+the earlier one, so a later-created campaign never wins. Two created in the same second cannot
+be ordered: a run that sees that gives way too, rather than risk a second send (both may, and
+then nothing goes out until the command is run again). Right before sending or scheduling, a
+run looks once more. Two runs that take up the same draft send it once: Mailchimp refuses to
+send a campaign twice, and the run it refuses says the edition went out already.
 
 Before a send or a schedule, the content is set and Mailchimp's send checklist must be ready.
 After a send or schedule fails or times out, the campaign's status is read before anything
@@ -25,10 +37,19 @@ from .mail import RenderedEdition
 from .mailchimp import Mailchimp, MailchimpConfig, MailchimpError
 
 DONE = ("sent", "sending")
+_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
 
 
 class SendError(Exception):
     """The run stopped without sending; the message says why and what to do."""
+
+
+class AlreadySent(Exception):
+    """The edition went out (from this machine or another one): the run ends saying so."""
+
+    def __init__(self, campaign: dict):
+        super().__init__(campaign.get("id"))
+        self.campaign = campaign
 
 
 @dataclass
@@ -43,6 +64,36 @@ class Outcome:
         archive = campaign.get("long_archive_url") or campaign.get("archive_url") or "-"
         admin = f"{config.admin_url}/campaigns/show/?id={campaign.get('web_id')}" if campaign.get("web_id") else config.admin_url
         return f"{self.what}: campaign {campaign.get('id')}, status {campaign.get('status')}, archive {archive}, admin {admin}"
+
+
+def created(campaign: dict) -> datetime | None:
+    """When Mailchimp created the campaign, to the second; None when it does not say."""
+    try:
+        moment = datetime.fromisoformat(campaign.get("create_time") or "")
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def precedence(campaign: dict) -> tuple:
+    """Sorts an edition's campaigns: the one sent or sending, the one scheduled, then the oldest."""
+    status = campaign.get("status")
+    return (0 if status in DONE else 1 if status == "schedule" else 2, created(campaign) or _EARLIEST)
+
+
+def obstacle(campaigns: list[dict], campaign: dict) -> dict | None:
+    """The campaign of ``campaigns`` that ``campaign`` must give way to; None: it may go out.
+
+    Any other one sent, sending or scheduled; any other one created before it, or in the same
+    second (Mailchimp dates campaigns to the second: those cannot be ordered), or when either
+    creation time is unknown."""
+    mine = created(campaign)
+
+    def first(other: dict) -> bool:
+        theirs = created(other)
+        return other.get("status") in DONE + ("schedule",) or mine is None or theirs is None or theirs <= mine
+
+    return min((other for other in campaigns if other["id"] != campaign["id"] and first(other)), key=precedence, default=None)
 
 
 def campaign_title(settings: dict, edition_id: str) -> str:
@@ -95,32 +146,103 @@ class Sender:
             },
         }
 
-    def _create(self) -> dict:
-        """Create the campaign; if the call fails, look for it before trying again."""
+    def _campaign(self) -> tuple[dict, bool]:
+        """The edition's campaign, and whether this run created it (AlreadySent if it went out)."""
+        campaign = self._existing()
+        return (campaign, False) if campaign else self._create()
+
+    def _existing(self) -> dict | None:
+        """The edition's campaign already in Mailchimp, if this run may go on with it."""
+        campaigns = self.mailchimp.campaigns_titled(self.title)
+        campaign = min(campaigns, key=precedence, default=None)
+        if campaign:
+            self._check(campaigns, campaign, own=False)
+        return campaign
+
+    def _create(self) -> tuple[dict, bool]:
+        """Create the campaign, then make sure no other run's comes first. If the call fails,
+        look before trying again: a campaign there then may be this run's or another run's."""
         for attempt in range(3):
             try:
-                return self.mailchimp.create_campaign(self._body())
+                campaign = self.mailchimp.create_campaign(self._body())
             except MailchimpError as error:
                 if error.status is not None and error.status < 500:
                     raise
-                found = self.mailchimp.find_campaign(self.title)
+                found = self._existing()
                 if found:
                     self.say(f"The campaign was created although Mailchimp's answer was lost ({error}); going on with it.")
-                    return found
+                    return found, False
                 if attempt == 2:
                     raise
+            else:
+                self._check(self.mailchimp.campaigns_titled(self.title), campaign, own=True)
+                return campaign, True
         raise AssertionError("unreachable")
 
-    def existing(self) -> dict | None:
-        return self.mailchimp.find_campaign(self.title)
+    def _check(self, campaigns: list[dict], campaign: dict, own: bool) -> None:
+        """Go on only if ``campaign`` is the edition's campaign in this listing; otherwise stop
+        (AlreadySent, or SendError saying why), deleting it first if this run created it."""
+        listed = next((c for c in campaigns if c["id"] == campaign["id"]), None)
+        if listed and listed.get("status") in DONE:
+            raise AlreadySent(listed)
+        rival = obstacle(campaigns, campaign)
+        if listed and rival is None:
+            return
+        done = self._discard(campaign) if own else "this run sent nothing"
+        if rival and rival.get("status") in DONE:
+            raise AlreadySent(rival)
+        again = "run the same command again in a minute to see its status"
+        if not own:
+            again += f", and if this stays, keep one campaign titled {self.title} in Mailchimp and delete the others"
+        edition = self.edition.edition_id
+        if rival is None:
+            raise SendError(f"Mailchimp does not list campaign {campaign['id']} of edition {edition}, so this run cannot tell whether "
+                            f"another one is sending it; {done}: {again}")
+        if created(rival) is not None and created(rival) == created(campaign):
+            who = (f"another run created a campaign for edition {edition} in the same second as this one" if own
+                   else f"two campaigns of edition {edition} were created in the same second")
+            raise SendError(f"{who} ({rival['id']} and {campaign['id']}, {rival['create_time']}), and Mailchimp cannot tell which came first; "
+                            f"{done}: {again}")
+        raise SendError(f"another run is sending edition {edition} (campaign {rival['id']}, status {rival.get('status')}, "
+                        f"created {rival.get('create_time') or 'at a time Mailchimp does not give'}); {done}: {again}")
 
-    def prepare(self, campaign: dict | None) -> dict:
-        """A saved campaign with this edition's settings and content."""
-        if campaign is None:
-            campaign = self._create()
-        else:
-            campaign = self.mailchimp.update_campaign(campaign["id"], self._body()) or campaign
-        self.mailchimp.set_content(campaign["id"], self.rendered.html, self.rendered.text)
+    def _discard(self, campaign: dict) -> str:
+        """Delete this run's own draft, which gives way to another run's campaign."""
+        try:
+            self.mailchimp.delete_campaign(campaign["id"])
+        except MailchimpError as error:
+            return f"this run could not delete its own draft {campaign['id']} (delete it in Mailchimp; {error})"
+        return f"this run deleted its own draft {campaign['id']}"
+
+    def _taken(self, campaign: dict, error: MailchimpError) -> dict | None:
+        """After Mailchimp refused a change to ``campaign``: stop if another run sent, scheduled
+        or deleted it meanwhile; otherwise return it as it is now (None: not a refusal)."""
+        if error.status is None or error.status >= 500 or error.status == 429:
+            return None
+        edition = self.edition.edition_id
+        try:
+            state = self.mailchimp.campaign(campaign["id"])
+        except MailchimpError as missing:
+            if missing.status == 404:
+                raise SendError(f"campaign {campaign['id']} of edition {edition} was deleted while this run prepared it (another run gave "
+                                "way): run the same command again in a minute to see its status") from None
+            raise
+        if state.get("status") in DONE:
+            raise AlreadySent(state)
+        if state.get("status") == "schedule" and campaign.get("status") != "schedule":
+            raise SendError(f"another run scheduled edition {edition} for {state.get('send_time')} (campaign {state['id']}) while this one prepared it; "
+                            "this run sent nothing: run the same command again in a minute to see its status")
+        return state
+
+    def prepare(self, campaign: dict, fresh: bool) -> dict:
+        """The campaign with this edition's settings (unless just created with them) and content."""
+        try:
+            if not fresh:
+                campaign = self.mailchimp.update_campaign(campaign["id"], self._body()) or campaign
+            self.mailchimp.set_content(campaign["id"], self.rendered.html, self.rendered.text)
+        except MailchimpError as error:
+            self._taken(campaign, error)
+            raise
         return campaign
 
     def require_ready(self, campaign: dict) -> None:
@@ -129,67 +251,75 @@ class Sender:
             items = [f"  - {i.get('heading')}: {i.get('details')}" for i in checklist.get("items", []) if i.get("type") != "success"]
             raise SendError("Mailchimp's send checklist is not ready; nothing was sent:\n" + "\n".join(items))
 
-    def _act(self, campaign_id: str, call, action: str, expected: tuple[str, ...]) -> dict:
+    def _act(self, campaign: dict, call, action: str, expected: tuple[str, ...]) -> dict:
         """Make a send or schedule call at most three times, reading the status after each failure."""
         for attempt in range(3):
             try:
                 call()
                 break
             except MailchimpError as error:
-                if self._settle(campaign_id, action, error, expected) or attempt == 2:
+                if self._settle(campaign, action, error, expected) or attempt == 2:
                     break
-        return self.mailchimp.campaign(campaign_id)
+        return self.mailchimp.campaign(campaign["id"])
 
-    def _settle(self, campaign_id: str, action: str, error: MailchimpError, expected: tuple[str, ...]) -> dict | None:
-        """After a send or schedule call failed: read the status before doing anything else."""
-        state = self.mailchimp.campaign(campaign_id)
+    def _settle(self, campaign: dict, action: str, error: MailchimpError, expected: tuple[str, ...]) -> dict | None:
+        """After a send or schedule call failed: read the status before doing anything else. A
+        refusal because another run sent or scheduled the campaign first ends the run."""
+        if self._taken(campaign, error) is not None:
+            raise error
+        state = self.mailchimp.campaign(campaign["id"])
         if state.get("status") in expected:
             self.say(f"Mailchimp's answer to {action} was lost ({error}), but the campaign is {state['status']}.")
             return state
-        if error.status is not None and error.status < 500 and error.status != 429:
-            raise error
         return None
 
     # -- The actions ---------------------------------------------------------------------------
+    def _already(self, done: AlreadySent, nothing_again: str) -> Outcome:
+        return Outcome(f"Already sent on {done.campaign.get('send_time')}; {nothing_again}", done.campaign)
+
     def test(self, emails: list[str]) -> Outcome:
-        campaign = self.existing()
-        if campaign and campaign.get("status") in DONE:
-            return Outcome(f"Already sent on {campaign.get('send_time')}; no test sent", campaign)
-        if campaign and campaign.get("status") == "schedule":
+        try:
+            campaign, own = self._campaign()
+            if campaign.get("status") != "schedule":
+                campaign = self.prepare(campaign, fresh=own)
             self.mailchimp.send_test(campaign["id"], emails)
-        else:
-            campaign = self.prepare(campaign)
-            self.mailchimp.send_test(campaign["id"], emails)
+        except AlreadySent as done:
+            return self._already(done, "no test sent")
         return Outcome(f"Test e-mail of {self.edition.edition_id} sent to {', '.join(emails)}", self.mailchimp.campaign(campaign["id"]))
 
-    def _to_deliver(self, nothing_again: str) -> tuple[dict, Outcome | None]:
-        """The campaign made ready to go out (unscheduled first if it was scheduled); or, when
-        it went out already, the outcome that says so and ``nothing_again``."""
-        campaign = self.existing()
-        if campaign and campaign.get("status") in DONE:
-            return campaign, Outcome(f"Already sent on {campaign.get('send_time')}; {nothing_again}", campaign)
-        if campaign and campaign.get("status") == "schedule":
-            self.mailchimp.unschedule(campaign["id"])
+    def _to_deliver(self) -> dict:
+        """The campaign made ready to go out (unscheduled first if it was scheduled), after a
+        last look that no other campaign of the edition comes first."""
+        campaign, own = self._campaign()
+        if campaign.get("status") == "schedule":
+            try:
+                self.mailchimp.unschedule(campaign["id"])
+            except MailchimpError as error:
+                if (self._taken(campaign, error) or {}).get("status") != "save":  # "save": another run unscheduled it
+                    raise
             campaign = self.mailchimp.campaign(campaign["id"])
-        campaign = self.prepare(campaign)
+        campaign = self.prepare(campaign, fresh=own)
         self.require_ready(campaign)
-        return campaign, None
+        self._check(self.mailchimp.campaigns_titled(self.title), campaign, own)
+        return campaign
 
     def schedule(self, when: datetime) -> Outcome:
-        campaign, already = self._to_deliver("nothing scheduled")
-        if already:
-            return already
         utc = when.astimezone(timezone.utc).isoformat(timespec="seconds")
-        state = self._act(campaign["id"], lambda: self.mailchimp.schedule(campaign["id"], utc), "the schedule call", ("schedule",) + DONE)
+        try:
+            campaign = self._to_deliver()
+            state = self._act(campaign, lambda: self.mailchimp.schedule(campaign["id"], utc), "the schedule call", ("schedule",) + DONE)
+        except AlreadySent as done:
+            return self._already(done, "nothing scheduled")
         if state.get("status") != "schedule":
             raise SendError(f"the campaign could not be scheduled (status {state.get('status')}); nothing was sent")
         return Outcome(f"Scheduled {self.edition.edition_id} for {when:%Y-%m-%d %H:%M} ({when.tzinfo})", state)
 
     def send(self) -> Outcome:
-        campaign, already = self._to_deliver("nothing sent again")
-        if already:
-            return already
-        state = self._act(campaign["id"], lambda: self.mailchimp.send(campaign["id"]), "the send call", DONE)
+        try:
+            campaign = self._to_deliver()
+            state = self._act(campaign, lambda: self.mailchimp.send(campaign["id"]), "the send call", DONE)
+        except AlreadySent as done:
+            return self._already(done, "nothing sent again")
         if state.get("status") not in DONE:
             raise SendError(f"Mailchimp did not send the campaign (status {state.get('status')}); run the same command again later")
         return Outcome(f"Sent {self.edition.edition_id}", state)
