@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,3 +129,25 @@ def test_two_machines_finding_the_same_draft_send_it_once(mailchimp, machines):
     already, sent = sorted(run.line for run in runs)
     assert already.startswith(f"Already sent on {mailchimp.state.campaigns['old']['send_time']}; nothing sent again: campaign old")
     assert sent.startswith("Sent 2026-11: campaign old, status sent")
+
+
+def test_two_sends_on_one_machine_wait_for_each_other_and_send_once(mailchimp, site_copy):
+    """On one machine the site's lock makes the second command wait; it then finds the
+    edition sent. The stand-in answers every request in one second, as in the trial."""
+    mailchimp.state.latency = 1.0
+    with (site_copy / "pelicanconf.py").open("a", encoding="utf-8") as conf:
+        conf.write("\nNEWSLETTER_MAILCHIMP_TIMEOUT = 10\n")
+    command = [sys.executable, "-m", "invoke", "newsletter", "--edition", "2026-11", "--send", "--yes"]
+    first = subprocess.Popen(command, cwd=site_copy, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    while not mailchimp.state.requests:  # the first one is talking to Mailchimp, holding the lock
+        assert first.poll() is None, first.stderr.read()
+        time.sleep(0.05)
+    second = subprocess.Popen(command, cwd=site_copy, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    outputs = [process.communicate(timeout=300) for process in (first, second)]
+    runs = [Run(process.returncode, out, err) for process, (out, err) in zip((first, second), outputs)]
+    (campaign,) = mailchimp.campaigns_titled(TITLE)
+    assert mailchimp.state.sends == [campaign["id"]]
+    assert [run.code for run in runs] == [0, 0], [run.err for run in runs]
+    assert runs[0].line.startswith(f"Sent 2026-11: campaign {campaign['id']}, status sent")
+    assert runs[1].err.startswith(f"Waiting: invoke newsletter (pid {first.pid} on ")
+    assert runs[1].line.startswith(f"Already sent on {campaign['send_time']}; nothing sent again: campaign {campaign['id']}")

@@ -181,12 +181,14 @@ def run_report(config: str = "pelicanconf.py", refresh: bool = False) -> int:
 
 @_alone("invoke clean")
 def run_clean(config: str = "pelicanconf.py") -> int:
-    """Remove the output and cache folders, and what killed builds left beside output/,
-    never anything outside the site's folder."""
+    """Remove the output and cache folders, what killed builds left beside output/, and the
+    production builds of publish (.publish/), never anything outside the site's folder."""
+    from tribune.publish import PUBLISH_FOLDER
+
     settings = load_site(config).settings
     site_root = Path(config).resolve().parent
     output = Path(settings["OUTPUT_PATH"]).resolve()
-    for folder in [output, Path(settings["CACHE_PATH"]).resolve(), *leftovers(output)]:
+    for folder in [output, Path(settings["CACHE_PATH"]).resolve(), *leftovers(output), site_root / PUBLISH_FOLDER]:
         if folder.exists() and folder != site_root and site_root in folder.parents:
             shutil.rmtree(folder)
             print(f"Removed {display_path(folder)}")
