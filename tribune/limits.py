@@ -18,11 +18,11 @@ from collections.abc import Iterable
 from pelican import signals
 
 from tribune.lint import Corpus, Problem, display_path
+from tribune.source import outside_fences
 
 DEFAULT_MAX_BYTES = 5_000_000
 DEFAULT_MAX_NESTING = 40
 
-_FENCE = re.compile(r"^\s*(```|~~~)")
 # The quote marks and list markers that open a line, in any mix ("> - > 1. text").
 _OPENERS = re.compile(r"^[ \t]*(?:(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])[ \t]*)+")
 _OPENER = re.compile(r">|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])")
@@ -78,13 +78,7 @@ def too_deep(text: str, settings: dict) -> tuple[int, str] | None:
     """The first line of ``text`` (counted from 1) nested deeper than the limit, and what
     is wrong with it; None when none is. Lines in fenced code are not Markdown."""
     limit = max_nesting(settings)
-    fenced = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        if _FENCE.match(line):
-            fenced = not fenced
-            continue
-        if fenced:
-            continue
+    for number, line in outside_fences(enumerate(text.splitlines(), start=1)):
         # A line cannot open more levels than its prefix has characters, nor nest more
         # brackets than it has: most lines are passed over by these two counts.
         depth = max(_block_depth(line) if len(line) - len(line.lstrip(_PREFIX_CHARACTERS)) > limit else 0,

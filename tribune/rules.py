@@ -18,7 +18,7 @@ from tribune.lint import ERROR, WARNING, ContentKind, Corpus, FieldSpec, Problem
 from tribune.paths import OutsideContent, content_path, is_web_address
 from tribune.sanitise import LINK_SCHEMES, MERGE_TAG, is_safe_url, url_scheme
 from tribune.slugs import slugify
-from tribune.source import Source
+from tribune.source import Source, outside_fences
 
 STATUSES = ("draft", "published", "hidden")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
@@ -74,7 +74,7 @@ def check_image(value: str) -> str | None:
         return f'"{value}" is not an image (a {scheme}: address): give a file under content/images (e.g. images/photo.jpg) or an https:// address'
     normal = posixpath.normpath(value.removeprefix("{static}").lstrip("/"))
     if normal == ".." or normal.startswith("../"):
-        return None  # out of content/: missing_file says so, with the file's whereabouts
+        return None  # out of content/: named_file_problem says so, with the file's whereabouts
     if not normal.startswith("images/"):
         return f'"{value}" must be a file under content/images (e.g. images/photo.jpg)'
     return None
@@ -170,7 +170,7 @@ def check_slugs_and_translations(corpus: Corpus) -> Iterable[Problem]:
                     )
 
 
-def missing_file(source: Source, key: str, settings: dict) -> Problem | None:
+def named_file_problem(source: Source, key: str, settings: dict) -> Problem | None:
     """What is wrong with the file a field names (Image:, Avatar:): it is outside the content
     folder (``..``, a symbolic link leading out), missing, or an image Tribune will not open
     (not an image, or over IMAGE_MAX_PIXELS)."""
@@ -194,7 +194,7 @@ def missing_file(source: Source, key: str, settings: dict) -> Problem | None:
 def check_images_exist(corpus: Corpus) -> Iterable[Problem]:
     """An Image: of any kind of content must be a file of the content folder (or a web address)."""
     for sources in corpus.sources.values():
-        yield from filter(None, (missing_file(source, "Image", corpus.settings) for source in sources))
+        yield from filter(None, (named_file_problem(source, "Image", corpus.settings) for source in sources))
 
 
 def check_static_file_names(corpus: Corpus) -> Iterable[Problem]:
@@ -208,7 +208,6 @@ def check_static_file_names(corpus: Corpus) -> Iterable[Problem]:
                 yield Problem(display_path(path), 1, "", f'file name "{path.name}" has accents, spaces or signs; rename it "{better}"', ERROR)
 
 
-_CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+).+?\1")
 _SCRIPT_TAG = re.compile(r"<\s*script\b", re.IGNORECASE)
 _EVENT_HANDLER = re.compile(r"<[a-zA-Z][^>]*?[\s\"'/](on[a-zA-Z]+)\s*=", re.IGNORECASE)
@@ -224,16 +223,8 @@ _HTML_LINK = re.compile(
 def _text_lines(source: Source) -> Iterable[tuple[int, str]]:
     """The body's lines with their numbers, code left out (fenced blocks and `code spans`):
     what a writer shows as code is printed as text, never run."""
-    fence = None
-    for number, line in source.body_lines():
-        opening = _CODE_FENCE.match(line) if "`" in line or "~" in line else None
-        if fence is None and opening:
-            fence = opening.group(1)[0]
-        elif fence is not None:
-            if opening and opening.group(1)[0] == fence:
-                fence = None
-        else:
-            yield number, _CODE_SPAN.sub("", line) if "`" in line else line
+    for number, line in outside_fences(source.body_lines()):
+        yield number, _CODE_SPAN.sub("", line) if "`" in line else line
 
 
 def _link_targets(line: str) -> Iterable[str]:

@@ -8,10 +8,12 @@ and forgets where each value came from. The lint needs the line of every field t
 """
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 _FENCE = re.compile(r"^-{3}\s*$")
+_CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _FIELD = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 _CONTINUATION = re.compile(r"^[ ]{4,}(?P<value>.*)$")
 
@@ -68,6 +70,21 @@ def _decode(path: Path, data: bytes) -> str:
             f"the file is not UTF-8 text (byte 0x{data[error.start]:02X}); "
             "save it as UTF-8 in your editor",
         ) from None
+
+
+def outside_fences(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    """The numbered lines of Markdown that are not inside fenced code blocks (``` or ~~~):
+    code is printed as written, so rules about what text does leave it alone."""
+    fence = None
+    for number, line in lines:
+        opening = _CODE_FENCE.match(line) if "`" in line or "~" in line else None
+        if fence is None and opening:
+            fence = opening.group(1)[0]
+        elif fence is not None:
+            if opening and opening.group(1)[0] == fence:
+                fence = None
+        else:
+            yield number, line
 
 
 # Sources already read in this process, with the (size, time) they were read at: the lint

@@ -7,7 +7,7 @@ from pelican.readers import ensure_metadata_list
 
 from tribune.lint import NOTICE, ContentKind, Corpus, FieldSpec, Problem, display_path, problem
 from tribune.personal_data import find_personal_data, site_region
-from tribune.rules import check_date, check_image, check_slug, check_status, missing_file, slug_of
+from tribune.rules import check_date, check_image, check_slug, check_status, named_file_problem, slug_of
 from tribune.slugs import slugify
 from tribune.source import Source
 
@@ -80,7 +80,7 @@ def check_members(corpus: Corpus) -> Iterable[Problem]:
     for source in corpus.of_kind("member"):
         if not source.get("Consent"):
             yield problem(source, "Consent", "missing: a member is published only with the date of their consent (Consent: YYYY-MM-DD)")
-        missing = missing_file(source, "Avatar", corpus.settings)
+        missing = named_file_problem(source, "Avatar", corpus.settings)
         if missing:
             yield missing
 
