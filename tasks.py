@@ -93,6 +93,12 @@ def report(c, refresh=False):
     _done(commands.run_report(LOCAL, refresh=refresh))
 
 
+@task
+def translations(c):
+    """Developers: extract the messages of the code and update the catalogues to translate (tribune/locale/)."""
+    _done(commands.run_translations())
+
+
 @task(help={"sizes": "numbers of posts, comma-separated (default 200,1000,5000)"})
 def bench(c, sizes="200,1000,5000"):
     """Build benchmark: vanilla Pelican against Tribune; writes docs/performance.md."""

@@ -26,6 +26,7 @@ from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
 from tribune import confinement, limits, lint, prereading, rendering, workers, writer
+from tribune.i18n import set_language
 from tribune.lint import ERROR, WARNING, Problem
 from tribune.search import SearchIndexError, build_index
 
@@ -62,6 +63,7 @@ def load_site(config: str | Path = "pelicanconf.py", **overrides) -> Site:
     if not config.is_file():
         raise BuildError(f"{config}: settings file not found (run the task from the site's folder)")
     settings = read_settings(str(config), override=overrides or None)
+    set_language(settings.get("DEFAULT_LANG"))
     writer.install()
     prereading.install()
     confinement.install()

@@ -193,3 +193,18 @@ def run_clean(config: str = "pelicanconf.py") -> int:
             shutil.rmtree(folder)
             print(f"Removed {display_path(folder)}")
     return 0
+
+
+def run_translations() -> int:
+    """Update the message catalogues from the code; say which messages are left to translate."""
+    from babel.messages.pofile import read_po
+
+    from tribune.i18n import update_catalogues
+
+    for catalogue in update_catalogues(Path(__file__).resolve().parent.parent):
+        with catalogue.open("rb") as stream:
+            missing = [m.id for m in read_po(stream) if m.id and (not m.string or m.fuzzy)]
+        print(f"{display_path(catalogue)}: {len(missing)} message(s) to translate")
+        for message in missing:
+            print(f"  {message if isinstance(message, str) else message[0]}")
+    return 0

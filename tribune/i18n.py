@@ -1,0 +1,88 @@
+"""The kit speaks the site's language: every message a task prints goes through here.
+
+Messages are written in English in the code, as gettext message ids, and translated by the
+catalogues in ``tribune/locale/<lang>/LC_MESSAGES/tribune.po``, kept with Babel
+(``invoke translations`` extracts new messages and updates the catalogues; a test fails when
+a message has no French translation). The catalogue is read from its ``.po`` file the first
+time a message is translated (Babel compiles it in memory): there is no compiled file to keep
+in step with the source.
+
+A message with values names them, and the translation may put them in another order::
+
+    _("{path}: no such file under content/", path=value)
+    _n("{count} error", "{count} errors", count)
+
+The language is the site's (``DEFAULT_LANG``), set once a site is loaded
+(:func:`set_language`); a language without catalogue speaks English.
+"""
+
+import gettext
+import io
+from functools import cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALE_FOLDER = Path(__file__).parent / "locale"
+DOMAIN = "tribune"
+
+_language = "en"
+
+
+def set_language(lang: str | None) -> None:
+    """Speak ``lang`` (e.g. "fr", "fr_CA", "en") from now on."""
+    global _language
+    _language = (lang or "en").replace("-", "_")
+
+
+def language() -> str:
+    return _language
+
+
+@cache
+def _translations(lang: str) -> gettext.NullTranslations:
+    """The catalogue of ``lang`` (or of its base language: fr for fr_CA), compiled in memory."""
+    for candidate in (lang, lang.split("_")[0]):
+        path = LOCALE_FOLDER / candidate / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if path.is_file():
+            with path.open("rb") as stream:
+                catalog = read_po(stream, locale=candidate)
+            compiled = io.BytesIO()
+            write_mo(compiled, catalog)
+            compiled.seek(0)
+            return gettext.GNUTranslations(compiled)
+    return gettext.NullTranslations()
+
+
+def _(message: str, /, **values) -> str:
+    """``message`` in the site's language, with ``values`` put in."""
+    translated = _translations(_language).gettext(message)
+    return translated.format(**values) if values else translated
+
+
+def _n(singular: str, plural: str, count: int, /, **values) -> str:
+    """The singular or plural form of a message for ``count`` (given to it as ``count``)."""
+    translated = _translations(_language).ngettext(singular, plural, count)
+    return translated.format(count=count, **values)
+
+
+def update_catalogues(site_root: Path, languages: tuple[str, ...] = ("fr",)) -> list[Path]:
+    """Extract every message of the code (babel.cfg) into the template ``tribune.pot``, then
+    bring each language's catalogue up to date with it (new messages added untranslated,
+    gone ones marked obsolete); return the catalogues to translate."""
+    from babel.messages.frontend import CommandLineInterface
+
+    template = LOCALE_FOLDER / f"{DOMAIN}.pot"
+    run = CommandLineInterface().run
+    run(["pybabel", "-q", "extract", "-F", str(site_root / "babel.cfg"), "-k", "_n:1,2", "--no-location",
+         "--sort-output", "--omit-header", "-o", str(template), str(site_root)])
+    catalogues = []
+    for lang in languages:
+        catalogue = LOCALE_FOLDER / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+        command = "update" if catalogue.is_file() else "init"
+        run(["pybabel", "-q", command, "-D", DOMAIN, "-i", str(template), "-d", str(LOCALE_FOLDER), "-l", lang,
+             *(["--no-fuzzy-matching", "--ignore-obsolete"] if command == "update" else [])])
+        catalogues.append(catalogue)
+    _translations.cache_clear()
+    return catalogues
