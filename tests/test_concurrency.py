@@ -79,8 +79,16 @@ def test_the_lock_of_a_killed_command_is_taken_over(site_copy):
     assert lock_path(site_copy / "pelicanconf.py").read_text() == ""  # released, nobody named
 
 
-def _children(pid: int) -> set[int]:
-    """Every descendant of ``pid`` (Linux's /proc)."""
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command's name (state first), or None."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def _children(pid: int) -> set[tuple[int, str]]:
+    """Every descendant of ``pid`` (Linux's /proc), with its start time: PIDs are reused."""
     found, todo = set(), [pid]
     while todo:
         for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
@@ -88,24 +96,25 @@ def _children(pid: int) -> set[int]:
                 children = {int(child) for child in (task / "children").read_text().split()}
             except OSError:
                 continue
-            todo.extend(children - found)
-            found |= children
+            for child in children:
+                stat = _stat(child)
+                if stat and (child, stat[19]) not in found:
+                    found.add((child, stat[19]))
+                    todo.append(child)
     return found
 
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+def _alive(process: tuple[int, str]) -> bool:
+    """Whether that very process (same PID, same start time) still runs."""
+    stat = _stat(process[0])
+    return bool(stat) and stat[19] == process[1] and stat[0] != "Z"
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 def test_a_build_killed_half_way_leaves_no_worker_and_the_next_build_no_leftover(many_posts):
     (many_posts / "pelicanconf.py").open("a").write("\nREADER_PROCESSES = 2\nWRITER_PROCESSES = 2\n")
     build = start(many_posts, "build")
-    workers: set[int] = set()
+    workers: set[tuple[int, str]] = set()
 
     def working() -> bool:
         workers.update(_children(build.pid))
