@@ -36,6 +36,8 @@ def site(site_copy, monkeypatch):
     ("> " * 5_000 + "citation", 9, 5_000),
     ("[" * 10_000 + "lien" + "](x)" * 10_000, 9, 10_000),  # a minute of Python-Markdown
     ("> - > - " * 30 + "mélange", 9, 120),
+    ("\n".join(["[" * 39] * 300) + "x" + "]" * 11_700, 10, 78),  # brackets spread over a paragraph's lines
+    ("".join('<div markdown="1">\n' for _ in range(2000)) + "x", 49, 41),
 ])
 def test_content_nested_too_deep_is_refused_at_its_line(site, body, line, depth):
     relative = _write(site, "posts/profond.md", POST.format(body=body))
@@ -47,7 +49,9 @@ def test_content_nested_too_deep_is_refused_at_its_line(site, body, line, depth)
 def test_ordinary_nesting_and_code_are_fine(site):
     code = "```\n" + "[" * 100 + "\n" + " " * 200 + "x\n```\n"
     lists = "".join("    " * level + "- niveau\n" for level in range(6))
-    _write(site, "posts/profond.md", POST.format(body=code + "\n" + lists + "\n> > citation [[lien](x)](y)\n"))
+    paragraphs = "\n\n".join(["[" * 30 + "x" + "](y)" * 30] * 3)  # deep enough, each in its own paragraph
+    html = "<p>un<p>deux<br>" * 50 + "<div><div>" + "</div>" * 2
+    _write(site, "posts/profond.md", POST.format(body=code + "\n" + lists + "\n> > citation [[lien](x)](y)\n\n" + paragraphs + "\n\n" + html))
     build(load_site(site / "pelicanconf.py"))
 
 

@@ -27,6 +27,11 @@ DEFAULT_MAX_NESTING = 40
 _OPENERS = re.compile(r"^[ \t]*(?:(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])[ \t]*)+")
 _OPENER = re.compile(r">|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])")
 _PREFIX_CHARACTERS = " \t>-*+.)0123456789"
+_BRACKET = re.compile(r"[\[\]]")
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^<>]*?(/?)>")
+# Elements that nest nothing: void ones, and those whose end tag HTML lets a writer leave out.
+_FLAT_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+                  "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot", "rt", "rp"}
 
 
 class LimitError(ValueError):
@@ -63,26 +68,42 @@ def _block_depth(line: str) -> int:
     return indentation // 4 + (len(_OPENER.findall(openers.group(0))) if openers else 0)
 
 
-def _bracket_depth(line: str) -> int:
-    depth = deepest = 0
-    for character in line:
-        if character == "[":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif character == "]":
-            depth = max(depth - 1, 0)
-    return deepest
+class _Depths:
+    """Nesting that spans lines: brackets within a paragraph (Python-Markdown's inline
+    patterns work on a paragraph at a time), HTML elements across the whole text."""
+
+    def __init__(self):
+        self.brackets = self.elements = 0
+
+    def after(self, line: str) -> int:
+        """Read one line; the deepest nesting of brackets or elements it reaches."""
+        if not line.strip():
+            self.brackets = 0
+            return 0
+        deepest = 0
+        if "[" in line or "]" in line:
+            for mark in _BRACKET.findall(line):
+                self.brackets = self.brackets + 1 if mark == "[" else max(self.brackets - 1, 0)
+                deepest = max(deepest, self.brackets)
+        if "<" in line:
+            for closing, name, self_closing in _TAG.findall(line):
+                if closing:
+                    self.elements = max(self.elements - 1, 0)
+                elif not self_closing and name.lower() not in _FLAT_ELEMENTS:
+                    self.elements += 1
+                    deepest = max(deepest, self.elements)
+        return deepest
 
 
 def too_deep(text: str, settings: dict) -> tuple[int, str] | None:
     """The first line of ``text`` (counted from 1) nested deeper than the limit, and what
     is wrong with it; None when none is. Lines in fenced code are not Markdown."""
     limit = max_nesting(settings)
+    depths = _Depths()
     for number, line in outside_fences(enumerate(text.splitlines(), start=1)):
-        # A line cannot open more levels than its prefix has characters, nor nest more
-        # brackets than it has: most lines are passed over by these two counts.
-        depth = max(_block_depth(line) if len(line) - len(line.lstrip(_PREFIX_CHARACTERS)) > limit else 0,
-                    _bracket_depth(line) if line.count("[") > limit else 0)
+        # A line cannot open more levels of lists and quotes than its prefix has characters:
+        # most lines are passed over by that count.
+        depth = max(_block_depth(line) if len(line) - len(line.lstrip(_PREFIX_CHARACTERS)) > limit else 0, depths.after(line))
         if depth > limit:
             return number, (f"lists, quotes or brackets nested {depth} levels deep, over the {limit} a page may nest "
                             "(MARKDOWN_MAX_NESTING): flatten them")
