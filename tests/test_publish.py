@@ -427,3 +427,22 @@ def test_a_real_query_in_headless_chromium(local_site):
         server.shutdown()
     assert "Billet · De l’esquisse à la boîte\u202f: l’illustration de «\u202fPollen\u202f»" in titles  # "abeilles" found by French stemming
     assert any(title.startswith("Rendez-vous · ") for title in titles)
+
+
+@pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
+def test_a_built_site_deployed_by_rsync_stays_readable_by_the_web_server(site_copy, tmp_path):
+    """rsync --archive gives the web root the mode of the built folder: it must not be 0700."""
+    from tribune.build import build, load_site
+
+    built = build(load_site(site_copy / "pelicanconf.py", OUTPUT_PATH=str(tmp_path / "built"))).output
+    live = tmp_path / "www"
+    live.mkdir(mode=0o755)
+    deployer = Rsync(str(live))
+    deployer.deploy(built, deployer.plan(built))
+    assert live.stat().st_mode & 0o777 == 0o777 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -14,6 +14,7 @@ undone and the previous output/ put back.
 """
 
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -171,6 +172,13 @@ class _Built:
     warnings: list[str]
 
 
+def _folder_mode() -> int:
+    """The mode a folder made by mkdir gets (0755 under the usual umask)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o777 & ~mask
+
+
 def leftovers(output: Path) -> list[Path]:
     """The folders that builds killed half-way left beside ``output`` (new ones never
     swapped in, old ones never removed). Only a build holding the site's lock
@@ -185,6 +193,7 @@ def _build_beside(site: Site, strict: bool, search: bool) -> tuple[Path, _Built]
     for folder in leftovers(output):
         shutil.rmtree(folder, ignore_errors=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    fresh.chmod(_folder_mode())  # mkdtemp's 0700 would reach the web root through rsync --archive
     site.pelican.output_path = str(fresh)
     site.settings["OUTPUT_PATH"] = str(fresh)
     # With a search index, pages are indexed before the swap: they must all be in place.
