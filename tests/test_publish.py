@@ -446,3 +446,15 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def test_an_empty_target_is_refused_not_taken_for_publish_target(site, capsys, tmp_path):
+    """`invoke publish --target "$DEPLOY_DIR"` with the variable unset must not reach production."""
+    production = tmp_path / "prod"
+    with (site / "publishconf.py").open("a", encoding="utf-8") as conf:
+        conf.write(f'\nPUBLISH_TARGET = "{production}"\n')
+    for run in (lambda: publish(capsys, "  "), lambda: publish(capsys, "", dry_run=True)):
+        code, out, err = run()
+        assert code == 1 and "--target is empty" in err, err
+    assert commands.run_rollback("publishconf.py", target="") == 1
+    assert not production.exists()

@@ -74,7 +74,11 @@ def _sources(root: Path) -> tuple[Path, ...]:
 
 
 def _deployer(site, target: str | None, adopt: bool = False, progress=None):
-    name = target or site.settings.get("PUBLISH_TARGET", "")
+    """The deployer of ``--target`` when it is given (an empty one is refused: an unset
+    variable in a CI script must not mean "the production target"), else of PUBLISH_TARGET."""
+    if target is not None and not target.strip():
+        raise DeployError("--target is empty: give a folder, user@host:/path or github-pages, or leave --target out to use PUBLISH_TARGET")
+    name = target if target is not None else site.settings.get("PUBLISH_TARGET", "")
     deployer = deployer_for(name, site.settings, progress=progress, adopt=adopt, keep_out=_sources(site.config.resolve().parent))
     return name, deployer
 
