@@ -458,3 +458,20 @@ def test_an_empty_target_is_refused_not_taken_for_publish_target(site, capsys, t
         assert code == 1 and "--target is empty" in err, err
     assert commands.run_rollback("publishconf.py", target="") == 1
     assert not production.exists()
+
+
+def test_adopt_refuses_releases_of_another_target_and_a_working_copy(site, capsys, tmp_path):
+    live = tmp_path / "www" / "q"
+    live.parent.mkdir()
+    assert publish(capsys, live)[0] == 0
+    releases = live.parent / ".q.releases"
+    for target in (releases, Path(os.path.realpath(live))):
+        code, out, err = publish(capsys, target, adopt=True)
+        assert code == 1 and "refusing to adopt" in err and "Tribune's releases of another target" in err, err
+    assert (live / "index.html").is_file()  # the other site is still online
+    repository = tmp_path / "repo"
+    (repository / ".git").mkdir(parents=True)
+    (repository / "notes.txt").write_text("mes notes")
+    code, out, err = publish(capsys, repository, adopt=True, dry_run=True)
+    assert code == 1 and "is a Git working copy" in err
+    assert (repository / "notes.txt").read_text() == "mes notes"

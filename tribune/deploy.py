@@ -227,7 +227,18 @@ class LocalFolder:
             raise DeployError(f"refusing to deploy to {self.target}: it holds files Tribune did not put there ({_few(self.target)}); give an empty folder, or add --adopt to keep them as a release that is never deleted")
         if (self.releases / ADOPTED).is_dir():
             raise DeployError(f"refusing to deploy to {self.target}: {self.releases / ADOPTED} already holds the files of a folder taken over before; move one of them away")
+        self._refuse_to_adopt_what_is_not_a_site()
         return _State(self.target, history, adopting=True)
+
+    def _refuse_to_adopt_what_is_not_a_site(self) -> None:
+        """--adopt takes over a web server's folder, never Tribune's own releases (another
+        site's live release would vanish under it) nor a working copy of a repository."""
+        real = self.target.resolve()
+        for folder in (real, *real.parents):
+            if (folder / MARKER).is_file():
+                raise DeployError(f"refusing to adopt {self.target}: it is Tribune's releases of another target ({folder}); give that target instead")
+        if (real / ".git").exists():
+            raise DeployError(f"refusing to adopt {self.target}: it is a Git working copy, not a web server's folder")
 
     def _read_history(self, live: Path | None) -> list[str]:
         """The releases that were live, oldest first, ending with ``live``: the adopted one
