@@ -269,7 +269,7 @@ def test_a_damaged_history_is_reported_before_anything_changes(site, tmp_path, c
         code, out, err = publish(capsys, target, **flags)
         assert code == 1 and out == ""
         assert err.startswith(f"Not published: {history} cannot be read (") and err.count("\n") == 1
-        assert "delete it to start a new history (the live release stays online)" in err
+        assert "delete it to start a new history (the live release stays online; the older ones are deleted at the next publish" in err
     assert commands.run_rollback("publishconf.py", target=str(target)) == 1
     _, err = capsys.readouterr()
     assert err.startswith(f"Nothing rolled back: {history} cannot be read (") and err.count("\n") == 1

@@ -249,7 +249,7 @@ class LocalFolder:
             if not isinstance(names, list) or not all(isinstance(name, str) and name == Path(name).name and name not in ("", ".", "..") for name in names):
                 raise ValueError("it is not a list of release names")
         except (OSError, ValueError) as error:  # a JSON or UTF-8 decoding error is a ValueError
-            raise DeployError(f"{self.history} cannot be read ({error}): delete it to start a new history (the live release stays online), or restore it from a backup") from error
+            raise DeployError(f"{self.history} cannot be read ({error}): delete it to start a new history (the live release stays online; the older ones are deleted at the next publish, so rollback cannot reach them), or restore it from a backup") from error
         names = [name for name in dict.fromkeys(names) if (self.releases / name).is_dir()]
         names = [name for name in _NEVER_PRUNED if name not in names and (self.releases / name).is_dir()] + names
         if live is None:
