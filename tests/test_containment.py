@@ -131,7 +131,13 @@ def test_no_spelling_of_an_avatar_publishes_the_original_photo(site, avatar):
     ("Url", "../../ailleurs/", '"../../ailleurs/" would write outside output/'),
     ("Save_as", "index.html", '"index.html" is the file of the site\'s INDEX_SAVE_AS (index.html): this page would replace it'),
     ("Save_as", "./archives/index.html", '"./archives/index.html" is the file of the site\'s ARCHIVES_SAVE_AS (archives/index.html)'),
-    ("Save_as", "images/pollen.png", '"images/pollen.png" is the file of the static file content/images/pollen.png'),
+    ("Save_as", "images/pollen.png", '"images/pollen.png" is not an HTML file'),
+    ("Save_as", "billets", '"billets" is not an HTML file'),
+    ("Save_as", "sitemap.xml", '"sitemap.xml" is not an HTML file'),
+    ("Save_as", "theme/css/index.html", '"theme/css/index.html" is inside theme/, where the site\'s THEME_STATIC_DIR (theme) writes'),
+    ("Save_as", "newsletter/2026-11/email.html", '"newsletter/2026-11/email.html" is inside newsletter/, where the site\'s NEWSLETTER_EMAIL_DIR'),
+    ("Save_as", "pagefind/x.html", '"pagefind/x.html" is inside pagefind/, where the search index writes'),
+    ("Save_as", "404.html", '"404.html" is the file of the 404 page'),
 ])
 def test_a_save_as_out_of_output_or_over_another_file_is_an_error(site, field, value, message):
     relative = _write(site, "pages/piege.md", f"Title: Piège\n{field}: {value}\n\nTexte.\n")

@@ -66,6 +66,7 @@ def _folder_of(source: Source, root: Path) -> str:
 def check_output_paths(corpus: Corpus) -> Iterable[Problem]:
     """Save_as: and Url: must stay inside output/, and not take another page's file."""
     taken = _fixed_outputs(corpus.settings)
+    reserved = _reserved_folders(corpus.settings)
     for kind in ("post", "page"):
         for source in corpus.of_kind(kind):
             for key in ("Save_as", "Url"):
@@ -78,10 +79,29 @@ def check_output_paths(corpus: Corpus) -> Iterable[Problem]:
                     continue
                 if key != "Save_as":
                     continue
-                if normal in taken:
+                if not normal.endswith(".html"):
+                    yield problem(source, key, f'"{value}" is not an HTML file: a page is saved as an .html file, e.g. evenements/mon-billet/index.html')
+                    continue
+                folder = next((folder for folder in reserved if normal.startswith(folder + "/")), None)
+                if folder:
+                    yield problem(source, key, f'"{value}" is inside {folder}/, where {reserved[folder]} writes its own files; choose another Save_as')
+                elif normal in taken:
                     yield problem(source, key, f'"{value}" is the file of {taken[normal]}: this page would replace it; choose another Save_as')
                 else:
                     taken[normal] = display_path(source.path)
+
+
+def _reserved_folders(settings: dict) -> dict[str, str]:
+    """Folders of output/ that belong to one writer (the theme's files, the search index, the
+    e-mails: any setting named ..._DIR), by folder, with who writes there."""
+    reserved = {"pagefind": "the search index"}
+    for key, value in settings.items():
+        if not (key.endswith("_DIR") and isinstance(value, str)) or "://" in value:
+            continue
+        folder = posixpath.normpath(value.split("{")[0].strip("/ ") or ".")  # newsletter/{edition}: newsletter
+        if folder not in (".", "..") and not folder.startswith("../"):
+            reserved.setdefault(folder, f"the site's {key} ({value})")
+    return reserved
 
 
 def _fixed_outputs(settings: dict) -> dict[str, str]:
