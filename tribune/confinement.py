@@ -26,19 +26,26 @@ logger = logging.getLogger(__name__)
 
 
 def check_symbolic_links(corpus: Corpus) -> Iterable[Problem]:
-    """Every symbolic link under content/ must lead to a file or folder inside it."""
+    """Every symbolic link under content/ must lead to a file or folder inside it, and not to
+    a folder that holds it (Pelican follows links as it walks, and would walk it forever)."""
     root = Path(corpus.settings["PATH"]).resolve()
     for folder, folders, files in os.walk(root):
         for name in sorted(folders + files):
             path = Path(folder) / name
             if not path.is_symlink():
                 continue
+            target, where = os.readlink(path), display_path(path)
             try:
-                content_path(root, path.relative_to(root).as_posix())
-            except OutsideContent:
-                target = os.readlink(path)
-                yield Problem(display_path(path), 1, "", f"a symbolic link to {target}, outside content/: Tribune publishes "
-                                                         "only what is inside content/; put a copy of the file there instead", ERROR)
+                real = path.resolve(strict=True)
+            except (OSError, RuntimeError):  # missing, or a loop of links
+                yield Problem(where, 1, "", f"a symbolic link to {target}, which leads nowhere (a missing file, or a loop of links): remove it", ERROR)
+                continue
+            if real != root and root not in real.parents:
+                yield Problem(where, 1, "", f"a symbolic link to {target}, outside content/: Tribune publishes "
+                                            "only what is inside content/; put a copy of the file there instead", ERROR)
+            elif real.is_dir() and (real == Path(folder).resolve() or real in Path(folder).resolve().parents):
+                yield Problem(where, 1, "", f"a symbolic link to {target}, a folder that holds the link: Pelican would read it "
+                                            "over and over; remove it", ERROR)
 
 
 def check_file_links(corpus: Corpus) -> Iterable[Problem]:
