@@ -216,3 +216,33 @@ def test_a_cached_rebuild_after_a_withdrawal_is_a_build_from_nothing(site_copy, 
     shutil.rmtree(site_copy / "cache")
     fresh = build(load_site(site_copy / "pelicanconf.py", OUTPUT_PATH=str(tmp_path / "fresh"), LOAD_CONTENT_CACHE=False), search=True)
     assert _files(rebuilt.output) == _files(fresh.output)
+
+
+def test_a_withdrawn_member_named_in_any_text_is_a_warning_at_its_line(withdrawn):
+    """The build credits their posts to someone else; prose it cannot rewrite: the editor must."""
+    about = withdrawn / "content/pages/a-propos.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nMerci à AÏCHA benali pour ses illustrations.\n", encoding="utf-8")
+    line = len(about.read_text(encoding="utf-8").splitlines())
+    _edit(withdrawn / "content/posts/2026-02-09-cinq-conseils-soiree-jeux.md", "Author: Yanis Belkacem",
+          "Author: Hugo Marchand & Yanis Belkacem")
+    warnings = [str(p) for p in check(load_site(withdrawn / "pelicanconf.py"))[1] if p.severity == "warning"]
+    assert warnings == [
+        f"content/pages/a-propos.md:{line}: names Aïcha Benali, who withdrew their consent (content/members/aicha-benali.md): "
+        "remove the name from this text (publish refuses it until then)",
+        "content/posts/2026-02-09-cinq-conseils-soiree-jeux.md:5: Author: names Hugo Marchand, who is hidden (Status: hidden in "
+        "content/members/hugo-marchand.md): remove the name from this text (publish refuses it until then)",
+    ]
+    assert commands.run_check("pelicanconf.py", strict=True) == 1
+
+
+@pytest.mark.parametrize("pseudonym, who", [
+    ("Léa Fontaine", "another member (content/members/lea-fontaine.md)"),
+    ("camille rousseau", "the AUTHOR setting"),
+    ("Éditions Boussole", "the ORGANIZATION setting"),
+])
+def test_a_pseudonym_may_not_be_someone_elses_name(site_copy, monkeypatch, pseudonym, who):
+    monkeypatch.chdir(site_copy)
+    _edit(site_copy / "content/members/hugo-marchand.md", "Consent: 2026-02-05", f"Consent: 2026-02-05\nPseudonym: {pseudonym}")
+    blocking, _ = check(load_site(site_copy / "pelicanconf.py"))
+    assert [str(p) for p in blocking] == [f'content/members/hugo-marchand.md:9: Pseudonym: "{pseudonym}" is the name of {who}: '
+                                          "their posts would be credited to someone who did not write them; choose a name nobody has"]

@@ -1,11 +1,12 @@
 """The members' lint: consent first, no personal data by accident, no link to a withdrawn member."""
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from pelican.readers import ensure_metadata_list
 
-from tribune.lint import NOTICE, ContentKind, Corpus, FieldSpec, Problem, display_path, problem
+from tribune.lint import NOTICE, WARNING, ContentKind, Corpus, FieldSpec, Problem, display_path, problem
 from tribune.personal_data import find_personal_data, site_region
 from tribune.rules import check_date, check_image, check_slug, check_status, named_file_problem, slug_of
 from tribune.slugs import slugify
@@ -116,10 +117,15 @@ def check_authorship(corpus: Corpus) -> Iterable[Problem]:
     """A Pseudonym that is not plain text or names its member (an error); and each post that a
     member who withdrew or is hidden wrote, which the build credits to their pseudonym or to the
     organisation (a notice: it never blocks publishing, which is what removes their name)."""
+    others = _names_in_use(corpus)
     for member in corpus.of_kind("member"):
-        wrong = pseudonym_problem(member.get("Pseudonym"), member.get("Name") or "") if member.get("Pseudonym") else None
+        pseudonym = member.get("Pseudonym")
+        wrong = pseudonym_problem(pseudonym, member.get("Name") or "") if pseudonym else None
         if wrong:
             yield problem(member, "Pseudonym", wrong)
+        elif pseudonym and slugify(pseudonym) in others and others[slugify(pseudonym)][1] != member.path:
+            yield problem(member, "Pseudonym", f'"{pseudonym}" is the name of {others[slugify(pseudonym)][0]}: their posts would '
+                                               "be credited to someone who did not write them; choose a name nobody has")
     withdrawn = withdrawn_among(corpus.of_kind("member"), corpus.settings)
     if not withdrawn:
         return
@@ -137,9 +143,62 @@ def check_authorship(corpus: Corpus) -> Iterable[Problem]:
                                           f'"{default.credit}"; change AUTHOR in pelicanconf.py or give the post an Author: line', NOTICE)
 
 
+def _names_in_use(corpus: Corpus) -> dict[str, tuple[str, object]]:
+    """The names that sign for someone else, by slug, with who it is and the member file it
+    comes from (None for AUTHOR and ORGANIZATION). Posts may be signed with the pseudonym:
+    that is what an editor does once a member has withdrawn."""
+    names: dict[str, tuple[str, object]] = {}
+    for setting in ("AUTHOR", "ORGANIZATION"):
+        if corpus.settings.get(setting):
+            names[slugify(corpus.settings[setting])] = (f"the {setting} setting", None)
+    for member in corpus.of_kind("member"):
+        if member.get("Name"):
+            names[slugify(member.get("Name"))] = (f"another member ({display_path(member.path)})", member.path)
+    return names
+
+
+def _folded(text: str) -> str:
+    """Text without accents or case, to find a name however it is written."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
+def check_withdrawn_names(corpus: Corpus) -> Iterable[Problem]:
+    """A withdrawn or hidden member named in any text (a body, a summary, an "&" in Author:):
+    the build credits their posts to someone else, but cannot rewrite prose. A warning, so
+    that publishing (--strict) waits until the name is gone from every page."""
+    withdrawn = withdrawn_among(corpus.of_kind("member"), corpus.settings)
+    if not withdrawn:
+        return
+    patterns = [(member, re.compile(rf"(?<!\w){re.escape(_folded(member.name))}(?!\w)")) for member in withdrawn.values()]
+    owners = {member.source.path for member in withdrawn.values()}
+    for sources in corpus.sources.values():
+        for source in sources:
+            if source.path in owners:
+                continue
+            for number, key, text in _texts(source, withdrawn):
+                folded = _folded(text)
+                for member, pattern in patterns:
+                    if pattern.search(folded):
+                        yield Problem(display_path(source.path), number, key, f"names {member.name}, who {member.reason}: "
+                                      "remove the name from this text (publish refuses it until then)", WARNING)
+
+
+def _texts(source: Source, withdrawn: dict) -> Iterable[tuple[int, str, str]]:
+    """Each field and body line of a file, with its line and field; in Author:/Authors:, the
+    names the build credits on its own (a withdrawn member's whole name) left out."""
+    for field in source.fields.values():
+        value = field.value
+        if field.key.lower() in ("author", "authors"):
+            value = ", ".join(name for name in ensure_metadata_list(value) if slugify(name) not in withdrawn)
+        yield field.line, field.key, value
+    for number, line in source.body_lines():
+        yield number, "", line
+
+
 def add_lint_rules(registry) -> None:
     registry.add_kind(member_kind(registry.settings))
     registry.add_rule(check_members)
     registry.add_rule(check_personal_data)
     registry.add_rule(check_links_to_withdrawn_members)
     registry.add_rule(check_authorship)
+    registry.add_rule(check_withdrawn_names)
