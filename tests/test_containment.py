@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tribune.build import BuildError, build, load_site
+from tribune.build import BuildError, build, check, load_site
 
 from .test_lint import _problems_after_failed_build, _tree_digest, _write
 
@@ -158,3 +158,19 @@ def test_a_save_as_over_a_posts_page_stops_the_build_naming_both_files(site):
     assert "would both be written to billets/ete-a-montreal-l-equipe/index.html" in message
     assert _tree_digest(site / "output") == before
     assert os.path.exists(site / "output/billets/ete-a-montreal-l-equipe/index.html")
+
+
+def test_a_members_avatar_used_as_another_image_is_an_error(site):
+    relative = _write(site, "posts/lea.md", POST.replace("images/pollen.png", "images/avatar-lea-fontaine.jpg")
+                      .format(body="![Léa]({static}/images/avatar-lea-fontaine.jpg)"))
+    message = ("images/avatar-lea-fontaine.jpg is the Avatar of content/members/lea-fontaine.md, which the build re-encodes and "
+               "never publishes as it is: use another image (a copy made for this page)")
+    assert _problems_after_failed_build(site) == [f"{relative}:4: Image: {message}", f"{relative}:7: /{message}"]
+
+
+def test_an_image_that_tells_where_it_was_taken_is_a_warning(site):
+    (site / "content/images/plage.jpg").write_bytes(_photo_with_gps())
+    (site / "content/images/avatar-lea-fontaine.jpg").write_bytes(_photo_with_gps())  # re-encoded: its metadata never leaves
+    problems = [str(p) for p in check(load_site(site / "pelicanconf.py"))[1]]
+    assert problems == ["content/images/plage.jpg:1: the image carries the GPS position where it was taken (in its EXIF metadata), "
+                        "which would be published with it: export it again without its metadata (most image editors offer it)"]

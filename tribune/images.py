@@ -56,3 +56,25 @@ def image_size(path: Path, settings: dict) -> tuple[int, int]:
         with open_image(path, settings) as image:
             _SIZES[key] = image.size
     return _SIZES[key]
+
+
+_GPS_IFD, _SERIAL_NUMBERS = 0x8825, (0xA431, 0xC62F)  # GPSInfo; BodySerialNumber, CameraSerialNumber
+
+
+def revealing_metadata(path: Path) -> str | None:
+    """What an image's metadata tells about where and with what it was taken (a GPS position,
+    a camera's serial number), in words; None when it tells nothing of the kind. Read from the
+    file's header: no pixel is decoded."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as image:
+                exif = image.getexif()
+                xmp = image.info.get("xmp") or image.info.get("XML:com.adobe.xmp") or b""
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None  # not an image: other rules say so where it matters
+    if exif.get_ifd(_GPS_IFD) or b"exif:GPS" in (xmp if isinstance(xmp, bytes) else xmp.encode()):
+        return "the GPS position where it was taken"
+    if any(exif.get_ifd(0x8769).get(tag) or exif.get(tag) for tag in _SERIAL_NUMBERS):
+        return "the serial number of the camera"
+    return None

@@ -61,6 +61,7 @@ class ContentKind:
     directories: list[str]  # relative to the content folder (Pelican's PATH)
     fields: list[FieldSpec]
     third_party: bool = False  # written by people outside the site (members): sanitised at build
+    reencoded: tuple[str, ...] = ()  # fields naming images the build re-encodes, never copies (Avatar)
 
     def spec(self, key: str) -> FieldSpec | None:
         return next((spec for spec in self.fields if spec.name.lower() == key.lower()), None)

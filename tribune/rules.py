@@ -13,9 +13,9 @@ from datetime import datetime
 from pathlib import Path
 
 from tribune import confinement, limits
-from tribune.images import ImageError, image_size
+from tribune.images import ImageError, image_size, revealing_metadata
 from tribune.lint import ERROR, WARNING, ContentKind, Corpus, FieldSpec, Problem, Registry, display_path, problem
-from tribune.paths import OutsideContent, content_path, is_web_address
+from tribune.paths import INTERNAL_LINK, OutsideContent, content_path, is_web_address
 from tribune.sanitise import LINK_SCHEMES, MERGE_TAG, is_safe_url, url_scheme
 from tribune.slugs import slugify
 from tribune.source import Source, outside_fences
@@ -280,6 +280,65 @@ def check_merge_tags(corpus: Corpus) -> Iterable[Problem]:
                     yield Problem(display_path(source.path), number, "", _merge_tag_warning(tag.group(0)), WARNING)
 
 
+def reencoded_images(corpus: Corpus) -> dict[Path, tuple[Source, str]]:
+    """The images the build re-encodes instead of copying (ContentKind.reencoded: members'
+    avatars), by their real path, with the file and field that name them."""
+    images = {}
+    for kind in corpus.kinds.values():
+        for key in kind.reencoded:
+            for source in corpus.of_kind(kind.name):
+                value = source.get(key)
+                if value and not is_web_address(value):
+                    try:
+                        images[(Path(corpus.settings["PATH"]) / content_path(corpus.settings["PATH"], value)).resolve()] = (source, key)
+                    except OutsideContent:
+                        continue  # named_file_problem says so
+    return images
+
+
+def check_reencoded_images_stay_private(corpus: Corpus) -> Iterable[Problem]:
+    """An image the build never copies (an avatar) named by another file as its Image or in a
+    {static} link: the page would show a missing image, or publishing it would take the
+    original, metadata and all. An error at that line."""
+    private = reencoded_images(corpus)
+    if not private:
+        return
+    root = corpus.settings["PATH"]
+    for sources in corpus.sources.values():
+        for source in sources:
+            named = [(source.line_of("Image"), "Image", source.get("Image"), "")] if source.get("Image") else []
+            folder = source.path.parent.relative_to(Path(root)).as_posix() if source.path.is_relative_to(root) else ""
+            named += [(line, "", link["target"], folder) for line, text in source.body_lines() if "{" in text
+                      for link in INTERNAL_LINK.finditer(text) if link["kind"] != "filename"]
+            for line, key, value, relative_to in named:
+                try:
+                    real = (Path(root) / content_path(root, value, relative_to)).resolve()
+                except OutsideContent:
+                    continue
+                owner = private.get(real)
+                if owner and owner[0] is not source:
+                    yield Problem(display_path(source.path), line, key, f"{value} is the {owner[1]} of {display_path(owner[0].path)}, which "
+                                  "the build re-encodes and never publishes as it is: use another image (a copy made for this page)")
+
+
+_IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic"}
+
+
+def check_image_metadata(corpus: Corpus) -> Iterable[Problem]:
+    """Static images are copied as they are: one that carries the GPS position where it was
+    taken, or a camera's serial number, would publish them (except the images a kind says the
+    build re-encodes, such as members' avatars)."""
+    content = Path(corpus.settings["PATH"])
+    private = set(reencoded_images(corpus))
+    for directory in corpus.settings.get("STATIC_PATHS", []):
+        for path in sorted((content / directory).rglob("*")):
+            if path.suffix.lower() in _IMAGE_SUFFIXES and path.is_file() and path.resolve() not in private:
+                revealed = revealing_metadata(path)
+                if revealed:
+                    yield Problem(display_path(path), 1, "", f"the image carries {revealed} (in its EXIF metadata), which would be "
+                                  "published with it: export it again without its metadata (most image editors offer it)", WARNING)
+
+
 def register(registry: Registry) -> None:
     """Add the core kinds and rules to a lint run (called before the plugins add theirs)."""
     registry.add_kind(post_kind(registry.settings))
@@ -288,6 +347,8 @@ def register(registry: Registry) -> None:
     registry.add_rule(check_slugs_and_translations)
     registry.add_rule(check_images_exist)
     registry.add_rule(check_static_file_names)
+    registry.add_rule(check_image_metadata)
+    registry.add_rule(check_reencoded_images_stay_private)
     confinement.register(registry)
     limits.register(registry)
     registry.add_rule(check_scripts)

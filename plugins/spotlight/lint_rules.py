@@ -61,6 +61,7 @@ def member_kind(settings: dict) -> ContentKind:
             FieldSpec("Summary"),
         ],
         third_party=True,
+        reencoded=("Avatar",),
     )
 
 
