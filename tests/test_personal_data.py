@@ -4,7 +4,7 @@ found at its line and field, and ordinary text (dates, prices, ISBNs, profiles) 
 import pytest
 
 from tribune import commands, lint
-from tribune.build import load_site
+from tribune.build import check, load_site
 
 from .conftest import ROOT
 
@@ -169,3 +169,21 @@ def test_a_real_lint_run_prints_each_leak_at_its_line(site_copy, monkeypatch, ca
         'content/members/zoe.md:11: a phone number ("(514) 555-0199"): personal data is not published; remove it [error]',
     ]
     assert captured.out.strip() == "Checked the content: 5 error(s), 0 warning(s)."
+
+
+def test_data_hidden_by_markup_is_found_as_the_page_shows_it(site_copy, monkeypatch):
+    """Markdown and HTML that split an address or a number in the source join it again on the
+    page: the rule reads each paragraph as a reader does."""
+    monkeypatch.chdir(site_copy)
+    body = ("Écrivez-moi : jean@*exemple*.fr.\n\nOu jean<span>@</span>exemple.fr, ou jean@<!-- x -->exemple.fr.\n\n"
+            "Mon numéro : 06 12 34 <b>56</b> 78,\nsinon 07 12 *34* 56 78.\n\nLe 24 novembre 2026 à 20 h 30, **12 €**.\n")
+    (site_copy / "content/members/zoe.md").write_text(
+        "Name: Zoé Martin\nMember-Since: 2026-06-01\nConsent: 2026-06-01\n\n" + body, encoding="utf-8")
+    blocking, _ = check(load_site(site_copy / "pelicanconf.py"))
+    shown = "personal data is not published; remove it"
+    assert [str(p) for p in blocking] == [
+        f'content/members/zoe.md:5: an e-mail address ("jean@exemple.fr", once the page is shown): {shown}',
+        f'content/members/zoe.md:7: an e-mail address ("jean@exemple.fr", once the page is shown): {shown}',
+        f'content/members/zoe.md:9: a phone number ("06 12 34 56 78", once the page is shown): {shown}',
+        f'content/members/zoe.md:9: a phone number ("07 12 34 56 78", once the page is shown): {shown}',
+    ]

@@ -21,6 +21,18 @@ def plain_text(markup: str) -> str:
     return _TYPED_SPACE.sub(" ", text).strip()
 
 
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|pre|hr|dt|dd|section|article)\b[^>]*>", re.IGNORECASE)
+
+
+def reading_text(markup: str) -> str:
+    """The text of an HTML fragment as it reads on the page: an inline tag leaves nothing
+    between the letters around it ("jean<span>@</span>exemple.fr" reads "jean@exemple.fr"),
+    a block tag a line break; comments, scripts and styles are not read."""
+    markup = _BLOCK_TAG.sub("\n", _UNSEEN.sub("", _COMMENT.sub("", str(markup))))
+    return html.unescape(_TAGS.sub("", markup))
+
+
 def shorten(text: str, limit: int = 160, ellipsis: str = "…") -> str:
     """Plain ``text`` cut at a word boundary to fit in ``limit`` characters, ellipsis included."""
     if len(text) <= limit:

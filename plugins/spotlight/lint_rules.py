@@ -4,6 +4,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+import markdown
 from pelican.readers import ensure_metadata_list
 
 from tribune.lint import NOTICE, WARNING, ContentKind, Corpus, FieldSpec, Problem, display_path, problem
@@ -11,6 +12,7 @@ from tribune.personal_data import find_personal_data, site_region
 from tribune.rules import check_date, check_image, check_slug, check_status, named_file_problem, slug_of
 from tribune.slugs import slugify
 from tribune.source import Source
+from tribune.text import reading_text
 
 from .authorship import pseudonym_problem, withdrawn_among
 from .contents import parse_links, publishable
@@ -73,9 +75,34 @@ def check_personal_data(corpus: Corpus) -> Iterable[Problem]:
         path = display_path(source.path)
         texts = [(field.line, field.key, field.value) for field in source.fields.values()]
         texts += [(source.body_line + offset, "", line) for offset, line in enumerate(source.body.splitlines())]
+        written = set()
         for line, key, text in texts:
             for found in find_personal_data(text, regions):
+                written.add(_key(found.written))
                 yield Problem(path, line, key, f'{found.what} ("{found.written}"): personal data is not published; remove it')
+        for line, text in _paragraphs_as_read(source, corpus.settings):
+            for found in find_personal_data(text, regions):
+                if _key(found.written) not in written:  # hidden in the source by markup, visible on the page
+                    yield Problem(path, line, "", f'{found.what} ("{found.written}", once the page is shown): '
+                                                  "personal data is not published; remove it")
+
+
+def _key(found: str) -> str:
+    return re.sub(r"\W", "", found.casefold())
+
+
+def _paragraphs_as_read(source: Source, settings: dict) -> Iterable[tuple[int, str]]:
+    """Each paragraph of a body, at its first line, as a reader of the page reads it: Markdown
+    and HTML rendered, so that "jean@*exemple*.fr" or "06 12 34 <b>56</b> 78" read whole."""
+    options = {key: value for key, value in settings.get("MARKDOWN", {}).items() if key == "output_format"}
+    first, block = None, []
+    for number, line in [*source.body_lines(), (None, "")]:
+        if line.strip():
+            first = first or number
+            block.append(line)
+        elif block:
+            yield first, reading_text(markdown.markdown("\n".join(block), **options))
+            first, block = None, []
 
 
 def check_members(corpus: Corpus) -> Iterable[Problem]:
