@@ -1,5 +1,6 @@
 """The members' lint: consent first, no personal data by accident, no link to a withdrawn member."""
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -88,7 +89,8 @@ def check_personal_data(corpus: Corpus) -> Iterable[Problem]:
 
 
 def _key(found: str) -> str:
-    return re.sub(r"\W", "", found.casefold())
+    """What a finding says, however it is written (entities, spaces, case)."""
+    return re.sub(r"\W", "", unicodedata.normalize("NFKC", html.unescape(found)).casefold())
 
 
 def _paragraphs_as_read(source: Source, settings: dict) -> Iterable[tuple[int, str]]:
