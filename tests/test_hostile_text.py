@@ -260,3 +260,22 @@ def test_a_portrait_summed_up_in_the_email_text_shows_no_script(site_copy):
     name, *summary, url = rendered.text[rendered.text.index("* Zoé"):].split("\n\n")[0].splitlines()
     summary = " ".join(line.strip() for line in summary)  # without a quote, the portrait's first words
     assert summary.startswith("Un portrait avec un lien et des données") and "alert" not in summary
+
+
+def test_scripts_in_the_editors_word_never_reach_the_e_mail(mailchimp, site_copy, capsys):
+    """`invoke newsletter --send` does not run the lint: the e-mail keeps the editor's markup,
+    never a script or an event attribute (the site's page of the edition warns at the lint)."""
+    from bs4 import BeautifulSoup
+
+    from tribune import commands
+
+    edition = site_copy / "content/newsletters/2026-11.md"
+    edition.write_text(edition.read_text(encoding="utf-8") + "\n<img src=x onerror=alert(4)> <script>alert(5)</script> "
+                       '<a href="/billets/" onclick="alert(6)" class="cta">**Lire**</a>\n', encoding="utf-8")
+    assert commands.run_newsletter("pelicanconf.py", edition="2026-11", send=True, yes=True) == 0, capsys.readouterr().err
+    (campaign,) = mailchimp.campaigns_titled("tribune-2026-11")
+    sent = campaign["_content"]["html"]
+    page = BeautifulSoup(sent, "html.parser")
+    assert "alert(" not in sent and not page.find("script")
+    assert not [tag for tag in page.find_all(True) if any(name.startswith("on") for name in tag.attrs)]
+    assert page.find("a", class_="cta")["href"].startswith("https://guilde.editions-boussole.fr/billets/")

@@ -9,6 +9,8 @@ the site, in the feeds, the search index and the e-mail, goes through one of two
   style, iframe, object or form, no event attribute, no link but http(s), mailto and paths of
   the site, no image from another host (the site loads nothing from elsewhere), and every
   link ``rel="nofollow ugc noopener"``.
+- :func:`writers_html`, for the site's own writers' HTML where nothing may run (the e-mail):
+  their markup kept, their scripts not;
 - :func:`third_party_text` for plain text (a name, a quote): it stays text, which the
   templates escape where they print it; only the invisible characters that can disguise it
   are taken out.
@@ -84,6 +86,23 @@ def third_party_html(markup: str) -> str:
     Paths stay as they are, so Pelican's ``{filename}`` and ``{static}`` links still resolve.
     """
     return _CLEANER.clean(str(markup or ""))
+
+
+_WRITERS_CLEANER = nh3.Cleaner(
+    tags=_TAGS | {"span", "div", "caption"},
+    clean_content_tags={"script", "style"},
+    attributes={**_ATTRIBUTES, "*": {"class", "id", "lang", "dir"}},
+    url_schemes=set(LINK_SCHEMES),
+    link_rel=None,
+)
+
+
+def writers_html(markup: str) -> str:
+    """HTML by the site's own writers, bound for a place where nothing may run whatever they
+    typed (the e-mail, which ``invoke newsletter --send`` builds without the lint): their
+    markup kept, but no script, style, frame or form, no event attribute, no link but http(s),
+    mailto and paths."""
+    return _WRITERS_CLEANER.clean(str(markup or ""))
 
 
 # Bidirectional embeddings, overrides and isolates, and control characters: they can make a

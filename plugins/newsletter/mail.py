@@ -34,7 +34,7 @@ from tribune.dates import format_date
 from tribune.headers import first_paragraph
 from tribune.images import ImageError, image_size
 from tribune.paths import OutsideContent, content_path
-from tribune.sanitise import defuse_merge_tags, is_safe_url, url_scheme
+from tribune.sanitise import defuse_merge_tags, is_safe_url, url_scheme, writers_html
 from tribune.templating import load_interface_strings, theme_environment
 from tribune.text import plain_text, shorten
 from tribune.typography import french_html, french_text
@@ -165,7 +165,7 @@ class Mailer:
         """The editor's word, from its Markdown, with absolute links and sized images."""
         options = dict(self.settings.get("MARKDOWN", {}))
         options["extensions"] = list(dict.fromkeys([*options.get("extensions", []), *options.get("extension_configs", {})]))
-        html = _INTERNAL.sub(self._resolve, markdown.Markdown(**options).convert(edition.header.body))
+        html = writers_html(_INTERNAL.sub(self._resolve, markdown.Markdown(**options).convert(edition.header.body)))
 
         def size_image(tag: re.Match) -> str:
             source = re.search(r'src="([^"]+)"', tag.group(0))
@@ -237,6 +237,8 @@ class Mailer:
         url = html_lib.unescape(match["url"])
         if not is_safe_url(url):
             return ""  # a link that is not one rather than a script
+        if url.startswith("/") and not url.startswith("//"):
+            url = self.absolute(url)  # a path of the site, typed in the editor's word: a mail client has no site
         if match["attribute"] == "href":
             url = self.with_utm(url, edition)
         return f'{match["attribute"]}="{html_lib.escape(url, quote=True)}"'
