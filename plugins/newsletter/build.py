@@ -38,6 +38,7 @@ def build_edition(settings: dict, edition_id: str | None = None) -> tuple[Render
         folder = Path(settings["OUTPUT_PATH"]) / settings["NEWSLETTER_EMAIL_DIR"].format(edition=edition.edition_id)
         write_edition_files(rendered, folder, edition.source_path)
     except EditionError as error:
-        line = edition.header.line_of(error.field)
-        raise NewsletterError(f"{display_path(Path(edition.source_path))}:{line}: {error.field}: {error.message}") from None
+        line = error.line or edition.header.line_of(error.field)
+        field = f"{error.field}: " if error.field else ""
+        raise NewsletterError(f"{display_path(Path(edition.source_path))}:{line}: {field}{error.message}") from None
     return rendered, folder

@@ -26,12 +26,14 @@ from .post_index import PostHeader, post_headers
 
 
 class EditionError(Exception):
-    """An edition that cannot be made: ``field`` names the metadata field at fault."""
+    """An edition that cannot be made: ``field`` names the metadata field at fault (or the
+    setting), ``line`` the line of its text when the fault is there."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str, line: int | None = None):
         super().__init__(message)
         self.field = field
         self.message = message
+        self.line = line
 
 
 @dataclass

@@ -55,7 +55,10 @@ def check_editions(corpus: Corpus) -> Iterable[Problem]:
             if rendered.html_bytes > 102 * 1024:
                 yield problem(source, "Title", f"the e-mail is {rendered.html_bytes / 1024:.0f} KB, over Gmail's 102 KB clipping limit")
         except EditionError as error:
-            yield problem(source, error.field, error.message)
+            if error.line:
+                yield Problem(display_path(source.path), error.line, error.field, error.message)
+            else:
+                yield problem(source, error.field, error.message)
 
 
 def add_lint_rules(registry) -> None:

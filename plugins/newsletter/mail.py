@@ -139,18 +139,19 @@ class Mailer:
         query.update(utm_source="newsletter", utm_medium="email", utm_campaign=edition.edition_id)
         return urlunsplit(parts._replace(query=urlencode(query)))
 
-    def image_size(self, relative: str) -> tuple[int, int]:
-        """The size of an image of the content folder (or of a share card, drawn by the build)."""
+    def image_size(self, relative: str, field: str = "Image") -> tuple[int, int]:
+        """The size of an image of the content folder (or of a share card, drawn by the build);
+        ``field`` names what names the image, for the error."""
         try:
             return image_size(Path(self.settings["PATH"]) / content_path(self.settings["PATH"], relative), self.settings)
         except FileNotFoundError:
             return (1200, 630)  # not in content/: a share card, generated at build time
         except (ImageError, OutsideContent) as error:
-            raise EditionError("Image", f"{relative} {error}") from None
+            raise EditionError(field, f"{relative} {error}") from None
 
-    def image(self, relative: str, alt: str, width: int) -> dict:
+    def image(self, relative: str, alt: str, width: int, field: str = "Image") -> dict:
         """An image for the e-mail: absolute URL, its alt text, display width and height."""
-        real_width, real_height = self.image_size(relative)
+        real_width, real_height = self.image_size(relative, field)
         return {"url": self.absolute(relative), "alt": alt, "width": width, "height": round(width * real_height / real_width)}
 
     # -- The parts --------------------------------------------------------------------
@@ -171,7 +172,13 @@ class Mailer:
             source = re.search(r'src="([^"]+)"', tag.group(0))
             if not source or "width=" in tag.group(0) or not source.group(1).startswith(self.site_url + "/"):
                 return tag.group(0)
-            width, height = self.image_size(source.group(1).removeprefix(self.site_url + "/"))
+            relative = source.group(1).removeprefix(self.site_url + "/")
+            try:
+                width, height = self.image_size(relative)
+            except EditionError as error:  # at the line of the editor's word that shows it
+                name = Path(relative).name
+                error.field, error.line = "", next((n for n, line in edition.header.body_lines() if name in line), None)
+                raise
             shown = min(width, 552)
             return tag.group(0)[:-1].rstrip("/") + f' width="{shown}" height="{round(shown * height / width)}">'
 
@@ -224,7 +231,7 @@ class Mailer:
         context = {
             "edition": edition, "t": self.strings[lang], "lang": lang, "body": Markup(body), "web_url": web_url,
             "site_url": self.site_url + "/", "site_name": self.settings["SITENAME"], "date": format_date(edition.date, lang),
-            "logo": self.image(logo, self.settings["SITENAME"], 48) if logo else None, **items,
+            "logo": self.image(logo, self.settings["SITENAME"], 48, field="SEO_LOGO") if logo else None, **items,
         }
         html = self.env.get_template("email/edition.html").render(context)
         html = css_inline.CSSInliner(keep_style_tags=True, extra_css=self.css, load_remote_stylesheets=False).inline(html)

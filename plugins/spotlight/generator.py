@@ -9,6 +9,7 @@ from tribune.generators import ContentGenerator
 
 from tribune.clock import now
 from tribune.images import ImageError
+from tribune.lint import display_path
 from tribune.paths import OutsideContent, content_path, is_web_address
 
 from .avatars import clean_avatar
@@ -59,7 +60,7 @@ class MembersGenerator(ContentGenerator):
         try:
             return Path(self.path) / content_path(self.path, written)
         except OutsideContent as error:
-            logger.error('%s: Avatar: "%s" %s', member.source_path, written, error)
+            logger.error('%s: Avatar: "%s" %s', display_path(member.source_path), written, error)
             return None
 
     def _plan_avatars(self) -> None:
@@ -86,8 +87,8 @@ class MembersGenerator(ContentGenerator):
                 try:
                     clean_avatar(member.avatar_source, output / pattern.format(slug=member.slug, size="{size}"), tuple(member.avatar_urls),
                                  self.settings, cache=Path(self.settings["CACHE_PATH"]) / "avatars")
-                except ImageError as error:  # fails the build; the lint names the file and line
-                    logger.error('%s: Avatar: "%s" %s', member.source_path, member.metadata["avatar"], error)
+                except (ImageError, OSError) as error:  # fails the build (a truncated photo passes the lint's header check)
+                    logger.error('%s: Avatar: "%s" %s', display_path(member.source_path), member.metadata["avatar"], error)
         for member in self.members:
             self.write_item(writer, member, "member")
         self.write_index(writer, "members")
