@@ -76,7 +76,7 @@ def test_the_lock_of_a_killed_command_is_taken_over(site_copy):
     build = start(site_copy, "build", "--no-wait")
     out, err = build.communicate(timeout=120)
     assert build.returncode == 0, err
-    assert lock_path(site_copy / "pelicanconf.py").read_text() == ""  # released, nobody named
+    assert not lock_path(site_copy / "pelicanconf.py").exists()  # released, nobody named
 
 
 def _stat(pid: int) -> list[str] | None:
@@ -141,3 +141,25 @@ def test_clean_removes_what_killed_builds_left(site_copy):
     assert clean.returncode == 0, err
     assert leftovers(site_copy) == []
     assert "Removed .output.new-abc123" in out and "Removed .output.old-def456" in out
+
+
+def test_the_lock_holds_when_its_note_is_deleted_and_never_writes_through_a_link(site_copy, tmp_path):
+    """`git clean -X` deletes the ignored note while a build runs; a note committed as a link
+    (to a file of the repository, or of the machine) must not be written through."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("IMPORTANT DATA")
+    with site_lock(site_copy / "pelicanconf.py", "invoke build"):
+        lock_path(site_copy / "pelicanconf.py").unlink()
+        build = start(site_copy, "build", "--no-wait")
+        out, err = build.communicate(timeout=120)
+        assert build.returncode == 1 and err.startswith("Not started: another Tribune command is working on this site"), err
+    lock_path(site_copy / "pelicanconf.py").symlink_to(victim)
+    build = start(site_copy, "build")
+    out, err = build.communicate(timeout=120)
+    assert build.returncode == 0, err
+    assert victim.read_text() == "IMPORTANT DATA"
+    assert not lock_path(site_copy / "pelicanconf.py").exists()  # the link replaced by the note, the note gone
+    (site_copy / ".tribune.lock").mkdir()  # a folder in its place: the lock holds without its note
+    build = start(site_copy, "build")
+    out, err = build.communicate(timeout=120)
+    assert build.returncode == 0 and "Traceback" not in err, err

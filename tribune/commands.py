@@ -12,7 +12,7 @@ from pathlib import Path
 from tribune.build import BuildError, build, check, leftovers, load_site
 from tribune.clock import ClockError
 from tribune.lint import ERROR, NOTICE, WARNING, display_path
-from tribune.lock import LockBusy, site_lock
+from tribune.lock import LockBusy, LockError, site_lock
 from tribune.scaffold import ScaffoldError, new_content
 
 
@@ -36,7 +36,7 @@ def _alone(task: str):
             try:
                 with site_lock(call.arguments["config"], task, wait):
                     return command(*call.args, **call.kwargs)
-            except LockBusy as busy:
+            except (LockBusy, LockError) as busy:
                 print(f"Not started: {busy}", file=sys.stderr)
                 return 1
 
