@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tribune import commands
 from tribune.build import BuildError, build, check, load_site
 
 from .test_lint import _problems_after_failed_build, _tree_digest, _write
@@ -174,3 +175,40 @@ def test_an_image_that_tells_where_it_was_taken_is_a_warning(site):
     problems = [str(p) for p in check(load_site(site / "pelicanconf.py"))[1]]
     assert problems == ["content/images/plage.jpg:1: the image carries the GPS position where it was taken (in its EXIF metadata), "
                         "which would be published with it: export it again without its metadata (most image editors offer it)"]
+
+
+@pytest.mark.parametrize("setting, value, overlaps", [
+    ("OUTPUT_PATH", "content", "content/ (PATH)"),
+    ("OUTPUT_PATH", ".", "the site's folder"),
+    ("OUTPUT_PATH", "theme", "the theme (THEME)"),
+    ("OUTPUT_PATH", "plugins/seo", "the plugins (PLUGIN_PATHS: plugins)"),
+    ("OUTPUT_PATH", "..", "the site's folder"),
+    ("CACHE_PATH", "content/images", "content/ (PATH)"),
+])
+def test_a_build_never_replaces_the_sites_own_folders(site_copy, monkeypatch, capsys, setting, value, overlaps):
+    monkeypatch.chdir(site_copy)
+    before = _tree_digest(site_copy)
+    with (site_copy / "pelicanconf.py").open("a", encoding="utf-8") as conf:
+        conf.write(f'\n{setting} = "{value}"\n')
+    for run in (commands.run_build, commands.run_clean):
+        assert run("pelicanconf.py") == 1
+        err = capsys.readouterr().err
+        assert f"{setting} = " in err and f"overlaps {overlaps}" in err and "Traceback" not in err, err
+    (site_copy / "pelicanconf.py").write_text((site_copy / "pelicanconf.py").read_text().rsplit("\n" + setting, 1)[0])
+    assert _tree_digest(site_copy) == before
+
+
+def test_a_build_never_replaces_a_folder_of_someone_elses_files(site_copy, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(site_copy)
+    theirs = tmp_path / "important"
+    theirs.mkdir()
+    (theirs / "these.txt").write_text("ma thèse")
+    with (site_copy / "pelicanconf.py").open("a", encoding="utf-8") as conf:
+        conf.write(f'\nOUTPUT_PATH = "{theirs}"\n')
+    assert commands.run_build("pelicanconf.py") == 1
+    assert f"OUTPUT_PATH = {theirs} holds files a build did not put there (these.txt)" in capsys.readouterr().err
+    assert commands.run_clean("pelicanconf.py") == 1
+    assert (theirs / "these.txt").read_text() == "ma thèse" and sorted(p.name for p in theirs.iterdir()) == ["these.txt"]
+    (theirs / "these.txt").unlink()  # an empty folder is fine, and then it is the build's
+    assert commands.run_build("pelicanconf.py") == 0
+    assert commands.run_build("pelicanconf.py") == 0

@@ -27,6 +27,7 @@ from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
 from tribune import confinement, limits, lint, prereading, rendering, workers, writer
+from tribune.folders import UnsafeFolder, check_build_folders, mark
 from tribune.i18n import set_language
 from tribune.lint import ERROR, WARNING, Problem
 from tribune.search import SearchIndexError, build_index
@@ -125,6 +126,7 @@ def _swap_in(fresh: Path, output: Path, pages: rendering.PageCache) -> None:
             retired.rename(output)
             raise
     fresh.rename(output)
+    mark(output)
     if retired:
         shutil.rmtree(retired, ignore_errors=True)
 
@@ -137,6 +139,10 @@ def build(site: Site, strict: bool = False, search: bool = False) -> BuildResult
     or when Pelican or Pagefind fails or Pelican logs an error; output/ is then untouched.
     """
     started = time.perf_counter()
+    try:
+        check_build_folders(site.settings, site.config)
+    except UnsafeFolder as error:
+        raise BuildError(str(error)) from None
     # The lint runs beside Pelican, on another core: Pelican writes into a folder of its
     # own, which is dropped when the lint finds a problem.
     linting = workers.beside(check, site, strict)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tribune.build import BuildError, build, check, leftovers, load_site
 from tribune.clock import ClockError
+from tribune.folders import UnsafeFolder, check_build_folders
 from tribune.lint import ERROR, NOTICE, WARNING, display_path
 from tribune.lock import LockBusy, LockError, site_lock
 from tribune.scaffold import ScaffoldError, new_content
@@ -182,14 +183,19 @@ def run_report(config: str = "pelicanconf.py", refresh: bool = False) -> int:
 @_alone("invoke clean")
 def run_clean(config: str = "pelicanconf.py") -> int:
     """Remove the output and cache folders, what killed builds left beside output/, and the
-    production builds of publish (.publish/), never anything outside the site's folder."""
+    production builds of publish (.publish/): only folders a build made, in the site's folder."""
     from tribune.publish import PUBLISH_FOLDER
 
     settings = load_site(config).settings
+    try:
+        check_build_folders(settings, config)
+    except UnsafeFolder as error:
+        print(f"Nothing removed: {error}", file=sys.stderr)
+        return 1
     site_root = Path(config).resolve().parent
     output = Path(settings["OUTPUT_PATH"]).resolve()
     for folder in [output, Path(settings["CACHE_PATH"]).resolve(), *leftovers(output), site_root / PUBLISH_FOLDER]:
-        if folder.exists() and folder != site_root and site_root in folder.parents:
+        if folder.exists() and site_root in folder.parents:
             shutil.rmtree(folder)
             print(f"Removed {display_path(folder)}")
     return 0

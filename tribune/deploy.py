@@ -122,7 +122,7 @@ def _location(target: Path) -> Path:
     return target.parent.resolve() / target.name
 
 
-def _few(folder: Path) -> str:
+def few_files_of(folder: Path) -> str:
     """A few of a folder's entries, to name in a message: "notes.txt, photos/, …"."""
     entries = sorted(folder.iterdir())
     names = [entry.name + ("/" if entry.is_dir() else "") for entry in entries[:3]]
@@ -211,7 +211,7 @@ class LocalFolder:
         here, before anything is written."""
         refuse_dangerous(self.given, *keep_out, *self.keep_out)
         if self.releases.exists() and not (self.releases.is_dir() and (self._ours() or not any(self.releases.iterdir()))):
-            found = _few(self.releases) if self.releases.is_dir() else "a file"
+            found = few_files_of(self.releases) if self.releases.is_dir() else "a file"
             raise DeployError(f"refusing to deploy to {self.target}: {self.releases}, where Tribune keeps its releases, holds what Tribune did not put there ({found}); move it away")
         if self.target.is_symlink():
             live = Path(os.path.realpath(self.target))
@@ -224,7 +224,7 @@ class LocalFolder:
         if not self.target.is_dir() or not any(self.target.iterdir()):
             return _State(None, history)
         if not self.adopt:
-            raise DeployError(f"refusing to deploy to {self.target}: it holds files Tribune did not put there ({_few(self.target)}); give an empty folder, or add --adopt to keep them as a release that is never deleted")
+            raise DeployError(f"refusing to deploy to {self.target}: it holds files Tribune did not put there ({few_files_of(self.target)}); give an empty folder, or add --adopt to keep them as a release that is never deleted")
         if (self.releases / ADOPTED).is_dir():
             raise DeployError(f"refusing to deploy to {self.target}: {self.releases / ADOPTED} already holds the files of a folder taken over before; move one of them away")
         self._refuse_to_adopt_what_is_not_a_site()

@@ -1,0 +1,70 @@
+"""The folders a build replaces and `invoke clean` deletes: only Tribune's own.
+
+A build swaps a whole new folder in place of OUTPUT_PATH, and `invoke clean` deletes it and
+CACHE_PATH. A typo in pelicanconf.py (``OUTPUT_PATH = "content"``, ``"."``, ``"theme"``, a
+folder of someone's files) would so replace the sources or a stranger's folder with a
+built site. Before anything is written, these folders are checked: never a folder that
+holds or is held by the site's sources (its settings, content, theme, plugins), never the
+home folder or the root, and an existing OUTPUT_PATH only when a build made it (a marker
+beside it, ``.<name>.tribune``, written at each swap; folders built before the marker
+existed are known by Pelican's own files: an ``index.html`` and a ``theme`` folder).
+"""
+
+from pathlib import Path
+
+from tribune.deploy import few_files_of
+
+
+class UnsafeFolder(Exception):
+    """OUTPUT_PATH or CACHE_PATH names a folder Tribune must not replace or delete."""
+
+
+def marker_of(output: Path) -> Path:
+    return output.parent / f".{output.name}.tribune"
+
+
+def mark(output: Path) -> None:
+    """Say that ``output`` is a build's (after each swap)."""
+    marker_of(output).write_text("Tribune's built site is beside this file; it may replace that folder.\n", encoding="utf-8")
+
+
+def _built_here(output: Path) -> bool:
+    if not output.exists() or (output.is_dir() and not any(output.iterdir())):
+        return True
+    if not output.is_dir():
+        return False
+    return marker_of(output).is_file() or ((output / "index.html").is_file() and (output / "theme").is_dir())
+
+
+def _sources(settings: dict, config: Path) -> dict[str, Path]:
+    """The site's own files and folders, which no build folder may hold or be held by."""
+    root = config.resolve().parent
+    named = {"the site's folder": root, "the settings file": config.resolve(), "content/ (PATH)": Path(settings["PATH"]).resolve(),
+             "the theme (THEME)": Path(settings["THEME"]).resolve()}
+    for folder in settings.get("PLUGIN_PATHS", []):
+        named[f"the plugins (PLUGIN_PATHS: {Path(folder).name})"] = (root / folder).resolve()
+    return named
+
+
+def _overlap(folder: Path, other: Path) -> bool:
+    return folder == other or other in folder.parents or folder in other.parents
+
+
+def check_build_folders(settings: dict, config: str | Path) -> None:
+    """Raise :class:`UnsafeFolder` when OUTPUT_PATH or CACHE_PATH is not a folder for a build."""
+    config = Path(config)
+    home = Path.home().resolve()
+    output, cache = Path(settings["OUTPUT_PATH"]).resolve(), Path(settings["CACHE_PATH"]).resolve()
+    for name, folder in (("OUTPUT_PATH", output), ("CACHE_PATH", cache)):
+        if folder == Path("/") or folder == home or folder in home.parents:
+            raise UnsafeFolder(f"{name} = {folder}: the root or your home folder cannot be a build's folder; use e.g. \"output\"")
+        for what, source in _sources(settings, config).items():
+            if what == "the site's folder" and source in folder.parents:
+                continue  # inside the site's folder, away from its sources: where builds belong
+            if _overlap(folder, source):
+                raise UnsafeFolder(f"{name} = {folder} overlaps {what}: a build would replace it; use e.g. \"{name[:-5].lower()}\"")
+    if _overlap(output, cache):
+        raise UnsafeFolder(f"OUTPUT_PATH and CACHE_PATH overlap ({output}, {cache}): give them two separate folders")
+    if not _built_here(output):
+        raise UnsafeFolder(f"OUTPUT_PATH = {output} holds files a build did not put there ({few_files_of(output)}): "
+                           "Tribune would replace them; give an empty or new folder")
