@@ -14,7 +14,7 @@ import pytest
 
 from tribune import commands
 from tribune.deploy import DeployError, GitHubPages, Rsync, refuse_dangerous
-from tribune.lock import LOCK_NAME
+from tribune.lock import NOTE_NAME
 
 SITE = "https://guilde.editions-boussole.fr"
 
@@ -36,7 +36,7 @@ def snapshot(folder: Path) -> dict[str, tuple]:
     left out)."""
     entries = {}
     for path in sorted(folder.rglob("*")):
-        if "__pycache__" in path.parts or path.name == LOCK_NAME:
+        if "__pycache__" in path.parts or path.name == NOTE_NAME:
             continue
         info, key = path.lstat(), path.relative_to(folder).as_posix()
         if path.is_symlink():

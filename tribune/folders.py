@@ -6,7 +6,7 @@ folder of someone's files) would so replace the sources or a stranger's folder w
 built site. Before anything is written, these folders are checked: never a folder that
 holds or is held by the site's sources (its settings, content, theme, plugins), never the
 home folder or the root, and an existing OUTPUT_PATH only when a build made it (a marker
-beside it, ``.<name>.tribune``, written at each swap; folders built before the marker
+beside it, ``.tribune-built-<name>``, written at each swap; folders built before the marker
 existed are known by Pelican's own files: an ``index.html`` and a ``theme`` folder).
 """
 
@@ -20,7 +20,7 @@ class UnsafeFolder(Exception):
 
 
 def marker_of(output: Path) -> Path:
-    return output.parent / f".{output.name}.tribune"
+    return output.parent / f".tribune-built-{output.name}"
 
 
 def mark(output: Path) -> None:
