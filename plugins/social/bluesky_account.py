@@ -187,7 +187,8 @@ class BlueskyAccount:
     def upload(self, image: Picture):
         """The image as a blob (sent again after a lost answer: a blob no record uses is
         deleted by the PDS, it is never a post)."""
-        return self._call(_("uploading the image"), lambda: self.client.upload_blob(image.data)).blob
+        return self._call(_("uploading the image"), lambda: self.client.com.atproto.repo.upload_blob(
+            image.data, headers={"Content-Type": image.mime})).blob
 
     def post(self, text: SocialText, rkey: str, language: str, card_title: str, card_description: str, thumb) -> Post:
         """Create the record at ``rkey``: once (a 429 is tried again: nothing was written)."""
