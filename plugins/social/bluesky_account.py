@@ -133,6 +133,8 @@ class BlueskyAccount:
                                           status=response.status_code, words=words), response.status_code)
                 return ServiceError(_("{action}: Bluesky refused it (HTTP {status}: {words})", action=action,
                                       status=response.status_code, words=words), response.status_code)
+            if isinstance(error, httpx.HTTPError):  # what the SDK lets through (a connection closed without an answer)
+                return ServiceError(_("{action}: Bluesky did not answer ({reason})", action=action, reason=their_words(error)))
             if isinstance(error, (AtProtocolError, ValueError)):
                 return ServiceError(_("{action}: Bluesky's answer could not be read ({words})", action=action, words=their_words(error)))
             return None
