@@ -65,11 +65,18 @@ class Kit:
     texts: list[KitText]
     status: str = "hidden"  # noindex, out of the sitemap
     translations: list = field(default_factory=list)
-    content: str = ""
 
     @property
     def metadata(self) -> dict:
-        return {"summary": self.piece.metadata.get("summary", "")}
+        """The piece's summary and image: the kit page is described with them (og:image...)."""
+        return {key: self.piece.metadata[key] for key in ("summary", "image", "image-alt") if self.piece.metadata.get(key)}
+
+    @property
+    def content(self) -> str:
+        """The piece's body: the page's description when it has no Summary, as its texts then
+        come from its first paragraph. Read through Pelican's object, so that the page cache
+        (tribune.rendering) knows the kit page depends on it."""
+        return self.piece.content
 
 
 def has_kit(item) -> bool:
