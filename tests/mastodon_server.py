@@ -19,7 +19,6 @@ client (Mastodon.py) calls, checked as Mastodon checks them.
 import html
 import itertools
 import re
-import secrets
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP

@@ -19,6 +19,8 @@ from .mastodon_server import TOKEN
 
 PIECES = 5  # the sample's new pieces on 2026-11-24: a post and four upcoming events
 POST = "posts/2026-11-09-la-guilde-a-presque-un-an.md"
+# Messages are in the site's language (DEFAULT_LANG = "fr"): the tally that ends every --send.
+TALLY = "Mastodon\u202f: {} publié(s), {} déjà là\u202f; Bluesky\u202f: {} publié(s), {} déjà là\u202f; {}"
 PAGE = "https://guilde.editions-boussole.fr/billets/la-guilde-a-presque-un-an-ce-que-vous-nous-avez-dit/"
 
 
@@ -46,10 +48,10 @@ def test_the_dry_run_shows_every_text_and_makes_no_call(networks, capsys):
     mastodon, bluesky = networks
     code, out, _ = run(capsys)
     assert code == 0 and mastodon.requests == [] and bluesky.requests == []
-    assert f"Post {POST}: La Guilde a (presque) un an\u202f: ce que vous nous avez dit" in out
-    assert "  Mastodon, 248/500 characters, with the image (alt: \"Une boussole stylisée entourée de pions colorés\"):" in out
+    assert f"Billet {POST}\u202f: La Guilde a (presque) un an\u202f: ce que vous nous avez dit" in out
+    assert "  Mastodon, 248/500 caractères, avec l’image (texte alternatif\u202f: «\u202fUne boussole stylisée entourée de pions colorés\u202f»)\u202f:" in out
     assert "    | 412 réponses à notre enquête\u202f: merci\u202f! Ce que vous aimez dans la Guilde" in out
-    assert out.strip().splitlines()[-2] == "Dry run: 10 posts to make (Mastodon 5, Bluesky 5); nothing was posted. invoke social --send makes them."
+    assert out.strip().splitlines()[-2] == "Essai à blanc\u202f: 10 publications à faire (Mastodon 5, Bluesky 5)\u202f; rien n’a été publié. invoke social --send les fait."
 
 
 def test_send_posts_each_new_piece_once_and_a_second_run_nothing(networks, capsys):
@@ -57,7 +59,7 @@ def test_send_posts_each_new_piece_once_and_a_second_run_nothing(networks, capsy
     code, out, err = run(capsys, send=True)
     assert code == 0, err
     exactly_once(mastodon, bluesky)
-    assert out.strip().splitlines()[-1] == "Mastodon: 5 posted, 0 already there; Bluesky: 5 posted, 0 already there; no failure"
+    assert out.strip().splitlines()[-1] == TALLY.format(5, 0, 5, 0, "aucun échec")
     # Mastodon: the image with its alt text, attached; the writer's own text, the link with its UTM tags
     status = next(s for s in mastodon.state.statuses if "412" in s["text"])
     assert status["media_attachments"][0]["description"] == "Une boussole stylisée entourée de pions colorés"
@@ -69,10 +71,10 @@ def test_send_posts_each_new_piece_once_and_a_second_run_nothing(networks, capsy
     assert ledger()[POST]["url"] == PAGE and ledger()[POST]["bluesky"]["url"].startswith("https://bsky.app/profile/")
     requests = len(mastodon.requests), len(bluesky.requests)
     code, out, err = run(capsys, send=True)
-    assert code == 0 and out.strip() == "Mastodon: 0 posted, 0 already there; Bluesky: 0 posted, 0 already there; no failure"
+    assert code == 0 and out.strip() == TALLY.format(0, 0, 0, 0, "aucun échec")
     assert (len(mastodon.requests), len(bluesky.requests)) == requests  # the ledger says it all: no call
     code, out, _ = run(capsys)
-    assert f"  Mastodon: already posted, {ledger()[POST]['mastodon']['url']}" in out and "Dry run: 0 posts to make" in out
+    assert f"  Mastodon\u202f: déjà publié, {ledger()[POST]['mastodon']['url']}" in out and "Essai à blanc\u202f: 0 publication à faire" in out
 
 
 @pytest.mark.parametrize(("network", "kind", "method", "path"), [
@@ -99,7 +101,7 @@ def test_through_every_fault_each_piece_is_posted_exactly_once(networks, capsys,
     assert [fault.times for fault in server.faults.faults] == [0]
     exactly_once(mastodon, bluesky)
     if kind in ("drop", "slow") and path.endswith(("statuses$", "createRecord$")):
-        assert "answer was lost" in out and "but the post is there." in out
+        assert "s’est perdue" in out and "mais la publication est bien là." in out
 
 
 def test_a_post_made_but_not_recorded_is_found_on_the_network(networks, capsys):
@@ -111,8 +113,8 @@ def test_a_post_made_but_not_recorded_is_found_on_the_network(networks, capsys):
     code, out, err = run(capsys, send=True)
     assert code == 0, err
     exactly_once(mastodon, bluesky)
-    assert out.strip().splitlines()[-1] == "Mastodon: 0 posted, 5 already there; Bluesky: 0 posted, 5 already there; no failure"
-    assert "Already on Mastodon: La Guilde a (presque) un an" in out
+    assert out.strip().splitlines()[-1] == TALLY.format(0, 5, 0, 5, "aucun échec")
+    assert "Déjà sur Mastodon\u202f: La Guilde a (presque) un an" in out
 
 
 def test_a_refused_token_is_one_line_and_the_other_network_goes_on(networks, capsys, monkeypatch):
@@ -121,9 +123,10 @@ def test_a_refused_token_is_one_line_and_the_other_network_goes_on(networks, cap
     code, out, err = run(capsys, send=True)
     assert code == 1 and mastodon.state.posts == 0 and bluesky.state.posts == PIECES
     assert err.strip().splitlines() == [
-        "Nothing posted to Mastodon: checking MASTODON_ACCESS_TOKEN: Mastodon refused MASTODON_ACCESS_TOKEN (HTTP 401: The access token "
-        "is invalid): create a new token in Preferences › Development and export it (5 pieces wait)"]
-    assert out.strip().splitlines()[-1] == "Mastodon: 0 posted, 0 already there; Bluesky: 5 posted, 0 already there; 1 failure"
+        "Rien n’a été publié sur Mastodon\u202f: vérification de MASTODON_ACCESS_TOKEN\u202f: Mastodon a refusé MASTODON_ACCESS_TOKEN "
+        "(HTTP 401\u202f: The access token is invalid)\u202f: créez un nouveau jeton dans Préférences › Développement et exportez-le "
+        "(5 contenus en attente)"]
+    assert out.strip().splitlines()[-1] == TALLY.format(0, 0, 5, 0, "1 échec")
     everything = out + err + Path("content/social-ledger.json").read_text(encoding="utf-8")
     assert "not-the-token" not in everything and TOKEN not in everything and APP_PASSWORD not in everything
 
@@ -135,10 +138,10 @@ def test_a_wrong_app_password_and_an_unknown_instance(networks, capsys, monkeypa
     code, out, err = run(capsys, send=True)
     lines = err.strip().splitlines()
     assert code == 1 and len(lines) == 2 and "wrong-password" not in out + err
-    assert lines[0].startswith("Nothing posted to Mastodon: MASTODON_API_BASE_URL http://127.0.0.1:9: no Mastodon instance answers there (")
-    assert lines[1] == ("Nothing posted to Bluesky: signing in: Bluesky refused BLUESKY_HANDLE and BLUESKY_APP_PASSWORD (HTTP 401: "
-                        "AuthenticationRequired: Invalid identifier or password): check the handle, and create a new app password if "
-                        "needed (5 pieces wait)")
+    assert lines[0].startswith("Rien n’a été publié sur Mastodon\u202f: MASTODON_API_BASE_URL http://127.0.0.1:9\u202f: aucune instance Mastodon ne répond à cette adresse (")
+    assert lines[1] == ("Rien n’a été publié sur Bluesky\u202f: connexion\u202f: Bluesky a refusé BLUESKY_HANDLE et BLUESKY_APP_PASSWORD "
+                        "(HTTP 401\u202f: AuthenticationRequired: Invalid identifier or password)\u202f: vérifiez l’identifiant et, au besoin, "
+                        "créez un nouveau mot de passe d’application (5 contenus en attente)")
 
 
 def test_missing_configuration_is_said_before_any_call(networks, capsys, monkeypatch):
@@ -146,7 +149,7 @@ def test_missing_configuration_is_said_before_any_call(networks, capsys, monkeyp
     monkeypatch.delenv("BLUESKY_APP_PASSWORD")
     code, _, err = run(capsys, send=True, only="bluesky")
     assert code == 1 and bluesky.requests == [] and mastodon.requests == []
-    assert err.strip().startswith("Nothing posted to Bluesky: BLUESKY_APP_PASSWORD is not set: create an app password")
+    assert err.strip().startswith("Rien n’a été publié sur Bluesky\u202f: BLUESKY_APP_PASSWORD n’est pas défini\u202f: créez un mot de passe d’application")
 
 
 def test_only_one_network_and_the_networks_tribune_does_not_post_to(networks, capsys):
@@ -155,8 +158,9 @@ def test_only_one_network_and_the_networks_tribune_does_not_post_to(networks, ca
     assert code == 0, err
     assert bluesky.state.posts == PIECES and mastodon.requests == []
     code, _, err = run(capsys, send=True, only="linkedin")
-    assert code == 1 and err.strip() == ("Nothing posted: --only linkedin: LinkedIn needs partner or paid API access, so Tribune does not "
-                                        "post there: its text is in each piece's kit page, for members to post")
+    assert code == 1 and err.strip() == ("Rien n’a été publié\u202f: --only linkedin\u202f: LinkedIn exige un accès partenaire ou payant à "
+                                        "son API, Tribune n’y publie donc pas\u202f: son texte est dans le kit relais de chaque contenu, pour "
+                                        "que les membres le publient")
 
 
 def test_one_piece_failing_does_not_stop_the_others(networks, capsys):
@@ -167,8 +171,8 @@ def test_one_piece_failing_does_not_stop_the_others(networks, capsys):
     code, out, err = run(capsys, send=True)
     assert code == 1 and mastodon.state.posts == PIECES and bluesky.state.posts == PIECES - 1
     assert err.strip().splitlines() == [
-        "Not posted to Bluesky: content/events/soiree-jeux-quebecoise.md: the text is 536 graphemes, 236 over Bluesky's 300: "
-        "shorten Social-Bluesky"]
+        "Non publié sur Bluesky\u202f: content/events/soiree-jeux-quebecoise.md\u202f: le texte fait 536 graphèmes, 236 de plus que "
+        "les 300 de Bluesky\u202f: raccourcissez Social-Bluesky"]
 
 
 def test_mentions_notify_no_one(networks, capsys):
@@ -194,3 +198,13 @@ def test_sending_holds_the_sites_lock(networks, capsys):
     finally:
         holder.communicate("")
     assert code == 1 and err.startswith("Not started: invoke build (pid") and mastodon.requests == []
+
+
+def test_a_piece_kept_off_the_networks(networks, capsys):
+    mastodon, bluesky = networks
+    post = Path("content/" + POST)
+    post.write_text(post.read_text(encoding="utf-8").replace("Social-Mastodon:", "Social: no\nSocial-Mastodon:"), encoding="utf-8")
+    code, out, _ = run(capsys)
+    assert code == 0 and f"Billet {POST}\u202f: La Guilde a (presque) un an" in out and "  Social: no — tenu à l’écart des réseaux" in out
+    assert run(capsys, send=True)[0] == 0
+    assert mastodon.state.posts == bluesky.state.posts == PIECES - 1 and POST not in ledger()

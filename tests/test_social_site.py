@@ -110,14 +110,15 @@ def test_the_lint_checks_each_network_text_mentions_images_and_the_ledger(site_c
     lines = text.splitlines()
     x_line = next(number for number, line in enumerate(lines, 1) if line.startswith("Social-X:"))
     # 120 CJK characters weigh 240, the two narrow no-break spaces of French typography 2 each, the URL 23
-    assert (f"content/posts/2026-11-09-la-guilde-a-presque-un-an.md:{x_line}: Social-X: the X text is 384 weighted characters, 104 over "
-            "X's 280 (link and hashtags included): shorten it [warning]") in err
-    assert ("content/posts/2026-11-09-la-guilde-a-presque-un-an.md:6: Summary: @camille: posted inert on the networks (Tribune pings "
-            "no one, so that no stranger is notified); mention accounts by hand in a reply if you mean to [notice]") in err
-    assert "content/events/soiree-jeux-quebecoise.md:11: Image: no Image-Alt: the image is posted to the networks only with its description" in err
+    assert (f"content/posts/2026-11-09-la-guilde-a-presque-un-an.md:{x_line}: Social-X: le texte pour X fait 384 caractères pondérés, "
+            "104 de plus que les 280 de X (lien et mots-dièse compris)\u202f: raccourcissez-le [warning]") in err
+    assert ("content/posts/2026-11-09-la-guilde-a-presque-un-an.md:6: Summary: @camille\u202f: publié inerte sur les réseaux (Tribune "
+            "ne mentionne personne, pour qu’aucun inconnu ne soit notifié)\u202f; mentionnez les comptes à la main dans une réponse si "
+            "c’est voulu [notice]") in err
+    assert "content/events/soiree-jeux-quebecoise.md:11: Image: pas d’Image-Alt\u202f: l’image n’est publiée sur les réseaux qu’avec sa description" in err
     assert 'content/events/soiree-jeux-quebecoise.md:12: Social: "non" must be true or false [error]' in err
-    assert "content/social-ledger.json:2: the ledger is not valid JSON (Expecting property name enclosed in double quotes); it holds a Git " \
-           "conflict: keep the entries of both sides [error]" in err
+    assert "content/social-ledger.json:2: le registre n’est pas du JSON valide (Expecting property name enclosed in double quotes)\u202f; " \
+           "il contient un conflit Git\u202f: gardez les entrées des deux côtés [error]" in err
 
 
 def test_the_kit_page_in_a_real_browser_at_375_px(site, tmp_path):

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 
 import httpx
 from atproto import Client, models
-from atproto_client.exceptions import (BadRequestError, InvokeTimeoutError, NetworkError, RateLimitExceededError, RequestErrorBase,
+from atproto_client.exceptions import (InvokeTimeoutError, RateLimitExceededError, RequestErrorBase,
                                        UnauthorizedError)
 from atproto_client.models.common import XrpcError
 from atproto_client.models.utils import get_model_as_dict
@@ -32,7 +32,7 @@ from tribune.i18n import _
 
 from .compose import SocialText
 from .links import same_page
-from .service import ConfigError, Picture, ServiceError, Timing, retrying, their_words
+from .service import Account, ConfigError, Picture, ServiceError, Timing, their_words
 
 #: app.bsky.embed.external: ``thumb`` ``maxSize: 1000000``.
 MAX_IMAGE_BYTES = 1_000_000
@@ -108,42 +108,35 @@ def facets_of(text: SocialText) -> list:
     return sorted(facets, key=lambda facet: facet.index.byte_start)
 
 
-class BlueskyAccount:
+class BlueskyAccount(Account):
     def __init__(self, config: BlueskyConfig, sleep=None):
-        self.config = config
-        self.sleep = sleep
+        super().__init__(config, sleep)
         self.client = Client(base_url=config.service, request=Request(timeout=httpx.Timeout(config.timing.timeout)))
         self.did = ""
         self.handle = config.handle
 
-    def _explain(self, action: str):
-        def explain(error: Exception) -> ServiceError | None:
-            if isinstance(error, RequestErrorBase):
-                response = error.response
-                if response is None:
-                    reason = _("timed out") if isinstance(error, InvokeTimeoutError) else their_words(error.__cause__ or error)
-                    return ServiceError(_("{action}: Bluesky did not answer ({reason})", action=action, reason=reason))
-                content = response.content
-                words = their_words(f"{content.error}: {content.message}" if isinstance(content, XrpcError) else content)
-                if isinstance(error, RateLimitExceededError):
-                    return ServiceError(_("{action}: Bluesky says to slow down (HTTP 429)", action=action), 429)
-                if isinstance(error, UnauthorizedError):
-                    return ServiceError(_("{action}: Bluesky refused BLUESKY_HANDLE and BLUESKY_APP_PASSWORD (HTTP {status}: {words}): "
-                                          "check the handle, and create a new app password if needed", action=action,
-                                          status=response.status_code, words=words), response.status_code)
-                return ServiceError(_("{action}: Bluesky refused it (HTTP {status}: {words})", action=action,
+    def explain(self, action: str, error: Exception) -> ServiceError | None:
+        """The library's exception in one readable line (None: not a failure of the service)."""
+        if isinstance(error, RequestErrorBase):
+            response = error.response
+            if response is None:
+                reason = _("timed out") if isinstance(error, InvokeTimeoutError) else their_words(error.__cause__ or error)
+                return ServiceError(_("{action}: Bluesky did not answer ({reason})", action=action, reason=reason))
+            content = response.content
+            words = their_words(f"{content.error}: {content.message}" if isinstance(content, XrpcError) else content)
+            if isinstance(error, RateLimitExceededError):
+                return ServiceError(_("{action}: Bluesky says to slow down (HTTP 429)", action=action), 429)
+            if isinstance(error, UnauthorizedError):
+                return ServiceError(_("{action}: Bluesky refused BLUESKY_HANDLE and BLUESKY_APP_PASSWORD (HTTP {status}: {words}): "
+                                      "check the handle, and create a new app password if needed", action=action,
                                       status=response.status_code, words=words), response.status_code)
-            if isinstance(error, httpx.HTTPError):  # what the SDK lets through (a connection closed without an answer)
-                return ServiceError(_("{action}: Bluesky did not answer ({reason})", action=action, reason=their_words(error)))
-            if isinstance(error, (AtProtocolError, ValueError)):
-                return ServiceError(_("{action}: Bluesky's answer could not be read ({words})", action=action, words=their_words(error)))
-            return None
-
-        return explain
-
-    def _call(self, action: str, call, *, idempotent: bool = True):
-        kwargs = {"sleep": self.sleep} if self.sleep else {}
-        return retrying(call, self.config.timing, self._explain(action), idempotent=idempotent, **kwargs)
+            return ServiceError(_("{action}: Bluesky refused it (HTTP {status}: {words})", action=action,
+                                  status=response.status_code, words=words), response.status_code)
+        if isinstance(error, httpx.HTTPError):  # what the SDK lets through (a connection closed without an answer)
+            return ServiceError(_("{action}: Bluesky did not answer ({reason})", action=action, reason=their_words(error)))
+        if isinstance(error, (AtProtocolError, ValueError)):
+            return ServiceError(_("{action}: Bluesky's answer could not be read ({words})", action=action, words=their_words(error)))
+        return None
 
     # -- The calls -----------------------------------------------------------------------
     def connect(self) -> str:

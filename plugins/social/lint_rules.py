@@ -11,7 +11,6 @@ and the ledger.
 """
 
 from collections.abc import Iterable
-from pathlib import Path
 
 from pelican.contents import Article
 

@@ -25,7 +25,7 @@ from mastodon.errors import MastodonAPIError, MastodonError, MastodonNetworkErro
 from tribune.i18n import _
 
 from .links import hrefs, same_page
-from .service import ConfigError, Picture, ServiceError, Timing, their_words, retrying
+from .service import Account, ConfigError, Picture, ServiceError, Timing, their_words
 from tribune.sanitise import is_safe_url
 
 #: Mastodon's images may be 16 MB; a smaller file uploads faster and is safe everywhere.
@@ -58,42 +58,35 @@ class Status:
     url: str
 
 
-class MastodonAccount:
+class MastodonAccount(Account):
     """The calls Tribune makes, each with its timeout, bounded retries and one readable line."""
 
     def __init__(self, config: MastodonConfig, sleep=None):
-        self.config = config
-        self.sleep = sleep
+        super().__init__(config, sleep)
         self.client = Mastodon(access_token=config.token, api_base_url=config.base_url, request_timeout=config.timing.timeout,
                                ratelimit_method="throw", version_check_mode="none", user_agent="Tribune")
         self.account_id = None
         self.limit = 500
 
-    def _explain(self, action: str):
-        def explain(error: Exception) -> ServiceError | None:
-            if isinstance(error, MastodonRatelimitError):
-                return ServiceError(_("{action}: Mastodon says to slow down (HTTP 429)", action=action), 429)
-            if isinstance(error, MastodonNetworkError):
-                reason = error.args[0] if error.args else error
-                return ServiceError(_("{action}: Mastodon did not answer ({reason})", action=action, reason=their_words(reason)))
-            if isinstance(error, MastodonAPIError) and len(error.args) >= 4:
-                status, words = error.args[1], their_words(error.args[3] or error.args[2])
-                if status == 401:
-                    return ServiceError(_("{action}: Mastodon refused MASTODON_ACCESS_TOKEN (HTTP 401: {words}): create a new token in "
-                                          "Preferences › Development and export it", action=action, words=words), 401)
-                if status == 403:
-                    return ServiceError(_("{action}: the token may not do this (HTTP 403: {words}): give its application the scopes "
-                                          "read:accounts read:statuses write:media write:statuses", action=action, words=words), 403)
-                return ServiceError(_("{action}: Mastodon refused it (HTTP {status}: {words})", action=action, status=status, words=words), status)
-            if isinstance(error, (MastodonError, requests.RequestException, ValueError)):
-                return ServiceError(_("{action}: Mastodon's answer could not be read ({words})", action=action, words=their_words(error)))
-            return None
-
-        return explain
-
-    def _call(self, action: str, call, *, idempotent: bool = True):
-        kwargs = {"sleep": self.sleep} if self.sleep else {}
-        return retrying(call, self.config.timing, self._explain(action), idempotent=idempotent, **kwargs)
+    def explain(self, action: str, error: Exception) -> ServiceError | None:
+        """The library's exception in one readable line (None: not a failure of the service)."""
+        if isinstance(error, MastodonRatelimitError):
+            return ServiceError(_("{action}: Mastodon says to slow down (HTTP 429)", action=action), 429)
+        if isinstance(error, MastodonNetworkError):
+            reason = error.args[0] if error.args else error
+            return ServiceError(_("{action}: Mastodon did not answer ({reason})", action=action, reason=their_words(reason)))
+        if isinstance(error, MastodonAPIError) and len(error.args) >= 4:
+            status, words = error.args[1], their_words(error.args[3] or error.args[2])
+            if status == 401:
+                return ServiceError(_("{action}: Mastodon refused MASTODON_ACCESS_TOKEN (HTTP 401: {words}): create a new token in "
+                                      "Preferences › Development and export it", action=action, words=words), 401)
+            if status == 403:
+                return ServiceError(_("{action}: the token may not do this (HTTP 403: {words}): give its application the scopes "
+                                      "read:accounts read:statuses write:media write:statuses", action=action, words=words), 403)
+            return ServiceError(_("{action}: Mastodon refused it (HTTP {status}: {words})", action=action, status=status, words=words), status)
+        if isinstance(error, (MastodonError, requests.RequestException, ValueError)):
+            return ServiceError(_("{action}: Mastodon's answer could not be read ({words})", action=action, words=their_words(error)))
+        return None
 
     # -- The calls -----------------------------------------------------------------------
     def connect(self) -> str:

@@ -93,11 +93,12 @@ def _since(settings: dict) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(settings.get("TIMEZONE", "UTC")))
 
 
-def is_news(piece: Piece, settings: dict, at: datetime | None = None) -> bool:
-    """Whether ``piece`` is one to carry to the networks now (see the module's docstring)."""
+def is_news(piece: Piece, settings: dict, at: datetime | None = None, kept_off_too: bool = False) -> bool:
+    """Whether ``piece`` is one to carry to the networks now (see the module's docstring);
+    ``kept_off_too``: even if its writer set ``Social: no``."""
     content = piece.content
     at = at or now(settings.get("TIMEZONE", "UTC"))
-    if str(content.metadata.get("translation", "")).lower() in ("true", "yes") or not wants_social(content):
+    if str(content.metadata.get("translation", "")).lower() in ("true", "yes") or not (kept_off_too or wants_social(content)):
         return False
     if piece.kind == "event":
         return content.event_status not in ("draft", "cancelled") and content.is_upcoming(at)

@@ -76,6 +76,22 @@ def retrying(call, timing: Timing, explain, *, idempotent: bool, sleep=time.slee
     raise AssertionError("unreachable")
 
 
+class Account:
+    """What the Mastodon and Bluesky accounts share: every call made through :func:`retrying`
+    with the timing of their configuration and their own :meth:`explain`."""
+
+    def __init__(self, config, sleep=None):
+        self.config = config
+        self.sleep = sleep
+
+    def explain(self, action: str, error: Exception) -> ServiceError | None:
+        raise NotImplementedError
+
+    def _call(self, action: str, call, *, idempotent: bool = True):
+        kwargs = {"sleep": self.sleep} if self.sleep else {}
+        return retrying(call, self.config.timing, lambda error: self.explain(action, error), idempotent=idempotent, **kwargs)
+
+
 @dataclass
 class Picture:
     data: bytes

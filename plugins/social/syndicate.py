@@ -18,6 +18,7 @@ with backoff (nothing was posted). One piece failing does not stop the others: e
 failure is one line, and the exit status says a piece failed.
 """
 
+import functools
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -73,7 +74,7 @@ def _ledger(settings: dict) -> dict:
 def plan(settings: dict, networks: list[str], say=print) -> int:
     """Say what ``--send`` would post, where, with each text and its count; no network."""
     copies = _ledger(settings)
-    pieces = [piece for piece in read_pieces(settings) if is_news(piece, settings) or (kept_off(piece) and _recent(piece, settings))]
+    pieces = [piece for piece in read_pieces(settings) if is_news(piece, settings, kept_off_too=True)]
     to_post = Counter()
     for piece in pieces:
         say(_("{kind} {file}: {title}", kind=_kind(piece.kind), file=piece.key, title=piece.title))
@@ -101,11 +102,6 @@ def plan(settings: dict, networks: list[str], say=print) -> int:
     return 0
 
 
-def _recent(piece: Piece, settings: dict) -> bool:
-    """A piece kept off the networks that would otherwise go out now (said in the dry run)."""
-    return piece.kind != "event" and piece.content.status == "published"
-
-
 def _kind(kind: str) -> str:
     return {"post": _("Post"), "event": _("Event"), "edition": _("Edition")}[kind]
 
@@ -121,7 +117,7 @@ def _describe(piece: Piece, text) -> str:
         line += ", " + (_("link card with the image") if image else _("link card"))
     if text.over > 0:
         line += " — " + _("{over} over: not posted (shorten {field})", over=text.over, field=network.field)
-    return line + ":"
+    return _("{description}:", description=line)
 
 
 # -- Posting --------------------------------------------------------------------------------
@@ -135,7 +131,7 @@ class Report:
         parts = [_("{network}: {posted} posted, {found} already there", network=NETWORKS[name].label,
                    posted=self.posted[name], found=self.found[name]) for name in networks]
         failures = _n("{count} failure", "{count} failures", len(self.failed)) if self.failed else _("no failure")
-        return "; ".join(parts) + "; " + failures
+        return functools.reduce(lambda first, then: _("{first}; {then}", first=first, then=then), [*parts, failures])
 
 
 class Syndication:
