@@ -12,6 +12,7 @@ Settings are documented in README.md.
 """
 
 import logging
+import os
 from functools import cache
 from pathlib import Path
 
@@ -87,7 +88,7 @@ def attach_copies(content) -> None:
             _said.add((id(settings), str(error)))
             logger.error("%s", error)  # fails the build; the lint says it at its line too
         copies = {}
-    key = Path(content.source_path).resolve().relative_to(Path(settings["PATH"]).resolve()).as_posix()
+    key = Path(os.path.relpath(content.source_path, settings["PATH"])).as_posix()  # as the writer names it, links not followed
     entry = copies.get(key, {})
     content.syndication = [(NETWORKS[name].label, entry[name]["url"]) for name in NETWORKS
                            if isinstance(entry.get(name), dict) and is_safe_url(str(entry[name].get("url", "")), ("https",))
