@@ -25,6 +25,7 @@ MENU_PAGES = ["a-propos"]
 FOOTER_PAGES = ["charte", "donnees-personnelles", "mentions-legales"]
 SOCIAL = [
     ("Mastodon", "https://mastodon.example/@editionsboussole"),
+    ("Bluesky", "https://bsky.app/profile/editionsboussole.bsky.social"),
     ("PeerTube", "https://peertube.example/c/editionsboussole"),
 ]
 
@@ -36,7 +37,7 @@ ARTICLE_PATHS = ["posts"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["l10n", "seo", "events", "spotlight", "newsletter", "assets"]
+PLUGINS = ["l10n", "seo", "events", "spotlight", "newsletter", "social", "assets"]
 # Metadata keys your own templates use, accepted by the lint besides the known ones.
 EXTRA_METADATA_FIELDS = []
 
@@ -128,6 +129,14 @@ NEWSLETTER_EVENT_DAYS = 45
 NEWSLETTER_FROM_NAME = "La Guilde Boussole"
 NEWSLETTER_REPLY_TO = "guilde@editions-boussole.fr"
 NEWSLETTER_SEGMENT_ID = None  # a saved segment or tag id, to send to part of the audience
+
+# -- Social networks (plugins/social) -------------------------------------------------
+# invoke social [--send] posts to the organisation's accounts: MASTODON_API_BASE_URL,
+# MASTODON_ACCESS_TOKEN, BLUESKY_HANDLE and BLUESKY_APP_PASSWORD come from the environment.
+SOCIAL_SINCE = "2026-11-01"  # pieces dated before are never posted (their kit pages are there)
+SOCIAL_HASHTAGS = ["JeuxDeSociété"]  # added to every text, after the piece's own Tags
+SOCIAL_FEDIVERSE_CREATOR = "@editionsboussole@mastodon.example"
+SOCIAL_MASTODON_INSTANCES = ["mastodon.example", "mastodon.social", "piaille.fr", "mamot.fr", "framapiaf.org"]
 
 # -- Templates ----------------------------------------------------------------------
 # Autoescape: any text from content (titles, names, summaries) is escaped wherever it lands.

@@ -74,11 +74,22 @@ def new(c, kind, title):
     "yes": "do not ask for confirmation (CI)",
     "no_wait": NO_WAIT,
     "adopt": "take over a target folder that holds other files, kept as a release that is never deleted",
+    "social": "then post what is new to the organisation's Mastodon and Bluesky accounts (invoke social --send)",
 })
-def publish(c, target=None, dry_run=False, test=None, schedule=None, send=False, yes=False, no_wait=False, adopt=False):
-    """Check (strict), build with publishconf.py and its search index, deploy; then the newsletter if asked."""
+def publish(c, target=None, dry_run=False, test=None, schedule=None, send=False, yes=False, no_wait=False, adopt=False, social=False):
+    """Check (strict), build with publishconf.py and its search index, deploy; then the newsletter and the networks if asked."""
     _done(commands.run_publish(PRODUCTION, target=target, dry_run=dry_run, test=test, schedule=schedule, send=send, yes=yes,
-                               wait=not no_wait, adopt=adopt))
+                               wait=not no_wait, adopt=adopt, social=social))
+
+
+@task(help={
+    "send": "post what is published and not posted yet (without it: show what would be posted, with no network call)",
+    "only": "only these networks, separated by commas: mastodon, bluesky",
+    "no_wait": NO_WAIT,
+})
+def social(c, send=False, only=None, no_wait=False):
+    """Each new post, event and edition's text per network; --send posts them to Mastodon and Bluesky, never twice."""
+    _done(commands.run_social(LOCAL, send=send, only=only, wait=not no_wait))
 
 
 @task(help={"target": "the local folder target (default: PUBLISH_TARGET)", "no_wait": NO_WAIT})

@@ -91,6 +91,25 @@ def mailchimp(site_copy, monkeypatch):
         yield server
 
 
+@pytest.fixture
+def networks(site_copy, monkeypatch):
+    """A Mastodon-compatible server and a Bluesky-compatible PDS on 127.0.0.1, the environment
+    pointing at them, and a site copy with short timeouts and retries, as the current folder."""
+    from .bluesky_server import APP_PASSWORD, HANDLE, FakeBluesky
+    from .mastodon_server import TOKEN, FakeMastodon
+
+    with (site_copy / "pelicanconf.py").open("a", encoding="utf-8") as conf:
+        conf.write("\nSOCIAL_TIMEOUT = 1\nSOCIAL_RETRY_BASE = 0.01\n")
+    with FakeMastodon() as mastodon, FakeBluesky() as bluesky:
+        monkeypatch.chdir(site_copy)
+        monkeypatch.setenv("MASTODON_API_BASE_URL", mastodon.url)
+        monkeypatch.setenv("MASTODON_ACCESS_TOKEN", TOKEN)
+        monkeypatch.setenv("BLUESKY_HANDLE", HANDLE)
+        monkeypatch.setenv("BLUESKY_APP_PASSWORD", APP_PASSWORD)
+        monkeypatch.setenv("BLUESKY_SERVICE", bluesky.url)
+        yield mastodon, bluesky
+
+
 def copy_site(copy: Path) -> Path:
     """Copy the sample site's sources into the new folder ``copy``."""
     copy.mkdir()

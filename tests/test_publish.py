@@ -90,7 +90,7 @@ def test_publish_twice_then_one_change_then_rollback(site, tmp_path, capsys):
     code, out, err = publish(capsys, target)
     assert code == 0, err
     assert target.is_symlink() and (target / "index.html").is_file()
-    assert summary(out).startswith(f"Published to {target} (local folder): 65 pages,")
+    assert summary(out).startswith(f"Published to {target} (local folder): 83 pages,")
     first_release, first = target.resolve(), tree(target)
 
     code, out, _ = publish(capsys, target)

@@ -12,6 +12,7 @@ from pathlib import Path
 from tribune.build import BuildError, build, check, leftovers, load_site
 from tribune.clock import ClockError
 from tribune.folders import UnsafeFolder, check_build_folders
+from tribune.i18n import _
 from tribune.lint import ERROR, NOTICE, WARNING, display_path
 from tribune.lock import LockBusy, LockError, site_lock
 from tribune.scaffold import ScaffoldError, new_content
@@ -136,8 +137,9 @@ def run_newsletter(config: str = "pelicanconf.py", edition: str | None = None, t
 @_alone("invoke publish")
 def run_publish(config: str = "publishconf.py", target: str | None = None, dry_run: bool = False,
                 test: str | None = None, schedule: str | None = None, send: bool = False, yes: bool = False,
-                adopt: bool = False) -> int:
-    """Check, build, index and deploy; then, only if the deploy succeeded, the newsletter."""
+                adopt: bool = False, social: bool = False) -> int:
+    """Check, build, index and deploy; then, only if the deploy succeeded, the newsletter and
+    the posts to the networks."""
     from tribune.publish import PublishError, publish
 
     try:
@@ -148,9 +150,55 @@ def run_publish(config: str = "publishconf.py", target: str | None = None, dry_r
     if dry_run:
         print(report.plan.listing())
     print(report.summary())
-    if dry_run or not (test or schedule or send):
+    if dry_run:
         return 0
-    return run_newsletter(config, test=test, schedule=schedule, send=send, yes=yes)
+    code = run_newsletter(config, test=test, schedule=schedule, send=send, yes=yes) if (test or schedule or send) else 0
+    return max(code, _post_to_networks(config) if social else 0)
+
+
+def _social_plugin():
+    """The social plugin's API, or None (said) when the site does not enable it."""
+    try:
+        import social
+    except ImportError:
+        social = None
+    if social is None or not hasattr(social, "Syndication"):
+        print(_("The social plugin is not enabled: add \"social\" to PLUGINS in pelicanconf.py."), file=sys.stderr)
+        return None
+    return social
+
+
+def run_social(config: str = "pelicanconf.py", send: bool = False, only: str | None = None, wait: bool = True) -> int:
+    """Without ``send``: what would be posted where, each text and its count, with no network
+    call. With it: post what is published and not posted yet, holding the site's lock."""
+    if send:
+        return _post_to_networks(config, only=only, wait=wait)
+    site = load_site(config)
+    social = _social_plugin()
+    if social is None:
+        return 1
+    try:
+        return social.plan(site.settings, social.choose_networks(site.settings, only))
+    except (social.SocialError, ClockError) as error:
+        print(_("Nothing to show: {error}", error=error), file=sys.stderr)
+        return 1
+
+
+@_alone("invoke social --send")
+def _post_to_networks(config: str = "pelicanconf.py", only: str | None = None) -> int:
+    """Post to the organisation's accounts; one line per post and per failure, then the tally."""
+    site = load_site(config)
+    social = _social_plugin()
+    if social is None:
+        return 1
+    try:
+        networks = social.choose_networks(site.settings, only)
+        report = social.Syndication(site.settings, say=print, warn=lambda line: print(line, file=sys.stderr)).run(networks)
+    except (social.SocialError, ClockError) as error:
+        print(_("Nothing posted: {error}", error=error), file=sys.stderr)
+        return 1
+    print(report.line(networks))
+    return 1 if report.failed else 0
 
 
 @_alone("invoke rollback")

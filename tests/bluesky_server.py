@@ -1,0 +1,206 @@
+"""A Bluesky-compatible PDS on 127.0.0.1 for the tests of posting: the XRPC methods Tribune's
+client (the atproto SDK) calls, checked as a PDS and the lexicons check them.
+
+- com.atproto.server.createSession with the handle and the app password (401
+  "AuthenticationRequired: Invalid identifier or password" otherwise); access tokens are JWTs
+  whose ``exp`` the SDK reads; every other call needs ``Authorization: Bearer``.
+- app.bsky.actor.getProfile (which the SDK asks for at login).
+- com.atproto.repo.uploadBlob: the bytes are an image (by their first bytes), kept as a blob.
+- com.atproto.repo.createRecord of ``app.bsky.feed.post``: the lexicon's limits (``text`` at
+  most 300 graphemes, counted with the ``grapheme`` package, and 3,000 UTF-8 bytes; at most 3
+  ``langs``; a ``createdAt`` datetime), every facet's byte offsets inside the text and on
+  character boundaries, a link facet over the text that shows its address, a tag facet over
+  "#" and its tag; the external embed's ``uri``, ``title``, ``description``, and its ``thumb``,
+  a blob of this repository, an image of at most 1,000,000 bytes; the record key a TID. A
+  second record at a key is refused as the PDS refuses it (its repository tree holds one
+  value per key: an internal error).
+- com.atproto.repo.getRecord (400 RecordNotFound) and listRecords (by record key, newest
+  first, as the PDS lists them).
+"""
+
+import base64
+import hashlib
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import grapheme
+
+from .stand_in import StandIn
+
+HANDLE = "editionsboussole.bsky.social"
+APP_PASSWORD = "abcd-efgh-ijkl-mnop"
+DID = "did:plc:guildeboussole0000000000"
+_TID = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
+
+
+def _b64(data: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+@dataclass
+class BlueskyState:
+    handle: str = HANDLE
+    password: str = APP_PASSWORD
+    did: str = DID
+    tokens: set = field(default_factory=set)
+    blobs: dict = field(default_factory=dict)  # cid -> (mime, size)
+    records: dict = field(default_factory=dict)  # rkey -> {"uri", "cid", "value"}
+    posts: int = 0
+    sessions: int = 0
+
+
+def _error(status: int, error: str, message: str):
+    return status, {"error": error, "message": message}, {}
+
+
+class FakeBluesky(StandIn):
+    def __init__(self):
+        super().__init__()
+        self.state = BlueskyState()
+
+    def too_many(self):
+        return 429, {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}, {
+            "ratelimit-limit": "5000", "ratelimit-remaining": "0", "ratelimit-reset": str(int(time.time()) + 1), "ratelimit-policy": "5000;w=3600"}
+
+    def internal_error(self):
+        return _error(500, "InternalServerError", "Internal Server Error")
+
+    def _jwt(self, scope: str, hours: int) -> str:
+        now = int(time.time())
+        token = ".".join([_b64({"typ": "at+jwt", "alg": "ES256K"}), _b64({"scope": scope, "sub": self.state.did, "iat": now,
+                          "exp": now + hours * 3600, "aud": "did:web:127.0.0.1"}), base64.urlsafe_b64encode(hashlib.sha256(
+                          str(time.time_ns()).encode()).digest()).rstrip(b"=").decode()])
+        self.state.tokens.add(token)
+        return token
+
+    def route(self, method, path, query, headers, body):
+        name = path.removeprefix("/xrpc/")
+        if method == "POST" and name == "com.atproto.server.createSession":
+            data = json.loads(body or b"{}")
+            if data.get("identifier") not in (self.state.handle, self.state.did) or data.get("password") != self.state.password:
+                return _error(401, "AuthenticationRequired", "Invalid identifier or password")
+            self.state.sessions += 1
+            return 200, {"accessJwt": self._jwt("com.atproto.appPass", 2), "refreshJwt": self._jwt("com.atproto.refresh", 24 * 60),
+                         "handle": self.state.handle, "did": self.state.did, "active": True,
+                         "didDoc": {"@context": ["https://www.w3.org/ns/did/v1"], "id": self.state.did,
+                                    "alsoKnownAs": [f"at://{self.state.handle}"], "verificationMethod": [],
+                                    "service": [{"id": "#atproto_pds", "type": "AtprotoPersonalDataServer", "serviceEndpoint": self.url}]}}, {}
+        authorization = headers.get("Authorization", "")
+        if not authorization.startswith("Bearer ") or authorization[7:] not in self.state.tokens:
+            return _error(401, "AuthenticationRequired", "Authentication Required")
+        if method == "GET" and name == "app.bsky.actor.getProfile":
+            if query.get("actor") not in (self.state.handle, self.state.did):
+                return _error(400, "InvalidRequest", "Profile not found")
+            return 200, {"did": self.state.did, "handle": self.state.handle, "displayName": "Éditions Boussole"}, {}
+        if method == "POST" and name == "com.atproto.repo.uploadBlob":
+            return self._upload(headers, body)
+        if method == "POST" and name == "com.atproto.repo.createRecord":
+            return self._create(json.loads(body or b"{}"))
+        if method == "GET" and name == "com.atproto.repo.getRecord":
+            record = self.state.records.get(query.get("rkey", ""))
+            if query.get("repo") not in (self.state.did, self.state.handle) or query.get("collection") != "app.bsky.feed.post" or not record:
+                return _error(400, "RecordNotFound", f"Could not locate record: at://{query.get('repo')}/{query.get('collection')}/{query.get('rkey')}")
+            return 200, record, {}
+        if method == "GET" and name == "com.atproto.repo.listRecords":
+            limit = int(query.get("limit", 50))
+            if not 1 <= limit <= 100:
+                return _error(400, "InvalidRequest", "limit must be between 1 and 100")
+            listed = [self.state.records[key] for key in sorted(self.state.records, reverse=True)][:limit]
+            return 200, {"records": listed}, {}
+        return _error(501, "MethodNotImplemented", "Method Not Implemented")
+
+    def _upload(self, headers, body):
+        if body.startswith(b"\x89PNG\r\n\x1a\n"):
+            mime = "image/png"
+        elif body.startswith(b"\xff\xd8\xff"):
+            mime = "image/jpeg"
+        else:
+            mime = headers.get("Content-Type") or "application/octet-stream"
+        cid = "bafkrei" + hashlib.sha256(body).hexdigest()[:52]
+        self.state.blobs[cid] = (mime, len(body))
+        return 200, {"blob": {"$type": "blob", "ref": {"$link": cid}, "mimeType": mime, "size": len(body)}}, {}
+
+    def _create(self, data: dict):
+        if data.get("repo") not in (self.state.did, self.state.handle):
+            return _error(400, "InvalidRequest", f"Could not find repo: {data.get('repo')}")
+        if data.get("collection") != "app.bsky.feed.post":
+            return _error(400, "InvalidRequest", "Unsupported collection")
+        rkey = data.get("rkey") or self._tid()
+        if not _TID.match(rkey):
+            return _error(400, "InvalidRequest", f"Invalid record key: {rkey}")
+        problem = self.invalid(data.get("record") or {})
+        if problem:
+            return _error(400, "InvalidRequest", f"Invalid app.bsky.feed.post record: {problem}")
+        if rkey in self.state.records:
+            return self.internal_error()  # the repository tree: "There is already a value at key"
+        uri = f"at://{self.state.did}/app.bsky.feed.post/{rkey}"
+        cid = "bafyrei" + hashlib.sha256(json.dumps(data["record"], sort_keys=True).encode()).hexdigest()[:52]
+        self.state.records[rkey] = {"uri": uri, "cid": cid, "value": data["record"]}
+        self.state.posts += 1
+        return 200, {"uri": uri, "cid": cid, "validationStatus": "valid"}, {}
+
+    def _tid(self) -> str:
+        value = (time.time_ns() // 1000) << 10
+        return "".join("234567abcdefghijklmnopqrstuvwxyz"[(value >> shift) & 31] for shift in range(60, -1, -5))
+
+    def invalid(self, record: dict) -> str | None:
+        """What the lexicon (and the facets' offsets) refuse in a post record; None: valid."""
+        if record.get("$type") != "app.bsky.feed.post":
+            return "$type must be app.bsky.feed.post"
+        text = record.get("text")
+        if not isinstance(text, str):
+            return "text must be a string"
+        if grapheme.length(text) > 300:
+            return f"Record/text must not be longer than 300 graphemes ({grapheme.length(text)})"
+        raw = text.encode("utf-8")
+        if len(raw) > 3000:
+            return "Record/text must not be longer than 3000 characters"
+        try:
+            datetime.fromisoformat(record.get("createdAt", "").replace("Z", "+00:00"))
+        except ValueError:
+            return "Record/createdAt must be a valid datetime"
+        if len(record.get("langs") or []) > 3:
+            return "Record/langs must not have more than 3 elements"
+        for facet in record.get("facets") or []:
+            start, end = facet["index"]["byteStart"], facet["index"]["byteEnd"]
+            if not 0 <= start < end <= len(raw):
+                return f"facet {start}-{end} is outside the text ({len(raw)} bytes)"
+            try:
+                covered = raw[start:end].decode("utf-8")
+            except UnicodeDecodeError:
+                return f"facet {start}-{end} cuts a character"
+            for feature in facet["features"]:
+                kind = feature.get("$type")
+                if kind == "app.bsky.richtext.facet#link":
+                    shown = covered.removesuffix("…").removesuffix("...")
+                    address = feature["uri"].split("://", 1)[-1]
+                    if not feature["uri"].startswith(("https://", "http://")) or not (address.startswith(shown) or feature["uri"].startswith(shown)):
+                        return f"link facet over \"{covered}\" does not show {feature['uri']}"
+                elif kind == "app.bsky.richtext.facet#tag":
+                    if covered != "#" + feature["tag"] or grapheme.length(feature["tag"]) > 64:
+                        return f"tag facet over \"{covered}\" is not #{feature['tag']}"
+                elif kind == "app.bsky.richtext.facet#mention":
+                    return "this stand-in's account mentions no one"
+                else:
+                    return f"unknown facet feature {kind}"
+        embed = record.get("embed")
+        if embed:
+            if embed.get("$type") != "app.bsky.embed.external":
+                return f"unexpected embed {embed.get('$type')}"
+            external = embed.get("external") or {}
+            if not all(isinstance(external.get(key), str) for key in ("uri", "title", "description")):
+                return "Record/embed/external must have uri, title and description"
+            thumb = external.get("thumb")
+            if thumb:
+                known = self.state.blobs.get((thumb.get("ref") or {}).get("$link"))
+                if known is None:
+                    return "Could not find blob of the thumb"
+                if not thumb.get("mimeType", "").startswith("image/") or known[1] > 1_000_000:
+                    return "Record/embed/external/thumb must be an image of at most 1000000 bytes"
+        return None
+
+    def texts(self) -> list[str]:
+        return [record["value"]["text"] for record in self.state.records.values()]
