@@ -10,6 +10,7 @@ from tribune.clock import now
 
 from . import calendar
 from .contents import Event
+from .history import SequenceLedger, last_changes, significant
 
 
 def upcoming_events(events: list[Event], when, days: int | None = None) -> list[Event]:
@@ -39,6 +40,21 @@ class EventsGenerator(ContentGenerator):
         self.context["upcoming_events"] = upcoming
         self.context["past_events"] = past
         self.context["home_events"] = upcoming[: self.settings.get("EVENTS_ON_HOME", 3)]
+        self._date_versions()
+
+    def _date_versions(self) -> None:
+        """Each event's DTSTAMP and SEQUENCE (see history.py), here in the build's process,
+        before any calendar is written; the ledger is rewritten only when a number changed."""
+        if not self.events or not self.settings.get("EVENTS_SEQUENCE_FILE"):
+            for event in self.events:
+                event.calendar_stamp, event.calendar_sequence = last_changes([event], self.settings)[event.source_path], 0
+            return
+        changes = last_changes(self.events, self.settings)
+        ledger = SequenceLedger(Path(self.path) / self.settings["EVENTS_SEQUENCE_FILE"])
+        for event in self.events:
+            event.calendar_stamp = changes[event.source_path]
+            event.calendar_sequence = ledger.sequence(Path(event.source_path).stem, significant(*calendar.significant_fields(event)))
+        ledger.save()
 
     def generate_output(self, writer):
         output = Path(self.output_path)
