@@ -90,7 +90,10 @@ def test_publish_twice_then_one_change_then_rollback(site, tmp_path, capsys):
     code, out, err = publish(capsys, target)
     assert code == 0, err
     assert target.is_symlink() and (target / "index.html").is_file()
-    assert summary(out).startswith(f"Published to {target} (local folder): 65 pages,")
+    assert summary(out).startswith(f"Published to {target} (local folder): 66 pages, 11 feeds, 8 calendars, 2 newsletter editions,")
+    # The e-mails (merge tags and all) are material for sending, kept aside, not deployed.
+    assert not (target / "newsletter").exists() and not list(target.rglob("email.*")) and not list(target.rglob("edition.json"))
+    assert (site / ".publish/newsletter/2026-11/email.html").is_file() and not (site / ".publish/site/newsletter").exists()
     first_release, first = target.resolve(), tree(target)
 
     code, out, _ = publish(capsys, target)
@@ -422,8 +425,14 @@ def test_a_real_query_in_headless_chromium(local_site):
             page.goto(f"http://127.0.0.1:{server.server_port}/recherche/?q=abeilles")
             page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
             titles = [a.inner_text() for a in page.query_selector_all(".pagefind-ui__result-link")]
+            shown = page.inner_text("#recherche")
+            page.goto(f"http://127.0.0.1:{server.server_port}/en/search/?q=welcome")  # English, on the English index
+            page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+            english = [a.inner_text() for a in page.query_selector_all(".pagefind-ui__result-link")]
             browser.close()
     finally:
         server.shutdown()
     assert "Billet · De l’esquisse à la boîte\u202f: l’illustration de «\u202fPollen\u202f»" in titles  # "abeilles" found by French stemming
     assert any(title.startswith("Rendez-vous · ") for title in titles)
+    assert "type" not in shown.lower()  # the type is in the title, not listed again under it
+    assert "Post · Welcome to the Boussole Guild!" in english
