@@ -122,7 +122,7 @@ def set_emails_aside(output: Path, settings: dict) -> None:
         return
     for folder in sorted(output.glob(pattern.format(edition="*"))):
         if (folder / "email.html").is_file():
-            target = aside / folder.relative_to(output)
+            target = aside / folder.name  # .publish/newsletter/2026-11/
             target.parent.mkdir(parents=True, exist_ok=True)
             folder.rename(target)
             for parent in folder.relative_to(output).parents:  # the folders left empty
