@@ -114,3 +114,13 @@ def test_a_cancelled_event_shows_as_cancelled(production_site):
     assert str(event["SUMMARY"]) == "Annulé\u202f: Atelier d’illustration avec Nina Morel"
     (parsed,) = strict(production_site, ATELIER).events
     assert parsed.status.value == "CANCELLED" and parsed.summary.startswith("Annulé")
+
+
+def test_a_damaged_sequence_file_stops_the_build_in_one_line(site_copy, tmp_path):
+    from tribune.build import BuildError
+
+    (site_copy / "content/events/sequences.json").write_text("<<<<<<< HEAD\n", encoding="utf-8")
+    with pytest.raises(BuildError) as failure:
+        build_site(site_copy, "publishconf.py", tmp_path / "out", search=False)
+    told = str(failure.value) + "".join(f"\n{problem}" for problem in failure.value.problems)
+    assert "content/events/sequences.json" in told and "EVENTS_SEQUENCE_FILE" in told and "Traceback" not in told

@@ -80,13 +80,14 @@ class SequenceLedger:
     """Each event's SEQUENCE, by its file name, in ``path`` (JSON)."""
 
     def __init__(self, path: Path):
+        """Raises ValueError when the file is not one this class wrote."""
         self.path = path
         try:
-            self.entries: dict[str, dict] = json.loads(path.read_text(encoding="utf-8")).get("events", {})
+            self.entries: dict[str, dict] = json.loads(path.read_text(encoding="utf-8"))["events"]
         except FileNotFoundError:
             self.entries = {}
-        except (ValueError, AttributeError):
-            raise ValueError(f"{path} is not the events' sequence file Tribune writes: delete it to start the numbers again at 0") from None
+        except (ValueError, KeyError, TypeError):
+            raise ValueError(path) from None
 
     def sequence(self, name: str, significant: str) -> int:
         """The event's SEQUENCE: one more than the ledger's when ``significant`` changed."""
