@@ -54,7 +54,15 @@ class ImageSet:
     sources: list[tuple[str, list[Variant]]] = field(default_factory=list)  # (MIME type, variants), best first
 
     def srcset(self, variants: list[Variant], prefix: str = "") -> str:
+        """``srcset`` of ``variants``: widths for the browser to choose from, or the one file."""
+        if len(variants) == 1:
+            return f"{prefix}{variants[0].path}"
         return ", ".join(f"{prefix}{variant.path} {variant.width}w" for variant in variants)
+
+    @staticmethod
+    def needs_sizes(variants: list[Variant]) -> bool:
+        """Whether ``sizes`` must go with their srcset (not for a single file)."""
+        return len(variants) > 1
 
 
 def widths_of(settings: dict, original_width: int) -> list[int]:

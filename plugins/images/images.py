@@ -27,8 +27,8 @@ DEFAULTS = {
     # What the theme's stylesheet gives each slot: cards (up to three a row in 72rem, 2.5rem of
     # margins, 1.5rem gaps) and the text column (42rem).
     "IMAGE_SIZES": {
-        "card": "(min-width: 75rem) 23rem, (min-width: 43rem) calc((100vw - 5.5rem) / 2), calc(100vw - 2.5rem)",
-        "column": "(min-width: 44.5rem) 42rem, calc(100vw - 2.5rem)",
+        "card": "(min-width:75rem) 23rem,(min-width:43rem) calc(50vw - 3rem),calc(100vw - 2.5rem)",
+        "column": "(min-width:44.5rem) 42rem,calc(100vw - 2.5rem)",
     },
 }
 
@@ -58,8 +58,8 @@ def picture_markup(image: ImageSet, attributes: dict[str, str], sizes: str, pref
     img = "<img" + "".join(f' {name}="{html.escape(value)}"' for name, value in attributes.items()) + ">"
     if not image.sources:
         return img
-    sources = "".join(f'<source type="{mime}" srcset="{html.escape(image.srcset(variants, prefix))}" sizes="{html.escape(sizes)}">'
-                      for mime, variants in image.sources)
+    sources = "".join(f'<source type="{mime}" srcset="{html.escape(image.srcset(variants, prefix))}"'
+                      + (f' sizes="{html.escape(sizes)}">' if image.needs_sizes(variants) else ">") for mime, variants in image.sources)
     return f"<picture>{sources}{img}</picture>"
 
 
@@ -76,7 +76,6 @@ def sized_body(body: str, images: ResponsiveImages, site_url: str, sizes: str) -
         if image is None:
             return tag.group(0)
         attributes.setdefault("loading", "lazy")
-        attributes.setdefault("decoding", "async")
         return picture_markup(image, attributes, sizes, prefix)
 
     return _IMG.sub(size, body) if "<img" in body else body
