@@ -426,6 +426,7 @@ def test_a_real_query_in_headless_chromium(local_site):
             page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
             titles = [a.inner_text() for a in page.query_selector_all(".pagefind-ui__result-link")]
             shown = page.inner_text("#recherche")
+            label = page.get_attribute(".pagefind-ui__search-input", "aria-label")
             page.goto(f"http://127.0.0.1:{server.server_port}/en/search/?q=welcome")  # English, on the English index
             page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
             english = [a.inner_text() for a in page.query_selector_all(".pagefind-ui__result-link")]
@@ -435,4 +436,5 @@ def test_a_real_query_in_headless_chromium(local_site):
     assert "Billet · De l’esquisse à la boîte\u202f: l’illustration de «\u202fPollen\u202f»" in titles  # "abeilles" found by French stemming
     assert any(title.startswith("Rendez-vous · ") for title in titles)
     assert "type" not in shown.lower()  # the type is in the title, not listed again under it
+    assert label == "Rechercher sur le site"  # Pagefind's field has a title only (axe: label-title-only)
     assert "Post · Welcome to the Boussole Guild!" in english
