@@ -223,7 +223,7 @@ def browse(base: str, output: Path, shots: Path) -> tuple[dict, list[str]]:
                 counts[name] = 0
                 for width in WIDTHS:
                     for theme in THEMES:
-                        page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=theme)
+                        page = browser.new_page(viewport={"width": width, "height": 1600}, color_scheme=theme)
                         page.goto(base + path, wait_until="load")
                         if "?q=" in path:  # the search page: with its results
                             page.wait_for_selector(".pagefind-ui__result", timeout=15000)
