@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 from datetime import datetime, timezone
-from pathlib import Path
 
 import icalendar
 import pytest

@@ -5,7 +5,6 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
@@ -15,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from tribune.build import check, load_site
 
-from .conftest import build_site
+from .conftest import build_site, chromium_on
 
 SITE = "https://guilde.editions-boussole.fr"
 MERGE_TAGS = ("*|UNSUB|*", "*|UPDATE_PROFILE|*", "*|HTML:LIST_ADDRESS_HTML|*")
@@ -267,19 +266,12 @@ def test_an_image_is_not_shown_twice(local_site):
 def test_the_email_fits_a_phone_without_styles_or_images(local_site):
     """As Gmail's mobile webmail shows it (no <style>, so no media query) with images blocked:
     nothing wider than a 375 px screen."""
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian's chromium is not installed")
     html = (local_site.output / "newsletter/2026-11/email.html").read_text(encoding="utf-8")
     stripped = re.sub(r"<style>.*?</style>", "", html, flags=re.DOTALL)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--blink-settings=imagesEnabled=false"])
-        try:
-            for markup in (html, stripped):
-                page = browser.new_page(viewport={"width": 375, "height": 800})
-                page.set_content(markup)
-                assert page.evaluate("document.documentElement.scrollWidth") <= 375
-                widest = page.evaluate("Math.max(...[...document.querySelectorAll('img')].map(i => i.getBoundingClientRect().right))")
-                assert widest <= 375
-        finally:
-            browser.close()
+    with chromium_on(local_site.output, "--blink-settings=imagesEnabled=false") as (browser, _):
+        for markup in (html, stripped):
+            page = browser.new_page(viewport={"width": 375, "height": 800})
+            page.set_content(markup)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375
+            widest = page.evaluate("Math.max(...[...document.querySelectorAll('img')].map(i => i.getBoundingClientRect().right))")
+            assert widest <= 375

@@ -16,6 +16,8 @@ from tribune import commands
 from tribune.deploy import DeployError, GitHubPages, Rsync, refuse_dangerous
 from tribune.lock import LOCK_NAME
 
+from .conftest import chromium_on
+
 SITE = "https://guilde.editions-boussole.fr"
 
 
@@ -405,34 +407,16 @@ def test_hidden_pages_and_withdrawn_members_are_not_indexed(site, tmp_path):
 
 
 def test_a_real_query_in_headless_chromium(local_site):
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian's chromium is not installed")
-    import threading
-    from functools import partial
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(local_site.output)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{server.server_port}/recherche/?q=abeilles")
-            page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
-            titles = [a.inner_text() for a in page.query_selector_all(".pagefind-ui__result-link")]
-            shown = page.inner_text("#recherche")
-            label = page.get_attribute(".pagefind-ui__search-input", "aria-label")
-            page.goto(f"http://127.0.0.1:{server.server_port}/en/search/?q=welcome")  # English, on the English index
-            page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
-            english = [a.inner_text() for a in page.query_selector_all(".pagefind-ui__result-link")]
-            browser.close()
-    finally:
-        server.shutdown()
+    with chromium_on(local_site.output) as (browser, base):
+        page = browser.new_page()
+        page.goto(f"{base}recherche/?q=abeilles")
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+        titles = [a.inner_text() for a in page.query_selector_all(".pagefind-ui__result-link")]
+        shown = page.inner_text("#recherche")
+        label = page.get_attribute(".pagefind-ui__search-input", "aria-label")
+        page.goto(f"{base}en/search/?q=welcome")  # English, on the English index
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+        english = [a.inner_text() for a in page.query_selector_all(".pagefind-ui__result-link")]
     assert "Billet · De l’esquisse à la boîte\u202f: l’illustration de «\u202fPollen\u202f»" in titles  # "abeilles" found by French stemming
     assert any(title.startswith("Rendez-vous · ") for title in titles)
     assert "type" not in shown.lower()  # the type is in the title, not listed again under it

@@ -3,14 +3,11 @@
 
 import json
 import re
-from pathlib import Path
-from xml.etree import ElementTree
 
 import feedparser
-import pytest
 from PIL import Image
 
-from .conftest import build_site
+from .conftest import build_site, chromium_on
 
 SITE = "https://guilde.editions-boussole.fr"
 EDITION = "lettre/2026-11/"
@@ -224,20 +221,6 @@ def test_a_profile_page_shows_the_member_portrait(production_site):
 def test_layouts_readers_flagged(local_site):
     """/lettre/ at 1280 px keeps each date on one line; /membres/ at 375 px shows two cards a
     row; the search field's placeholder has a contrast of at least 4.5:1 in both themes."""
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian's chromium is not installed")
-    import threading
-    from functools import partial
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(local_site.output)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}/"
     contrast = """() => {
         const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number).map(v => v / 255).map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
         const lum = (c) => { const [r, g, b] = rgb(c); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
@@ -245,23 +228,16 @@ def test_layouts_readers_flagged(local_site):
         const [a, b] = [lum(getComputedStyle(input, '::placeholder').color), lum(getComputedStyle(input).backgroundColor)];
         return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
     }"""
-    try:
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
-            try:
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.goto(base + "lettre/")
-                heights = page.eval_on_selector_all(".edition-list time", "times => times.map(t => t.getClientRects().length)")
-                assert heights and set(heights) == {1}
-                page = browser.new_page(viewport={"width": 375, "height": 900})
-                page.goto(base + "membres/")
-                tops = page.eval_on_selector_all(".member-card", "cards => cards.map(c => Math.round(c.getBoundingClientRect().top))")
-                assert len(tops) == 4 and tops[0] == tops[1] and tops[2] == tops[3]
-                for scheme in ("light", "dark"):
-                    page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
-                    page.goto(base)
-                    assert page.evaluate(contrast) >= 4.5, scheme
-            finally:
-                browser.close()
-    finally:
-        server.shutdown()
+    with chromium_on(local_site.output) as (browser, base):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(base + "lettre/")
+        heights = page.eval_on_selector_all(".edition-list time", "times => times.map(t => t.getClientRects().length)")
+        assert heights and set(heights) == {1}
+        page = browser.new_page(viewport={"width": 375, "height": 900})
+        page.goto(base + "membres/")
+        tops = page.eval_on_selector_all(".member-card", "cards => cards.map(c => Math.round(c.getBoundingClientRect().top))")
+        assert len(tops) == 4 and tops[0] == tops[1] and tops[2] == tops[3]
+        for scheme in ("light", "dark"):
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+            page.goto(base)
+            assert page.evaluate(contrast) >= 4.5, scheme
