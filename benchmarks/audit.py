@@ -74,7 +74,7 @@ THEMES = ("light", "dark")
 ACCEPTED = {
     "<style> element": "only media queries and dark mode live there: the layout is fluid and every style is inline",
     "@media": "the layout needs no media query (100% wide up to 600 px); without it, headings keep their size",
-    "<body> element": "the wrapper table carries the background; nothing is set on <body> alone",
+    "<body> element": "the wrapper table carries the background; nothing is set on the body element alone",
     "color-scheme meta tag": "a hint for dark mode; clients that ignore it show the light e-mail",
     "border-radius": "square corners instead of round ones",
     "display:none": "the hidden preheader is also 1 px high, clipped and of the background's colour",
@@ -339,7 +339,7 @@ def write_doc(rows, errors: int, emails: dict, missed: list[str], seconds: float
             if issue["support"] == "none":
                 by_feature.setdefault(issue["feature"], set()).add(issue["client"])
         for feature, clients in sorted(by_feature.items()):
-            lines.append(f"| {edition} | {feature.replace('|', '/')} | {', '.join(sorted(clients))} | {ACCEPTED.get(feature, '**not accepted**')} |")
+            lines.append(f"| {edition} | `{feature}` | {', '.join(sorted(clients))} | {ACCEPTED.get(feature, '**not accepted**')} |")
     partial_count = sum(1 for issues in emails.values() for issue in issues if issue["support"] == "partial")
     lines += ["", f"Partial support ({partial_count} feature-client pairs, e.g. Outlook for Windows' padding only on table cells) is listed by the "
               "check; the e-mail keeps to what those clients do: tables for layout, inline styles, a 600 px table for Outlook only.", "",
