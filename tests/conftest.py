@@ -2,6 +2,10 @@
 
 import os
 import shutil
+import threading
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -136,3 +140,28 @@ def many_posts(site_copy) -> Path:
         text = source.replace("Title: ", f"Title: Copie {number} : ", 1).replace("Date: 2026-02-09", f"Date: 2025-{number % 12 + 1:02d}-{number % 28 + 1:02d}", 1)
         (site_copy / f"content/posts/copie-{number:02d}.md").write_text(text, encoding="utf-8")
     return site_copy
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def chromium_on(folder: Path, *arguments: str):
+    """(Debian's chromium through Playwright, started with ``arguments`` too, the base URL of
+    ``folder`` served on 127.0.0.1); the test is skipped without them."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian's chromium is not installed")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with playwright.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", *arguments])
+            try:
+                yield browser, f"http://127.0.0.1:{server.server_port}/"
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from tribune.build import check, load_site
 
-from .conftest import build_site
+from .conftest import build_site, chromium_on
 
 SITE = "https://guilde.editions-boussole.fr"
 MERGE_TAGS = ("*|UNSUB|*", "*|UPDATE_PROFILE|*", "*|HTML:LIST_ADDRESS_HTML|*")
@@ -39,12 +39,21 @@ def test_email_html_is_built_for_mail_clients(local_editions, edition):
         url = tag.get("href") or tag.get("src")
         assert url.startswith("https://") or url in MERGE_TAGS, url  # production URLs even under pelicanconf
     for image in soup.find_all("img"):
-        assert image.has_attr("alt") and image["width"].isdigit() and image["height"].isdigit(), image
+        assert image.has_attr("alt") and image["width"].isdigit(), image
+        # Images of the column shrink with it (no height attribute: Yahoo would stretch them to it).
+        fluid = "fluid" in image.get("class", [])
+        assert fluid != image.has_attr("height"), image
+        if fluid:
+            assert "width: 100%" in image["style"] and "max-width: 552px" in image["style"], image
     assert not soup.find("script") and not soup.find("link", rel="stylesheet")
     assert "@import" not in html and "fonts.googleapis" not in html
     styles = soup.find_all("style")
     assert len(styles) == 1 and re.fullmatch(r"\s*(@media[^{]*\{(?:[^{}]*\{[^{}]*\})*\s*\}\s*)+", styles[0].string)
-    assert soup.select_one("h1")["style"] and soup.select_one("table.container")["width"] == "600"
+    # Fluid up to 600 px without any media query (Gmail's mobile webmail drops <style>); a
+    # 600 px table for Outlook for Windows only, which ignores max-width.
+    container = soup.select_one("table.container")
+    assert soup.select_one("h1")["style"] and container["width"] == "100%" and "max-width: 600px" in container["style"]
+    assert '<!--[if mso]><table role="presentation" width="600"' in html
     assert soup.select_one(".preheader")["style"].startswith("display: none")
     for tag in MERGE_TAGS:
         assert tag in html
@@ -93,7 +102,7 @@ def test_plain_text_is_written_for_people(local_editions):
     assert "\n\n\n" not in text
     for line in text.splitlines():
         assert len(line) <= 78 or "https://" in line, line
-    assert text.startswith("LA LETTRE DE LA GUILDE — NOVEMBRE 2026\n\n25 novembre 2026\n")
+    assert text.startswith("LA LETTRE DE LA GUILDE\u00a0— NOVEMBRE 2026\n\n25 novembre 2026\n")
     assert f"{SITE}/lettre/2026-11/?utm_source=newsletter" in text
     assert "*|UNSUB|*" in text and "*|UPDATE_PROFILE|*" in text
     assert "Vous avez été 412 à répondre" in text
@@ -125,7 +134,7 @@ def test_default_selection_of_posts_events_and_member_by_date(local_editions):
 def test_web_archive(production_site):
     page = production_site.html("lettre/2026-11/")
     html = (production_site.output / "lettre/2026-11/index.html").read_text()
-    assert page.find("h1").get_text() == "La lettre de la Guilde — novembre 2026"
+    assert page.find("h1").get_text() == "La lettre de la Guilde\u00a0— novembre 2026"
     assert "412" in page.select_one(".prose").get_text()
     for tag in MERGE_TAGS:
         assert tag not in html
@@ -133,7 +142,7 @@ def test_web_archive(production_site):
     assert form["action"].startswith("https://") and form["method"] == "post" and form.find("input", type="email")["name"] == "EMAIL"
     assert [a.get_text() for a in page.select(".edition__section .archive-list a")][0].startswith("La Guilde a (presque)")
     index = production_site.html("lettre/")
-    assert [a.get_text() for a in index.select(".edition-list a")] == ["La lettre de la Guilde — novembre 2026", "La lettre de la Guilde — octobre 2026"]
+    assert [a.get_text() for a in index.select(".edition-list a")] == ["La lettre de la Guilde\u00a0— novembre 2026", "La lettre de la Guilde\u00a0— octobre 2026"]
     feed_path = production_site.output / "lettre/atom.xml"
     ElementTree.parse(feed_path)
     feed = feedparser.parse(feed_path.read_bytes())
@@ -244,3 +253,25 @@ def test_post_headers_are_read_again_only_when_their_file_changed(site_copy, mon
     described.clear()
     assert catalogue.Catalogue._read(settings, catalogue._stamps(settings)).post_headers == again.post_headers
     assert len(described) == 13
+
+
+def test_an_image_is_not_shown_twice(local_site):
+    """The editor's word shows guilde.png; the first post's card has the same image: shown once."""
+    soup = BeautifulSoup((local_site.output / "newsletter/2026-11/email.html").read_text(encoding="utf-8"), "html.parser")
+    sources = [image["src"] for image in soup.find_all("img")]
+    assert len(sources) == len(set(sources)) and any(src.endswith("/images/guilde.png") for src in sources)
+    assert len(soup.select("td.item")) == 2 and len(soup.select("td.item img")) == 1
+
+
+def test_the_email_fits_a_phone_without_styles_or_images(local_site):
+    """As Gmail's mobile webmail shows it (no <style>, so no media query) with images blocked:
+    nothing wider than a 375 px screen."""
+    html = (local_site.output / "newsletter/2026-11/email.html").read_text(encoding="utf-8")
+    stripped = re.sub(r"<style>.*?</style>", "", html, flags=re.DOTALL)
+    with chromium_on(local_site.output, "--blink-settings=imagesEnabled=false") as (browser, _):
+        for markup in (html, stripped):
+            page = browser.new_page(viewport={"width": 375, "height": 800})
+            page.set_content(markup)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375
+            widest = page.evaluate("Math.max(...[...document.querySelectorAll('img')].map(i => i.getBoundingClientRect().right))")
+            assert widest <= 375

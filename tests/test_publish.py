@@ -16,6 +16,8 @@ from tribune import commands
 from tribune.deploy import DeployError, GitHubPages, Rsync, refuse_dangerous
 from tribune.lock import NOTE_NAME
 
+from .conftest import chromium_on
+
 SITE = "https://guilde.editions-boussole.fr"
 
 
@@ -90,7 +92,10 @@ def test_publish_twice_then_one_change_then_rollback(site, tmp_path, capsys):
     code, out, err = publish(capsys, target)
     assert code == 0, err
     assert target.is_symlink() and (target / "index.html").is_file()
-    assert summary(out).startswith(f"Published to {target} (local folder): 83 pages,")
+    assert summary(out).startswith(f"Published to {target} (local folder): 84 pages, 11 feeds, 8 calendars, 2 newsletter editions,")
+    # The e-mails (merge tags and all) are material for sending, kept aside, not deployed.
+    assert not (target / "newsletter").exists() and not list(target.rglob("email.*")) and not list(target.rglob("edition.json"))
+    assert (site / ".publish/newsletter/2026-11/email.html").is_file() and not (site / ".publish/site/newsletter").exists()
     first_release, first = target.resolve(), tree(target)
 
     code, out, _ = publish(capsys, target)
@@ -402,29 +407,16 @@ def test_hidden_pages_and_withdrawn_members_are_not_indexed(site, tmp_path):
 
 
 def test_a_real_query_in_headless_chromium(local_site):
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian's chromium is not installed")
-    import threading
-    from functools import partial
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(local_site.output)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{server.server_port}/recherche/?q=abeilles")
-            page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
-            titles = [a.inner_text() for a in page.query_selector_all(".pagefind-ui__result-link")]
-            browser.close()
-    finally:
-        server.shutdown()
+    with chromium_on(local_site.output) as (browser, base):
+        page = browser.new_page()
+        page.goto(f"{base}recherche/?q=abeilles")
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+        titles = [a.inner_text() for a in page.query_selector_all(".pagefind-ui__result-link")]
+        shown = page.inner_text("#recherche")
+        label = page.get_attribute(".pagefind-ui__search-input", "aria-label")
+        page.goto(f"{base}en/search/?q=welcome")  # English, on the English index
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+        english = [a.inner_text() for a in page.query_selector_all(".pagefind-ui__result-link")]
     assert "Billet · De l’esquisse à la boîte\u202f: l’illustration de «\u202fPollen\u202f»" in titles  # "abeilles" found by French stemming
     assert any(title.startswith("Rendez-vous · ") for title in titles)
 
@@ -475,3 +467,6 @@ def test_adopt_refuses_releases_of_another_target_and_a_working_copy(site, capsy
     code, out, err = publish(capsys, repository, adopt=True, dry_run=True)
     assert code == 1 and "is a Git working copy" in err
     assert (repository / "notes.txt").read_text() == "mes notes"
+    assert "type" not in shown.lower()  # the type is in the title, not listed again under it
+    assert label == "Rechercher sur le site"  # Pagefind's field has a title only (axe: label-title-only)
+    assert "Post · Welcome to the Boussole Guild!" in english

@@ -7,12 +7,14 @@ with no change changes nothing on the target: the build is deterministic (no clo
 output but the events' upcoming/past split) and the deployers compare contents before they write.
 
 The production site is built in a folder of its own, :data:`PUBLISH_FOLDER` beside the settings
-file (the build in ``site/``, its caches in ``cache/``), never in output/ nor cache/: an
+file (the build in ``site/``, its caches in ``cache/``, the newsletter's e-mail files, set aside
+from the release, in ``newsletter/``), never in output/ nor cache/: an
 ``invoke build`` running meanwhile rewrites those with the preview site (relative links, no
 search index), which must never be what is deployed. The folder is kept from one publish to the
 next: ``site/`` shows what was last published, ``cache/`` spares the next publish some work.
 """
 
+import shutil
 import subprocess
 import sys
 import time
@@ -24,6 +26,7 @@ from tribune.deploy import DeployError, Plan, deployer_for
 
 
 PUBLISH_FOLDER = ".publish"
+EMAILS_FOLDER = "newsletter"  # beside the release in PUBLISH_FOLDER: the e-mails, never deployed
 
 
 class PublishError(Exception):
@@ -41,12 +44,11 @@ class Report:
 
     def census(self) -> dict[str, int]:
         files = [p for p in self.output.rglob("*") if p.is_file()]
-        emails = self.output / "newsletter"
         return {
-            "pages": sum(1 for p in files if p.suffix == ".html" and emails not in p.parents),
+            "pages": sum(1 for p in files if p.suffix == ".html"),
             "feeds": sum(1 for p in files if p.suffix == ".xml" and p.name != "sitemap.xml"),
             "calendars": sum(1 for p in files if p.suffix == ".ics"),
-            "editions": sum(1 for p in files if p.name == "email.html"),
+            "editions": sum(1 for _ in self.output.parent.joinpath(EMAILS_FOLDER).rglob("email.html")),
             "bytes": sum(p.stat().st_size for p in files),
         }
 
@@ -102,6 +104,7 @@ def publish(config: str = "publishconf.py", target: str | None = None, dry_run: 
     except BuildError as error:
         details = "".join(f"\n{problem}" for problem in error.problems)
         raise PublishError(f"the build failed: {error}{details}") from error
+    set_emails_aside(built.output, site.settings)
     try:
         plan = deployer.plan(built.output)
         if not dry_run:
@@ -109,6 +112,26 @@ def publish(config: str = "publishconf.py", target: str | None = None, dry_run: 
     except DeployError as error:
         raise PublishError(f"the deploy failed: {error}") from error
     return Report(built.output, name, deployer.kind, plan, time.perf_counter() - started, not dry_run and not plan.empty)
+
+
+def set_emails_aside(output: Path, settings: dict) -> None:
+    """Move the newsletter's e-mail files (``NEWSLETTER_EMAIL_DIR``) out of the release, into
+    ``.publish/newsletter/``: they are material for sending, merge tags and all, not pages for
+    readers or crawlers. The build writes them with the site (``invoke build`` keeps them in
+    output/ to look at); what is deployed never holds them."""
+    pattern = settings.get("NEWSLETTER_EMAIL_DIR")
+    aside = output.parent / EMAILS_FOLDER
+    shutil.rmtree(aside, ignore_errors=True)
+    if not pattern:
+        return
+    for folder in sorted(output.glob(pattern.format(edition="*"))):
+        if (folder / "email.html").is_file():
+            target = aside / folder.name  # .publish/newsletter/2026-11/
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folder.rename(target)
+            for parent in folder.relative_to(output).parents:  # the folders left empty
+                if parent != Path(".") and not any((output / parent).iterdir()):
+                    (output / parent).rmdir()
 
 
 def rollback(config: str = "publishconf.py", target: str | None = None) -> str:

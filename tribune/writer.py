@@ -35,7 +35,7 @@ from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from tribune import rendering, workers
+from tribune import feeds, rendering, workers
 from tribune.lint import display_path
 
 logger = logging.getLogger(__name__)
@@ -194,6 +194,10 @@ class PageWriter(Writer):
             self._claim(path, override)
             self._made(_Page(name, template, context, {}, path, record))
         return True
+
+    def _create_new_feed(self, feed_type, feed_title, context):
+        """Pelican's feed, with its own id, language and title (tribune.feeds)."""
+        return feeds.identify(super()._create_new_feed(feed_type, feed_title, context), feed_title, self.settings)
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom", *args, **kwargs):
         """A feed, linked from the previous output when the posts it holds did not change

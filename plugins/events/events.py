@@ -27,6 +27,7 @@ DEFAULTS = {
     "EVENTS_URL": "evenements/",
     "EVENTS_SAVE_AS": "evenements/index.html",
     "EVENTS_CALENDAR_SAVE_AS": "evenements/calendrier.ics",
+    "EVENTS_SEQUENCE_FILE": "events/sequences.json",  # in PATH, committed with the events
     "EVENTS_ON_HOME": 3,
     "EVENTS_CURRENCY": "EUR",
 }

@@ -58,6 +58,7 @@ def event_kind(settings: dict) -> ContentKind:
             FieldSpec("Price"),
             FieldSpec("Status", check=_one_of("status", STATUSES)),
             FieldSpec("Organizer"),
+            FieldSpec("Organizer-URL", check=check_url),
             FieldSpec("Image", check=check_image),
             FieldSpec("Image-Alt"),
             FieldSpec("Summary"),

@@ -19,6 +19,7 @@ def edition_kind(settings: dict) -> ContentKind:
             FieldSpec("Title"),
             FieldSpec("Subject"),
             FieldSpec("Preheader"),
+            FieldSpec("Summary"),
             FieldSpec("Date", required=True, check=check_date),
             FieldSpec("Lang"),
             FieldSpec("Status", check=check_status),

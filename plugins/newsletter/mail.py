@@ -174,13 +174,13 @@ class Mailer:
                 return tag.group(0)
             relative = source.group(1).removeprefix(self.site_url + "/")
             try:
-                width, height = self.image_size(relative)
+                width, _ = self.image_size(relative)
             except EditionError as error:  # at the line of the editor's word that shows it
                 name = Path(relative).name
                 error.field, error.line = "", next((n for n, line in edition.header.body_lines() if name in line), None)
                 raise
             shown = min(width, 552)
-            return tag.group(0)[:-1].rstrip("/") + f' width="{shown}" height="{round(shown * height / width)}">'
+            return tag.group(0)[:-1].rstrip("/") + f' class="fluid" width="{shown}">'  # no height: see email/edition.html
 
         html = _IMG.sub(size_image, html)
         return french_html(html) if edition.lang.startswith("fr") else html
@@ -189,15 +189,19 @@ class Mailer:
         summary = content.metadata.get("summary")
         return shorten(plain_text(summary) if summary else first_paragraph(content.header, self.settings), 220)
 
-    def _items(self, contents: EditionContents, lang: str) -> dict:
+    def _items(self, contents: EditionContents, lang: str, body: str) -> dict:
         site_zone = ZoneInfo(self.settings.get("TIMEZONE", "UTC"))
         posts = []
+        shown = {html_lib.unescape(m["url"]) for m in _HREF_OR_SRC.finditer(body) if m["attribute"] == "src"}
         for post in contents.posts:
             image = post.metadata.get("image") or self.settings.get("SEO_SHARE_IMAGE_SAVE_AS", "images/partage/{name}-{lang}.png").format(name=post.slug, lang=post.lang)
+            # An image the reader has just seen (in the editor's word, on a card above) is not shown again.
+            url = self.absolute(image)
             posts.append({
-                "title": post.title, "url": self.absolute(post.url), "summary": self.summary_of(post),
-                "date": format_date(post.date, lang), "image": self.image(image, post.metadata.get("image-alt") or plain_text(post.title), 552),
+                "title": post.title, "url": self.absolute(post.url), "summary": self.summary_of(post), "date": format_date(post.date, lang),
+                "image": None if url in shown else self.image(image, post.metadata.get("image-alt") or plain_text(post.title), 552),
             })
+            shown.add(url)
         events = [{
             "title": e.title, "url": self.absolute(e.url), "summary": self.summary_of(e),
             "when": when_in_words(e.schedule, lang, site_zone)[0], "mode": e.mode,
@@ -226,7 +230,7 @@ class Mailer:
             raise EditionError("Title", "the edition is empty: no editor's word, no post, no event, no member")
         lang = edition.lang if edition.lang in self.strings else self.settings["DEFAULT_LANG"]
         web_url = self.absolute(edition.url)
-        items = self._items(contents, lang)
+        items = self._items(contents, lang, body)
         logo = self.settings.get("SEO_LOGO")
         context = {
             "edition": edition, "t": self.strings[lang], "lang": lang, "body": Markup(body), "web_url": web_url,

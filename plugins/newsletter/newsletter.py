@@ -7,9 +7,10 @@ Settings are documented in README.md.
 from pelican import signals
 
 from tribune.generators import register_defaults
-from tribune.signals import lint_registry, scaffold_registry
+from tribune.signals import jsonld_graph, lint_registry, scaffold_registry
 
 from .generator import NewsletterGenerator
+from .jsonld import add_edition
 from .lint_rules import add_lint_rules
 from .scaffold import make_edition
 
@@ -42,5 +43,6 @@ def register_scaffold(scaffolds) -> None:
 def register() -> None:
     register_defaults(DEFAULTS)
     signals.get_generators.connect(get_generators)
+    jsonld_graph.connect(add_edition)
     lint_registry.connect(add_lint_rules)
     scaffold_registry.connect(register_scaffold)

@@ -26,6 +26,13 @@ def spotlight_member(members: list[Member], month: str) -> Member | None:
     return next((m for m in members if m.may_publish and m.spotlight_month == month), None)
 
 
+def latest_spotlight(members: list[Member], month: str) -> Member | None:
+    """The published member whose spotlight month is the latest up to ``month``: the home page
+    keeps a member in the spotlight until the next one, rather than none between two."""
+    featured = [m for m in members if m.may_publish and m.spotlight_month and m.spotlight_month <= month]
+    return max(featured, key=lambda m: (m.spotlight_month, m.name.casefold()), default=None)
+
+
 class MembersGenerator(ContentGenerator):
     def generate_context(self):
         everyone = self.read_contents("MEMBER_PATHS", Member)
@@ -47,7 +54,7 @@ class MembersGenerator(ContentGenerator):
         self.context["members_by_name"] = {m.name: m for m in self.members}
         self._plan_avatars()
         self.link_articles(self.context.get("articles", []))
-        self.context["spotlight_member"] = spotlight_member(self.members, f"{moment:%Y-%m}")
+        self.context["spotlight_member"] = latest_spotlight(self.members, f"{moment:%Y-%m}")
         # Every avatar of every member file, published or not, by its real path (whatever
         # its spelling: images/./a.jpg, images//a.jpg, a link): none is copied as it is.
         self.context["member_avatar_sources"] = {m.avatar_source.resolve() for m in everyone if m.avatar_source}
