@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pelican import signals
 
+from tribune.i18n import _
 from tribune.lint import ERROR, Corpus, Problem, display_path, problem
 from tribune.paths import INTERNAL_LINK, OutsideContent, content_path
 from tribune.source import Source
@@ -37,8 +38,8 @@ def check_symbolic_links(corpus: Corpus) -> Iterable[Problem]:
                 content_path(root, path.relative_to(root).as_posix())
             except OutsideContent:
                 target = os.readlink(path)
-                yield Problem(display_path(path), 1, "", f"a symbolic link to {target}, outside content/: Tribune publishes "
-                                                         "only what is inside content/; put a copy of the file there instead", ERROR)
+                yield Problem(display_path(path), 1, "", _("a symbolic link to {target}, outside content/: Tribune publishes only what "
+                                                           "is inside content/; put a copy of the file there instead", target=target), ERROR)
 
 
 def check_file_links(corpus: Corpus) -> Iterable[Problem]:
@@ -52,8 +53,9 @@ def check_file_links(corpus: Corpus) -> Iterable[Problem]:
                     try:
                         content_path(root, link["target"], folder)
                     except OutsideContent as error:
-                        yield Problem(display_path(source.path), line, "", f"{{{link['kind']}}}{link['target']} {error}: "
-                                                                         "link to a file of content/ (e.g. {static}/images/photo.jpg)", ERROR)
+                        yield Problem(display_path(source.path), line, "", _("{{{kind}}}{target} {error}: link to a file of content/ "
+                                                                             "(e.g. {{static}}/images/photo.jpg)", kind=link["kind"],
+                                                                             target=link["target"], error=error), ERROR)
 
 
 def _folder_of(source: Source, root: Path) -> str:
@@ -74,12 +76,13 @@ def check_output_paths(corpus: Corpus) -> Iterable[Problem]:
                     continue
                 normal = posixpath.normpath(value.strip())
                 if normal.startswith("../") or normal == ".." or posixpath.isabs(normal):
-                    yield problem(source, key, f'"{value}" would write outside output/: give a path such as evenements/mon-billet/index.html')
+                    yield problem(source, key, _('"{value}" would write outside output/: give a path such as evenements/mon-billet/index.html', value=value))
                     continue
                 if key != "Save_as":
                     continue
                 if normal in taken:
-                    yield problem(source, key, f'"{value}" is the file of {taken[normal]}: this page would replace it; choose another Save_as')
+                    yield problem(source, key, _('"{value}" is the file of {owner}: this page would replace it; choose another Save_as',
+                                                 value=value, owner=taken[normal]))
                 else:
                     taken[normal] = display_path(source.path)
 
@@ -90,16 +93,16 @@ def _fixed_outputs(settings: dict) -> dict[str, str]:
     taken = {}
     for key, value in settings.items():
         if isinstance(value, str) and "{" not in value and "." in value and (key.endswith("_SAVE_AS") or key.startswith("FEED_") and key.endswith(("_ATOM", "_RSS"))):
-            taken[posixpath.normpath(value)] = f"the site's {key} ({value})"
+            taken[posixpath.normpath(value)] = _("the site's {setting} ({value})", setting=key, value=value)
     for template in settings.get("DIRECT_TEMPLATES", []):
         save_as = settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html")
         if save_as:
-            taken.setdefault(posixpath.normpath(save_as), f"the {template} page")
+            taken.setdefault(posixpath.normpath(save_as), _("the {template} page", template=template))
     root = Path(settings["PATH"])
     for folder in settings.get("STATIC_PATHS", []):
         for path in sorted((root / folder).rglob("*")):
             if path.is_file():
-                taken.setdefault(path.relative_to(root).as_posix(), f"the static file {display_path(path)}")
+                taken.setdefault(path.relative_to(root).as_posix(), _("the static file {path}", path=display_path(path)))
     return taken
 
 
@@ -112,7 +115,7 @@ def confine_static_files(static_generator) -> None:
         try:
             content_path(root, static.relative_source_path)
         except OutsideContent as error:
-            logger.error("%s %s: not published", static.relative_source_path, error)
+            logger.error(_("{path} {error}: not published", path=static.relative_source_path, error=error))
             continue
         kept.append(static)
     static_generator.staticfiles[:] = kept  # in place: the context holds the same list

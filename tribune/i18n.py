@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
+from babel.numbers import format_decimal
 from babel.messages.pofile import read_po
 
 LOCALE_FOLDER = Path(__file__).parent / "locale"
@@ -56,13 +57,20 @@ def timezone() -> str:
     return _timezone
 
 
+def number(value: float, places: int = 0, optional: bool = False) -> str:
+    """``value`` written the site's way, with ``places`` decimals (dropped when zero if
+    ``optional``): "1 342", "0,91", "5" or "5,2" in French; "1,342", "0.91" in English."""
+    decimals = ("#" if optional else "0") * places
+    return format_decimal(value, format="#,##0" + (f".{decimals}" if places else ""), locale=_language)
+
+
 def confirm(ask, question: str, tries: int = 3) -> bool:
     """Ask ``question`` with ``ask`` (``input``, or a test's stand-in) until the answer is
     yes (o, oui, y, yes) or no (n, non, no, nothing); an answer that is neither asks again,
     a few times. The end of input (Ctrl-D) is no."""
     for _attempt in range(tries):
         try:
-            answer = (ask(f"{question} {_('[y/N]')} ") or "").strip().lower()
+            answer = (ask(question + " " + _("[y/N]") + " ") or "").strip().lower()
         except EOFError:
             return False
         if answer in YES:

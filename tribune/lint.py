@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tribune.i18n import _
 from tribune.signals import lint_registry
 from tribune.source import Source, SourceError, read_source
 
@@ -23,6 +24,11 @@ WARNING = "warning"
 # Said on every check, never blocking, not even with --strict: what the build does on its
 # own for the writer to know (e.g. posts of a withdrawn member credited to someone else).
 NOTICE = "notice"
+
+
+def severity_label(severity: str) -> str:
+    """The label printed after a problem: [error], [warning] or [notice], in the site's language."""
+    return {ERROR: _("error"), WARNING: _("warning"), NOTICE: _("notice")}.get(severity, severity)
 
 
 @dataclass(frozen=True, order=True)
@@ -61,6 +67,7 @@ class ContentKind:
     directories: list[str]  # relative to the content folder (Pelican's PATH)
     fields: list[FieldSpec]
     third_party: bool = False  # written by people outside the site (members): sanitised at build
+    label: str = ""  # the kind in words, with its article, for messages: _("a post"), _("a member")
 
     def spec(self, key: str) -> FieldSpec | None:
         return next((spec for spec in self.fields if spec.name.lower() == key.lower()), None)
@@ -111,9 +118,10 @@ def problem(source: Source, key: str, message: str, severity: str = ERROR) -> Pr
 
 
 def _check_fields(kind: ContentKind, source: Source, extra_keys: set[str]) -> Iterable[Problem]:
+    label = kind.label or kind.name
     for spec in kind.fields:
         if spec.required and not source.get(spec.name):
-            yield problem(source, spec.name, f"missing (every {kind.name} needs a {spec.name}: line)")
+            yield problem(source, spec.name, _("missing ({kind} needs a {field}: line)", kind=label, field=spec.name))
     known = [spec.name for spec in kind.fields]
     for key, written in source.fields.items():
         spec = kind.spec(key)
@@ -121,8 +129,10 @@ def _check_fields(kind: ContentKind, source: Source, extra_keys: set[str]) -> It
             if key in extra_keys:
                 continue
             guess = difflib.get_close_matches(key, [name.lower() for name in known], n=1, cutoff=0.6)
-            hint = f"did you mean {kind.spec(guess[0]).name}?" if guess else f"a {kind.name} accepts {', '.join(known)}"
-            yield problem(source, key, f"unknown field, {hint}")
+            if guess:
+                yield problem(source, key, _("unknown field, did you mean {field}?", field=kind.spec(guess[0]).name))
+            else:
+                yield problem(source, key, _("unknown field: {kind} accepts {fields}", kind=label, fields=", ".join(known)))
         elif spec.check and written.value:
             message = spec.check(written.value)
             if message:
