@@ -27,6 +27,9 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
+from tribune.dates import format_moment
+from tribune.i18n import _
+
 LOCK_NAME = ".tribune.lock"
 
 _held: dict[Path, int] = {}  # lock files this process holds, with how many times
@@ -45,10 +48,10 @@ def holder(path: Path) -> str:
     """Who holds the lock at ``path``, in words (as its holder wrote it down)."""
     try:
         about = json.loads(path.read_text(encoding="utf-8"))
-        since = datetime.fromisoformat(about["since"]).astimezone()
-        return f'{about["task"]} (pid {about["pid"]} on {about["host"]}, since {since:%Y-%m-%d %H:%M:%S})'
+        since = format_moment(datetime.fromisoformat(about["since"]))
+        return _("{task} (pid {pid} on {host}, since {since})", task=about["task"], pid=about["pid"], host=about["host"], since=since)
     except (OSError, ValueError, KeyError, TypeError):
-        return "another Tribune command"
+        return _("another Tribune command")
 
 
 def _say(line: str) -> None:
@@ -72,10 +75,10 @@ def site_lock(config: str | Path, task: str, wait: bool = True, say: Callable[[s
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            busy = f"{holder(path)} is working on this site"
             if not wait:
-                raise LockBusy(f"{busy}; nothing was done (run the command again when it has finished)") from None
-            say(f"Waiting: {busy}…")
+                raise LockBusy(_("{holder} is working on this site; nothing was done (run the command again when it has finished)",
+                                 holder=holder(path))) from None
+            say(_("Waiting: {holder} is working on this site…", holder=holder(path)))
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         about = {"task": task, "pid": os.getpid(), "host": socket.gethostname(),
                  "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}

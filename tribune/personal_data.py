@@ -28,8 +28,15 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from phonenumbers import Leniency, PhoneMetadata, PhoneNumberMatcher
 
+from tribune.i18n import _
+
 EMAIL = "an e-mail address"
 PHONE = "a phone number"
+
+
+def in_words(what: str) -> str:
+    """What a finding is (:data:`EMAIL`, :data:`PHONE`), in the site's language."""
+    return {EMAIL: _("an e-mail address"), PHONE: _("a phone number")}.get(what, what)
 
 # What the reader sees differently from what is typed: entities and any non-ASCII character.
 _ENCODED = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?|[^\x00-\x7f]")

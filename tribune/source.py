@@ -104,7 +104,12 @@ def read_source(path: Path) -> Source:
 
 
 def _parse(path: Path) -> Source:
-    text = _decode(path, path.read_bytes()).removeprefix("\ufeff")
+    return parse_text(path, _decode(path, path.read_bytes()))
+
+
+def parse_text(path: Path, text: str) -> Source:
+    """The :class:`Source` that the file ``path`` holding ``text`` would be (it may not exist yet)."""
+    text = text.removeprefix("\ufeff")
     if not text.strip():
         raise SourceError(1, _("the file is empty (expected metadata such as Title: and Date:, then the text)"))
     lines = text.splitlines()

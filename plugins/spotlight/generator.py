@@ -8,7 +8,9 @@ from pathlib import Path
 from tribune.generators import ContentGenerator
 
 from tribune.clock import now
+from tribune.i18n import _
 from tribune.images import ImageError
+from tribune.lint import display_path
 from tribune.paths import OutsideContent, content_path, is_web_address
 
 from .avatars import clean_avatar
@@ -59,7 +61,7 @@ class MembersGenerator(ContentGenerator):
         try:
             return Path(self.path) / content_path(self.path, written)
         except OutsideContent as error:
-            logger.error('%s: Avatar: "%s" %s', member.source_path, written, error)
+            logger.error(_('{path}: Avatar: "{value}" {error}', path=display_path(Path(member.source_path)), value=written, error=error))
             return None
 
     def _plan_avatars(self) -> None:
@@ -87,7 +89,8 @@ class MembersGenerator(ContentGenerator):
                     clean_avatar(member.avatar_source, output / pattern.format(slug=member.slug, size="{size}"), tuple(member.avatar_urls),
                                  self.settings, cache=Path(self.settings["CACHE_PATH"]) / "avatars")
                 except ImageError as error:  # fails the build; the lint names the file and line
-                    logger.error('%s: Avatar: "%s" %s', member.source_path, member.metadata["avatar"], error)
+                    logger.error(_('{path}: Avatar: "{value}" {error}', path=display_path(Path(member.source_path)),
+                                   value=member.metadata["avatar"], error=error))
         for member in self.members:
             self.write_item(writer, member, "member")
         self.write_index(writer, "members")

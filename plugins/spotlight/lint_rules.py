@@ -5,8 +5,9 @@ from collections.abc import Iterable
 
 from pelican.readers import ensure_metadata_list
 
+from tribune.i18n import _
 from tribune.lint import NOTICE, ContentKind, Corpus, FieldSpec, Problem, display_path, problem
-from tribune.personal_data import find_personal_data, site_region
+from tribune.personal_data import find_personal_data, in_words, site_region
 from tribune.rules import check_date, check_image, check_slug, check_status, named_file_problem, slug_of
 from tribune.slugs import slugify
 from tribune.source import Source
@@ -22,13 +23,13 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def check_month(value: str) -> str | None:
-    return None if _MONTH.match(value.strip()) else f'"{value}" is not a month (expected YYYY-MM, e.g. 2026-11)'
+    return None if _MONTH.match(value.strip()) else _('"{value}" is not a month (expected YYYY-MM, e.g. 2026-11)', value=value)
 
 
 def check_links(value: str) -> str | None:
     leftovers = _strip_urls(value).replace(",", " ").split()
     if leftovers:
-        return f'"{leftovers[0]}" is not a web address (Links: takes https://… addresses, separated by commas)'
+        return _('"{value}" is not a web address (Links: takes https://… addresses, separated by commas)', value=leftovers[0])
     return None
 
 
@@ -60,6 +61,7 @@ def member_kind(settings: dict) -> ContentKind:
             FieldSpec("Summary"),
         ],
         third_party=True,
+        label=_("a member"),
     )
 
 
@@ -73,13 +75,15 @@ def check_personal_data(corpus: Corpus) -> Iterable[Problem]:
         texts += [(source.body_line + offset, "", line) for offset, line in enumerate(source.body.splitlines())]
         for line, key, text in texts:
             for found in find_personal_data(text, regions):
-                yield Problem(path, line, key, f'{found.what} ("{found.written}"): personal data is not published; remove it')
+                yield Problem(path, line, key, _('{what} ("{written}"): personal data is not published; remove it',
+                                                 what=in_words(found.what), written=found.written))
 
 
 def check_members(corpus: Corpus) -> Iterable[Problem]:
     for source in corpus.of_kind("member"):
-        if not source.get("Consent"):
-            yield problem(source, "Consent", "missing: a member is published only with the date of their consent (Consent: YYYY-MM-DD)")
+        draft = (source.get("Status") or "").strip().lower() == "draft"  # not published: the date can wait
+        if not source.get("Consent") and not draft:
+            yield problem(source, "Consent", _("missing: a member is published only with the date of their consent (Consent: YYYY-MM-DD)"))
         missing = named_file_problem(source, "Avatar", corpus.settings)
         if missing:
             yield missing
@@ -106,10 +110,9 @@ def check_links_to_withdrawn_members(corpus: Corpus) -> Iterable[Problem]:
             for offset, line in enumerate(source.body.splitlines()):
                 for member, pattern in targets:
                     if source is not member and pattern.search(line):
-                        yield Problem(
-                            display_path(source.path), source.body_line + offset, "",
-                            f"links to {display_path(member.path)}, a member who is not published (consent missing or withdrawn): remove the link",
-                        )
+                        yield Problem(display_path(source.path), source.body_line + offset, "",
+                                      _("links to {path}, a member who is not published (consent missing or withdrawn): remove the link",
+                                        path=display_path(member.path)))
 
 
 def check_authorship(corpus: Corpus) -> Iterable[Problem]:
@@ -130,11 +133,12 @@ def check_authorship(corpus: Corpus) -> Iterable[Problem]:
         for key, name in written:
             member = withdrawn.get(slugify(name))
             if member:
-                yield problem(post, key, f'{member.name} {member.reason}: this post is credited to "{member.credit}"; '
-                                         f"change {key}: to keep it so in the source", NOTICE)
+                yield problem(post, key, _('{name} {reason}: this post is credited to "{credit}"; change {field}: to keep it so in the source',
+                                           name=member.name, reason=member.reason, credit=member.credit, field=key), NOTICE)
         if not written and default:
-            yield problem(post, "Author", f'{default.name} (the AUTHOR setting) {default.reason}: this post is credited to '
-                                          f'"{default.credit}"; change AUTHOR in pelicanconf.py or give the post an Author: line', NOTICE)
+            yield problem(post, "Author", _('{name} (the AUTHOR setting) {reason}: this post is credited to "{credit}"; change AUTHOR '
+                                            "in pelicanconf.py or give the post an Author: line", name=default.name, reason=default.reason,
+                                            credit=default.credit), NOTICE)
 
 
 def add_lint_rules(registry) -> None:
