@@ -288,7 +288,7 @@ def run_translations() -> int:
 
     for catalogue in update_catalogues(Path(__file__).resolve().parent.parent):
         with catalogue.open("rb") as stream:
-            missing = [m.id for m in read_po(stream) if m.id and (not m.string or m.fuzzy)]
+            missing = [m.id for m in read_po(stream) if m.id and (not all(m.string if isinstance(m.string, tuple) else [m.string]) or m.fuzzy)]
         print(f"{display_path(catalogue)}: {len(missing)} message(s) to translate")
         for message in missing:
             print(f"  {message if isinstance(message, str) else message[0]}")

@@ -22,7 +22,7 @@ def make_edition(title: str, settings: dict, today: datetime) -> tuple[str, str]
     if given:
         year, month = int(given[1]), int(given[2])
         if not 1 <= month <= 12:
-            raise ScaffoldError(_('"{value}" is not a month (expected YYYY-MM, e.g. 2027-01)', value=title))
+            raise ScaffoldError(_('"{value}" is not a month (expected YYYY-MM, e.g. 2026-11)', value=title))
         title = ""
     lang = settings.get("DEFAULT_LANG", "fr")
     first = today.replace(year=year, month=month, day=1, hour=9, minute=0)

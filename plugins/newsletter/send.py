@@ -211,7 +211,7 @@ class Sender:
             raise SendError(_("{who} ({rival} and {campaign}, {moment}), and Mailchimp cannot tell which came first; {done}: {again}",
                               who=who, rival=rival["id"], campaign=campaign["id"], moment=format_moment(rival["create_time"]),
                               done=done, again=again))
-        when = format_moment(rival["create_time"]) if rival.get("create_time") else _("at a time Mailchimp does not give")
+        when = _("on {moment}", moment=format_moment(rival["create_time"])) if rival.get("create_time") else _("at a time Mailchimp does not give")
         raise SendError(_("another run is sending edition {edition} (campaign {campaign}, status {status}, created {moment}); "
                           "{done}: {again}", edition=edition, campaign=rival["id"], status=rival.get("status"), moment=when,
                           done=done, again=again))
