@@ -64,8 +64,6 @@ def _command(task: str | None = None):
                 _say(str(error))
             except ClockError as error:
                 _say(str(error))
-            except BrokenPipeError:  # the reader went away (| head): nobody to tell
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             except OSError as error:
                 _say(_("Stopped: {reason}", reason=describe_os_error(error)))
             except Exception as error:  # noqa: BLE001 - the last line of defence: one line, not a traceback
