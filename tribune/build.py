@@ -234,7 +234,7 @@ def build(site: Site, strict: bool = False, search: bool = False) -> BuildResult
 def _stop_if_linted_wrong(linting, fresh: Path | None = None) -> None:
     """Raise the lint's problems, if it found some that stop the build (dropping ``fresh``):
     they say what is wrong better than whatever Pelican made of the same content."""
-    blocking, _ = linting.result()
+    blocking, _problems = linting.result()
     if blocking:
         if fresh is not None:
             shutil.rmtree(fresh, ignore_errors=True)

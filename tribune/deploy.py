@@ -246,10 +246,11 @@ class LocalFolder:
         try:
             names = json.loads(self.history.read_text(encoding="utf-8")) if self.history.is_file() else []
             if not isinstance(names, list) or not all(isinstance(name, str) and name == Path(name).name and name not in ("", ".", "..") for name in names):
-                raise ValueError(_("it is not a list of release names"))
+                raise ValueError("not a list of release names")
         except (OSError, ValueError) as error:  # a JSON or UTF-8 decoding error is a ValueError
+            reason = describe_os_error(error) if isinstance(error, OSError) else _("it is damaged: not a list of release names")
             raise DeployError(_("{history} cannot be read ({reason}): delete it to start a new history (the live release stays online), or "
-                                "restore it from a backup", history=self.history, reason=error)) from error
+                                "restore it from a backup", history=self.history, reason=reason)) from error
         names = [name for name in dict.fromkeys(names) if (self.releases / name).is_dir()]
         names = [name for name in _NEVER_PRUNED if name not in names and (self.releases / name).is_dir()] + names
         if live is None:
@@ -397,7 +398,7 @@ class Rsync:
         self.preflight(site)
         plan = Plan()
         for line in self._run(site, dry_run=True).splitlines():
-            change, _, path = line.partition(" ")
+            change, _space, path = line.partition(" ")
             if change.startswith("*deleting"):
                 plan.removed.append(path.strip())
             elif change[:2] in ("<f", ">f"):

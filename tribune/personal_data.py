@@ -159,7 +159,7 @@ def _blank(text: str, start: int, end: int) -> str:
 def _in_link(link: str, regions: tuple[str, ...]) -> str | None:
     """What personal data a link holds: the address of mailto:, the number of tel: or of a
     messaging link, an address in its path, an address or a number in its query or fragment."""
-    scheme, _, rest = link.partition(":")
+    scheme, _colon, rest = link.partition(":")
     scheme = scheme.lower()
     if scheme == "mailto":
         return EMAIL if unquote(rest.partition("?")[0]).strip() else None

@@ -96,7 +96,7 @@ def publish(config: str = "publishconf.py", target: str | None = None, dry_run: 
         deployer.preflight(folder)
     except DeployError as error:
         raise PublishError(str(error)) from error
-    blocking, _ = check(site, strict=True)
+    blocking, _problems = check(site, strict=True)
     if blocking:
         raise PublishError(_("the content check failed (strict: warnings count):\n{problems}", problems="\n".join(map(str, blocking))))
     try:
@@ -117,7 +117,7 @@ def rollback(config: str = "publishconf.py", target: str | None = None) -> str:
     """Put the previous release of a local folder target back online; return its name."""
     site = load_site(config)
     try:
-        _, deployer = _deployer(site, target)
+        _name, deployer = _deployer(site, target)
         if not hasattr(deployer, "rollback"):
             raise PublishError(_("rollback works for a local folder target; for {kind}, publish the previous version of the content",
                                  kind=deployer.kind))

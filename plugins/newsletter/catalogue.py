@@ -63,7 +63,7 @@ _LAST: dict = {}  # the last catalogue read, with the signature of what it was r
 def _stamps(settings: dict) -> dict[str, tuple[int, int]]:
     """Every Markdown file of the content: its path, size and modification time."""
     stamps = {}
-    for folder, _, names in os.walk(settings["PATH"]):
+    for folder, _folders, names in os.walk(settings["PATH"]):
         for name in names:
             if name.endswith(".md"):
                 path = os.path.join(folder, name)
