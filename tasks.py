@@ -137,15 +137,9 @@ def translations(c):
 @tribune_task(_("Build benchmark: vanilla Pelican against Tribune; writes docs/performance.md."),
               help={"sizes": _("numbers of posts, comma-separated (default 200,1000,5000)")})
 def bench(c, sizes="200,1000,5000"):
-    import subprocess
-    import sys
-
-    _done(subprocess.run([sys.executable, "benchmarks/bench.py", "--sizes", sizes]).returncode)
+    _done(commands.run_bench(sizes))
 
 
 @tribune_task(_("Reader budgets: page weight, Lighthouse, HTML validation, screenshots; writes docs/performance.md."))
 def audit(c):
-    import subprocess
-    import sys
-
-    _done(subprocess.run([sys.executable, "benchmarks/audit.py"]).returncode)
+    _done(commands.run_audit())

@@ -18,12 +18,13 @@
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +53,23 @@ class Quiet(SimpleHTTPRequestHandler):
         pass
 
 
+def run(command: list[str], timeout: float, **options) -> subprocess.CompletedProcess:
+    """subprocess.run in a process group of its own, killed whole whenever the call ends (done,
+    timed out, Ctrl-C): chromium's helper processes, started by Lighthouse or for a screenshot,
+    never outlive it."""
+    process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=options.pop("text", False), **options)
+    try:
+        out, err = process.communicate(timeout=timeout)
+        return subprocess.CompletedProcess(command, process.returncode, out, err)
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait()
+
+
 def build_site(output: Path) -> None:
     from tribune.build import build, load_site
 
@@ -77,7 +95,7 @@ def lighthouse(url: str, desktop: bool) -> dict:
         subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(TOOLS), LIGHTHOUSE], check=True)
     command = [str(TOOLS / "node_modules" / ".bin" / "lighthouse"), url, "--output=json", "--output-path=stdout", "--quiet",
                f"--chrome-flags={CHROME_FLAGS}", f"--only-categories={','.join(CATEGORIES)}", *(["--preset=desktop"] if desktop else [])]
-    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "CHROME_PATH": CHROMIUM}, timeout=300)
+    result = run(command, text=True, env={**os.environ, "CHROME_PATH": CHROMIUM}, timeout=300)
     report = json.loads(result.stdout)
     scores = {c: round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES}
     failing = {}
@@ -109,15 +127,17 @@ def screenshots(base: str, folder: Path) -> None:
             for dark in (False, True):
                 target = folder / f"{name}-{width}{'-dark' if dark else ''}.png"
                 flags = ["--force-dark-mode", "--blink-settings=preferredColorScheme=0"] if dark else []
-                subprocess.run([CHROMIUM, *CHROME_FLAGS.split(), "--hide-scrollbars", f"--window-size={width},1600", *flags,
-                                "--virtual-time-budget=3000", f"--screenshot={target}", base + path], capture_output=True, timeout=120)
+                run([CHROMIUM, *CHROME_FLAGS.split(), "--hide-scrollbars", f"--window-size={width},1600", *flags,
+                     "--virtual-time-budget=3000", f"--screenshot={target}", base + path], timeout=120)
 
 
 def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="tribune-audit-"))
     output = work / "output"
     build_site(output)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(output)))
+    from tribune.serve import PreviewServer  # a browser that drops a connection is no BrokenPipeError traceback
+
+    server = PreviewServer(("127.0.0.1", 0), partial(Quiet, directory=str(output)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}/"
     rows, missed = [], []
@@ -165,4 +185,7 @@ def write_doc(rows, errors: int, missed: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except KeyboardInterrupt:  # Ctrl-C: what ran was stopped (see run()); no traceback
+        raise SystemExit(130) from None

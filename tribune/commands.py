@@ -276,6 +276,29 @@ def run_serve(config: str = "pelicanconf.py", port: str = "8000") -> int:
     return 0
 
 
+def _script(*command: str) -> int:
+    """A benchmark script of the kit (benchmarks/), run with this Python from the kit's folder."""
+    import subprocess
+
+    return subprocess.run([sys.executable, *command], cwd=Path(__file__).resolve().parent.parent).returncode
+
+
+@_command()
+def run_bench(sizes: str = "200,1000,5000") -> int:
+    """The build benchmark (benchmarks/bench.py), for sizes given as "200,1000"."""
+    numbers = [size.strip() for size in sizes.split(",")]
+    if not all(size.isdigit() and int(size) > 0 for size in numbers):
+        _say(_('Not started: --sizes "{value}" is not a list of numbers of posts (e.g. --sizes 200,1000)', value=sizes))
+        return 1
+    return _script("benchmarks/bench.py", "--sizes", ",".join(numbers))
+
+
+@_command()
+def run_audit() -> int:
+    """The reader budgets (benchmarks/audit.py)."""
+    return _script("benchmarks/audit.py")
+
+
 @_command()
 def run_translations() -> int:
     """Update the message catalogues from the code; say which messages are left to translate

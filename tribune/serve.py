@@ -27,9 +27,21 @@ class PortError(ValueError):
     """No port to listen on: not a port number, or none free; the message says what to do."""
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002  (the standard library's name)
         pass
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """Serves a folder on this machine. A browser that drops a connection before the answer is
+    sent (a reload, a closed tab, a tool done with a page) is no error: the standard library
+    would print a BrokenPipeError traceback for it."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def parse_port(value: str | int) -> int:
@@ -47,7 +59,7 @@ def listen(bind: str, port: int, handler) -> ThreadingHTTPServer:
     """A server on ``port``, or on the next free one when it is busy."""
     for candidate in range(port, min(port + PORTS_TRIED, 65536)):
         try:
-            return ThreadingHTTPServer((bind, candidate), handler)
+            return PreviewServer((bind, candidate), handler)
         except PermissionError:
             raise PortError(_("port {port} is reserved for the system (below 1024): give --port 8000 or another number above 1024",
                               port=candidate)) from None
@@ -64,7 +76,7 @@ def serve(config: str, port: int, bind: str = "127.0.0.1") -> None:
     from tribune.commands import INTERRUPTED, run_build
 
     output = Path(load_site(config).settings["OUTPUT_PATH"])
-    server = listen(bind, port, partial(_QuietHandler, directory=str(output)))
+    server = listen(bind, port, partial(QuietHandler, directory=str(output)))
     taken = server.server_address[1]
     serving = None
     try:
