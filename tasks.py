@@ -11,8 +11,8 @@ import signal
 from invoke import Exit, Task, task
 
 from tribune import commands
-from tribune.build import speak_for
 from tribune.i18n import _
+from tribune.settings import speak_for
 
 LOCAL = "pelicanconf.py"
 PRODUCTION = "publishconf.py"

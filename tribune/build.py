@@ -14,24 +14,22 @@ undone and the previous output/ put back.
 """
 
 import logging
-import re
 import shutil
 import tempfile
 import time
-import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pelican import Pelican, signals
 from pelican.log import LimitFilter, console
-from pelican.settings import get_settings_from_file, read_settings
 
 from tribune import confinement, limits, lint, prereading, rendering, workers, writer
 from tribune.errors import describe_os_error
 from tribune.i18n import _, _n, set_language
 from tribune.lint import ERROR, WARNING, Problem, display_path
 from tribune.search import SearchIndexError, build_index
+from tribune.settings import read_site_settings
 
 
 class BuildError(Exception):
@@ -70,54 +68,10 @@ class BuildResult:
     census: Census = field(default_factory=Census)
 
 
-_LANGUAGE_LINE = re.compile(r"""^DEFAULT_LANG\s*=\s*["']([\w-]+)["']""", re.MULTILINE)
-
-
-def read_site_settings(config: str | Path, **overrides) -> dict:
-    """A settings file read as Pelican reads it; a mistake in it (a missing file or folder, a
-    line Python cannot run) is a :class:`BuildError` naming the file and the line."""
-    config = Path(config)
-    if not config.is_file():
-        raise BuildError(_("{path}: settings file not found (run the task from the site's folder)", path=config))
-    try:
-        written = get_settings_from_file(str(config))
-    except SyntaxError as error:
-        raise BuildError(_("{path}:{line}: this line of the settings is not valid Python ({reason}): correct it",
-                           path=display_path(Path(error.filename or config)), line=error.lineno or 1, reason=error.msg)) from None
-    except Exception as error:  # noqa: BLE001 - anything a settings file's Python raises
-        line = next((frame.lineno for frame in reversed(traceback.extract_tb(error.__traceback__))
-                     if Path(frame.filename).resolve() == config.resolve()), 1)
-        raise BuildError(_("{path}:{line}: the settings stop on this line ({error}): correct it",
-                           path=display_path(config), line=line, error=f"{type(error).__name__}: {error}")) from None
-    content = config.resolve().parent / str(overrides.get("PATH") or written.get("PATH") or "")
-    if not content.is_dir():
-        raise BuildError(_("{path}: the content folder {folder} does not exist (PATH in the settings): create it, or correct PATH",
-                           path=display_path(config), folder=display_path(content)))
-    try:
-        return read_settings(str(config), override=overrides or None)
-    except ValueError as error:  # Pelican's own checks (a theme that is not found...)
-        raise BuildError(_("{path}: {reason}", path=display_path(config), reason=error)) from None
-
-
-def speak_for(config: str | Path) -> None:
-    """Speak the site's language (and give times in its zone) before anything is said: from its
-    settings file, or, when that cannot be read, from its DEFAULT_LANG line; else English."""
-    try:
-        settings = read_site_settings(config)
-    except BuildError:
-        try:
-            found = _LANGUAGE_LINE.search(Path(config).read_text(encoding="utf-8", errors="replace"))
-        except OSError:
-            found = None
-        set_language(found.group(1) if found else None)
-        return
-    set_language(settings.get("DEFAULT_LANG"), settings.get("TIMEZONE"))
-
-
 def load_site(config: str | Path = "pelicanconf.py", **overrides) -> Site:
     """Read a settings file as Pelican does and register its plugins (and their lint rules)."""
     config = Path(config)
-    settings = read_site_settings(config, **overrides)
+    settings = read_site_settings(config, **overrides)  # or SettingsError
     set_language(settings.get("DEFAULT_LANG"), settings.get("TIMEZONE"))
     writer.install()
     prereading.install()

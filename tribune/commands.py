@@ -13,13 +13,14 @@ import sys
 from functools import wraps
 from pathlib import Path
 
-from tribune.build import BuildError, build, check, leftovers, load_site, speak_for
-from tribune.clock import ClockError
+from tribune.build import BuildError, build, check, leftovers, load_site
+from tribune.clock import ClockError, now
 from tribune.errors import describe_os_error
 from tribune.i18n import _, _n, number
 from tribune.lint import ERROR, NOTICE, WARNING, display_path, severity_label
 from tribune.lock import LockBusy, site_lock
 from tribune.scaffold import ScaffoldError, new_content
+from tribune.settings import SettingsError, speak_for
 
 INTERRUPTED = 130  # the exit status of a command stopped by Ctrl-C, as shells give it
 
@@ -51,6 +52,7 @@ def _command(task: str | None = None):
             if config:
                 speak_for(config)
             try:
+                now()  # a TRIBUNE_NOW that is no date is said first, whatever the command
                 if task is None:
                     return command(*call.args, **call.kwargs)
                 with site_lock(config, task, wait, say=_say):
@@ -60,9 +62,7 @@ def _command(task: str | None = None):
             except KeyboardInterrupt:
                 _say(_("Stopped (Ctrl-C): what was under way was left as it was before; run the command again when you want."))
                 return INTERRUPTED
-            except BuildError as error:  # the settings cannot be read
-                _say(str(error))
-            except ClockError as error:
+            except (SettingsError, ClockError) as error:  # the settings or the clock cannot be read
                 _say(str(error))
             except OSError as error:
                 _say(_("Stopped: {reason}", reason=describe_os_error(error)))
@@ -93,10 +93,10 @@ def _site_words(census, files: int, reused: int, pages: int) -> str:
 @_command("invoke build")
 def run_build(config: str = "pelicanconf.py", strict: bool = False, search: bool = False) -> int:
     """Check then build (and index for search); print every problem, or where the site was written."""
+    site = load_site(config)
     try:
-        site = load_site(config)
         result = build(site, strict=strict, search=search)
-    except (BuildError, ClockError) as error:
+    except BuildError as error:
         _print_problems(getattr(error, "problems", []), strict)
         _say(_("Build failed: {reason}. output/ is unchanged.", reason=error))
         return 1
@@ -127,9 +127,10 @@ def run_check(config: str = "pelicanconf.py", strict: bool = False) -> int:
 @_command()
 def run_new(kind: str, title: str, config: str = "pelicanconf.py") -> int:
     """Write a new content file of ``kind`` and print its path."""
+    settings = load_site(config).settings
     try:
-        written = new_content(kind, title, load_site(config).settings)
-    except (ScaffoldError, ClockError) as error:
+        written = new_content(kind, title, settings)
+    except ScaffoldError as error:
         _say(_("Nothing written: {reason}", reason=error))
         return 1
     print(display_path(written.path))

@@ -40,6 +40,10 @@ def check_symbolic_links(corpus: Corpus) -> Iterable[Problem]:
                 target = os.readlink(path)
                 yield Problem(display_path(path), 1, "", _("a symbolic link to {target}, outside content/: Tribune publishes only what "
                                                            "is inside content/; put a copy of the file there instead", target=target), ERROR)
+                continue
+            if not path.exists():
+                yield Problem(display_path(path), 1, "", _("a symbolic link to {target}, which does not exist: remove the link, or put "
+                                                           "the file there", target=os.readlink(path)), ERROR)
 
 
 def check_file_links(corpus: Corpus) -> Iterable[Problem]:

@@ -21,6 +21,7 @@ def _reasons() -> dict[int, str]:
         errno.EDQUOT: _("the disk quota is used up: free some space"),
         errno.ENOENT: _("no such file or folder"),
         errno.ENOTDIR: _("a file stands where a folder should be"),
+        errno.EEXIST: _("a file stands where a folder should be"),
         errno.EISDIR: _("a folder stands where a file should be"),
         errno.ENAMETOOLONG: _("the name is too long"),
         errno.EMFILE: _("too many files open at once"),

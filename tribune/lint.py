@@ -140,8 +140,10 @@ def _check_fields(kind: ContentKind, source: Source, extra_keys: set[str]) -> It
 
 
 def _sources_of(kind: ContentKind, content_path: Path) -> Iterable[Path]:
+    """The kind's Markdown files (a folder named x.md is none; a link that leads nowhere
+    neither: the rule on symbolic links names it)."""
     for directory in kind.directories:
-        yield from sorted((content_path / directory).rglob("*.md"))
+        yield from (path for path in sorted((content_path / directory).rglob("*.md")) if path.is_file())
 
 
 def registry_for(settings: dict) -> Registry:
@@ -167,14 +169,18 @@ def run(settings: dict, registry: Registry | None = None) -> list[Problem]:
         readable = corpus.sources.setdefault(kind.name, [])
         corpus.kinds[kind.name] = kind
         for path in _sources_of(kind, content_path):
-            oversized = too_large(path.stat().st_size, settings)
-            if oversized:  # not even read
-                problems.append(Problem(display_path(path), 1, "", oversized))
-                continue
             try:
+                oversized = too_large(path.stat().st_size, settings)
+                if oversized:  # not even read
+                    problems.append(Problem(display_path(path), 1, "", oversized))
+                    continue
                 source = read_source(path)
             except SourceError as error:
                 problems.append(Problem(display_path(path), error.line, "", error.message))
+                continue
+            except OSError as error:
+                problems.append(Problem(display_path(path), 1, "", _("the file cannot be read ({reason}): check that it is yours",
+                                                                     reason=error.strerror or error)))
                 continue
             readable.append(source)
             problems.extend(_check_fields(kind, source, extra_keys))

@@ -67,7 +67,10 @@ def _stamps(settings: dict) -> dict[str, tuple[int, int]]:
         for name in names:
             if name.endswith(".md"):
                 path = os.path.join(folder, name)
-                stat = os.stat(path)
+                try:
+                    stat = os.stat(path)
+                except OSError:  # a link that leads nowhere: the lint names it
+                    continue
                 stamps[path] = (stat.st_size, stat.st_mtime_ns)
     return stamps
 
