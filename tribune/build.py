@@ -24,7 +24,7 @@ from pathlib import Path
 from pelican import Pelican, signals
 from pelican.log import LimitFilter, console
 
-from tribune import confinement, limits, lint, prereading, rendering, workers, writer
+from tribune import caches, confinement, limits, lint, prereading, rendering, workers, writer
 from tribune.errors import describe_os_error
 from tribune.i18n import _, _n, set_language
 from tribune.lint import ERROR, WARNING, Problem, display_path
@@ -74,6 +74,7 @@ def load_site(config: str | Path = "pelicanconf.py", **overrides) -> Site:
     settings = read_site_settings(config, **overrides)  # or SettingsError
     set_language(settings.get("DEFAULT_LANG"), settings.get("TIMEZONE"))
     writer.install()
+    caches.install()
     prereading.install()
     confinement.install()
     limits.install()
@@ -245,10 +246,10 @@ def _build_beside(site: Site, strict: bool, search: bool) -> tuple[Path, _Built]
         raise BuildError(str(error)) from error
     except OSError as error:  # a full disk, a folder that cannot be written
         shutil.rmtree(fresh, ignore_errors=True)
-        raise BuildError(_("the build could not write the site ({reason})", reason=describe_os_error(error))) from error
+        raise BuildError(_("the site could not be written ({reason})", reason=describe_os_error(error))) from error
     except Exception as error:
         shutil.rmtree(fresh, ignore_errors=True)
-        raise BuildError(_("the build failed: {error}", error=f"{type(error).__name__}: {error}")) from error
+        raise BuildError(_("Pelican stopped on an error ({error})", error=f"{type(error).__name__}: {error}")) from error
     except BaseException:  # Ctrl-C: the new folder goes, output/ stays as it was
         shutil.rmtree(fresh, ignore_errors=True)
         raise
