@@ -6,8 +6,6 @@ per letter in every task (-t is --test wherever it exists, never --target); flag
 send, schedule or deploy elsewhere have none.
 """
 
-import signal
-
 from invoke import Exit, Task, task
 
 from tribune import commands
@@ -18,9 +16,7 @@ LOCAL = "pelicanconf.py"
 PRODUCTION = "publishconf.py"
 
 speak_for(LOCAL)  # descriptions and help in the site's language
-# Output piped to a reader that stops early (invoke --list | head) ends the command quietly,
-# as for any Unix tool, instead of with a BrokenPipeError traceback.
-signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+commands.end_quietly()  # no traceback when invoke itself is interrupted, or its reader goes away
 
 #: The short flags, the same in every task that has the option.
 SHORT_FLAGS = {"strict": "s", "no_wait": "n", "edition": "e", "test": "t", "yes": "y", "dry_run": "d", "port": "p", "refresh": "r"}

@@ -60,7 +60,7 @@ def _command(task: str | None = None):
             except LockBusy as busy:
                 _say(_("Not started: {reason}", reason=busy))
             except KeyboardInterrupt:
-                _say(_("Stopped (Ctrl-C): what was under way was left as it was before; run the command again when you want."))
+                _say(_("Stopped (Ctrl-C); nothing is left half-written: run the command again when you want."))
                 return INTERRUPTED
             except (SettingsError, ClockError) as error:  # the settings or the clock cannot be read
                 _say(str(error))
@@ -76,6 +76,24 @@ def _command(task: str | None = None):
         return run
 
     return decorate
+
+
+def end_quietly() -> None:
+    """What escapes every command's frame (invoke's own parsing and listing) ends without a
+    traceback too: Ctrl-C with one line, a reader that went away (``invoke --list | head``)
+    with nothing, as any Unix tool."""
+    shown = sys.excepthook
+
+    def hook(kind, error, trace):
+        if issubclass(kind, BrokenPipeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush at exit
+        elif issubclass(kind, KeyboardInterrupt):
+            _say(_("Stopped (Ctrl-C); nothing is left half-written: run the command again when you want."))
+            os._exit(INTERRUPTED)
+        else:
+            shown(kind, error, trace)
+
+    sys.excepthook = hook
 
 
 def _site_words(census, files: int, reused: int, pages: int) -> str:
