@@ -320,8 +320,7 @@ def run_audit() -> int:
 
 @_command()
 def run_translations() -> int:
-    """Update the message catalogues from the code; say which messages are left to translate
-    (for developers: in English)."""
+    """Update the message catalogues from the code; say which messages are left to translate."""
     from babel.messages.pofile import read_po
 
     from tribune.i18n import update_catalogues
@@ -329,7 +328,8 @@ def run_translations() -> int:
     for catalogue in update_catalogues(Path(__file__).resolve().parent.parent):
         with catalogue.open("rb") as stream:
             missing = [m.id for m in read_po(stream) if m.id and (not all(m.string if isinstance(m.string, tuple) else [m.string]) or m.fuzzy)]
-        print(f"{display_path(catalogue)}: {len(missing)} message(s) to translate")
+        print(_n("{path}: {count} message to translate", "{path}: {count} messages to translate", len(missing),
+                 path=display_path(catalogue)))
         for message in missing:
             print(f"  {message if isinstance(message, str) else message[0]}")
     return 0
