@@ -299,3 +299,10 @@ def test_publish_then_send_in_one_command_and_never_before_the_deploy(mailchimp,
     out = capsys.readouterr().out
     assert "Publié sur" in out and last_line(out).startswith(french("Édition 2026-11 envoyée : campagne"))
     assert len(mailchimp.state.sends) == 1
+
+
+def test_publish_hands_the_edition_asked_for_to_mailchimp(mailchimp, capsys, tmp_path):
+    assert commands.run_publish("publishconf.py", target=str(tmp_path / "www"), edition="2026-10", test="camille@exemple.fr") == 0
+    (campaign,) = mailchimp.campaigns_titled("tribune-2026-10")
+    assert mailchimp.state.tests == [(campaign["id"], ["camille@exemple.fr"])] and not mailchimp.campaigns_titled(TITLE)
+    assert last_line(capsys.readouterr().out).startswith(french("E-mail de test de l'édition 2026-10 envoyé à camille@exemple.fr"))
