@@ -177,7 +177,7 @@ def test_a_failure_inside_pelican_leaves_output_untouched(built_copy):
     template.write_text(template.read_text(encoding="utf-8").replace("{{ article.title }}", "{{ article.title.nope() }}", 1))
     output = built_copy / "output"
     before = _tree_digest(output)
-    with pytest.raises(BuildError, match="la construction a échoué"):
+    with pytest.raises(BuildError, match="Pelican s’est arrêté sur une erreur \\(UndefinedError: "):
         build(load_site(built_copy / "pelicanconf.py"))
     assert _tree_digest(output) == before
     assert not [p for p in built_copy.iterdir() if p.name.startswith(".output.")]

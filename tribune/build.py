@@ -14,6 +14,7 @@ undone and the previous output/ put back.
 """
 
 import logging
+import secrets
 import shutil
 import tempfile
 import time
@@ -215,19 +216,21 @@ def leftovers(output: Path) -> list[Path]:
 def _build_beside(site: Site, strict: bool, search: bool) -> tuple[Path, _Built]:
     """Pelican's build into a new folder beside output/ (removed if it fails)."""
     output = Path(site.settings["OUTPUT_PATH"]).resolve()
+    # Named before it is made: whatever stops the build from now on (Ctrl-C included) removes it.
+    fresh = output.parent / f".{output.name}.new-{secrets.token_hex(4)}"
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        for folder in leftovers(output):
-            shutil.rmtree(folder, ignore_errors=True)
-        fresh = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
-    except OSError as error:
-        raise BuildError(_("the site cannot be written beside {folder} ({reason})", folder=display_path(output),
-                           reason=describe_os_error(error))) from error
-    site.pelican.output_path = str(fresh)
-    site.settings["OUTPUT_PATH"] = str(fresh)
-    # With a search index, pages are indexed before the swap: they must all be in place.
-    pages = rendering.PageCache(site.settings, previous_output=output, moving=not search)
-    try:
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            for folder in leftovers(output):
+                shutil.rmtree(folder, ignore_errors=True)
+            fresh.mkdir(mode=0o700)
+        except OSError as error:
+            raise BuildError(_("the site cannot be written beside {folder} ({reason})", folder=display_path(output),
+                               reason=describe_os_error(error))) from error
+        site.pelican.output_path = str(fresh)
+        site.settings["OUTPUT_PATH"] = str(fresh)
+        # With a search index, pages are indexed before the swap: they must all be in place.
+        pages = rendering.PageCache(site.settings, previous_output=output, moving=not search)
         with _captured_pelican_log() as log, rendering.caching(pages), _quiet_pelican():
             site.pelican.run()
         errors = log.messages(logging.ERROR)
