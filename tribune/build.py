@@ -223,7 +223,7 @@ def _build_beside(site: Site, strict: bool, search: bool) -> tuple[Path, _Built]
             output.parent.mkdir(parents=True, exist_ok=True)
             for folder in leftovers(output):
                 shutil.rmtree(folder, ignore_errors=True)
-            fresh.mkdir(mode=0o700)
+            fresh.mkdir()  # the mode mkdir gives (0755 under the usual umask), as the web root needs
         except OSError as error:
             raise BuildError(_("the site cannot be written beside {folder} ({reason})", folder=display_path(output),
                                reason=describe_os_error(error))) from error
