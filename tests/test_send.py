@@ -59,8 +59,8 @@ def test_schedule_on_a_quarter_hour_in_the_site_time_zone(mailchimp, capsys):
 
 
 @pytest.mark.parametrize(("value", "message"), [
-    ("2026-12-01 09:10", "--schedule 09:10\u202f: Mailchimp ne programme qu’au quart d’heure (h\u00a000, h\u00a015, h\u00a030, "
-                         "h\u00a045)\u202f; essayez 09:15"),
+    ("2026-12-01 09:10", french("--schedule 09:10 : Mailchimp ne programme qu'au quart d'heure (à 00, 15, 30 ou 45 minutes) ; "
+                                "essayez 09:15")),
     ("2026-11-01 09:00", french("--schedule : le 1 novembre 2026 à 9\u00a0h\u00a000 est passé : Mailchimp ne programme que dans le futur")),
     ("demain", french("--schedule « demain » n'est pas une date avec une heure (attendu : « AAAA-MM-JJ HH:MM », heure de Europe/Paris)")),
 ])
