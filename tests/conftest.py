@@ -13,6 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tribune.build import build, load_site
+from tribune.i18n import set_language
 
 ROOT = Path(__file__).resolve().parent.parent
 # Every build of the test run happens "now" at this instant (events upcoming or past, the
@@ -20,6 +21,21 @@ ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-11-24T12:00:00+01:00"
 os.environ["TRIBUNE_NOW"] = NOW
 SITE_FILES = ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py", "tasks.py")
+
+
+def french(text: str) -> str:
+    """A French message typed with plain spaces and straight apostrophes, as the kit prints it:
+    a narrow no-break space before : ; ! ? and inside « », a typographic apostrophe."""
+    for mark in ":;!?":
+        text = text.replace(" " + mark, "\u202f" + mark)
+    return text.replace("« ", "«\u202f").replace(" »", "\u202f»").replace("'", "’")
+
+
+@pytest.fixture(autouse=True)
+def _sample_site_language():
+    """Each test starts speaking as the sample site does (French, Paris time), whatever the
+    test before it loaded: the kit's language is the last site's."""
+    set_language("fr", "Europe/Paris")
 
 
 class BuiltSite:
@@ -130,6 +146,18 @@ def copy_site(copy: Path) -> Path:
 def site_copy(tmp_path) -> Path:
     """A copy of the sample site's sources, free to break."""
     return copy_site(tmp_path / "site")
+
+
+@pytest.fixture
+def english_copy(tmp_path) -> Path:
+    """A copy of the sample site set to English (DEFAULT_LANG = "en"): the kit speaks English.
+    Its English translations go (they would translate nothing now), the rest is read as English."""
+    copy = copy_site(tmp_path / "english")
+    with (copy / "pelicanconf.py").open("a", encoding="utf-8") as settings:
+        settings.write('\nDEFAULT_LANG = "en"\n')
+    for translation in ("posts/2026-01-12-welcome-to-the-guild.md", "pages/about.md"):
+        (copy / "content" / translation).unlink()
+    return copy
 
 
 @pytest.fixture

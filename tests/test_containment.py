@@ -11,6 +11,7 @@ from PIL import Image
 from tribune import commands
 from tribune.build import BuildError, build, check, load_site
 
+from .conftest import french
 from .test_lint import _problems_after_failed_build, _tree_digest, _write
 
 POST = """Title: Un billet
@@ -66,7 +67,7 @@ def test_a_symbolic_link_leading_out_of_content_is_an_error(site, outside, link,
     path = site / "content" / link
     path.symlink_to(target if target.startswith("/") else site.parent / target)
     problems = _problems_after_failed_build(site)
-    assert [p for p in problems if p.startswith(f"content/{link}:1: a symbolic link to ")] == problems != [], problems
+    assert [p for p in problems if p.startswith(f"content/{link}:1: un lien symbolique vers ")] == problems != [], problems
     assert not list((site / "output").rglob("passwd")) and not list((site / "output").rglob("secret.txt"))
 
 
@@ -81,8 +82,10 @@ def test_a_static_link_out_of_content_is_an_error_and_nothing_is_copied_out(site
     body = "Voir [le secret]({static}/../../outside/secret.txt) et ![image]({static}../../../outside/secret.txt)."
     relative = _write(site, "posts/fuite.md", POST.format(body=body))
     assert _problems_after_failed_build(site) == [
-        f"{relative}:7: {{static}}../../../outside/secret.txt leads out of the content folder: link to a file of content/ (e.g. {{static}}/images/photo.jpg)",
-        f"{relative}:7: {{static}}/../../outside/secret.txt leads out of the content folder: link to a file of content/ (e.g. {{static}}/images/photo.jpg)",
+        french(f"{relative}:7: {{static}}../../../outside/secret.txt sort du dossier content/ : faites un lien vers un fichier de content/ "
+               "(par exemple {static}/images/photo.jpg)"),
+        french(f"{relative}:7: {{static}}/../../outside/secret.txt sort du dossier content/ : faites un lien vers un fichier de content/ "
+               "(par exemple {static}/images/photo.jpg)"),
     ]
     assert everything_but(site.parent, site) == tree  # nothing written beside the site
 
@@ -101,7 +104,8 @@ def test_the_build_itself_copies_nothing_from_outside_content(site, outside, tmp
 def test_an_avatar_out_of_content_is_an_error_at_its_line(site, outside, avatar):
     Image.new("RGB", (64, 64)).save(outside / "photo.jpg")
     relative = _write(site, "members/zoe.md", MEMBER.format(avatar=avatar))
-    assert _problems_after_failed_build(site) == [f'{relative}:3: Avatar: "{avatar}" leads out of the content folder: name a file under content/images/']
+    assert _problems_after_failed_build(site) == [french(f"{relative}:3: Avatar: « {avatar} » sort du dossier content/ : indiquez un fichier "
+                                                         "de content/images/")]
 
 
 def _photo_with_gps() -> bytes:
@@ -130,11 +134,11 @@ def test_no_spelling_of_an_avatar_publishes_the_original_photo(site, avatar):
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("Save_as", "../../evade.html", '"../../evade.html" would write outside output/'),
-    ("Save_as", "/etc/cron.d/x", '"/etc/cron.d/x" would write outside output/'),
-    ("Url", "../../ailleurs/", '"../../ailleurs/" would write outside output/'),
-    ("Save_as", "index.html", '"index.html" is the file of the site\'s INDEX_SAVE_AS (index.html): this page would replace it'),
-    ("Save_as", "./archives/index.html", '"./archives/index.html" is the file of the site\'s ARCHIVES_SAVE_AS (archives/index.html)'),
+    ("Save_as", "../../evade.html", french("« ../../evade.html » écrirait hors de output/")),
+    ("Save_as", "/etc/cron.d/x", french("« /etc/cron.d/x » écrirait hors de output/")),
+    ("Url", "../../ailleurs/", french("« ../../ailleurs/ » écrirait hors de output/")),
+    ("Save_as", "index.html", french("« index.html » est déjà pris par le réglage INDEX_SAVE_AS du site (index.html) : cette page le remplacerait")),
+    ("Save_as", "./archives/index.html", french("« ./archives/index.html » est déjà pris par le réglage ARCHIVES_SAVE_AS du site (archives/index.html)")),
     ("Save_as", "images/pollen.png", '"images/pollen.png" is not an HTML file'),
     ("Save_as", "billets", '"billets" is not an HTML file'),
     ("Save_as", "sitemap.xml", '"sitemap.xml" is not an HTML file'),
@@ -156,7 +160,7 @@ def test_a_save_as_over_a_posts_page_stops_the_build_naming_both_files(site):
         build(load_site(site / "pelicanconf.py"))
     message = str(failure.value)
     assert "content/pages/piege.md" in message and "content/posts/2026-07-20-ete-a-montreal.md" in message, message
-    assert "would both be written to billets/ete-a-montreal-l-equipe/index.html" in message
+    assert "seraient tous deux écrits dans billets/ete-a-montreal-l-equipe/index.html" in message
     assert _tree_digest(site / "output") == before
     assert os.path.exists(site / "output/billets/ete-a-montreal-l-equipe/index.html")
 

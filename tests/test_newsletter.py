@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from tribune.build import check, load_site
 
-from .conftest import build_site, chromium_on
+from .conftest import build_site, chromium_on, french
 
 SITE = "https://guilde.editions-boussole.fr"
 MERGE_TAGS = ("*|UNSUB|*", "*|UPDATE_PROFILE|*", "*|HTML:LIST_ADDRESS_HTML|*")
@@ -164,11 +164,15 @@ def _errors(site):
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (("Date: 2026-12-01 09:00", "Date: 2026-12-01 09:00\nPosts: n-existe-pas"), '3: Posts: "n-existe-pas" is not a published post (check its slug and its Status)'),
-        (("Date: 2026-12-01 09:00", "Date: 2026-12-01 09:00\nPosts: campagne-participative-ce-qui-se-prepare"), '3: Posts: "campagne-participative-ce-qui-se-prepare" is not a published post (check its slug and its Status)'),
-        (("Date: 2026-12-01 09:00", "Date: 2026-12-01 09:00\nEvents: rencontre-fantome"), '3: Events: "rencontre-fantome" is not a published event (check its slug and its Status)'),
-        (("Date: 2026-12-01 09:00", "Date: 2026-12-01 09:00\nSpotlight: personne"), '3: Spotlight: "personne" is not a published member with consent (check its slug and its Status)'),
-        (("Title: Édition de test\n", ""), "1: Title: missing: an edition needs a Title: or a Subject: line"),
+        (("Date: 2026-12-01 09:00", "Date: 2026-12-01 09:00\nPosts: n-existe-pas"),
+         french("3: Posts: « n-existe-pas » n'est pas un billet publié (vérifiez son slug et son Status)")),
+        (("Date: 2026-12-01 09:00", "Date: 2026-12-01 09:00\nPosts: campagne-participative-ce-qui-se-prepare"),
+         french("3: Posts: « campagne-participative-ce-qui-se-prepare » n'est pas un billet publié (vérifiez son slug et son Status)")),
+        (("Date: 2026-12-01 09:00", "Date: 2026-12-01 09:00\nEvents: rencontre-fantome"),
+         french("3: Events: « rencontre-fantome » n'est pas un événement publié (vérifiez son slug et son Status)")),
+        (("Date: 2026-12-01 09:00", "Date: 2026-12-01 09:00\nSpotlight: personne"),
+         french("3: Spotlight: « personne » n'est pas un membre publié avec son consentement (vérifiez son slug et son Status)")),
+        (("Title: Édition de test\n", ""), french("1: Title: manquant : une édition doit avoir une ligne Title: ou Subject:")),
     ],
 )
 def test_bad_editions(site_copy, monkeypatch, change, expected):
@@ -181,7 +185,8 @@ def test_an_empty_edition_is_an_error(site_copy, monkeypatch):
     monkeypatch.chdir(site_copy)
     text = "Title: Rien\nDate: 2027-06-01 09:00\nPosts: \n\n"
     (site_copy / "content/newsletters/2027-06.md").write_text(text, encoding="utf-8")
-    assert _errors(site_copy) == ["content/newsletters/2027-06.md:1: Title: the edition is empty: no editor's word, no post, no event, no member"]
+    assert _errors(site_copy) == [french("content/newsletters/2027-06.md:1: Title: l'édition est vide : ni mot de l'équipe, ni billet, "
+                                         "ni événement, ni membre")]
 
 
 def test_duplicate_edition_id_and_bad_file_name(site_copy, monkeypatch):
@@ -190,8 +195,9 @@ def test_duplicate_edition_id_and_bad_file_name(site_copy, monkeypatch):
     (site_copy / "content/newsletters/archives/2026-11.md").write_text(EDITION, encoding="utf-8")
     (site_copy / "content/newsletters/novembre.md").write_text(EDITION, encoding="utf-8")
     assert _errors(site_copy) == [
-        'content/newsletters/archives/2026-11.md:1: duplicate edition id "2026-11": content/newsletters/2026-11.md has it too',
-        'content/newsletters/novembre.md:1: "novembre.md" is not an edition name (expected YYYY-MM.md or YYYY-MM-slug.md)',
+        french("content/newsletters/archives/2026-11.md:1: identifiant d'édition « 2026-11 » en double : content/newsletters/2026-11.md "
+               "a le même"),
+        french("content/newsletters/novembre.md:1: « novembre.md » n'est pas un nom d'édition (attendu : AAAA-MM.md ou AAAA-MM-slug.md)"),
     ]
 
 
@@ -201,7 +207,7 @@ def test_a_too_large_edition_fails_with_a_clear_message(site_copy, monkeypatch):
     (site_copy / "content/newsletters/2026-12.md").write_text(EDITION + "\n" + words + "\n", encoding="utf-8")
     errors = _errors(site_copy)
     assert len(errors) == 1 and re.fullmatch(
-        r"content/newsletters/2026-12\.md:1: Title: the e-mail is \d+ KB, over Gmail's 102 KB clipping limit", errors[0]
+        french(r"content/newsletters/2026-12\.md:1: Title: l'e-mail fait \d+ Ko, au-delà des 102 Ko où Gmail le coupe"), errors[0]
     )
 
 
@@ -224,13 +230,17 @@ def test_invoke_newsletter_prints_a_summary_without_network(site_copy):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == f"Edition 2026-11 (published), {SITE}/lettre/2026-11/"
-    assert lines[1] == "Subject:   La Guilde a (presque) un an\u202f: ce que vous nous avez dit"
-    assert "  member  Léa Fontaine" in lines
-    assert re.search(r"^HTML: \d+\.\d KB of 102 KB \(\d+ %\), plain text: \d+\.\d KB, links: \d+$", result.stdout, re.MULTILINE)
+    assert lines[0] == f"Édition 2026-11 (Status: published), {SITE}/lettre/2026-11/"
+    assert lines[1] == french("Objet : La Guilde a (presque) un an : ce que vous nous avez dit")
+    assert lines[3:9] == [french("Contenu :"), french("  billet    La Guilde a (presque) un an : ce que vous nous avez dit"),
+                          french("  billet    De l'esquisse à la boîte : l'illustration de « Pollen »"),
+                          "  événement Rencontre de la Guilde à Lyon", "  événement Soirée jeux québécoise en ligne",
+                          "  membre    Léa Fontaine"]
+    assert re.search(french(r"^HTML : \d+,\d Ko sur 102 Ko \(\d+ %\), texte brut : \d+,\d Ko, liens : \d+$").replace(" %", "\u202f%"),
+                     result.stdout, re.MULTILINE)
     assert (site_copy / "output/newsletter/2026-11/email.html").is_file()
     missing = subprocess.run([sys.executable, "-m", "invoke", "newsletter", "--edition", "1999-01"], cwd=site_copy, capture_output=True, text=True, timeout=120)
-    assert missing.returncode == 1 and 'no edition "1999-01"' in missing.stderr
+    assert missing.returncode == 1 and missing.stderr == french("Rien n'a été écrit : aucune édition « 1999-01 » (éditions : 2026-10, 2026-11)\n")
 
 
 def test_post_headers_are_read_again_only_when_their_file_changed(site_copy, monkeypatch):

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from tribune.build import BuildError, build, check, load_site
 from tribune.deploy import DeployError, Plan, deployer_for
+from tribune.i18n import _, _n, number
 
 
 PUBLISH_FOLDER = ".publish"
@@ -54,16 +55,21 @@ class Report:
 
     def summary(self) -> str:
         c = self.census()
-        verb = "Published" if self.deployed else ("Nothing to publish" if self.plan.empty else "Would publish")
-        return (
-            f"{verb} to {self.target} ({self.kind}): {c['pages']} pages, {c['feeds']} feeds, {c['calendars']} calendars, "
-            f"{c['editions']} newsletter editions, {c['bytes'] / 1e6:.1f} MB; files {self.plan.counts()}; {self.seconds:.1f} s"
-        )
+        site = ", ".join([_n("{count} page", "{count} pages", c["pages"]), _n("{count} feed", "{count} feeds", c["feeds"]),
+                          _n("{count} calendar", "{count} calendars", c["calendars"]),
+                          _n("{count} newsletter edition", "{count} newsletter editions", c["editions"]),
+                          _("{size} MB", size=number(c["bytes"] / 1e6, 1))])
+        values = {"target": self.target, "kind": self.kind, "site": site, "files": self.plan.counts(), "seconds": number(self.seconds, 1)}
+        if self.deployed:
+            return _("Published to {target} ({kind}): {site}; files: {files}; {seconds} s", **values)
+        if self.plan.empty:
+            return _("Nothing to publish to {target} ({kind}): {site}; files: {files}; {seconds} s", **values)
+        return _("Would publish to {target} ({kind}): {site}; files: {files}; {seconds} s", **values)
 
 
 def _progress(done: int, total: int) -> None:
     if total >= 1000 and (done % 500 == 0 or done == total):
-        print(f"  deploying… {done}/{total} files", file=sys.stderr)
+        print("  " + _("deploying… {done}/{total} files", done=done, total=total), file=sys.stderr)
 
 
 def _sources(root: Path) -> tuple[Path, ...]:
@@ -79,7 +85,7 @@ def _deployer(site, target: str | None, adopt: bool = False, progress=None):
     """The deployer of ``--target`` when it is given (an empty one is refused: an unset
     variable in a CI script must not mean "the production target"), else of PUBLISH_TARGET."""
     if target is not None and not target.strip():
-        raise DeployError("--target is empty: give a folder, user@host:/path or github-pages, or leave --target out to use PUBLISH_TARGET")
+        raise DeployError(_("--target is empty: give a folder, user@host:/path or github-pages, or leave --target out to use PUBLISH_TARGET"))
     name = target if target is not None else site.settings.get("PUBLISH_TARGET", "")
     deployer = deployer_for(name, site.settings, progress=progress, adopt=adopt, keep_out=_sources(site.config.resolve().parent))
     return name, deployer
@@ -96,21 +102,21 @@ def publish(config: str = "publishconf.py", target: str | None = None, dry_run: 
         deployer.preflight(folder)
     except DeployError as error:
         raise PublishError(str(error)) from error
-    blocking, _ = check(site, strict=True)
+    blocking, _problems = check(site, strict=True)
     if blocking:
-        raise PublishError("the content check failed (strict: warnings count):\n" + "\n".join(map(str, blocking)))
+        raise PublishError(_("the content check failed (strict: warnings count):\n{problems}", problems="\n".join(map(str, blocking))))
     try:
         built = build(site, strict=True, search=True)
     except BuildError as error:
         details = "".join(f"\n{problem}" for problem in error.problems)
-        raise PublishError(f"the build failed: {error}{details}") from error
+        raise PublishError(_("the build failed: {reason}{details}", reason=error, details=details)) from error
     set_emails_aside(built.output, site.settings)
     try:
         plan = deployer.plan(built.output)
         if not dry_run:
             deployer.deploy(built.output, plan)
     except DeployError as error:
-        raise PublishError(f"the deploy failed: {error}") from error
+        raise PublishError(_("the deploy failed: {reason}", reason=error)) from error
     return Report(built.output, name, deployer.kind, plan, time.perf_counter() - started, not dry_run and not plan.empty)
 
 
@@ -138,9 +144,10 @@ def rollback(config: str = "publishconf.py", target: str | None = None) -> str:
     """Put the previous release of a local folder target back online; return its name."""
     site = load_site(config)
     try:
-        _, deployer = _deployer(site, target)
+        _name, deployer = _deployer(site, target)
         if not hasattr(deployer, "rollback"):
-            raise PublishError(f"rollback works for a local folder target; for {deployer.kind}, publish the previous version of the content")
+            raise PublishError(_("rollback works for a local folder target; for {kind}, publish the previous version of the content",
+                                 kind=deployer.kind))
         return deployer.rollback()
     except DeployError as error:
         raise PublishError(str(error)) from error

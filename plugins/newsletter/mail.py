@@ -32,6 +32,7 @@ from markupsafe import Markup
 
 from tribune.dates import format_date
 from tribune.headers import first_paragraph
+from tribune.i18n import _, number
 from tribune.images import ImageError, image_size
 from tribune.paths import OutsideContent, content_path
 from tribune.sanitise import defuse_merge_tags, is_safe_url, url_scheme, writers_html
@@ -147,7 +148,7 @@ class Mailer:
         except FileNotFoundError:
             return (1200, 630)  # not in content/: a share card, generated at build time
         except (ImageError, OutsideContent) as error:
-            raise EditionError(field, f"{relative} {error}") from None
+            raise EditionError(field, _("{value} {error}", value=relative, error=error)) from None
 
     def image(self, relative: str, alt: str, width: int, field: str = "Image") -> dict:
         """An image for the e-mail: absolute URL, its alt text, display width and height."""
@@ -227,7 +228,7 @@ class Mailer:
         contents = self.catalogue.contents_of(edition)
         body = self.body_html(edition)
         if contents.is_empty() and not plain_text(body):
-            raise EditionError("Title", "the edition is empty: no editor's word, no post, no event, no member")
+            raise EditionError("Title", _("the edition is empty: no editor's word, no post, no event, no member"))
         lang = edition.lang if edition.lang in self.strings else self.settings["DEFAULT_LANG"]
         web_url = self.absolute(edition.url)
         items = self._items(contents, lang, body)
@@ -328,11 +329,9 @@ def markdown_to_text(source: str, resolve, typeset) -> list[str]:
 def write_edition_files(rendered: RenderedEdition, folder: Path, source_path: str) -> dict:
     """Write email.html, email.txt and edition.json, each by rename: never half a file."""
     if rendered.html_bytes > GMAIL_CLIP_BYTES:
-        raise EditionError(
-            "Title",
-            f"the e-mail is {rendered.html_bytes / 1024:.0f} KB, over the {GMAIL_CLIP_BYTES // 1024} KB at which Gmail clips "
-            "messages and hides the unsubscribe link: shorten the editor's word or list fewer items (Posts:)",
-        )
+        raise EditionError("Title", _("the e-mail is {size} KB, over the {limit} KB at which Gmail clips messages and hides the "
+                                      "unsubscribe link: shorten the editor's word or list fewer items (Posts:)",
+                                      size=number(rendered.html_bytes / 1024), limit=GMAIL_CLIP_BYTES // 1024))
     folder.mkdir(parents=True, exist_ok=True)
     summary = rendered.summary()
     for name, data in (("email.html", rendered.html), ("email.txt", rendered.text), ("edition.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")):

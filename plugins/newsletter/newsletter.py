@@ -12,7 +12,7 @@ from tribune.signals import jsonld_graph, lint_registry, scaffold_registry
 from .generator import NewsletterGenerator
 from .jsonld import add_edition
 from .lint_rules import add_lint_rules
-from .scaffold import make_edition
+from .scaffold import make_edition, next_steps
 
 DEFAULTS = {
     "NEWSLETTER_PATHS": ["newsletters"],
@@ -37,7 +37,7 @@ def get_generators(pelican):
 
 
 def register_scaffold(scaffolds) -> None:
-    scaffolds.add("edition", make_edition, title_required=False)
+    scaffolds.add("edition", make_edition, title_required=False, numbered=True, next_steps=next_steps())
 
 
 def register() -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pelican.contents import Article
 from tribune import rendering
+from tribune.i18n import _
 from tribune.images import ImageError, image_size
 from tribune.paths import OutsideContent, content_path
 from tribune.signals import jsonld_graph
@@ -103,7 +104,7 @@ class SiteSeo:
         except (OutsideContent, ImageError) as error:
             if path not in self._refused:  # said once, not once per page
                 self._refused.add(path)
-                logger.error("Image: %s %s", path, error)  # fails the build; the lint names the file and line
+                logger.error(_("Image: {value} {error}", value=path, error=error))  # fails the build; the lint names the file and line
             return ShareImage(self.absolute(path), 0, 0, alt)
         return ShareImage(self.absolute(relative), width, height, alt)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from tribune.generators import ContentGenerator
 
 from tribune.clock import now
+from tribune.i18n import _
 from tribune.images import ImageError
 from tribune.lint import display_path
 from tribune.paths import OutsideContent, content_path, is_web_address
@@ -67,7 +68,7 @@ class MembersGenerator(ContentGenerator):
         try:
             return Path(self.path) / content_path(self.path, written)
         except OutsideContent as error:
-            logger.error('%s: Avatar: "%s" %s', display_path(member.source_path), written, error)
+            logger.error(_('{path}: Avatar: "{value}" {error}', path=display_path(Path(member.source_path)), value=written, error=error))
             return None
 
     def _plan_avatars(self) -> None:
@@ -95,7 +96,8 @@ class MembersGenerator(ContentGenerator):
                     clean_avatar(member.avatar_source, output / pattern.format(slug=member.slug, size="{size}"), tuple(member.avatar_urls),
                                  self.settings, cache=Path(self.settings["CACHE_PATH"]) / "avatars")
                 except (ImageError, OSError) as error:  # fails the build (a truncated photo passes the lint's header check)
-                    logger.error('%s: Avatar: "%s" %s', display_path(member.source_path), member.metadata["avatar"], error)
+                    logger.error(_('{path}: Avatar: "{value}" {error}', path=display_path(Path(member.source_path)),
+                                   value=member.metadata["avatar"], error=error))
         for member in self.members:
             self.write_item(writer, member, "member")
         self.write_index(writer, "members")
