@@ -155,7 +155,7 @@ def test_the_lock_holds_when_its_note_is_deleted_and_never_writes_through_a_link
         lock_path(site_copy / "pelicanconf.py").unlink()
         build = start(site_copy, "build", "--no-wait")
         out, err = build.communicate(timeout=120)
-        assert build.returncode == 1 and err.startswith("Not started: another Tribune command is working on this site"), err
+        assert build.returncode == 1 and err.startswith(french("Rien n'a été lancé : une autre commande de Tribune travaille sur ce site")), err
     lock_path(site_copy / "pelicanconf.py").symlink_to(victim)
     build = start(site_copy, "build")
     out, err = build.communicate(timeout=120)

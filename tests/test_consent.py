@@ -232,22 +232,23 @@ def test_a_withdrawn_member_named_in_any_text_is_a_warning_at_its_line(withdrawn
           "Author: Hugo Marchand & Yanis Belkacem")
     warnings = [str(p) for p in check(load_site(withdrawn / "pelicanconf.py"))[1] if p.severity == "warning"]
     assert warnings == [
-        f"content/pages/a-propos.md:{line}: names Aïcha Benali, who withdrew their consent (content/members/aicha-benali.md): "
-        "remove the name from this text (publish refuses it until then)",
-        "content/posts/2026-02-09-cinq-conseils-soiree-jeux.md:5: Author: names Hugo Marchand, who is hidden (Status: hidden in "
-        "content/members/hugo-marchand.md): remove the name from this text (publish refuses it until then)",
+        french(f"content/pages/a-propos.md:{line}: nomme Aïcha Benali, qui a retiré son consentement (content/members/aicha-benali.md) : "
+               "retirez ce nom de ce texte (la mise en ligne le refuse d'ici là)"),
+        french("content/posts/2026-02-09-cinq-conseils-soiree-jeux.md:5: Author: nomme Hugo Marchand, qui est masqué (Status: hidden "
+               "dans content/members/hugo-marchand.md) : retirez ce nom de ce texte (la mise en ligne le refuse d'ici là)"),
     ]
     assert commands.run_check("pelicanconf.py", strict=True) == 1
 
 
 @pytest.mark.parametrize("pseudonym, who", [
-    ("Léa Fontaine", "another member (content/members/lea-fontaine.md)"),
-    ("camille rousseau", "the AUTHOR setting"),
-    ("Éditions Boussole", "the ORGANIZATION setting"),
+    ("Léa Fontaine", "un autre membre, content/members/lea-fontaine.md"),
+    ("camille rousseau", "le réglage AUTHOR"),
+    ("Éditions Boussole", "le réglage ORGANIZATION"),
 ])
 def test_a_pseudonym_may_not_be_someone_elses_name(site_copy, monkeypatch, pseudonym, who):
     monkeypatch.chdir(site_copy)
     _edit(site_copy / "content/members/hugo-marchand.md", "Consent: 2026-02-05", f"Consent: 2026-02-05\nPseudonym: {pseudonym}")
     blocking, _ = check(load_site(site_copy / "pelicanconf.py"))
-    assert [str(p) for p in blocking] == [f'content/members/hugo-marchand.md:9: Pseudonym: "{pseudonym}" is the name of {who}: '
-                                          "their posts would be credited to someone who did not write them; choose a name nobody has"]
+    assert [str(p) for p in blocking] == [french(f"content/members/hugo-marchand.md:9: Pseudonym: « {pseudonym} » est déjà un nom utilisé "
+                                                 f"({who}) : ses billets seraient attribués à quelqu'un qui ne les a pas écrits ; "
+                                                 "choisissez un nom que personne ne porte")]

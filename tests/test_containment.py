@@ -139,13 +139,13 @@ def test_no_spelling_of_an_avatar_publishes_the_original_photo(site, avatar):
     ("Url", "../../ailleurs/", french("« ../../ailleurs/ » écrirait hors de output/")),
     ("Save_as", "index.html", french("« index.html » est déjà pris par le réglage INDEX_SAVE_AS du site (index.html) : cette page le remplacerait")),
     ("Save_as", "./archives/index.html", french("« ./archives/index.html » est déjà pris par le réglage ARCHIVES_SAVE_AS du site (archives/index.html)")),
-    ("Save_as", "images/pollen.png", '"images/pollen.png" is not an HTML file'),
-    ("Save_as", "billets", '"billets" is not an HTML file'),
-    ("Save_as", "sitemap.xml", '"sitemap.xml" is not an HTML file'),
-    ("Save_as", "theme/css/index.html", '"theme/css/index.html" is inside theme/, where the site\'s THEME_STATIC_DIR (theme) writes'),
-    ("Save_as", "newsletter/2026-11/email.html", '"newsletter/2026-11/email.html" is inside newsletter/, where the site\'s NEWSLETTER_EMAIL_DIR'),
-    ("Save_as", "pagefind/x.html", '"pagefind/x.html" is inside pagefind/, where the search index writes'),
-    ("Save_as", "404.html", '"404.html" is the file of the 404 page'),
+    ("Save_as", "images/pollen.png", french("« images/pollen.png » n'est pas un fichier HTML")),
+    ("Save_as", "billets", french("« billets » n'est pas un fichier HTML")),
+    ("Save_as", "sitemap.xml", french("« sitemap.xml » n'est pas un fichier HTML")),
+    ("Save_as", "theme/css/index.html", french("« theme/css/index.html » est dans theme/, où le réglage THEME_STATIC_DIR du site (theme) écrit")),
+    ("Save_as", "newsletter/2026-11/email.html", french("« newsletter/2026-11/email.html » est dans newsletter/, où le réglage NEWSLETTER_EMAIL_DIR")),
+    ("Save_as", "pagefind/x.html", french("« pagefind/x.html » est dans pagefind/, où l'index de recherche écrit")),
+    ("Save_as", "404.html", french("« 404.html » est déjà pris par la page 404")),
 ])
 def test_a_save_as_out_of_output_or_over_another_file_is_an_error(site, field, value, message):
     relative = _write(site, "pages/piege.md", f"Title: Piège\n{field}: {value}\n\nTexte.\n")
@@ -168,8 +168,8 @@ def test_a_save_as_over_a_posts_page_stops_the_build_naming_both_files(site):
 def test_a_members_avatar_used_as_another_image_is_an_error(site):
     relative = _write(site, "posts/lea.md", POST.replace("images/pollen.png", "images/avatar-lea-fontaine.jpg")
                       .format(body="![Léa]({static}/images/avatar-lea-fontaine.jpg)"))
-    message = ("images/avatar-lea-fontaine.jpg is the Avatar of content/members/lea-fontaine.md, which the build re-encodes and "
-               "never publishes as it is: use another image (a copy made for this page)")
+    message = french("images/avatar-lea-fontaine.jpg est le champ Avatar de content/members/lea-fontaine.md, que la construction "
+                     "réencode et ne publie jamais tel quel : utilisez une autre image (une copie faite pour cette page)")
     assert _problems_after_failed_build(site) == [f"{relative}:4: Image: {message}", f"{relative}:7: /{message}"]
 
 
@@ -177,16 +177,17 @@ def test_an_image_that_tells_where_it_was_taken_is_a_warning(site):
     (site / "content/images/plage.jpg").write_bytes(_photo_with_gps())
     (site / "content/images/avatar-lea-fontaine.jpg").write_bytes(_photo_with_gps())  # re-encoded: its metadata never leaves
     problems = [str(p) for p in check(load_site(site / "pelicanconf.py"))[1]]
-    assert problems == ["content/images/plage.jpg:1: the image carries the GPS position where it was taken (in its EXIF metadata), "
-                        "which would be published with it: export it again without its metadata (most image editors offer it)"]
+    assert problems == [french("content/images/plage.jpg:1: l'image porte la position GPS de la prise de vue (dans ses métadonnées "
+                               "EXIF), qui serait publiée avec elle : exportez-la de nouveau sans ses métadonnées (la plupart des "
+                               "éditeurs d'images le proposent)")]
 
 
 @pytest.mark.parametrize("setting, value, overlaps", [
     ("OUTPUT_PATH", "content", "content/ (PATH)"),
-    ("OUTPUT_PATH", ".", "the site's folder"),
-    ("OUTPUT_PATH", "theme", "the theme (THEME)"),
-    ("OUTPUT_PATH", "plugins/seo", "the plugins (PLUGIN_PATHS: plugins)"),
-    ("OUTPUT_PATH", "..", "the site's folder"),
+    ("OUTPUT_PATH", ".", "le dossier du site"),
+    ("OUTPUT_PATH", "theme", "le thème (THEME)"),
+    ("OUTPUT_PATH", "plugins/seo", french("les extensions (PLUGIN_PATHS : plugins)")),
+    ("OUTPUT_PATH", "..", "le dossier du site"),
     ("CACHE_PATH", "content/images", "content/ (PATH)"),
 ])
 def test_a_build_never_replaces_the_sites_own_folders(site_copy, monkeypatch, capsys, setting, value, overlaps):
@@ -197,7 +198,7 @@ def test_a_build_never_replaces_the_sites_own_folders(site_copy, monkeypatch, ca
     for run in (commands.run_build, commands.run_clean):
         assert run("pelicanconf.py") == 1
         err = capsys.readouterr().err
-        assert f"{setting} = " in err and f"overlaps {overlaps}" in err and "Traceback" not in err, err
+        assert f"{setting} = " in err and f"chevauche {overlaps}" in err and "Traceback" not in err, err
     (site_copy / "pelicanconf.py").write_text((site_copy / "pelicanconf.py").read_text().rsplit("\n" + setting, 1)[0])
     assert _tree_digest(site_copy) == before
 
@@ -210,7 +211,7 @@ def test_a_build_never_replaces_a_folder_of_someone_elses_files(site_copy, tmp_p
     with (site_copy / "pelicanconf.py").open("a", encoding="utf-8") as conf:
         conf.write(f'\nOUTPUT_PATH = "{theirs}"\n')
     assert commands.run_build("pelicanconf.py") == 1
-    assert f"OUTPUT_PATH = {theirs} holds files a build did not put there (these.txt)" in capsys.readouterr().err
+    assert french(f"OUTPUT_PATH = {theirs} contient des fichiers qu'aucune construction n'y a mis (these.txt)") in capsys.readouterr().err
     assert commands.run_clean("pelicanconf.py") == 1
     assert (theirs / "these.txt").read_text() == "ma thèse" and sorted(p.name for p in theirs.iterdir()) == ["these.txt"]
     (theirs / "these.txt").unlink()  # an empty folder is fine, and then it is the build's

@@ -107,8 +107,8 @@ def test_an_image_bomb_in_an_edition_is_one_line_and_nothing_written(site, capsy
     (site / "content/images/guilde.png").write_bytes(png_header(30_000, 30_000))
     assert commands.run_newsletter("pelicanconf.py", edition="2026-11") == 1
     out, err = capsys.readouterr()
-    assert err == ("Nothing written: content/newsletters/2026-11.md:16: images/guilde.png is far larger than the 40 megapixels "
-                   "Tribune opens (IMAGE_MAX_PIXELS): make it smaller\n")  # the line of the editor's word that shows it
+    assert err == french("Rien n'a été écrit : content/newsletters/2026-11.md:16: images/guilde.png dépasse de loin les 40 "
+                         "mégapixels que Tribune ouvre (IMAGE_MAX_PIXELS) : réduisez-la\n")  # the line of the editor's word that shows it
 
 
 def test_a_truncated_avatar_stops_the_build_naming_the_member_file(site):
@@ -116,13 +116,14 @@ def test_a_truncated_avatar_stops_the_build_naming_the_member_file(site):
     photo.write_bytes(photo.read_bytes()[: photo.stat().st_size // 3])
     with pytest.raises(BuildError) as failure:
         build(load_site(site / "pelicanconf.py"))
-    assert str(failure.value).startswith("Pelican reported errors: content/members/lea-fontaine.md: Avatar: \"images/avatar-lea-fontaine.jpg\" image file is truncated")
+    assert str(failure.value).startswith(french("Pelican a signalé des erreurs : content/members/lea-fontaine.md: Avatar: "
+                                                "« images/avatar-lea-fontaine.jpg » ne peut pas être lu comme une image (image file is truncated"))
 
 
 def test_a_logo_bomb_in_an_edition_names_the_setting(site, capsys):
     (site / "content/images/logo.png").write_bytes(png_header(30_000, 30_000))
     assert commands.run_newsletter("pelicanconf.py", edition="2026-11") == 1
-    assert capsys.readouterr().err.startswith("Nothing written: content/newsletters/2026-11.md:1: SEO_LOGO: images/logo.png is far larger")
+    assert capsys.readouterr().err.startswith(french("Rien n'a été écrit : content/newsletters/2026-11.md:1: SEO_LOGO: images/logo.png dépasse de loin"))
 
 
 def test_a_logo_bomb_stops_the_build_with_one_line(site):

@@ -187,10 +187,10 @@ def test_data_hidden_by_markup_is_found_as_the_page_shows_it(site_copy, monkeypa
     (site_copy / "content/members/zoe.md").write_text(
         "Name: Zoé Martin\nMember-Since: 2026-06-01\nConsent: 2026-06-01\n\n" + body, encoding="utf-8")
     blocking, _ = check(load_site(site_copy / "pelicanconf.py"))
-    shown = "personal data is not published; remove it"
-    assert [str(p) for p in blocking] == [
-        f'content/members/zoe.md:5: an e-mail address ("jean@exemple.fr", once the page is shown): {shown}',
-        f'content/members/zoe.md:7: an e-mail address ("jean@exemple.fr", once the page is shown): {shown}',
-        f'content/members/zoe.md:9: a phone number ("06 12 34 56 78", once the page is shown): {shown}',
-        f'content/members/zoe.md:9: a phone number ("07 12 34 56 78", once the page is shown): {shown}',
-    ]
+    shown = "une fois la page affichée) : les données personnelles ne sont pas publiées ; retirez-les"
+    assert [str(p) for p in blocking] == [french(line) for line in (
+        f"content/members/zoe.md:5: une adresse e-mail (« jean@exemple.fr », {shown}",
+        f"content/members/zoe.md:7: une adresse e-mail (« jean@exemple.fr », {shown}",
+        f"content/members/zoe.md:9: un numéro de téléphone (« 06 12 34 56 78 », {shown}",
+        f"content/members/zoe.md:9: un numéro de téléphone (« 07 12 34 56 78 », {shown}",
+    )]

@@ -95,9 +95,12 @@ class MembersGenerator(ContentGenerator):
                 try:
                     clean_avatar(member.avatar_source, output / pattern.format(slug=member.slug, size="{size}"), tuple(member.avatar_urls),
                                  self.settings, cache=Path(self.settings["CACHE_PATH"]) / "avatars")
-                except (ImageError, OSError) as error:  # fails the build (a truncated photo passes the lint's header check)
+                except ImageError as error:  # fails the build; the lint names the file and line
                     logger.error(_('{path}: Avatar: "{value}" {error}', path=display_path(Path(member.source_path)),
                                    value=member.metadata["avatar"], error=error))
+                except OSError as error:  # a damaged photo (cut short...): its header passed the lint
+                    logger.error(_('{path}: Avatar: "{value}" cannot be read as an image ({reason}): export it again',
+                                   path=display_path(Path(member.source_path)), value=member.metadata["avatar"], reason=error))
         for member in self.members:
             self.write_item(writer, member, "member")
         self.write_index(writer, "members")

@@ -157,7 +157,7 @@ def check_authorship(corpus: Corpus) -> Iterable[Problem]:
         if wrong:
             yield problem(member, "Pseudonym", wrong)
         elif pseudonym and slugify(pseudonym) in others and others[slugify(pseudonym)][1] != member.path:
-            yield problem(member, "Pseudonym", _('"{pseudonym}" is the name of {who}: their posts would be credited to someone who '
+            yield problem(member, "Pseudonym", _('"{pseudonym}" is already a name in use ({who}): their posts would be credited to someone who '
                                                  "did not write them; choose a name nobody has", pseudonym=pseudonym, who=others[slugify(pseudonym)][0]))
     withdrawn = withdrawn_among(corpus.of_kind("member"), corpus.settings)
     if not withdrawn:
@@ -187,7 +187,7 @@ def _names_in_use(corpus: Corpus) -> dict[str, tuple[str, object]]:
             names[slugify(corpus.settings[setting])] = (_("the {setting} setting", setting=setting), None)
     for member in corpus.of_kind("member"):
         if member.get("Name"):
-            names[slugify(member.get("Name"))] = (_("another member ({path})", path=display_path(member.path)), member.path)
+            names[slugify(member.get("Name"))] = (_("another member, {path}", path=display_path(member.path)), member.path)
     return names
 
 
