@@ -56,6 +56,7 @@ WRONG_ARGUMENTS = {
     "report": [["--bogus"]],
     "rollback": [["--bogus"], ["--target", "{tmp}/nulle-part"]],
     "serve": [["--bogus"], ["--port", "abc"], ["--port", "80000"], ["--port", "-1"]],
+    "social": [["--bogus"], ["--only", "myspace"], ["--send", "--only", ""]],
     "translations": [["--bogus"]],
 }
 
