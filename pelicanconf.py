@@ -37,7 +37,7 @@ ARTICLE_PATHS = ["posts"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["l10n", "seo", "events", "spotlight", "newsletter", "social", "assets"]
+PLUGINS = ["l10n", "seo", "events", "spotlight", "newsletter", "social", "indicators", "assets"]
 # Metadata keys your own templates use, accepted by the lint besides the known ones.
 EXTRA_METADATA_FIELDS = []
 

@@ -100,8 +100,14 @@ def rollback(c, target=None, no_wait=False):
 
 @task(help={"refresh": "fetch Mailchimp's figures again (otherwise the local cache is used when it exists)"})
 def report(c, refresh=False):
-    """Indicators: reports/indicators.html and .csv, from Mailchimp's reports and the repository."""
+    """Indicators: reports/indicators.html and .csv, the objectives first, from every plugin's figures."""
     _done(commands.run_report(LOCAL, refresh=refresh))
+
+
+@task
+def veille(c):
+    """Veille: read the feeds and networks of VEILLE_SOURCES; print the new mentions and any spike."""
+    _done(commands.run_veille(LOCAL))
 
 
 @task

@@ -214,18 +214,56 @@ def run_rollback(config: str = "publishconf.py", target: str | None = None) -> i
     return 0
 
 
-def run_report(config: str = "pelicanconf.py", refresh: bool = False) -> int:
-    """Make the indicators report (HTML and CSV) and print the last edition against the others."""
-    from tribune.indicators import make_report, write_report
+def _indicators_plugin():
+    """The indicators plugin's API, or None (said) when the site does not enable it."""
+    try:
+        import indicators
+    except ImportError:
+        indicators = None
+    if indicators is None or not hasattr(indicators, "make_report"):
+        print(_("The indicators plugin is not enabled: add \"indicators\" to PLUGINS in pelicanconf.py."), file=sys.stderr)
+        return None
+    return indicators
 
+
+def run_report(config: str = "pelicanconf.py", refresh: bool = False) -> int:
+    """Make the indicators report (HTML and CSV): print the objectives first, each section's
+    essential figure, what is missing (once), and where the files are."""
     site = load_site(config)
-    report = make_report(site.settings, refresh=refresh, say=lambda line: print(line, file=sys.stderr))
-    for path in write_report(report, site.settings):
-        print(f"Written: {display_path(path)}")
-    if report.missing:
-        print(report.missing[0].upper() + report.missing[1:], file=sys.stderr)
-    print(report.comparison())
+    indicators = _indicators_plugin()
+    if indicators is None:
+        return 1
+    try:
+        report = indicators.make_report(site.settings, refresh=refresh, say=lambda line: print(line, file=sys.stderr))
+    except ClockError as error:
+        print(_("No report: {error}", error=error), file=sys.stderr)
+        return 1
+    for line in report.objective_lines() + report.summary():
+        print(line)
+    for note in report.notes():
+        print(note, file=sys.stderr)
+    for path in indicators.write_report(report):
+        print(_("Written: {path}", path=display_path(path)))
     return 0
+
+
+def run_veille(config: str = "pelicanconf.py") -> int:
+    """Read the veille's sources: one line per source that failed, each new mention, the
+    spikes, the tally. Fails only when no source answered."""
+    site = load_site(config)
+    indicators = _indicators_plugin()
+    if indicators is None:
+        return 1
+    try:
+        run = indicators.watch(site.settings)
+    except (indicators.VeilleError, ClockError) as error:
+        print(_("No veille: {error}", error=error), file=sys.stderr)
+        return 1
+    for line in run.failure_lines():
+        print(line, file=sys.stderr)
+    for line in run.lines():
+        print(line)
+    return 0 if run.answered else 1
 
 
 @_alone("invoke clean")

@@ -7,8 +7,9 @@ Settings are documented in README.md.
 from pelican import signals
 
 from tribune.generators import register_defaults
-from tribune.signals import lint_registry, scaffold_registry
+from tribune.signals import indicator_figures, lint_registry, scaffold_registry
 
+from .figures import offer_newsletter_figures
 from .generator import NewsletterGenerator
 from .lint_rules import add_lint_rules
 from .scaffold import make_edition
@@ -44,3 +45,4 @@ def register() -> None:
     signals.get_generators.connect(get_generators)
     lint_registry.connect(add_lint_rules)
     scaffold_registry.connect(register_scaffold)
+    indicator_figures.connect(offer_newsletter_figures)
