@@ -13,13 +13,16 @@ from tribune.i18n import _
 from .periods import axis, values_on
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _COLOURS = ("#0f5c63", "#b2461f", "#f2b134", "#58a4ad", "#6b4c9a", "#3d7a3d")
 MARK_COLOUR = "#c0392b"
 
 
-def _svg(chart) -> Markup:
-    """The chart as inline SVG, without pygal's script."""
-    return Markup(_SCRIPT.sub("", chart.render(is_unicode=True)))
+def _svg(chart, name: str) -> Markup:
+    """The chart as inline SVG, without pygal's script, and the same for the same figures:
+    pygal's random id becomes ``name`` and its comments (the day it was drawn) are left out."""
+    svg = _COMMENT.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
+    return Markup(svg.replace(f"chart-{chart.uuid}", name))
 
 
 def _style(colours):
@@ -45,8 +48,8 @@ def data(chart: Chart, indicators: dict[str, Indicator], moment) -> tuple[list[I
     return shown, periods, [values_on(indicator, periods) for indicator in shown]
 
 
-def draw(chart: Chart, indicators: dict[str, Indicator], moment) -> Markup | None:
-    """The chart as SVG, or None when it has nothing to show."""
+def draw(chart: Chart, indicators: dict[str, Indicator], moment, name: str) -> Markup | None:
+    """The chart as SVG with the id ``name``, or None when it has nothing to show."""
     shown, periods, series = data(chart, indicators, moment)
     if not periods:
         return None
@@ -67,4 +70,4 @@ def draw(chart: Chart, indicators: dict[str, Indicator], moment) -> Markup | Non
     if chart.marks:
         tops = [max((values[i] or 0) for values in series) for i in range(len(periods))]
         drawn.add(_("Spike"), [top if period in chart.marks else None for period, top in zip(periods, tops)])
-    return _svg(drawn)
+    return _svg(drawn, name)

@@ -117,7 +117,7 @@ class Report:
             for chart in section.charts:
                 if public and chart.private:
                     continue
-                svg = draw(chart, indicators, self.figures.moment)
+                svg = draw(chart, indicators, self.figures.moment, f"chart-{section.key}-{len(charts) + 1}")
                 if svg is not None:
                     charts.append({"svg": svg, "title": chart.title, "data": data(chart, indicators, self.figures.moment)})
             tables = [{"title": table.title, "columns": table.columns, "rows": [[_link(cell, public) for cell in row] for row in table.rows]}

@@ -73,8 +73,11 @@ def read_feed(source: Source, watch: Watch) -> list[tuple[Mention, list[str]]]:
             if response.status_code >= 400:
                 raise SourceFailure(_("the site answered HTTP {status}: check the address", status=response.status_code))
             body = response.raw.read(MAX_FEED_BYTES + 1, decode_content=True)
-    except requests.RequestException as error:
-        raise SourceFailure(_("no answer ({reason}): check the address", reason=their_words(type(error).__name__))) from None
+    except requests.Timeout:
+        raise SourceFailure(_("no answer within {seconds} s: try again later", seconds=f"{watch.timing.timeout:g}")) from None
+    except requests.RequestException:
+        raise SourceFailure(_("{host} cannot be reached: check the address, and that this machine is online",
+                              host=urlsplit(source.address).netloc)) from None
     if len(body) > MAX_FEED_BYTES:
         raise SourceFailure(_("the feed is larger than {size} bytes", size=MAX_FEED_BYTES))
     parsed = feedparser.parse(body, response_headers={"content-type": response.headers.get("Content-Type", ""),
@@ -119,8 +122,11 @@ def read_mastodon(source: Source, watch: Watch, environ=os.environ) -> tuple[lis
     if source.search and not token:
         failed.append(_("search needs the organisation's token on this instance (MASTODON_API_BASE_URL and MASTODON_ACCESS_TOKEN)"))
     elif source.search:
+        # exclude_unreviewed=False: it concerns hashtags only, and Mastodon.py would otherwise ask
+        # the instance's version, in a loop when the instance does not answer.
         asks += [(_("searching for \"{keyword}\"", keyword=keyword),
-                  lambda keyword=keyword: account.client.search_v2(keyword, resolve=False, result_type="statuses", limit=40)["statuses"], "")
+                  lambda keyword=keyword: account.client.search_v2(keyword, resolve=False, result_type="statuses", limit=40,
+                                                                   exclude_unreviewed=False)["statuses"], "")
                  for keyword in watch.keywords]
     for action, ask, keyword in asks:
         try:

@@ -10,6 +10,7 @@ from datetime import timezone
 from social.service import their_words
 
 from tribune.clock import now
+from tribune.figures import show
 from tribune.i18n import _, _n
 
 from ..report import report_folder
@@ -30,7 +31,7 @@ class Run:
     answered: int = 0
 
     def failure_lines(self) -> list[str]:
-        return [_("{source}: {reason}", source=their_words(source), reason=their_words(reason)) for source, reason in self.failures]
+        return [_("{source}: {reason}", source=source, reason=reason) for source, reason in self.failures]
 
     def lines(self) -> list[str]:
         """What the terminal shows: each new mention (third-party text made one inert line), the
@@ -43,10 +44,10 @@ class Run:
                           keyword=their_words(mention.keyword), url=their_words(mention.url)))
         for spike in self.spikes:
             said.append(_("Spike on {day}: {count} mentions (usually {usual} a day, z-score {z})", day=spike.day.isoformat(),
-                          count=spike.count, usual=f"{spike.usual:.1f}", z=f"{spike.z:.1f}"))
+                          count=spike.count, usual=show(round(spike.usual, 1)), z=show(round(spike.z, 1))))
         said.append(_n("{count} new mention since the last run", "{count} new mentions since the last run", len(self.new)) + ", " +
-                    _("{total} in all; {answered} of {sources} sources answered.", total=self.total, answered=self.answered,
-                      sources=self.sources))
+                    _n("{total} in all; {count} of {sources} sources answered.", "{total} in all; {count} of {sources} sources answered.",
+                       self.answered, total=self.total, sources=self.sources))
         return said
 
 
