@@ -129,12 +129,19 @@ def _trend(values: list[float]) -> str:
     return UP if last > average else DOWN
 
 
-def judge(objective: Objective, indicators: dict[str, Indicator], moment) -> Outcome:
+def judge(objective: Objective, indicators: dict[str, Indicator], moment, sections: dict[str, str]) -> Outcome:
+    """Judge one objective; ``sections`` are the titles of the report's sections by key, to say
+    where a figure that is missing this time is explained."""
     indicator = indicators.get(objective.indicator)
     if indicator is None:
         close = difflib.get_close_matches(objective.indicator, list(indicators), n=1)
-        reason = (_("no plugin offers \"{key}\": did you mean {close}?", key=objective.indicator, close=close[0]) if close
-                  else _("no plugin offers \"{key}\" (is its plugin in PLUGINS, its service configured?)", key=objective.indicator))
+        section = sections.get(objective.indicator.split(".")[0])
+        if section:
+            reason = _("no figures this time: see “{section}”", section=section)
+        elif close:
+            reason = _("no plugin offers \"{key}\": did you mean {close}?", key=objective.indicator, close=close[0])
+        else:
+            reason = _("no plugin offers \"{key}\" (is its plugin in PLUGINS?)", key=objective.indicator)
         return Outcome(objective, objective.indicator, NO_DATA, reason=reason)
     per = objective.per or indicator.per
     target = objective.target / 100 if indicator.kind == RATE and (objective.percent or objective.target > 1) else objective.target
@@ -149,7 +156,7 @@ def judge(objective: Objective, indicators: dict[str, Indicator], moment) -> Out
         return outcome
     complete, outcome.in_progress = _periods(indicator, per, moment)
     if not complete:
-        outcome.reason = _("no complete period yet")
+        outcome.reason = _("no figures yet")
         return outcome
     outcome.history = complete[-4:]
     outcome.period, outcome.value = complete[-1]

@@ -144,7 +144,8 @@ def make_report(settings: dict, refresh: bool = False, say=print) -> Report:
     except ObjectiveError as error:
         return Report(figures, [], _("pelicanconf.py: {error}", error=error))
     indicators = figures.indicators()
-    return Report(figures, [judge(objective, indicators, figures.moment) for objective in objectives])
+    sections = {key: section.title for key, section in figures.sections.items()}
+    return Report(figures, [judge(objective, indicators, figures.moment, sections) for objective in objectives])
 
 
 def write_report(report: Report) -> list[Path]:
