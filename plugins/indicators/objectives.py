@@ -134,12 +134,12 @@ def judge(objective: Objective, indicators: dict[str, Indicator], moment, sectio
     where a figure that is missing this time is explained."""
     indicator = indicators.get(objective.indicator)
     if indicator is None:
-        close = difflib.get_close_matches(objective.indicator, list(indicators), n=1)
+        close = difflib.get_close_matches(objective.indicator, list(indicators), n=1, cutoff=0.8)
         section = sections.get(objective.indicator.split(".")[0])
-        if section:
-            reason = _("no figures this time: see “{section}”", section=section)
-        elif close:
+        if close:
             reason = _("no plugin offers \"{key}\": did you mean {close}?", key=objective.indicator, close=close[0])
+        elif section:
+            reason = _("no figures this time: see “{section}”", section=section)
         else:
             reason = _("no plugin offers \"{key}\" (is its plugin in PLUGINS?)", key=objective.indicator)
         return Outcome(objective, objective.indicator, NO_DATA, reason=reason)
