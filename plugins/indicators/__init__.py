@@ -1,4 +1,21 @@
+"""The indicators plugin's API: what `invoke report` and `invoke veille` call.
+
+Pelican imports this package for every build: the report's and the veille's modules (pygal,
+feedparser, the networks' clients) are imported only when one of these names is used.
+"""
+
+from importlib import import_module
+
 from .indicators import register  # noqa: F401  (Pelican calls indicators.register())
-from .objectives import ObjectiveError  # noqa: F401
-from .report import make_report, write_report  # noqa: F401  (what `invoke report` calls)
-from .veille import VeilleError, watch  # noqa: F401  (what `invoke veille` calls)
+
+_API = {
+    "make_report": ".report", "write_report": ".report",  # invoke report
+    "watch": ".veille.watch", "VeilleError": ".veille.config",  # invoke veille
+    "ObjectiveError": ".objectives",
+}
+
+
+def __getattr__(name: str):
+    if name not in _API:
+        raise AttributeError(name)
+    return getattr(import_module(_API[name], __name__), name)
