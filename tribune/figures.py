@@ -65,10 +65,18 @@ class Link:
 
 
 @dataclass
+class Value:
+    """A table cell that is a value of a kind (a rate: written "41,2 %"), aligned as a number."""
+
+    value: float | None
+    kind: str = COUNT
+
+
+@dataclass
 class Table:
     title: str
     columns: list[str]
-    rows: list[list]  # cells: text, numbers, Link
+    rows: list[list]  # cells: text, numbers, Value, Link
     private: bool = False
 
 
@@ -140,15 +148,20 @@ class Figures:
         return {indicator.key: indicator for section in self.sections.values() for indicator in section.indicators}
 
 
+def site_locale() -> Locale:
+    """Babel's locale of the language the kit speaks (English when Babel does not know it)."""
+    try:
+        return Locale.parse(language())
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en")
+
+
 def show(value, kind: str = COUNT) -> str:
     """A value as the site's language writes it ("1 342", "41,2 %" in French): a share as a
     percentage with one decimal; "—" when there is none (never "nan" nor "None")."""
     if value is None:
         return "—"
-    try:
-        locale = Locale.parse(language())
-    except (UnknownLocaleError, ValueError):
-        locale = Locale.parse("en")
+    locale = site_locale()
     if kind == RATE:
         pattern = locale.percent_formats[None].pattern.replace("#,##0", "#,##0.0")
         return format_percent(value, format=pattern, locale=locale)

@@ -7,7 +7,7 @@ import re
 import pygal
 from markupsafe import Markup
 
-from tribune.figures import RATE, Chart, Indicator
+from tribune.figures import COUNT, RATE, Chart, Indicator
 from tribune.i18n import _
 
 from .periods import axis, values_on
@@ -58,12 +58,14 @@ def draw(chart: Chart, indicators: dict[str, Indicator], moment, name: str) -> M
     kind = pygal.Line if chart.style == "line" else pygal.Bar
     drawn = kind(js=[], disable_xml_declaration=True, style=_style(colours), title=chart.title, height=360, width=800,
                  legend_at_bottom=True, show_y_guides=True, x_label_rotation=0, print_values=False, show_minor_x_labels=False,
-                 x_labels_major_every=max(1, math.ceil(len(periods) / 12)), truncate_label=-1)
+                 x_labels_major_every=max(1, math.ceil(len(periods) / 12)), truncate_label=-1, truncate_legend=-1)
     drawn.x_labels = periods
+    if max(len(indicator.label) for indicator in shown) > 36:
+        drawn.legend_at_bottom_columns = 1  # long names in full, one a line
     if rate:
         drawn.value_formatter = lambda v: "—" if v is None else f"{v:.0f} %"
         series = [[None if v is None else 100 * v for v in values] for values in series]
-    else:
+    elif shown[0].kind == COUNT:
         drawn.y_labels = _count_labels(series)
     for indicator, values in zip(shown, series):
         drawn.add(indicator.label, values)

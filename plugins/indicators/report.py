@@ -11,10 +11,11 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel.dates import format_date
 from markupsafe import Markup
 
 from tribune.clock import now
-from tribune.figures import RATE, Figures, Link, show
+from tribune.figures import RATE, Figures, Link, Value, show, site_locale
 from tribune.i18n import _
 from tribune.sanitise import is_safe_url
 from tribune.signals import indicator_figures
@@ -26,6 +27,11 @@ from .periods import axis, values_on
 
 CSV_COLUMNS = ["section", "indicator", "label", "period", "value", "kind", "target", "status", "trend", "fetched_at", "note"]
 _TREND_SIGNS = {"up": "↗", "down": "↘", "steady": "→", "": ""}
+
+
+def _when(moment) -> str:
+    """The report's date and time, as the site's language writes them ("24 novembre 2026, 12:00")."""
+    return f"{format_date(moment, 'long', locale=site_locale())}, {moment:%H:%M}"
 
 
 def report_folder(settings: dict) -> Path:
@@ -126,11 +132,11 @@ class Report:
                 shown.append({"section": section, "charts": charts, "tables": tables})
         env = theme_environment(Path(__file__).parent)
         env.globals.update(_=_, show=show, status_words=status_words, trend_words=trend_words, trend_signs=_TREND_SIGNS,
-                           is_link=lambda cell: isinstance(cell, Link))
+                           is_link=lambda cell: isinstance(cell, Link), is_value=lambda cell: isinstance(cell, Value))
         css = (Path(settings["THEME"]) / "static" / "css" / "main.css").read_text(encoding="utf-8")
         return env.get_template("report.html").render(
             report=self, sections=shown, public=public, site_name=settings["SITENAME"], lang=settings.get("DEFAULT_LANG", "fr"),
-            generated=self.figures.moment, css=Markup(css), notes=self.notes(),
+            generated_words=_when(self.figures.moment), css=Markup(css), notes=self.notes(),
         )
 
 

@@ -12,7 +12,7 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from tribune.figures import EDITION, LEVEL, RATE, Figures, Link, show
+from tribune.figures import EDITION, LEVEL, RATE, Figures, Link, Value
 from tribune.i18n import _
 from tribune.text import plain_text
 
@@ -130,15 +130,15 @@ def offer_newsletter_figures(figures: Figures) -> None:
             section.note(_("Newsletter {edition}: the figures are missing ({reason}).", edition=edition, reason=reason))
             for key in values:
                 values[key][edition] = None
-            rows.append([edition, subject, *["—"] * 9, entry.get("fetched_at", "")[:10]])
+            rows.append([edition, subject, *[Value(None)] * 8, entry.get("fetched_at", "")[:10]])
             continue
         found = edition_figures(entry["report"])
         for key in values:
             values[key][edition] = found[key]
         if found["open_rate"] is not None and found["click_rate"] is not None:
             sent.append((edition, found))
-        rows.append([edition, subject, found["emails_sent"], found["delivered"], show(found["open_rate"], RATE),
-                     show(found["proxy_excluded_open_rate"], RATE), show(found["click_rate"], RATE), found["unsubscribes"],
+        rows.append([edition, subject, found["emails_sent"], found["delivered"], Value(found["open_rate"], RATE),
+                     Value(found["proxy_excluded_open_rate"], RATE), Value(found["click_rate"], RATE), found["unsubscribes"],
                      found["bounces"], found["abuse_reports"], entry.get("fetched_at", "")[:10]])
         for click in sorted(entry.get("clicks") or [], key=lambda c: _count(c.get("total_clicks")), reverse=True)[:5]:
             url = str(click.get("url") or "")

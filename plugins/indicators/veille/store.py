@@ -2,9 +2,10 @@
 found so far, each source's last fetch (its time, or why it failed) and the last run's time,
 so that the report can be made again offline.
 
-A mention found by two sources is kept once: the same address (without its fragment, its
-``utm_`` parameters and its trailing slash), or nearly the same text (rapidfuzz's ratio at
-least ``VEILLE_SIMILARITY`` out of 100, for texts long enough to tell).
+A mention is kept once: the same address (without its fragment, its ``utm_`` parameters and
+its trailing slash), or, from another source, nearly the same text (rapidfuzz's ratio at
+least ``VEILLE_SIMILARITY`` out of 100, for texts long enough to tell: the same words posted
+on Mastodon and on Bluesky). Two addresses of one source are two mentions, however alike.
 """
 
 import json
@@ -80,8 +81,10 @@ class Mentions:
         text = fold(f"{mention.title} {mention.text}")
         if len(text) < SIMILAR_MIN_LENGTH or not self.texts:
             return None
-        found = process.extractOne(text, self.texts, scorer=fuzz.ratio, score_cutoff=self.similarity)
-        return self.by_text[found[2]] if found else None
+        for _text, _score, index in process.extract(text, self.texts, scorer=fuzz.ratio, score_cutoff=self.similarity, limit=10):
+            if self.by_text[index].source != mention.source:  # one source's two addresses are two mentions
+                return self.by_text[index]
+        return None
 
     def add(self, mention: Mention) -> bool:
         """Keep ``mention`` unless it is known; True when it is new."""
