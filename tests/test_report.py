@@ -220,3 +220,15 @@ def test_the_networks_posts_are_counted_from_the_ledger(site_copy, capsys, monke
         ("social.mastodon", "2026-09", "1"), ("social.mastodon", "2026-10", "0"), ("social.mastodon", "2026-11", "2"),
         ("social.bluesky", "2026-11", "1"),
     ]
+
+
+def test_the_public_version_has_no_links_nor_audience(served, site_copy, capsys):
+    with (site_copy / "pelicanconf.py").open("a", encoding="utf-8") as conf:
+        conf.write('\nREPORT_PUBLIC_SAVE_AS = "indicateurs/index.html"\n')
+    code, out, _err = report(capsys, refresh=True)
+    assert code == 0 and "output/indicateurs/index.html" in out
+    public = BeautifulSoup((site_copy / "output/indicateurs/index.html").read_text(encoding="utf-8"), "html.parser")
+    text = public.get_text()
+    assert "Ouvertures et clics par lettre" in text and "41,1\xa0%" in text
+    assert not public.find("a") and "Abonnés à la lettre" not in text and "Liens les plus cliqués" not in text
+    assert "la-guilde-a-presque-un-an" not in text and "Document interne" not in text
