@@ -3,6 +3,7 @@
 tasks.py only parses arguments and calls these; tests call them the same way.
 """
 
+import importlib
 import inspect
 import shutil
 import sys
@@ -156,16 +157,17 @@ def run_publish(config: str = "publishconf.py", target: str | None = None, dry_r
     return max(code, _post_to_networks(config) if social else 0)
 
 
-def _social_plugin():
-    """The social plugin's API, or None (said) when the site does not enable it."""
+def _plugin(name: str, api: str):
+    """The plugin ``name`` (its module), or None (said) when the site does not enable it;
+    ``api`` is a name its module offers when it is loaded."""
     try:
-        import social
+        plugin = importlib.import_module(name)
     except ImportError:
-        social = None
-    if social is None or not hasattr(social, "Syndication"):
-        print(_("The social plugin is not enabled: add \"social\" to PLUGINS in pelicanconf.py."), file=sys.stderr)
+        plugin = None
+    if plugin is None or not hasattr(plugin, api):
+        print(_("The {name} plugin is not enabled: add \"{name}\" to PLUGINS in pelicanconf.py.", name=name), file=sys.stderr)
         return None
-    return social
+    return plugin
 
 
 def run_social(config: str = "pelicanconf.py", send: bool = False, only: str | None = None, wait: bool = True) -> int:
@@ -174,7 +176,7 @@ def run_social(config: str = "pelicanconf.py", send: bool = False, only: str | N
     if send:
         return _post_to_networks(config, only=only, wait=wait)
     site = load_site(config)
-    social = _social_plugin()
+    social = _plugin("social", "Syndication")
     if social is None:
         return 1
     try:
@@ -188,7 +190,7 @@ def run_social(config: str = "pelicanconf.py", send: bool = False, only: str | N
 def _post_to_networks(config: str = "pelicanconf.py", only: str | None = None) -> int:
     """Post to the organisation's accounts; one line per post and per failure, then the tally."""
     site = load_site(config)
-    social = _social_plugin()
+    social = _plugin("social", "Syndication")
     if social is None:
         return 1
     try:
@@ -214,23 +216,11 @@ def run_rollback(config: str = "publishconf.py", target: str | None = None) -> i
     return 0
 
 
-def _indicators_plugin():
-    """The indicators plugin's API, or None (said) when the site does not enable it."""
-    try:
-        import indicators
-    except ImportError:
-        indicators = None
-    if indicators is None or not hasattr(indicators, "make_report"):
-        print(_("The indicators plugin is not enabled: add \"indicators\" to PLUGINS in pelicanconf.py."), file=sys.stderr)
-        return None
-    return indicators
-
-
 def run_report(config: str = "pelicanconf.py", refresh: bool = False) -> int:
     """Make the indicators report (HTML and CSV): print the objectives first, each section's
     essential figure, what is missing (once), and where the files are."""
     site = load_site(config)
-    indicators = _indicators_plugin()
+    indicators = _plugin("indicators", "make_report")
     if indicators is None:
         return 1
     try:
@@ -251,7 +241,7 @@ def run_veille(config: str = "pelicanconf.py") -> int:
     """Read the veille's sources: one line per source that failed, each new mention, the
     spikes, the tally. Fails only when no source answered."""
     site = load_site(config)
-    indicators = _indicators_plugin()
+    indicators = _plugin("indicators", "make_report")
     if indicators is None:
         return 1
     try:
