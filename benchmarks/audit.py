@@ -104,14 +104,14 @@ class QuietServer(ThreadingHTTPServer):
         pass  # a browser that closed a connection early: nothing to report, no traceback
 
 
-def run(command: list[str], **options) -> subprocess.CompletedProcess:
+def run(command: list[str], timeout: float = 300, **options) -> subprocess.CompletedProcess:
     """A command in its own process group, killed whole (browsers it started included) when it
     ends or times out: no chromium left behind."""
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, **options)
     try:
-        out, err = process.communicate(timeout=300)
+        out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        out, err = "", f"{command[0]} took more than 300 s"
+        out, err = "", f"{command[0]} took more than {timeout:.0f} s"
     finally:
         try:
             os.killpg(process.pid, signal.SIGKILL)

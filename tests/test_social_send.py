@@ -12,7 +12,7 @@ import pytest
 
 from tribune import commands
 
-from .conftest import ROOT
+from .conftest import ROOT, french
 
 from .bluesky_server import APP_PASSWORD
 from .mastodon_server import TOKEN
@@ -197,7 +197,7 @@ def test_sending_holds_the_sites_lock(networks, capsys):
         code, _, err = run(capsys, send=True, wait=False)
     finally:
         holder.communicate("")
-    assert code == 1 and err.startswith("Not started: invoke build (pid") and mastodon.requests == []
+    assert code == 1 and err.startswith(french("Rien n'a été lancé : invoke build (pid")) and mastodon.requests == []
 
 
 def test_a_piece_kept_off_the_networks(networks, capsys):

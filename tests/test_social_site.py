@@ -111,14 +111,14 @@ def test_the_lint_checks_each_network_text_mentions_images_and_the_ledger(site_c
     x_line = next(number for number, line in enumerate(lines, 1) if line.startswith("Social-X:"))
     # 120 CJK characters weigh 240, the two narrow no-break spaces of French typography 2 each, the URL 23
     assert (f"content/posts/2026-11-09-la-guilde-a-presque-un-an.md:{x_line}: Social-X: le texte pour X fait 384 caractères pondérés, "
-            "104 de plus que les 280 de X (lien et mots-dièse compris)\u202f: raccourcissez-le [warning]") in err
+            "104 de plus que les 280 de X (lien et mots-dièse compris)\u202f: raccourcissez-le [avertissement]") in err
     assert ("content/posts/2026-11-09-la-guilde-a-presque-un-an.md:6: Summary: @camille\u202f: publié inerte sur les réseaux (Tribune "
             "ne mentionne personne, pour qu’aucun inconnu ne soit notifié)\u202f; mentionnez les comptes à la main dans une réponse si "
-            "c’est voulu [notice]") in err
-    assert "content/events/soiree-jeux-quebecoise.md:11: Image: pas d’Image-Alt\u202f: l’image n’est publiée sur les réseaux qu’avec sa description" in err
-    assert 'content/events/soiree-jeux-quebecoise.md:12: Social: "non" must be true or false [error]' in err
+            "c’est voulu [remarque]") in err
+    assert "content/events/soiree-jeux-quebecoise.md:12: Image: pas d’Image-Alt\u202f: l’image n’est publiée sur les réseaux qu’avec sa description" in err
+    assert "content/events/soiree-jeux-quebecoise.md:13: Social: «\u202fnon\u202f» doit valoir true ou false [erreur]" in err
     assert "content/social-ledger.json:2: le registre n’est pas du JSON valide (Expecting property name enclosed in double quotes)\u202f; " \
-           "il contient un conflit Git\u202f: gardez les entrées des deux côtés [error]" in err
+           "il contient un conflit Git\u202f: gardez les entrées des deux côtés [erreur]" in err
 
 
 def test_the_kit_page_in_a_real_browser_at_375_px(site, tmp_path):
