@@ -92,6 +92,19 @@ def social(c, send=False, only=None, no_wait=False):
     _done(commands.run_social(LOCAL, send=send, only=only, wait=not no_wait))
 
 
+@task(help={
+    "since": "read again the conversations of the posts and events posted since this date, YYYY-MM-DD (default: the last "
+             "CONVERSATIONS_DAYS days, and any never read)",
+    "pending": "list the replies that wait for a decision, with their ids (no network)",
+    "approve": "approve these replies: their ids, separated by commas (no network)",
+    "reject": "reject these replies: their ids, separated by commas (no network)",
+    "no_wait": NO_WAIT,
+})
+def conversations(c, since=None, pending=False, approve=None, reject=None, no_wait=False):
+    """Fetch the replies to each post and event (Mastodon, Bluesky, Webmentions); --pending, --approve, --reject moderate them."""
+    _done(commands.run_conversations(LOCAL, since=since, pending=pending, approve=approve, reject=reject, wait=not no_wait))
+
+
 @task(help={"target": "the local folder target (default: PUBLISH_TARGET)", "no_wait": NO_WAIT})
 def rollback(c, target=None, no_wait=False):
     """Put the previous release of a local folder target back online."""

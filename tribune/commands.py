@@ -201,6 +201,69 @@ def _post_to_networks(config: str = "pelicanconf.py", only: str | None = None) -
     return 1 if report.failed else 0
 
 
+def _conversations_plugin():
+    """The conversations plugin's API, or None (said) when the site does not enable it."""
+    try:
+        import conversations
+    except ImportError:
+        conversations = None
+    if conversations is None or not hasattr(conversations, "Fetch"):
+        print(_("The conversations plugin is not enabled: add \"conversations\" to PLUGINS in pelicanconf.py, after \"social\"."),
+              file=sys.stderr)
+        return None
+    return conversations
+
+
+def run_conversations(config: str = "pelicanconf.py", since: str | None = None, pending: bool = False, approve: str | None = None,
+                      reject: str | None = None, wait: bool = True) -> int:
+    """Fetch the replies into the archive (holding the site's lock); or, with ``pending``, list
+    those that wait for a decision; or record decisions (``approve``, ``reject``: ids)."""
+    if pending:
+        site = load_site(config)
+        conversations = _conversations_plugin()
+        if conversations is None:
+            return 1
+        try:
+            return conversations.show_pending(site.settings)
+        except conversations.ConversationsError as error:
+            print(_("Nothing to show: {error}", error=error), file=sys.stderr)
+            return 1
+    if approve or reject:
+        return _decide_conversations(config, approve=approve, reject=reject, wait=wait)
+    return _fetch_conversations(config, since=since, wait=wait)
+
+
+@_alone("invoke conversations")
+def _fetch_conversations(config: str = "pelicanconf.py", since: str | None = None) -> int:
+    site = load_site(config)
+    conversations = _conversations_plugin()
+    if conversations is None:
+        return 1
+    try:
+        fetch = conversations.Fetch(site.settings, say=print, warn=lambda line: print(line, file=sys.stderr))
+        report = fetch.run(conversations.parse_since(since, site.settings))
+    except (conversations.ConversationsError, ClockError) as error:
+        print(_("Nothing fetched: {error}", error=error), file=sys.stderr)
+        return 1
+    print(report.line())
+    return 1 if report.failed else 0
+
+
+@_alone("invoke conversations --approve/--reject")
+def _decide_conversations(config: str = "pelicanconf.py", approve: str | None = None, reject: str | None = None) -> int:
+    site = load_site(config)
+    conversations = _conversations_plugin()
+    if conversations is None:
+        return 1
+    warn = lambda line: print(line, file=sys.stderr)  # noqa: E731
+    try:
+        codes = [conversations.decide(site.settings, ids, state, warn=warn) for ids, state in ((approve, "approved"), (reject, "rejected")) if ids]
+    except conversations.ConversationsError as error:
+        print(_("Nothing decided: {error}", error=error), file=sys.stderr)
+        return 1
+    return max(codes)
+
+
 @_alone("invoke rollback")
 def run_rollback(config: str = "publishconf.py", target: str | None = None) -> int:
     from tribune.publish import PublishError, rollback

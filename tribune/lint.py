@@ -58,7 +58,7 @@ class ContentKind:
     """A family of content files (posts, pages, members...) and the fields they accept."""
 
     name: str
-    directories: list[str]  # relative to the content folder (Pelican's PATH)
+    directories: list[str]  # relative to the content folder (Pelican's PATH); or one .md file
     fields: list[FieldSpec]
     third_party: bool = False  # written by people outside the site (members): sanitised at build
     reencoded: tuple[str, ...] = ()  # fields naming images the build re-encodes, never copies (Avatar)
@@ -132,7 +132,12 @@ def _check_fields(kind: ContentKind, source: Source, extra_keys: set[str]) -> It
 
 def _sources_of(kind: ContentKind, content_path: Path) -> Iterable[Path]:
     for directory in kind.directories:
-        yield from sorted((content_path / directory).rglob("*.md"))
+        place = content_path / directory
+        if place.suffix == ".md":  # a kind of one file (the conversations' moderation charter)
+            if place.is_file():
+                yield place
+        else:
+            yield from sorted(place.rglob("*.md"))
 
 
 def registry_for(settings: dict) -> Registry:
