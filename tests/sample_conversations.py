@@ -106,17 +106,10 @@ def converse(mastodon: FakeMastodon, bluesky: FakeBluesky, web: FakeWebmentionIO
     web.mention("https://basile.example/reposts/guilde", page, "repost-of", name="Basile", author_url="https://basile.example/")
 
 
-def make_sample(site: Path) -> None:
-    """Write the ledger and the conversations of the site at ``site`` (its content/ folder), anew."""
-    import shutil
-
-    from social.ledger import read_ledger
-
-    from tribune import commands
-    from tribune.build import load_site
-
-    (site / "content/social-ledger.json").unlink(missing_ok=True)
-    shutil.rmtree(site / "content/conversations", ignore_errors=True)
+@contextmanager
+def services():
+    """The stand-ins for Mastodon (at its public address mastodon.example), Bluesky and
+    webmention.io, and the environment pointing at them."""
     with ExitStack() as stack:
         mastodon = stack.enter_context(FakeMastodon(public_url="https://mastodon.example"))
         bluesky = stack.enter_context(FakeBluesky())
@@ -124,19 +117,45 @@ def make_sample(site: Path) -> None:
         stack.enter_context(environment(MASTODON_API_BASE_URL=mastodon.url, MASTODON_ACCESS_TOKEN=TOKEN, BLUESKY_HANDLE=HANDLE,
                                         BLUESKY_APP_PASSWORD=APP_PASSWORD, BLUESKY_SERVICE=bluesky.url,
                                         WEBMENTION_IO_TOKEN=WEBMENTION_TOKEN, WEBMENTION_IO_API=web.url))
-        mastodon.state.now = "2026-10-05T16:00:00.000Z"
-        post(site, "2026-10-05T18:00:00+02:00")
-        mastodon.state.now = "2026-11-09T17:00:00.000Z"
-        post(site, "2026-11-09T18:00:00+01:00")
-        converse(mastodon, bluesky, web, read_ledger(load_site(site / "pelicanconf.py").settings))
-        stack.enter_context(environment(TRIBUNE_NOW="2026-11-24T09:00:00+01:00"))
+        yield mastodon, bluesky, web
+
+
+def start_afresh(site: Path) -> None:
+    """The site without the sample's ledger and conversations."""
+    import shutil
+
+    (site / "content/social-ledger.json").unlink(missing_ok=True)
+    shutil.rmtree(site / "content/conversations", ignore_errors=True)
+
+
+def post_pieces(site: Path, mastodon: FakeMastodon) -> dict:
+    """The pieces posted as on 5 October and 9 November 2026; the ledger."""
+    from social.ledger import read_ledger
+
+    from tribune.build import load_site
+
+    mastodon.state.now = "2026-10-05T16:00:00.000Z"
+    post(site, "2026-10-05T18:00:00+02:00")
+    mastodon.state.now = "2026-11-09T17:00:00.000Z"
+    post(site, "2026-11-09T18:00:00+01:00")
+    return read_ledger(load_site(site / "pelicanconf.py").settings)
+
+
+def make_sample(site: Path) -> None:
+    """Write the ledger and the conversations of the site at ``site`` (its content/ folder), anew."""
+    from tribune import commands
+    from tribune.build import load_site
+
+    start_afresh(site)
+    with services() as (mastodon, bluesky, web), environment(TRIBUNE_NOW="2026-11-24T09:00:00+01:00"):
+        converse(mastodon, bluesky, web, post_pieces(site, mastodon))
         previous = Path.cwd()
         os.chdir(site)
         try:
             assert commands.run_conversations("pelicanconf.py") == 0
-            settings = load_site("pelicanconf.py").settings
             from conversations.archive import archive_paths, read_archive
 
+            settings = load_site("pelicanconf.py").settings
             held = [reply.id for path in archive_paths(settings) for reply in read_archive(path).replies if "concours" in reply.text]
             assert commands.run_conversations("pelicanconf.py", approve=",".join(held)) == 0
         finally:

@@ -20,7 +20,7 @@ killed at any moment leaves the previous file or the new one. Git keeps who deci
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 
 from tribune.deploy import write_atomically
@@ -106,6 +106,11 @@ def nearest(parent: str | None, kept, parents: dict[str, str | None]) -> str | N
     return parent if parent in kept else None
 
 
+_REPLY_FIELDS = {item.name for item in fields(Reply)}
+_REPLY_REQUIRED = {item.name for item in fields(Reply) if item.default is MISSING}
+_SOURCE_FIELDS = {item.name for item in fields(SourceState)}
+
+
 def archive_folder(settings: dict) -> Path:
     return Path(settings["PATH"]) / settings.get("CONVERSATIONS_PATH", "conversations")
 
@@ -133,17 +138,25 @@ def _parse(path: Path, text: str) -> Archive:
                            getattr(error, "lineno", 1)) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("replies"), list):
         raise ArchiveError(path, _("this is not a conversation of Tribune's (format {format}); restore it from Git", format=FORMAT))
-    try:
-        sources = {name: SourceState(**state) for name, state in (data.get("sources") or {}).items() if name in SOURCES}
-        replies = [Reply(**reply) for reply in data["replies"]]
-    except TypeError as error:
-        raise ArchiveError(path, _("a source or a reply has a field Tribune does not know ({error}); restore it from Git", error=error)) from None
-    for reply in replies:
-        wrong = (f"state \"{reply.state}\"" if reply.state not in STATES else f"source \"{reply.source}\"" if reply.source not in SOURCES
-                 else f"kind \"{reply.kind}\"" if reply.kind not in KINDS else "")
-        if wrong or not isinstance(reply.author, dict) or not isinstance(reply.text, str):
-            raise ArchiveError(path, _("reply {id}: {what} is not one Tribune knows (states: {states})", id=reply.id,
-                                       what=wrong or "author or text", states=", ".join(STATES)), _line_of(text, f'"id": "{reply.id}"'))
+    sources = {name: SourceState(**{key: value for key, value in state.items() if key in _SOURCE_FIELDS})
+               for name, state in (data.get("sources") or {}).items() if name in SOURCES and isinstance(state, dict)}
+    replies = []
+    for raw in data["replies"]:
+        raw = raw if isinstance(raw, dict) else {}
+        line = _line_of(text, f'"id": "{raw.get("id")}"')
+        unknown = sorted(set(raw) - _REPLY_FIELDS)
+        missing = sorted(_REPLY_REQUIRED - set(raw))
+        if unknown or missing:
+            raise ArchiveError(path, _("reply {id}: unknown field \"{field}\"; restore the file from Git", id=raw.get("id"), field=unknown[0])
+                               if unknown else _("reply {id}: no \"{field}\"; restore the file from Git", id=raw.get("id"), field=missing[0]), line)
+        for name, value, known in (("state", raw.get("state"), STATES), ("source", raw["source"], SOURCES), ("kind", raw["kind"], KINDS)):
+            if value not in known:
+                raise ArchiveError(path, _("reply {id}: {field} \"{value}\" is not one Tribune knows ({known})", id=raw["id"], field=name,
+                                           value=value, known=", ".join(known)), line)
+        if not isinstance(raw["author"], dict) or not isinstance(raw["text"], str):
+            raise ArchiveError(path, _("reply {id}: its author or its text is not what Tribune wrote; restore the file from Git",
+                                       id=raw["id"]), line)
+        replies.append(Reply(**raw))
     return Archive(str(data.get("piece", "")), str(data.get("page", "")), sources, replies)
 
 
