@@ -42,12 +42,12 @@ def environment(**values):
 
 def post(site: Path, when: str) -> None:
     """`invoke social --send` as on ``when``, for the pieces dated since 1 October 2026."""
-    from social import Syndication
-
     from tribune.build import load_site
 
     with environment(TRIBUNE_NOW=when):
         settings = load_site(site / "pelicanconf.py", SOCIAL_SINCE="2026-10-01").settings
+        from social import Syndication  # the site loaded, its plugins can be imported
+
         report = Syndication(settings, say=lambda line: None, warn=print).run(["mastodon", "bluesky"])
     assert not report.failed, report.failed
 
@@ -130,14 +130,14 @@ def start_afresh(site: Path) -> None:
 
 def post_pieces(site: Path, mastodon: FakeMastodon) -> dict:
     """The pieces posted as on 5 October and 9 November 2026; the ledger."""
-    from social.ledger import read_ledger
-
     from tribune.build import load_site
 
     mastodon.state.now = "2026-10-05T16:00:00.000Z"
     post(site, "2026-10-05T18:00:00+02:00")
     mastodon.state.now = "2026-11-09T17:00:00.000Z"
     post(site, "2026-11-09T18:00:00+01:00")
+    from social.ledger import read_ledger
+
     return read_ledger(load_site(site / "pelicanconf.py").settings)
 
 

@@ -16,8 +16,8 @@ Then the charter is applied to every archive file (moderation.py): an author era
 blocked since the last fetch leaves every file, whether or not its page was read.
 """
 
+import functools
 import os
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -142,6 +142,7 @@ class Fetch:
             archive = archive or Archive(page.key, page.url)
             archive.piece, archive.page = page.key, page.url
             said = []
+            gone = sum(1 for reply in archive.replies if charter.excludes(reply.author, reply.url))
             for source, thread in threads[page_id].items():
                 post = (copies.get(page.key, {}).get(source) or {}).get("url", "") if source in NETWORKS else ""
                 if thread.gone:
@@ -150,13 +151,14 @@ class Fetch:
                 new, held = moderator.take(archive, source, thread, post, read_at)
                 self.report.new += new
                 said.append(self._counts(source, archive, new, held))
-            removed = moderator.settle(archive)
-            if removed:
+            moderator.settle(archive)
+            if gone:
                 self.say(_n("{file}: {count} reply of an erased or blocked author left the archive",
-                            "{file}: {count} replies of erased or blocked authors left the archive", removed, file=page.key))
+                            "{file}: {count} replies of erased or blocked authors left the archive", gone, file=page.key))
             if threads[page_id]:
                 self.report.pages += 1
-                self.say(_("{page} — {sources}", page=page.url, sources="; ".join(said)))
+                self.say(_("{page} — {sources}", page=page.url, sources=functools.reduce(
+                    lambda first, then: _("{first}; {then}", first=first, then=then), said)))
             if archive.replies or archive.sources:
                 write_archive(archive_path(self.settings, page.kind, page.slug), archive)
         self._settle_others(moderator, pages)
