@@ -1,8 +1,8 @@
 """What a page shows of its conversation: the approved replies, threaded, and the counts.
 
 Built from the archive when the page's post or event is made, with the charter of the build:
-an author erased or blocked since the last fetch is left out at once, before the next fetch
-takes them out of the archive. Only ``approved`` replies are shown; one whose parent is not
+an author erased or blocked since the last fetch is left out at once (and an erased author's
+handle masked in the others' replies), before the next fetch takes them out of the archive. Only ``approved`` replies are shown; one whose parent is not
 shown hangs from the nearest shown ancestor, or from the page. Addresses are shown as links
 only when they are http(s) ones.
 """
@@ -18,6 +18,7 @@ from tribune.sanitise import is_safe_url
 
 from .archive import NETWORK_LABELS, SOURCES, Archive, nearest
 from .charter import Charter
+from .moderation import mask_mentions
 from .words import reply_html
 
 
@@ -75,9 +76,11 @@ def conversation_of(archive: Archive | None, charter: Charter, copies: list[tupl
     archive = archive or Archive("", "")
     parents = {reply.id: reply.in_reply_to for reply in archive.replies}
     shown = [reply for reply in archive.replies if reply.state == "approved" and not charter.excludes(reply.author, reply.url)]
+    erased = charter.erased_handles()  # also masked in the archive at the next fetch
     views = {reply.id: ReplyView(reply.id, reply.source, reply.network, reply.kind, _web(reply.url), reply.author.get("name", ""),
                                  _web(reply.author.get("url", "")), reply.author.get("handle", ""), reply.published,
-                                 _date(reply.published, lang, zone), reply_html(reply.text), reply.warning)
+                                 _date(reply.published, lang, zone), reply_html(mask_mentions(reply.text, erased)),
+                                 mask_mentions(reply.warning, erased))
              for reply in sorted(shown, key=lambda reply: (reply.published, reply.id))}
     top = []
     for view in views.values():
