@@ -166,8 +166,18 @@ class Charter:
         return "blocked" if self.is_blocked(author, url) else None
 
     def erased_handles(self) -> list[str]:
-        """The erased accounts' handles, as others mention them in their replies."""
-        return [entry for entry in self.erased if "/" not in entry and not entry.startswith("did:")]
+        """The erased accounts' handles, as others mention them in their replies: written as
+        handles, or read from a profile's address (``piaille.fr/@lea``, ``bsky.app/profile/lea.bsky.social``)."""
+        handles = []
+        for entry in self.erased:
+            host, _slash, path = entry.partition("/")
+            if not path and not entry.startswith("did:"):
+                handles.append(entry)
+            elif path.startswith("@") and "/" not in path:
+                handles.append(f"{path[1:]}@{host}")
+            elif path.startswith("profile/") and not path.startswith("profile/did:"):
+                handles.append(path.removeprefix("profile/"))
+        return handles
 
     # -- What ---------------------------------------------------------------------------------
     def word_rule(self, *texts: str) -> str:

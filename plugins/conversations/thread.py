@@ -69,11 +69,15 @@ def _date(value: str, lang: str, zone: str) -> str:
 
 
 def conversation_of(archive: Archive | None, charter: Charter, copies: list[tuple[str, str]], lang: str, zone: str) -> Conversation | None:
-    """The page's conversation (None: nothing to show, not even where to answer)."""
-    reply_on = [(label, url) for label, url in copies if label in (NETWORK_LABELS["mastodon"], NETWORK_LABELS["bluesky"])]
-    if archive is None and not reply_on:
-        return None
+    """The page's conversation (None: nothing to show, not even where to answer). ``copies``:
+    the page's copies on the networks (label, address), from the social plugin's ledger; a
+    translation has none of its own, and takes those the archive recorded."""
     archive = archive or Archive("", "")
+    where = {NETWORK_LABELS[name]: archive.sources[name].post for name in ("mastodon", "bluesky") if name in archive.sources}
+    where.update((label, url) for label, url in copies if label in (NETWORK_LABELS["mastodon"], NETWORK_LABELS["bluesky"]))
+    reply_on = [(label, url) for label, url in sorted(where.items(), key=lambda item: item[0] != "Mastodon") if _web(url).startswith("https://")]
+    if not archive.sources and not archive.replies and not reply_on:
+        return None
     parents = {reply.id: reply.in_reply_to for reply in archive.replies}
     shown = [reply for reply in archive.replies if reply.state == "approved" and not charter.excludes(reply.author, reply.url)]
     erased = charter.erased_handles()  # also masked in the archive at the next fetch
