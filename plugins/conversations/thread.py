@@ -92,4 +92,5 @@ def conversation_of(archive: Archive | None, charter: Charter, copies: list[tupl
         (views[parent].children if parent else top).append(view)
     tallies = [Tally(name, NETWORK_LABELS[name], sum(1 for view in views.values() if view.source == name), state.reposts, state.likes)
                for name in SOURCES if (state := archive.sources.get(name)) is not None]
+    tallies = [tally for tally in tallies if tally.replies or tally.reposts or tally.likes]
     return Conversation(top, len(views), tallies, reply_on, charter.page)
