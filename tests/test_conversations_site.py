@@ -128,6 +128,8 @@ def test_an_erased_author_is_in_no_output_file(tmp_path, local_site):
     assert list((built.output / "pagefind").rglob("*.pf_fragment"))
     everything = _every_text(built.output)
     assert "argaux" not in everything and "Grenoble est sur la liste" in everything  # her answerer's reply stays, her name masked
+    index = _every_text(built.output / "pagefind")
+    assert "ambassadrices" in index and "Grenoble est sur la liste" not in index  # the post is indexed, never its replies
     assert "je serai là si vous passez par Grenoble" not in everything
     page = built.html(YEAR)
     assert page.select_one("section.conversation h2").get_text() == "6 réponses"
@@ -185,3 +187,20 @@ def test_the_conversation_in_a_real_browser(local_site, width):
             browser.close()
     finally:
         server.shutdown()
+
+
+def test_a_decision_reaches_the_page_at_the_next_build(tmp_path, monkeypatch, capsys):
+    """The page cache renders a page again when its conversation changes: a reply rejected after
+    a build leaves the page at the next one."""
+    from tribune import commands
+
+    site = copy_site(tmp_path / "site")
+    built = build_site(site, "pelicanconf.py", site / "output", search=False)
+    assert "Une soirée en ligne par mois" in (built.output / YEAR / "index.html").read_text(encoding="utf-8")
+    monkeypatch.chdir(site)
+    theo = next(reply["id"] for reply in json.loads((site / "content/conversations/la-guilde-a-presque-un-an-ce-que-vous-nous-avez-dit.json")
+                                                    .read_text(encoding="utf-8"))["replies"] if reply["text"].startswith("Une soirée"))
+    assert commands.run_conversations("pelicanconf.py", reject=theo) == 0
+    rebuilt = build_site(site, "pelicanconf.py", site / "output", search=False)
+    page = (rebuilt.output / YEAR / "index.html").read_text(encoding="utf-8")
+    assert "Une soirée en ligne par mois" not in page and "7 réponses" in page
