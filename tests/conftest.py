@@ -2,6 +2,10 @@
 
 import os
 import shutil
+import threading
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -51,6 +55,23 @@ class BuiltSite:
         path = urlsplit(absolute).path[len(urlsplit(site).path):]
         target = self.output / path
         return target / "index.html" if path.endswith("/") or path == "" else target
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def served(folder: Path):
+    """A built site served on 127.0.0.1, as a web server serves it (clean URLs); its address."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def build_site(site_root: Path, config: str, output: Path, search: bool = True, **overrides) -> BuiltSite:

@@ -5,15 +5,11 @@ figures for the report and the newsletter; and the pages in a real browser."""
 
 import gzip
 import json
-import shutil
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, build_site, copy_site
+from .conftest import ROOT, build_site, copy_site, served
 from .sample_conversations import make_sample
 
 YEAR = "billets/la-guilde-a-presque-un-an-ce-que-vous-nous-avez-dit/"
@@ -161,46 +157,19 @@ def test_the_conversation_in_a_real_browser(local_site, width):
     """Without JavaScript, light and dark: the replies are there, nothing comes from another
     host, nothing is wider than the screen."""
     playwright = pytest.importorskip("playwright.sync_api")
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(local_site.output)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            for scheme in ("light", "dark"):
-                page = browser.new_page(viewport={"width": width, "height": 900}, java_script_enabled=False, color_scheme=scheme)
-                hosts = []
-                page.on("request", lambda request: hosts.append(request.url.split("/")[2]))
-                page.goto(f"http://127.0.0.1:{server.server_port}/{YEAR}")
-                replies = page.locator("li.reply")
-                assert replies.count() == 8 and replies.first.is_visible()
-                assert page.evaluate("document.documentElement.scrollWidth") <= width
-                assert set(hosts) == {f"127.0.0.1:{server.server_port}"}
-                colours = page.evaluate("[getComputedStyle(document.querySelector('li.reply')).backgroundColor, "
-                                        "getComputedStyle(document.querySelector('li.reply')).color]")
-                assert colours[0] != colours[1]
-                page.close()
-            browser.close()
-    finally:
-        server.shutdown()
-
-
-def test_a_decision_reaches_the_page_at_the_next_build(tmp_path, monkeypatch, capsys):
-    """The page cache renders a page again when its conversation changes: a reply rejected after
-    a build leaves the page at the next one."""
-    from tribune import commands
-
-    site = copy_site(tmp_path / "site")
-    built = build_site(site, "pelicanconf.py", site / "output", search=False)
-    assert "Une soirée en ligne par mois" in (built.output / YEAR / "index.html").read_text(encoding="utf-8")
-    monkeypatch.chdir(site)
-    theo = next(reply["id"] for reply in json.loads((site / "content/conversations/la-guilde-a-presque-un-an-ce-que-vous-nous-avez-dit.json")
-                                                    .read_text(encoding="utf-8"))["replies"] if reply["text"].startswith("Une soirée"))
-    assert commands.run_conversations("pelicanconf.py", reject=theo) == 0
-    rebuilt = build_site(site, "pelicanconf.py", site / "output", search=False)
-    page = (rebuilt.output / YEAR / "index.html").read_text(encoding="utf-8")
-    assert "Une soirée en ligne par mois" not in page and "7 réponses" in page
+    with served(local_site.output) as address, playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        for scheme in ("light", "dark"):
+            page = browser.new_page(viewport={"width": width, "height": 900}, java_script_enabled=False, color_scheme=scheme)
+            hosts = []
+            page.on("request", lambda request: hosts.append(request.url.split("/")[2]))
+            page.goto(f"{address}/{YEAR}")
+            replies = page.locator("li.reply")
+            assert replies.count() == 8 and replies.first.is_visible()
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            assert set(hosts) == {address.removeprefix("http://")}
+            colours = page.evaluate("[getComputedStyle(document.querySelector('li.reply')).backgroundColor, "
+                                    "getComputedStyle(document.querySelector('li.reply')).color]")
+            assert colours[0] != colours[1]
+            page.close()
+        browser.close()
