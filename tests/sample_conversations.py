@@ -6,7 +6,7 @@ pieces to a Mastodon-compatible server and a Bluesky-compatible PDS on 127.0.0.1
 5 October 2026, then on 9 November), people reply there and on their blogs (webmention.io's
 stand-in), then ``invoke conversations`` fetches the replies under the charter of
 ``content/moderation.md`` (on 24 November), and the community manager approves a reply the
-charter held. tests/test_conversations_sample.py checks that the committed files are exactly
+charter held, and rejects another. tests/test_conversations_sample.py checks that the committed files are exactly
 what this gives.
 """
 
@@ -156,8 +156,9 @@ def make_sample(site: Path) -> None:
             from conversations.archive import archive_paths, read_archive
 
             settings = load_site("pelicanconf.py").settings
-            held = [reply.id for path in archive_paths(settings) for reply in read_archive(path).replies if "concours" in reply.text]
-            assert commands.run_conversations("pelicanconf.py", approve=",".join(held)) == 0
+            held = {words: reply.id for path in archive_paths(settings) for reply in read_archive(path).replies
+                    for words in ("concours", "promo") if words in reply.text}
+            assert commands.run_conversations("pelicanconf.py", approve=held["concours"], reject=held["promo"]) == 0
         finally:
             os.chdir(previous)
 
