@@ -69,6 +69,8 @@ def converse(mastodon: FakeMastodon, bluesky: FakeBluesky, web: FakeWebmentionIO
     mastodon.reply(pollen_m, "sam@piaille.fr", "<p>Vous devriez organiser un concours de dessin d'abeilles, avec le jeu à gagner !</p>",
                    name="Sam", at="2026-10-07T12:00:00.000Z")
     mastodon.reply(pollen_m, "troll@exemple.social", "<p>Nul.</p>", name="Troll", at="2026-10-07T13:00:00.000Z")
+    mastodon.reply(pollen_m, "rose@framapiaf.org", "<p>La reine des abeilles n'apparaît que sur la toute dernière carte : quelle idée géniale !</p>",
+                   name="Rose", spoiler="Divulgâcheur : la dernière carte de Pollen", at="2026-10-08T09:30:00.000Z")
     bluesky.reply(pollen_b, "hugo-l.bsky.social", "Le passage du carnet à la boîte est fascinant. Merci pour ce making-of.",
                   name="Hugo L.", at="2026-10-06T19:20:00.000Z")
     mastodon.state.reblogs[pollen_m], mastodon.state.favourites[pollen_m] = 4, 15

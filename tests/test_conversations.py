@@ -50,7 +50,7 @@ def test_replies_threads_quotes_webmentions_and_counts_are_archived(conversing, 
     converse(conversing.mastodon, conversing.bluesky, conversing.web, conversing.copies)
     code, out, err = run(capsys)
     assert code == 0, err
-    assert out.strip().splitlines()[-1] == ("Conversations\u202f: 7 pages lues, 14 nouvelles réponses\u202f; "
+    assert out.strip().splitlines()[-1] == ("Conversations\u202f: 7 pages lues, 15 nouvelles réponses\u202f; "
                                             "2 réponses attendent une décision\u202f; aucun échec")
     assert (f"{YEAR_PAGE} — Mastodon\u202f: 5 réponses (5 nouvelles, 1 en attente)\u202f; Bluesky\u202f: 3 réponses (3 nouvelles)\u202f; "
             "Web\u202f: 1 réponse (1 nouvelle)") in out
@@ -107,7 +107,7 @@ def test_a_held_reply_is_shown_once_approved_and_a_rejected_one_never(conversing
     charter(Mode="hold")
     converse(conversing.mastodon, conversing.bluesky, conversing.web, conversing.copies)
     code, out, _ = run(capsys)
-    assert code == 0 and "14 réponses attendent une décision" in out.splitlines()[-1]
+    assert code == 0 and "15 réponses attendent une décision" in out.splitlines()[-1]
     assert {reply["state"] for reply in archive(YEAR)["replies"]} == {"pending"}
     code, out, _ = run(capsys, pending=True)
     theo = replies(YEAR)["Une soirée en"]
@@ -117,7 +117,7 @@ def test_a_held_reply_is_shown_once_approved_and_a_rejected_one_never(conversing
     assert lines[start + 1] == f"    retenue\u202f: chaque nouvelle réponse attend une décision (Mode: hold) — {theo['url']}"
     assert lines[start + 2].startswith("    | Une soirée en ligne par mois")
     assert f"    retenue\u202f: elle dit «\u202fpromo\u202f» (Held-Words) — {promo['url']}" in lines
-    assert lines[-1] == ("14 réponses attendent une décision. invoke conversations --approve ID (ou --reject ID\u202f; plusieurs "
+    assert lines[-1] == ("15 réponses attendent une décision. invoke conversations --approve ID (ou --reject ID\u202f; plusieurs "
                          "identifiants séparés par des virgules)")
     code, out, err = run(capsys, approve=theo["id"][:5], reject=promo["id"])
     assert code == 0, err
@@ -236,7 +236,7 @@ def test_quotes_are_read_page_after_page(conversing, capsys):
     assert [request[1] for request in conversing.bluesky.requests].count("/xrpc/app.bsky.feed.getQuotes") == 2 + 6  # two pages, one for each other post
 
 
-def test_since_and_each_sources_cursor_keep_the_fetch_incremental(conversing, capsys):
+def test_since_and_each_sources_cursor_keep_the_fetch_incremental(conversing, capsys, monkeypatch):
     converse(conversing.mastodon, conversing.bluesky, conversing.web, conversing.copies)
     assert run(capsys)[0] == 0  # everything is read once
     contexts = lambda: sorted(path for method, path, *_ in conversing.mastodon.requests if path.endswith("/context"))  # noqa: E731
@@ -244,7 +244,7 @@ def test_since_and_each_sources_cursor_keep_the_fetch_incremental(conversing, ca
     code, out, _ = run(capsys, since="2026-11-01")
     assert code == 0 and "1 page lue" in out.splitlines()[-1]  # the survey's post, posted on 9 November; webmentions for it too
     assert contexts()[seen:] == [f"/api/v1/statuses/{conversing.copies[ONE_YEAR]['mastodon']['id']}/context"]
-    os.environ["TRIBUNE_NOW"] = "2027-06-01T09:00:00+02:00"  # months later: no conversation is recent, none is read again
+    monkeypatch.setenv("TRIBUNE_NOW", "2027-06-01T09:00:00+02:00")  # months later: no conversation is recent, none is read again
     code, out, _ = run(capsys)
     assert code == 0 and len(contexts()) == seen + 1
     code, _, err = run(capsys, since="le 3 mars")

@@ -79,6 +79,9 @@ def test_the_page_runs_nothing_and_loads_nothing_from_elsewhere(local_site):
     assert "Bravo ! Je suis instituteur : écrivez-moi à [adresse e-mail masquée] pour un atelier dessin dans mon école, ou au " \
            "[numéro de téléphone masqué]." in texts  # personal data masked, whatever the mode
     assert "Vous devriez organiser un concours de dessin d'abeilles, avec le jeu à gagner !" in texts  # held, then approved by hand
+    warned = section.find("details", class_="reply__warning")  # a content warning hides the text until the reader opens it
+    assert warned.find("summary").get_text() == "Avertissement\u202f: Divulgâcheur : la dernière carte de Pollen"
+    assert warned.find(class_="e-content").get_text(strip=True).startswith("La reine des abeilles")
     assert not section.find(["img", "script", "iframe", "form"]) and not [s for s in bees.find_all("script") if s.get("type") != "application/ld+json"]
     assert [link["href"] for link in bees.head.find_all("link", rel="stylesheet")] == ["../../theme/css/main.css", "../../theme/css/conversations.css"]
     assert bees.head.find("link", rel="webmention")["href"] == "https://webmention.io/guilde.editions-boussole.fr/webmention"
@@ -137,7 +140,7 @@ def test_the_figures_for_the_report_and_the_newsletter(local_site):
 
     rows = [(row.month, row.piece.split("/")[-1], row.network, row.replies, row.reposts, row.likes) for row in conversation_figures(local_site.settings)]
     assert rows == [
-        ("2026-10", "2026-10-05-illustration-pollen.md", "mastodon", 4, 4, 15),  # the blocked account's is not archived
+        ("2026-10", "2026-10-05-illustration-pollen.md", "mastodon", 5, 4, 15),  # the blocked account's is not archived
         ("2026-10", "2026-10-05-illustration-pollen.md", "bluesky", 1, 3, 11),
         ("2026-11", "2026-11-09-la-guilde-a-presque-un-an.md", "mastodon", 5, 7, 23),
         ("2026-11", "2026-11-09-la-guilde-a-presque-un-an.md", "bluesky", 3, 5, 18),
