@@ -37,7 +37,7 @@ ARTICLE_PATHS = ["posts"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["l10n", "seo", "events", "spotlight", "newsletter", "social", "conversations", "assets"]
+PLUGINS = ["l10n", "seo", "images", "search", "events", "spotlight", "newsletter", "social", "conversations", "assets"]
 # Metadata keys your own templates use, accepted by the lint besides the known ones.
 EXTRA_METADATA_FIELDS = []
 
@@ -93,9 +93,11 @@ ARCHIVES_URL = "archives/"
 ARCHIVES_SAVE_AS = "archives/index.html"
 YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
 YEAR_ARCHIVE_SAVE_AS = "archives/{date:%Y}/index.html"
-DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "authors", "404", "search"]
-SEARCH_URL = "recherche/"
+DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "authors", "404"]
+SEARCH_URL = "recherche/"  # one search page per language (plugins/search)
 SEARCH_SAVE_AS = "recherche/index.html"
+SEARCH_LANG_URL = "{lang}/search/"
+SEARCH_LANG_SAVE_AS = "{lang}/search/index.html"
 PAGINATED_TEMPLATES = {"index": None, "category": None, "tag": None, "author": None}
 DEFAULT_PAGINATION = 6
 PAGINATION_PATTERNS = (

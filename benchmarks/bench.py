@@ -186,4 +186,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except KeyboardInterrupt:  # Ctrl-C: the temporary sites are removed (main's finally); no traceback
+        raise SystemExit(130) from None

@@ -13,6 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tribune.build import build, load_site
+from tribune.i18n import set_language
 
 ROOT = Path(__file__).resolve().parent.parent
 # Every build of the test run happens "now" at this instant (events upcoming or past, the
@@ -20,6 +21,21 @@ ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-11-24T12:00:00+01:00"
 os.environ["TRIBUNE_NOW"] = NOW
 SITE_FILES = ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py", "tasks.py")
+
+
+def french(text: str) -> str:
+    """A French message typed with plain spaces and straight apostrophes, as the kit prints it:
+    a narrow no-break space before : ; ! ? and inside « », a typographic apostrophe."""
+    for mark in ":;!?":
+        text = text.replace(" " + mark, "\u202f" + mark)
+    return text.replace("« ", "«\u202f").replace(" »", "\u202f»").replace("'", "’")
+
+
+@pytest.fixture(autouse=True)
+def _sample_site_language():
+    """Each test starts speaking as the sample site does (French, Paris time), whatever the
+    test before it loaded: the kit's language is the last site's."""
+    set_language("fr", "Europe/Paris")
 
 
 class BuiltSite:
@@ -55,23 +71,6 @@ class BuiltSite:
         path = urlsplit(absolute).path[len(urlsplit(site).path):]
         target = self.output / path
         return target / "index.html" if path.endswith("/") or path == "" else target
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextmanager
-def served(folder: Path):
-    """A built site served on 127.0.0.1, as a web server serves it (clean URLs); its address."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def build_site(site_root: Path, config: str, output: Path, search: bool = True, **overrides) -> BuiltSite:
@@ -171,6 +170,18 @@ def site_copy(tmp_path) -> Path:
 
 
 @pytest.fixture
+def english_copy(tmp_path) -> Path:
+    """A copy of the sample site set to English (DEFAULT_LANG = "en"): the kit speaks English.
+    Its English translations go (they would translate nothing now), the rest is read as English."""
+    copy = copy_site(tmp_path / "english")
+    with (copy / "pelicanconf.py").open("a", encoding="utf-8") as settings:
+        settings.write('\nDEFAULT_LANG = "en"\n')
+    for translation in ("posts/2026-01-12-welcome-to-the-guild.md", "pages/about.md"):
+        (copy / "content" / translation).unlink()
+    return copy
+
+
+@pytest.fixture
 def many_posts(site_copy) -> Path:
     """The sample site with 60 more posts (copies of a real one, with their own titles)."""
     source = (site_copy / "content/posts/2026-02-09-cinq-conseils-soiree-jeux.md").read_text(encoding="utf-8")
@@ -178,3 +189,28 @@ def many_posts(site_copy) -> Path:
         text = source.replace("Title: ", f"Title: Copie {number} : ", 1).replace("Date: 2026-02-09", f"Date: 2025-{number % 12 + 1:02d}-{number % 28 + 1:02d}", 1)
         (site_copy / f"content/posts/copie-{number:02d}.md").write_text(text, encoding="utf-8")
     return site_copy
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def chromium_on(folder: Path, *arguments: str):
+    """(Debian's chromium through Playwright, started with ``arguments`` too, the base URL of
+    ``folder`` served on 127.0.0.1); the test is skipped without them."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian's chromium is not installed")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with playwright.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", *arguments])
+            try:
+                yield browser, f"http://127.0.0.1:{server.server_port}/"
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()

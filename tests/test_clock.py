@@ -21,5 +21,5 @@ def test_without_tribune_now_it_is_the_current_time(monkeypatch):
 
 def test_a_bad_value_says_what_is_expected(monkeypatch):
     monkeypatch.setenv("TRIBUNE_NOW", "demain")
-    with pytest.raises(ClockError, match="not an ISO 8601 date"):
+    with pytest.raises(ClockError, match="n’est pas une date ISO 8601"):
         now()

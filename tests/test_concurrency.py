@@ -12,6 +12,7 @@ import pytest
 
 from tribune.lock import lock_path, site_lock
 
+from .conftest import french
 from .test_page_cache import built_from_nothing, files
 
 INVOKE = [sys.executable, "-m", "invoke"]
@@ -31,7 +32,7 @@ def wait_for(condition, seconds: float = 60, what: str = "") -> None:
 
 
 def waiting_line(process: subprocess.Popen) -> str:
-    """The first line a command prints on stderr (it prints "Waiting: …" when blocked)."""
+    """The first line a command prints on stderr (it prints "En attente : …" when blocked)."""
     return process.stderr.readline()
 
 
@@ -46,11 +47,12 @@ def test_three_builds_started_together_wait_for_each_other_and_leave_one_whole_s
         builds = [start(many_posts, "build") for _ in range(3)]
         lines = [waiting_line(build) for build in builds]
     for line in lines:
-        assert line.startswith(f"Waiting: invoke publish (pid {os.getpid()} on "), line
+        assert line.startswith(french(f"En attente : invoke publish (pid {os.getpid()} sur ")), line
+        assert " travaille sur ce site…" in line and ", depuis le " in line and "T" not in line.split("depuis le")[1], line
     for build in builds:
         out, err = build.communicate(timeout=300)
         assert build.returncode == 0, err
-        assert "Site built in " in out
+        assert out.startswith(french("Site construit dans output/ : "))
     assert files(many_posts / "output") == built_from_nothing(many_posts, tmp_path)
     assert leftovers(many_posts) == []
 
@@ -60,8 +62,8 @@ def test_with_no_wait_a_command_says_who_is_working_and_does_nothing(site_copy):
         build = start(site_copy, "build", "--no-wait")
         out, err = build.communicate(timeout=120)
     assert build.returncode == 1 and out == ""
-    assert err.startswith(f"Not started: invoke newsletter (pid {os.getpid()} on ")
-    assert "is working on this site; nothing was done" in err and "Traceback" not in err
+    assert err.startswith(french(f"Rien n'a été lancé : invoke newsletter (pid {os.getpid()} sur "))
+    assert french("travaille sur ce site ; rien n'a été fait") in err and "Traceback" not in err
     assert not (site_copy / "output").exists()
 
 
@@ -140,7 +142,8 @@ def test_clean_removes_what_killed_builds_left(site_copy):
     out, err = clean.communicate(timeout=120)
     assert clean.returncode == 0, err
     assert leftovers(site_copy) == []
-    assert "Removed .output.new-abc123" in out and "Removed .output.old-def456" in out
+    assert french("Supprimé : .output.new-abc123") in out and french("Supprimé : .output.old-def456") in out
+
 
 
 def test_the_lock_holds_when_its_note_is_deleted_and_never_writes_through_a_link(site_copy, tmp_path):
@@ -152,7 +155,7 @@ def test_the_lock_holds_when_its_note_is_deleted_and_never_writes_through_a_link
         lock_path(site_copy / "pelicanconf.py").unlink()
         build = start(site_copy, "build", "--no-wait")
         out, err = build.communicate(timeout=120)
-        assert build.returncode == 1 and err.startswith("Not started: another Tribune command is working on this site"), err
+        assert build.returncode == 1 and err.startswith(french("Rien n'a été lancé : une autre commande de Tribune travaille sur ce site")), err
     lock_path(site_copy / "pelicanconf.py").symlink_to(victim)
     build = start(site_copy, "build")
     out, err = build.communicate(timeout=120)

@@ -16,7 +16,7 @@ from tribune import commands
 from tribune.build import BuildError, build, check, load_site
 from tribune.lint import NOTICE
 
-from .conftest import build_site
+from .conftest import build_site, french
 
 SITE = "https://guilde.editions-boussole.fr"
 ORGANIZATION = "Éditions Boussole"
@@ -121,13 +121,14 @@ def test_their_posts_stay_credited_to_the_organisation_or_their_pseudonym(withdr
 
 
 def _notice(path: str, line: int, field: str, who: str, why: str, credit: str) -> str:
-    return f'{path}:{line}: {field}: {who} {why}: this post is credited to "{credit}"; change {field}: to keep it so in the source'
+    return french(f"{path}:{line}: {field}: {who} {why} : ce billet est attribué à « {credit} » ; changez {field}: pour qu'il le reste "
+                  "dans la source")
 
 
 def test_the_lint_lists_each_post_at_its_author_line_without_blocking_publishing(withdrawn, capsys):
     _, problems = check(load_site(withdrawn / "pelicanconf.py"), strict=True)
-    withdrew = "withdrew their consent (content/members/aicha-benali.md)"
-    hidden = "is hidden (Status: hidden in content/members/hugo-marchand.md)"
+    withdrew = "a retiré son consentement (content/members/aicha-benali.md)"
+    hidden = "est masqué (Status: hidden dans content/members/hugo-marchand.md)"
     assert [str(p) for p in problems] == [
         _notice("content/posts/2026-05-18-cartes-lisibles.md", 5, "Authors", "Hugo Marchand", hidden, PSEUDONYM),
         _notice("content/posts/2026-10-05-illustration-pollen.md", 6, "Author", "Aïcha Benali", withdrew, ORGANIZATION),
@@ -137,7 +138,7 @@ def test_the_lint_lists_each_post_at_its_author_line_without_blocking_publishing
     # invoke check --strict, as publish runs it: told, not stopped.
     assert commands.run_check("pelicanconf.py", strict=True) == 0
     printed = capsys.readouterr().err.splitlines()
-    assert len(printed) == 3 and all(line.endswith(" [notice]") for line in printed)
+    assert len(printed) == 3 and all(line.endswith(" [remarque]") for line in printed)
     build(load_site(withdrawn / "publishconf.py", OUTPUT_PATH=str(withdrawn / "release")), strict=True)
 
 
@@ -163,19 +164,23 @@ def test_a_withdrawn_default_author_is_credited_on_everything_they_would_sign(si
     assert editions and {entry.author for entry in editions} == {ORGANIZATION}
     notices = [str(p) for p in check(load_site(site_copy / "pelicanconf.py", AUTHOR="Aïcha Benali"))[1] if p.severity == NOTICE]
     assert notices == [
-        'content/posts/2026-10-05-illustration-pollen.md:1: Author: Aïcha Benali (the AUTHOR setting) withdrew their consent '
-        '(content/members/aicha-benali.md): this post is credited to "Éditions Boussole"; change AUTHOR in pelicanconf.py '
-        "or give the post an Author: line"
+        french("content/posts/2026-10-05-illustration-pollen.md:1: Author: Aïcha Benali (le réglage AUTHOR) a retiré son consentement "
+               "(content/members/aicha-benali.md) : ce billet est attribué à « Éditions Boussole » ; changez AUTHOR dans pelicanconf.py "
+               "ou donnez au billet une ligne Author:")
     ]
 
 
 @pytest.mark.parametrize(
     ("pseudonym", "message"),
     [
-        ("Hugo le Daltonien", '"Hugo le Daltonien" contains "hugo", from their Name: a pseudonym must not name them; choose another'),
-        ("H. MARCHAND", '"H. MARCHAND" contains "marchand", from their Name: a pseudonym must not name them; choose another'),
-        ("<b>Phare</b>", '"<b>Phare</b>" is not plain text ("<"): a pseudonym is printed as it is written; remove the markup or link'),
-        ("[Phare](https://phare.example)", '"[Phare](https://phare.example)" is not plain text ("["): a pseudonym is printed as it is written; remove the markup or link'),
+        ("Hugo le Daltonien", french("« Hugo le Daltonien » contient « hugo », tiré de son Name: un pseudonyme ne doit pas nommer la "
+                                     "personne ; choisissez-en un autre")),
+        ("H. MARCHAND", french("« H. MARCHAND » contient « marchand », tiré de son Name: un pseudonyme ne doit pas nommer la personne ; "
+                               "choisissez-en un autre")),
+        ("<b>Phare</b>", french("« <b>Phare</b> » n'est pas du texte brut (« < ») : un pseudonyme est affiché tel qu'il est écrit ; "
+                                "retirez le balisage ou le lien")),
+        ("[Phare](https://phare.example)", french("« [Phare](https://phare.example) » n'est pas du texte brut (« [ ») : un pseudonyme est "
+                                                  "affiché tel qu'il est écrit ; retirez le balisage ou le lien")),
     ],
 )
 def test_a_pseudonym_is_plain_text_that_does_not_name_them(site_copy, monkeypatch, pseudonym, message):
@@ -227,22 +232,23 @@ def test_a_withdrawn_member_named_in_any_text_is_a_warning_at_its_line(withdrawn
           "Author: Hugo Marchand & Yanis Belkacem")
     warnings = [str(p) for p in check(load_site(withdrawn / "pelicanconf.py"))[1] if p.severity == "warning"]
     assert warnings == [
-        f"content/pages/a-propos.md:{line}: names Aïcha Benali, who withdrew their consent (content/members/aicha-benali.md): "
-        "remove the name from this text (publish refuses it until then)",
-        "content/posts/2026-02-09-cinq-conseils-soiree-jeux.md:5: Author: names Hugo Marchand, who is hidden (Status: hidden in "
-        "content/members/hugo-marchand.md): remove the name from this text (publish refuses it until then)",
+        french(f"content/pages/a-propos.md:{line}: nomme Aïcha Benali, qui a retiré son consentement (content/members/aicha-benali.md) : "
+               "retirez ce nom de ce texte (la mise en ligne le refuse d'ici là)"),
+        french("content/posts/2026-02-09-cinq-conseils-soiree-jeux.md:5: Author: nomme Hugo Marchand, qui est masqué (Status: hidden "
+               "dans content/members/hugo-marchand.md) : retirez ce nom de ce texte (la mise en ligne le refuse d'ici là)"),
     ]
     assert commands.run_check("pelicanconf.py", strict=True) == 1
 
 
 @pytest.mark.parametrize("pseudonym, who", [
-    ("Léa Fontaine", "another member (content/members/lea-fontaine.md)"),
-    ("camille rousseau", "the AUTHOR setting"),
-    ("Éditions Boussole", "the ORGANIZATION setting"),
+    ("Léa Fontaine", "un autre membre, content/members/lea-fontaine.md"),
+    ("camille rousseau", "le réglage AUTHOR"),
+    ("Éditions Boussole", "le réglage ORGANIZATION"),
 ])
 def test_a_pseudonym_may_not_be_someone_elses_name(site_copy, monkeypatch, pseudonym, who):
     monkeypatch.chdir(site_copy)
     _edit(site_copy / "content/members/hugo-marchand.md", "Consent: 2026-02-05", f"Consent: 2026-02-05\nPseudonym: {pseudonym}")
     blocking, _ = check(load_site(site_copy / "pelicanconf.py"))
-    assert [str(p) for p in blocking] == [f'content/members/hugo-marchand.md:9: Pseudonym: "{pseudonym}" is the name of {who}: '
-                                          "their posts would be credited to someone who did not write them; choose a name nobody has"]
+    assert [str(p) for p in blocking] == [french(f"content/members/hugo-marchand.md:9: Pseudonym: « {pseudonym} » est déjà un nom utilisé "
+                                                 f"({who}) : ses billets seraient attribués à quelqu'un qui ne les a pas écrits ; "
+                                                 "choisissez un nom que personne ne porte")]

@@ -11,6 +11,7 @@ from PIL import Image
 from tribune import commands
 from tribune.build import BuildError, build, check, load_site
 
+from .conftest import french
 from .test_lint import _problems_after_failed_build, _tree_digest, _write
 
 POST = """Title: Un billet
@@ -66,7 +67,7 @@ def test_a_symbolic_link_leading_out_of_content_is_an_error(site, outside, link,
     path = site / "content" / link
     path.symlink_to(target if target.startswith("/") else site.parent / target)
     problems = _problems_after_failed_build(site)
-    assert [p for p in problems if p.startswith(f"content/{link}:1: a symbolic link to ")] == problems != [], problems
+    assert [p for p in problems if p.startswith(f"content/{link}:1: un lien symbolique vers ")] == problems != [], problems
     assert not list((site / "output").rglob("passwd")) and not list((site / "output").rglob("secret.txt"))
 
 
@@ -81,8 +82,10 @@ def test_a_static_link_out_of_content_is_an_error_and_nothing_is_copied_out(site
     body = "Voir [le secret]({static}/../../outside/secret.txt) et ![image]({static}../../../outside/secret.txt)."
     relative = _write(site, "posts/fuite.md", POST.format(body=body))
     assert _problems_after_failed_build(site) == [
-        f"{relative}:7: {{static}}../../../outside/secret.txt leads out of the content folder: link to a file of content/ (e.g. {{static}}/images/photo.jpg)",
-        f"{relative}:7: {{static}}/../../outside/secret.txt leads out of the content folder: link to a file of content/ (e.g. {{static}}/images/photo.jpg)",
+        french(f"{relative}:7: {{static}}../../../outside/secret.txt sort du dossier content/ : faites un lien vers un fichier de content/ "
+               "(par exemple {static}/images/photo.jpg)"),
+        french(f"{relative}:7: {{static}}/../../outside/secret.txt sort du dossier content/ : faites un lien vers un fichier de content/ "
+               "(par exemple {static}/images/photo.jpg)"),
     ]
     assert everything_but(site.parent, site) == tree  # nothing written beside the site
 
@@ -101,7 +104,8 @@ def test_the_build_itself_copies_nothing_from_outside_content(site, outside, tmp
 def test_an_avatar_out_of_content_is_an_error_at_its_line(site, outside, avatar):
     Image.new("RGB", (64, 64)).save(outside / "photo.jpg")
     relative = _write(site, "members/zoe.md", MEMBER.format(avatar=avatar))
-    assert _problems_after_failed_build(site) == [f'{relative}:3: Avatar: "{avatar}" leads out of the content folder: name a file under content/images/']
+    assert _problems_after_failed_build(site) == [french(f"{relative}:3: Avatar: « {avatar} » sort du dossier content/ : indiquez un fichier "
+                                                         "de content/images/")]
 
 
 def _photo_with_gps() -> bytes:
@@ -130,18 +134,18 @@ def test_no_spelling_of_an_avatar_publishes_the_original_photo(site, avatar):
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("Save_as", "../../evade.html", '"../../evade.html" would write outside output/'),
-    ("Save_as", "/etc/cron.d/x", '"/etc/cron.d/x" would write outside output/'),
-    ("Url", "../../ailleurs/", '"../../ailleurs/" would write outside output/'),
-    ("Save_as", "index.html", '"index.html" is the file of the site\'s INDEX_SAVE_AS (index.html): this page would replace it'),
-    ("Save_as", "./archives/index.html", '"./archives/index.html" is the file of the site\'s ARCHIVES_SAVE_AS (archives/index.html)'),
-    ("Save_as", "images/pollen.png", '"images/pollen.png" is not an HTML file'),
-    ("Save_as", "billets", '"billets" is not an HTML file'),
-    ("Save_as", "sitemap.xml", '"sitemap.xml" is not an HTML file'),
-    ("Save_as", "theme/css/index.html", '"theme/css/index.html" is inside theme/, where the site\'s THEME_STATIC_DIR (theme) writes'),
-    ("Save_as", "newsletter/2026-11/email.html", '"newsletter/2026-11/email.html" is inside newsletter/, where the site\'s NEWSLETTER_EMAIL_DIR'),
-    ("Save_as", "pagefind/x.html", '"pagefind/x.html" is inside pagefind/, where the search index writes'),
-    ("Save_as", "404.html", '"404.html" is the file of the 404 page'),
+    ("Save_as", "../../evade.html", french("« ../../evade.html » écrirait hors de output/")),
+    ("Save_as", "/etc/cron.d/x", french("« /etc/cron.d/x » écrirait hors de output/")),
+    ("Url", "../../ailleurs/", french("« ../../ailleurs/ » écrirait hors de output/")),
+    ("Save_as", "index.html", french("« index.html » est déjà pris par le réglage INDEX_SAVE_AS du site (index.html) : cette page le remplacerait")),
+    ("Save_as", "./archives/index.html", french("« ./archives/index.html » est déjà pris par le réglage ARCHIVES_SAVE_AS du site (archives/index.html)")),
+    ("Save_as", "images/pollen.png", french("« images/pollen.png » n'est pas un fichier HTML")),
+    ("Save_as", "billets", french("« billets » n'est pas un fichier HTML")),
+    ("Save_as", "sitemap.xml", french("« sitemap.xml » n'est pas un fichier HTML")),
+    ("Save_as", "theme/css/index.html", french("« theme/css/index.html » est dans theme/, où le réglage THEME_STATIC_DIR du site (theme) écrit")),
+    ("Save_as", "newsletter/2026-11/email.html", french("« newsletter/2026-11/email.html » est dans newsletter/, où le réglage NEWSLETTER_EMAIL_DIR")),
+    ("Save_as", "pagefind/x.html", french("« pagefind/x.html » est dans pagefind/, où l'index de recherche écrit")),
+    ("Save_as", "404.html", french("« 404.html » est déjà pris par la page 404")),
 ])
 def test_a_save_as_out_of_output_or_over_another_file_is_an_error(site, field, value, message):
     relative = _write(site, "pages/piege.md", f"Title: Piège\n{field}: {value}\n\nTexte.\n")
@@ -156,7 +160,7 @@ def test_a_save_as_over_a_posts_page_stops_the_build_naming_both_files(site):
         build(load_site(site / "pelicanconf.py"))
     message = str(failure.value)
     assert "content/pages/piege.md" in message and "content/posts/2026-07-20-ete-a-montreal.md" in message, message
-    assert "would both be written to billets/ete-a-montreal-l-equipe/index.html" in message
+    assert "seraient tous deux écrits dans billets/ete-a-montreal-l-equipe/index.html" in message
     assert _tree_digest(site / "output") == before
     assert os.path.exists(site / "output/billets/ete-a-montreal-l-equipe/index.html")
 
@@ -164,8 +168,8 @@ def test_a_save_as_over_a_posts_page_stops_the_build_naming_both_files(site):
 def test_a_members_avatar_used_as_another_image_is_an_error(site):
     relative = _write(site, "posts/lea.md", POST.replace("images/pollen.png", "images/avatar-lea-fontaine.jpg")
                       .format(body="![Léa]({static}/images/avatar-lea-fontaine.jpg)"))
-    message = ("images/avatar-lea-fontaine.jpg is the Avatar of content/members/lea-fontaine.md, which the build re-encodes and "
-               "never publishes as it is: use another image (a copy made for this page)")
+    message = french("images/avatar-lea-fontaine.jpg est le champ Avatar de content/members/lea-fontaine.md, que la construction "
+                     "réencode et ne publie jamais tel quel : utilisez une autre image (une copie faite pour cette page)")
     assert _problems_after_failed_build(site) == [f"{relative}:4: Image: {message}", f"{relative}:7: /{message}"]
 
 
@@ -173,16 +177,17 @@ def test_an_image_that_tells_where_it_was_taken_is_a_warning(site):
     (site / "content/images/plage.jpg").write_bytes(_photo_with_gps())
     (site / "content/images/avatar-lea-fontaine.jpg").write_bytes(_photo_with_gps())  # re-encoded: its metadata never leaves
     problems = [str(p) for p in check(load_site(site / "pelicanconf.py"))[1]]
-    assert problems == ["content/images/plage.jpg:1: the image carries the GPS position where it was taken (in its EXIF metadata), "
-                        "which would be published with it: export it again without its metadata (most image editors offer it)"]
+    assert problems == [french("content/images/plage.jpg:1: l'image porte la position GPS de la prise de vue (dans ses métadonnées "
+                               "EXIF), qui serait publiée avec elle : exportez-la de nouveau sans ses métadonnées (la plupart des "
+                               "éditeurs d'images le proposent)")]
 
 
 @pytest.mark.parametrize("setting, value, overlaps", [
     ("OUTPUT_PATH", "content", "content/ (PATH)"),
-    ("OUTPUT_PATH", ".", "the site's folder"),
-    ("OUTPUT_PATH", "theme", "the theme (THEME)"),
-    ("OUTPUT_PATH", "plugins/seo", "the plugins (PLUGIN_PATHS: plugins)"),
-    ("OUTPUT_PATH", "..", "the site's folder"),
+    ("OUTPUT_PATH", ".", "le dossier du site"),
+    ("OUTPUT_PATH", "theme", "le thème (THEME)"),
+    ("OUTPUT_PATH", "plugins/seo", french("les extensions (PLUGIN_PATHS : plugins)")),
+    ("OUTPUT_PATH", "..", "le dossier du site"),
     ("CACHE_PATH", "content/images", "content/ (PATH)"),
 ])
 def test_a_build_never_replaces_the_sites_own_folders(site_copy, monkeypatch, capsys, setting, value, overlaps):
@@ -193,7 +198,7 @@ def test_a_build_never_replaces_the_sites_own_folders(site_copy, monkeypatch, ca
     for run in (commands.run_build, commands.run_clean):
         assert run("pelicanconf.py") == 1
         err = capsys.readouterr().err
-        assert f"{setting} = " in err and f"overlaps {overlaps}" in err and "Traceback" not in err, err
+        assert f"{setting} = " in err and f"chevauche {overlaps}" in err and "Traceback" not in err, err
     (site_copy / "pelicanconf.py").write_text((site_copy / "pelicanconf.py").read_text().rsplit("\n" + setting, 1)[0])
     assert _tree_digest(site_copy) == before
 
@@ -206,7 +211,7 @@ def test_a_build_never_replaces_a_folder_of_someone_elses_files(site_copy, tmp_p
     with (site_copy / "pelicanconf.py").open("a", encoding="utf-8") as conf:
         conf.write(f'\nOUTPUT_PATH = "{theirs}"\n')
     assert commands.run_build("pelicanconf.py") == 1
-    assert f"OUTPUT_PATH = {theirs} holds files a build did not put there (these.txt)" in capsys.readouterr().err
+    assert french(f"OUTPUT_PATH = {theirs} contient des fichiers qu'aucune construction n'y a mis (these.txt)") in capsys.readouterr().err
     assert commands.run_clean("pelicanconf.py") == 1
     assert (theirs / "these.txt").read_text() == "ma thèse" and sorted(p.name for p in theirs.iterdir()) == ["these.txt"]
     (theirs / "these.txt").unlink()  # an empty folder is fine, and then it is the build's

@@ -280,7 +280,7 @@ def test_fetching_and_deciding_hold_the_sites_lock(conversing, capsys):
     finally:
         holder.communicate("")
     for code, _, err in (fetched, decided):
-        assert code == 1 and err.startswith("Not started: invoke build (pid")
+        assert code == 1 and err.startswith("Rien n’a été lancé\u202f: invoke build (pid")
     assert not Path("content/conversations").exists() and not any("/context" in path for _, path, *_ in conversing.mastodon.requests)
 
 
@@ -292,11 +292,11 @@ def test_the_lint_reads_the_charter_and_the_archive(conversing, capsys):
     assert commands.run_check("pelicanconf.py") == 1
     err = capsys.readouterr().err
     assert "content/moderation.md:2: Mode: «\u202fpublier\u202f» n’est pas un mode\u202f: écrivez publish (réponses affichées tout de suite) " \
-           "ou hold (chacune attend une approbation) [error]" in err
+           "ou hold (chacune attend une approbation) [erreur]" in err
     assert "content/moderation.md:3: Blocked-Accounts: «\u202ftroll\u202f» n’est pas un compte" in err
-    assert "content/moderation.md:4: Blocked-Domain: unknown field, did you mean Blocked-Domains? [error]" in err
+    assert "content/moderation.md:4: Blocked-Domain: champ inconnu, vouliez-vous dire Blocked-Domains\u202f? [erreur]" in err
     assert "content/moderation.md:5: Charter: aucune page publiée n’a le slug «\u202freglement\u202f»" in err
     assert f"content/conversations/{YEAR}.json:2: la conversation n’est pas du JSON valide (Expecting property name enclosed in double " \
-           "quotes)\u202f; il contient un conflit Git\u202f: gardez les réponses des deux côtés [error]" in err
+           "quotes)\u202f; il contient un conflit Git\u202f: gardez les réponses des deux côtés [erreur]" in err
     code, _, err = run(capsys)
     assert code == 1 and err.startswith("Rien n’a été récupéré\u202f: content/moderation.md:2: Mode: «\u202fpublier\u202f» n’est pas un mode")

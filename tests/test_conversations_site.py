@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, build_site, copy_site, served
+from .conftest import ROOT, build_site, chromium_on, copy_site
 from .sample_conversations import make_sample
 
 YEAR = "billets/la-guilde-a-presque-un-an-ce-que-vous-nous-avez-dit/"
@@ -154,25 +154,21 @@ def test_the_figures_for_the_report_and_the_newsletter(local_site):
     assert liveliest_conversation(local_site.settings, date(2026, 9, 1), date(2026, 9, 30)) is None
 
 
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed")
 @pytest.mark.parametrize("width", [375, 1280])
 def test_the_conversation_in_a_real_browser(local_site, width):
     """Without JavaScript, light and dark: the replies are there, nothing comes from another
     host, nothing is wider than the screen."""
-    playwright = pytest.importorskip("playwright.sync_api")
-    with served(local_site.output) as address, playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+    with chromium_on(local_site.output) as (browser, base):
         for scheme in ("light", "dark"):
             page = browser.new_page(viewport={"width": width, "height": 900}, java_script_enabled=False, color_scheme=scheme)
             hosts = []
             page.on("request", lambda request: hosts.append(request.url.split("/")[2]))
-            page.goto(f"{address}/{YEAR}")
+            page.goto(f"{base}{YEAR}")
             replies = page.locator("li.reply")
             assert replies.count() == 8 and replies.first.is_visible()
             assert page.evaluate("document.documentElement.scrollWidth") <= width
-            assert set(hosts) == {address.removeprefix("http://")}
+            assert set(hosts) == {base.split("/")[2]}
             colours = page.evaluate("[getComputedStyle(document.querySelector('li.reply')).backgroundColor, "
                                     "getComputedStyle(document.querySelector('li.reply')).color]")
             assert colours[0] != colours[1]
             page.close()
-        browser.close()

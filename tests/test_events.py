@@ -132,12 +132,12 @@ def test_calendars_parse_back_with_the_right_instants_and_timezones(production_s
     assert quebec.decoded("DTSTART").astimezone(timezone.utc).isoformat() == "2026-12-11T00:30:00+00:00"
     festival = by_summary["Festival du jeu de Lyon\u202f: le stand Boussole"]
     assert str(festival.decoded("DTSTART")) == "2027-01-16" and str(festival.decoded("DTEND")) == "2027-01-18"
-    assert str(by_summary["Atelier d’illustration avec Nina Morel"]["STATUS"]) == "CANCELLED"
+    assert str(by_summary["Annulé\u202f: Atelier d’illustration avec Nina Morel"]["STATUS"]) == "CANCELLED"
     for event in events:
         assert event["UID"] and event["DTSTAMP"] and event["URL"].startswith(SITE + "/evenements/")
         assert "<" not in str(event["DESCRIPTION"])
     meetup = by_summary["Rencontre de la Guilde à Lyon"]
-    assert str(meetup["LOCATION"]) == "L'Atelier Boussole, 12 montée de la Grande-Côte, 69001 Lyon"
+    assert str(meetup["LOCATION"]) == "L’Atelier Boussole, 12 montée de la Grande-Côte, 69001 Lyon"
     for path in (production_site.output / "evenements").glob("*.ics"):
         if path.name != "calendrier.ics":
             assert len(_calendar(path).walk("VEVENT")) == 1

@@ -4,6 +4,8 @@ import pytest
 
 from tribune.build import BuildError, build, check, load_site
 
+from .conftest import french
+
 GOOD = """Title: Soirée test
 Start: 2026-12-20 20:00
 Duration: 2h
@@ -19,14 +21,22 @@ Texte.
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (("Duration: 2h", "End: 2026-12-20 19:00"), '3: End: the event ends (2026-12-20T19:00:00+01:00) before it starts (2026-12-20T20:00:00+01:00)'),
-        (("Duration: 2h", "Duration: 2h\nTimezone: Europe/Lyon"), '4: Timezone: "Europe/Lyon" is not a time zone (expected an IANA name such as Europe/Paris)'),
-        (("2026-12-20 20:00", "2026-12-32 20:00"), '2: Start: "2026-12-32 20:00" is not a date (expected YYYY-MM-DD HH:MM, or YYYY-MM-DD for an all-day event)'),
-        (("Duration: 2h", "Duration: deux heures"), '3: Duration: "deux heures" is not a duration (expected e.g. 2h, 90min, 1h30min or 2d)'),
-        (("Mode: online", "Mode: en ligne"), '4: Mode: "en ligne" is not a mode (expected one of online, offline, mixed)'),
-        (("Kind: chat", "Kind: apéro"), '5: Kind: "apéro" is not a kind (expected one of chat, interview, live, contest, webinar, barcamp, conference, meetup, workshop, other)'),
-        (("Summary:", "Status: maybe\nSummary:"), '7: Status: "maybe" is not a status (expected one of scheduled, cancelled, postponed, rescheduled, draft)'),
-        (("URL: https://visio.example/test\n", ""), "4: URL: missing: a Mode: online event needs its URL: line (where to join)"),
+        (("Duration: 2h", "End: 2026-12-20 19:00"),
+         "3: End: l’événement finit (20 décembre 2026 à 19\u00a0h\u00a000) avant de commencer (20 décembre 2026 à 20\u00a0h\u00a000)"),
+        (("Duration: 2h", "Duration: 2h\nTimezone: Europe/Lyon"),
+         french("4: Timezone: « Europe/Lyon » n'est pas un fuseau horaire (attendu : un nom IANA comme Europe/Paris)")),
+        (("2026-12-20 20:00", "2026-12-32 20:00"),
+         french("2: Start: « 2026-12-32 20:00 » n'est pas une date (attendu : AAAA-MM-JJ HH:MM, ou AAAA-MM-JJ pour un événement sur "
+                "toute la journée)")),
+        (("Duration: 2h", "Duration: deux heures"),
+         french("3: Duration: « deux heures » n'est pas une durée (attendu par exemple : 2h, 90min, 1h30min ou 2d)")),
+        (("Mode: online", "Mode: en ligne"), french("4: Mode: « en ligne » n'est pas un mode (valeurs possibles : online, offline, mixed)")),
+        (("Kind: chat", "Kind: apéro"), french("5: Kind: « apéro » n'est pas un type d'événement (valeurs possibles : chat, interview, live, "
+                                              "contest, webinar, barcamp, conference, meetup, workshop, other)")),
+        (("Summary:", "Status: maybe\nSummary:"), french("7: Status: « maybe » n'est pas un statut (valeurs possibles : scheduled, "
+                                                         "cancelled, postponed, rescheduled, draft)")),
+        (("URL: https://visio.example/test\n", ""),
+         french("4: URL: manquant : un événement Mode: online doit avoir une ligne URL: (où rejoindre l'événement)")),
     ],
 )
 def test_one_error_per_bad_field(site_copy, monkeypatch, change, expected):
@@ -41,8 +51,8 @@ def test_offline_event_without_venue_and_address(site_copy, monkeypatch):
     (site_copy / "content/events/test.md").write_text(GOOD.replace("Mode: online", "Mode: offline"), encoding="utf-8")
     blocking, _ = check(load_site(site_copy / "pelicanconf.py"))
     assert [str(p) for p in blocking] == [
-        "content/events/test.md:4: Address: missing: a Mode: offline event needs its Address: line (where it takes place)",
-        "content/events/test.md:4: Venue: missing: a Mode: offline event needs its Venue: line (where it takes place)",
+        french("content/events/test.md:4: Address: manquant : un événement Mode: offline doit avoir une ligne Address: (le lieu)"),
+        french("content/events/test.md:4: Venue: manquant : un événement Mode: offline doit avoir une ligne Venue: (le lieu)"),
     ]
 
 

@@ -9,6 +9,7 @@ import pytest
 from tribune import commands
 from tribune.build import BuildError, build, load_site
 
+from .conftest import french
 from .test_lint import _problems_after_failed_build, _write
 
 POST = "Title: Profond\nDate: 2026-10-01\nCategory: Coulisses\nImage: images/pollen.png\nImage-Alt: Une abeille\n\nUn texte.\n\n{body}\n"
@@ -42,7 +43,8 @@ def site(site_copy, monkeypatch):
 def test_content_nested_too_deep_is_refused_at_its_line(site, body, line, depth):
     relative = _write(site, "posts/profond.md", POST.format(body=body))
     assert _problems_after_failed_build(site) == [
-        f"{relative}:{line}: lists, quotes or brackets nested {depth} levels deep, over the 40 a page may nest (MARKDOWN_MAX_NESTING): flatten them"
+        french(f"{relative}:{line}: listes, citations ou crochets imbriqués sur {depth} niveaux, au-delà des 40 permis par page "
+               "(MARKDOWN_MAX_NESTING) : mettez-les à plat")
     ]
 
 
@@ -61,15 +63,18 @@ def test_the_limits_are_settings(site):
         settings.write("\nMARKDOWN_MAX_NESTING = 4\nMARKDOWN_MAX_BYTES = 100_000\n")
     _write(site, "pages/grande.md", "Title: Grande\n\n" + "Un texte assez long. " * 6000)
     assert _problems_after_failed_build(site) == [
-        "content/pages/grande.md:1: the file is 126 KB, over the 100 KB a content file may be (MARKDOWN_MAX_BYTES): split it, and put large files in content/images/",
-        "content/posts/profond.md:13: lists, quotes or brackets nested 5 levels deep, over the 4 a page may nest (MARKDOWN_MAX_NESTING): flatten them",
+        french("content/pages/grande.md:1: le fichier fait 126 Ko, au-delà des 100 Ko permis pour un fichier de contenu "
+               "(MARKDOWN_MAX_BYTES) : découpez-le, et mettez les gros fichiers dans content/images/"),
+        french("content/posts/profond.md:13: listes, citations ou crochets imbriqués sur 5 niveaux, au-delà des 4 permis par page "
+               "(MARKDOWN_MAX_NESTING) : mettez-les à plat"),
     ]
 
 
 def test_a_huge_file_is_refused_without_being_read(site):
     relative = _write(site, "posts/enorme.md", POST.format(body="Un texte très long. " * 300_000))
     assert _problems_after_failed_build(site) == [
-        f"{relative}:1: the file is 6.3 MB, over the 5 MB a content file may be (MARKDOWN_MAX_BYTES): split it, and put large files in content/images/"
+        french(f"{relative}:1: le fichier fait 6,3 Mo, au-delà des 5 Mo permis pour un fichier de contenu (MARKDOWN_MAX_BYTES) : "
+               "découpez-le, et mettez les gros fichiers dans content/images/")
     ]
 
 
@@ -77,9 +82,9 @@ def test_an_image_bomb_is_refused_at_each_line_that_names_it(site):
     (site / "content/images/guilde.png").write_bytes(png_header(30_000, 30_000))
     (site / "content/images/soiree.png").write_bytes(png_header(12_000, 12_000))
     problems = _problems_after_failed_build(site)
-    bomb = "images/guilde.png is far larger than the 40 megapixels Tribune opens (IMAGE_MAX_PIXELS): make it smaller"
-    big = ("images/soiree.png is 12000×12000 pixels (144 megapixels), over the 40 megapixels Tribune opens "
-           "(IMAGE_MAX_PIXELS): make it smaller, e.g. 2400 pixels wide")
+    bomb = french("images/guilde.png dépasse de loin les 40 mégapixels que Tribune ouvre (IMAGE_MAX_PIXELS) : réduisez-la")
+    big = french("images/soiree.png mesure 12000×12000 pixels (144 mégapixels), au-delà des 40 mégapixels que Tribune ouvre "
+                 "(IMAGE_MAX_PIXELS) : réduisez-la, par exemple à 2400 pixels de large")
     assert f"content/posts/2026-11-09-la-guilde-a-presque-un-an.md:7: Image: {bomb}" in problems
     assert f"content/posts/2026-01-12-welcome-to-the-guild.md:10: Image: {bomb}" in problems
     assert f"content/posts/2026-09-07-jeux-courts-pause-midi.md:7: Image: {big}" in problems
@@ -91,9 +96,10 @@ def test_an_avatar_bomb_and_a_file_that_is_no_image_are_refused(site):
     (site / "content/images/avatar-hugo-marchand.jpg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     problems = [p for p in _problems_after_failed_build(site) if "Avatar" in p]
     assert problems == [
-        "content/members/hugo-marchand.md:5: Avatar: images/avatar-hugo-marchand.jpg is not an image Tribune can read (use a PNG, JPEG, WebP or GIF file)",
-        "content/members/lea-fontaine.md:5: Avatar: images/avatar-lea-fontaine.jpg is 12000×12000 pixels (144 megapixels), over the 40 "
-        "megapixels Tribune opens (IMAGE_MAX_PIXELS): make it smaller, e.g. 2400 pixels wide",
+        french("content/members/hugo-marchand.md:5: Avatar: images/avatar-hugo-marchand.jpg n'est pas une image que Tribune sait lire "
+               "(utilisez un fichier PNG, JPEG, WebP ou GIF)"),
+        french("content/members/lea-fontaine.md:5: Avatar: images/avatar-lea-fontaine.jpg mesure 12000×12000 pixels (144 mégapixels), "
+               "au-delà des 40 mégapixels que Tribune ouvre (IMAGE_MAX_PIXELS) : réduisez-la, par exemple à 2400 pixels de large"),
     ]
 
 
@@ -101,8 +107,8 @@ def test_an_image_bomb_in_an_edition_is_one_line_and_nothing_written(site, capsy
     (site / "content/images/guilde.png").write_bytes(png_header(30_000, 30_000))
     assert commands.run_newsletter("pelicanconf.py", edition="2026-11") == 1
     out, err = capsys.readouterr()
-    assert err == ("Nothing written: content/newsletters/2026-11.md:16: images/guilde.png is far larger than the 40 megapixels "
-                   "Tribune opens (IMAGE_MAX_PIXELS): make it smaller\n")  # the line of the editor's word that shows it
+    assert err == french("Rien n'a été écrit : content/newsletters/2026-11.md:16: images/guilde.png dépasse de loin les 40 "
+                         "mégapixels que Tribune ouvre (IMAGE_MAX_PIXELS) : réduisez-la\n")  # the line of the editor's word that shows it
 
 
 def test_a_truncated_avatar_stops_the_build_naming_the_member_file(site):
@@ -110,13 +116,14 @@ def test_a_truncated_avatar_stops_the_build_naming_the_member_file(site):
     photo.write_bytes(photo.read_bytes()[: photo.stat().st_size // 3])
     with pytest.raises(BuildError) as failure:
         build(load_site(site / "pelicanconf.py"))
-    assert str(failure.value).startswith("Pelican reported errors: content/members/lea-fontaine.md: Avatar: \"images/avatar-lea-fontaine.jpg\" image file is truncated")
+    assert str(failure.value).startswith(french("Pelican a signalé des erreurs : content/members/lea-fontaine.md: Avatar: "
+                                                "« images/avatar-lea-fontaine.jpg » ne peut pas être lu comme une image (image file is truncated"))
 
 
 def test_a_logo_bomb_in_an_edition_names_the_setting(site, capsys):
     (site / "content/images/logo.png").write_bytes(png_header(30_000, 30_000))
     assert commands.run_newsletter("pelicanconf.py", edition="2026-11") == 1
-    assert capsys.readouterr().err.startswith("Nothing written: content/newsletters/2026-11.md:1: SEO_LOGO: images/logo.png is far larger")
+    assert capsys.readouterr().err.startswith(french("Rien n'a été écrit : content/newsletters/2026-11.md:1: SEO_LOGO: images/logo.png dépasse de loin"))
 
 
 def test_a_logo_bomb_stops_the_build_with_one_line(site):
@@ -126,5 +133,5 @@ def test_a_logo_bomb_stops_the_build_with_one_line(site):
     (site / "content/newsletters/2026-11.md").unlink()
     with pytest.raises(BuildError) as failure:
         build(load_site(site / "pelicanconf.py"))
-    assert str(failure.value) == ("Pelican reported errors: Image: images/logo.png is far larger than the 40 megapixels "
-                                  "Tribune opens (IMAGE_MAX_PIXELS): make it smaller")
+    assert str(failure.value) == french("Pelican a signalé des erreurs : Image: images/logo.png dépasse de loin les 40 mégapixels "
+                                        "que Tribune ouvre (IMAGE_MAX_PIXELS) : réduisez-la")

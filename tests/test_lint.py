@@ -1,4 +1,5 @@
-"""Bad input: one clear line per problem (file, line, field), and output/ left untouched."""
+"""Bad input: one clear line per problem (file, line, field), in the site's language, and output/
+left untouched. The sample site is French; an English copy speaks English."""
 
 import hashlib
 from pathlib import Path
@@ -7,6 +8,8 @@ import pytest
 
 from tribune import commands
 from tribune.build import BuildError, build, check, load_site
+
+from .conftest import french
 
 GOOD_POST = """Title: Une soirée réussie
 Date: 2026-10-01 20:00
@@ -62,76 +65,87 @@ def test_the_sample_content_passes_the_lint_with_no_warning(site_copy):
 def test_bad_date(built_copy):
     name = _write(built_copy, "posts/bad-date.md", GOOD_POST.replace("2026-10-01 20:00", "2026-13-01"))
     assert _problems_after_failed_build(built_copy) == [
-        f'{name}:2: Date: "2026-13-01" is not a date (expected YYYY-MM-DD or YYYY-MM-DD HH:MM)'
+        french(f"{name}:2: Date: « 2026-13-01 » n'est pas une date (attendu : AAAA-MM-JJ ou AAAA-MM-JJ HH:MM)")
+    ]
+
+
+def test_an_english_site_says_it_in_english(english_copy, monkeypatch):
+    monkeypatch.chdir(english_copy)
+    build(load_site(english_copy / "pelicanconf.py"))
+    name = _write(english_copy, "posts/bad-date.md", GOOD_POST.replace("2026-10-01 20:00", "2026-13-01").replace("Title:", "Tittle:"))
+    assert _problems_after_failed_build(english_copy) == [
+        f"{name}:1: Title: missing (a post needs a Title: line)",
+        f'{name}:1: Tittle: unknown field, did you mean Title?',
+        f'{name}:2: Date: "2026-13-01" is not a date (expected YYYY-MM-DD or YYYY-MM-DD HH:MM)',
     ]
 
 
 def test_missing_title(built_copy):
     name = _write(built_copy, "posts/no-title.md", GOOD_POST.replace("Title: Une soirée réussie\n", ""))
-    assert _problems_after_failed_build(built_copy) == [f"{name}:1: Title: missing (every post needs a Title: line)"]
+    assert _problems_after_failed_build(built_copy) == [f"{name}:1: Title: manquant (un billet doit avoir une ligne Title:)"]
 
 
 def test_unknown_key_is_reported_as_a_typo_with_a_suggestion(built_copy):
     name = _write(built_copy, "posts/typo.md", GOOD_POST.replace("Title:", "Tittle:").replace("Tags:", "Tagz:"))
     assert _problems_after_failed_build(built_copy) == [
-        f"{name}:1: Title: missing (every post needs a Title: line)",
-        f"{name}:1: Tittle: unknown field, did you mean Title?",
-        f"{name}:4: Tagz: unknown field, did you mean Tags?",
+        f"{name}:1: Title: manquant (un billet doit avoir une ligne Title:)",
+        french(f"{name}:1: Tittle: champ inconnu, vouliez-vous dire Title ?"),
+        french(f"{name}:4: Tagz: champ inconnu, vouliez-vous dire Tags ?"),
     ]
 
 
 def test_bad_status(built_copy):
     name = _write(built_copy, "posts/status.md", GOOD_POST.replace("Tags:", "Status: publié\nTags:"))
     assert _problems_after_failed_build(built_copy) == [
-        f'{name}:4: Status: "publié" is not a status (expected one of draft, published, hidden)'
+        french(f"{name}:4: Status: « publié » n'est pas un statut (valeurs possibles : draft, published, hidden)")
     ]
 
 
 def test_missing_category(built_copy):
     name = _write(built_copy, "posts/no-category.md", GOOD_POST.replace("Category: Communauté\n", ""))
-    assert _problems_after_failed_build(built_copy) == [f"{name}:1: Category: missing (every post needs a Category: line)"]
+    assert _problems_after_failed_build(built_copy) == [f"{name}:1: Category: manquant (un billet doit avoir une ligne Category:)"]
 
 
 def test_unknown_language(built_copy):
     name = _write(built_copy, "posts/lang.md", GOOD_POST.replace("Tags:", "Lang: de\nTags:"))
-    assert _problems_after_failed_build(built_copy) == [f'{name}:4: Lang: "de" is not a language of the site (fr, en)']
+    assert _problems_after_failed_build(built_copy) == [french(f"{name}:4: Lang: « de » n'est pas une langue du site (fr, en)")]
 
 
 def test_translation_without_original(built_copy):
     text = GOOD_POST.replace("Tags:", "Lang: en\nTranslation: true\nTags:").replace("Une soirée réussie", "A great night")
     name = _write(built_copy, "posts/orphan.md", text)
     assert _problems_after_failed_build(built_copy) == [
-        f'{name}:5: Translation: no original post with slug "a-great-night" in another language; '
-        "give the translation the same Slug: as its original"
+        french(f"{name}:5: Translation: aucun original au slug « a-great-night » dans une autre langue ; "
+               "donnez à la traduction le même Slug: que son original")
     ]
 
 
 def test_duplicate_slug(built_copy):
     name = _write(built_copy, "posts/again.md", GOOD_POST.replace("Une soirée réussie", "Été à Montréal, l'équipe"))
     assert _problems_after_failed_build(built_copy) == [
-        f'{name}:1: Title: duplicate slug "ete-a-montreal-l-equipe" (fr): '
-        "content/posts/2026-07-20-ete-a-montreal.md has it too; set a different Slug:"
+        french(f"{name}:1: Title: slug « ete-a-montreal-l-equipe » en double (fr) : "
+               "content/posts/2026-07-20-ete-a-montreal.md a le même ; donnez un autre Slug:")
     ]
 
 
 def test_empty_file(built_copy):
     name = _write(built_copy, "posts/empty.md", "\n  \n")
     assert _problems_after_failed_build(built_copy) == [
-        f"{name}:1: the file is empty (expected metadata such as Title: and Date:, then the text)"
+        french(f"{name}:1: le fichier est vide (attendu : des métadonnées comme Title: et Date:, puis le texte)")
     ]
 
 
 def test_file_without_metadata(built_copy):
     name = _write(built_copy, "pages/bare.md", "# Un titre\n\nDu texte sans métadonnées.\n")
     assert _problems_after_failed_build(built_copy) == [
-        f"{name}:1: the file has no metadata (it must start with lines such as Title: and Date:, then a blank line)"
+        french(f"{name}:1: le fichier n'a pas de métadonnées (il doit commencer par des lignes comme Title: et Date:, puis une ligne vide)")
     ]
 
 
 def test_file_that_is_not_utf8(built_copy):
     name = _write(built_copy, "posts/latin1.md", GOOD_POST.replace("Un texte.", "Une fête réussie.").encode("latin-1"))
     assert _problems_after_failed_build(built_copy) == [
-        f"{name}:1: the file is not UTF-8 text (byte 0xE9); save it as UTF-8 in your editor"
+        french(f"{name}:1: le fichier n'est pas du texte UTF-8 (octet 0xE9) ; enregistrez-le en UTF-8 dans votre éditeur")
     ]
 
 
@@ -139,7 +153,8 @@ def test_static_file_name_with_accents(built_copy):
     image = built_copy / "content" / "images" / "Photo été.png"
     image.write_bytes((built_copy / "content" / "images" / "pollen.png").read_bytes())
     assert _problems_after_failed_build(built_copy) == [
-        'content/images/Photo été.png:1: file name "Photo été.png" has accents, spaces or signs; rename it "photo-ete.png"'
+        french("content/images/Photo été.png:1: le nom de fichier « Photo été.png » contient des accents, des espaces ou des signes ; "
+               "renommez-le « photo-ete.png »")
     ]
 
 
@@ -150,11 +165,11 @@ def test_every_problem_of_the_run_is_listed(built_copy, capsys):
     assert commands.run_build(str(built_copy / "pelicanconf.py")) == 1
     errors = capsys.readouterr().err.splitlines()
     assert errors[:3] == [
-        "content/pages/c.md:1: the file is empty (expected metadata such as Title: and Date:, then the text) [error]",
-        'content/posts/a.md:2: Date: "hier" is not a date (expected YYYY-MM-DD or YYYY-MM-DD HH:MM) [error]',
-        "content/posts/b.md:1: Category: missing (every post needs a Category: line) [error]",
+        french("content/pages/c.md:1: le fichier est vide (attendu : des métadonnées comme Title: et Date:, puis le texte) [erreur]"),
+        french("content/posts/a.md:2: Date: « hier » n'est pas une date (attendu : AAAA-MM-JJ ou AAAA-MM-JJ HH:MM) [erreur]"),
+        "content/posts/b.md:1: Category: manquant (un billet doit avoir une ligne Category:) [erreur]",
     ]
-    assert "output/ is unchanged" in errors[3]
+    assert errors[3] == french("La construction a échoué : 3 problèmes dans le contenu : rien n'a été construit. output/ n'a pas changé.")
 
 
 def test_a_failure_inside_pelican_leaves_output_untouched(built_copy):
@@ -162,7 +177,7 @@ def test_a_failure_inside_pelican_leaves_output_untouched(built_copy):
     template.write_text(template.read_text(encoding="utf-8").replace("{{ article.title }}", "{{ article.title.nope() }}", 1))
     output = built_copy / "output"
     before = _tree_digest(output)
-    with pytest.raises(BuildError, match="the build failed: "):
+    with pytest.raises(BuildError, match="Pelican s’est arrêté sur une erreur \\(UndefinedError: "):
         build(load_site(built_copy / "pelicanconf.py"))
     assert _tree_digest(output) == before
     assert not [p for p in built_copy.iterdir() if p.name.startswith(".output.")]
@@ -170,4 +185,4 @@ def test_a_failure_inside_pelican_leaves_output_untouched(built_copy):
 
 def test_image_that_does_not_exist(built_copy):
     name = _write(built_copy, "posts/image.md", GOOD_POST.replace("Tags:", "Image: images/absente.png\nTags:"))
-    assert _problems_after_failed_build(built_copy) == [f"{name}:4: Image: images/absente.png: no such file under content/"]
+    assert _problems_after_failed_build(built_copy) == [french(f"{name}:4: Image: images/absente.png : aucun fichier de ce nom dans content/")]

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from tribune.build import check, load_site
 
-from .conftest import build_site
+from .conftest import build_site, chromium_on, french
 
 SITE = "https://guilde.editions-boussole.fr"
 MERGE_TAGS = ("*|UNSUB|*", "*|UPDATE_PROFILE|*", "*|HTML:LIST_ADDRESS_HTML|*")
@@ -39,12 +39,21 @@ def test_email_html_is_built_for_mail_clients(local_editions, edition):
         url = tag.get("href") or tag.get("src")
         assert url.startswith("https://") or url in MERGE_TAGS, url  # production URLs even under pelicanconf
     for image in soup.find_all("img"):
-        assert image.has_attr("alt") and image["width"].isdigit() and image["height"].isdigit(), image
+        assert image.has_attr("alt") and image["width"].isdigit(), image
+        # Images of the column shrink with it (no height attribute: Yahoo would stretch them to it).
+        fluid = "fluid" in image.get("class", [])
+        assert fluid != image.has_attr("height"), image
+        if fluid:
+            assert "width: 100%" in image["style"] and "max-width: 552px" in image["style"], image
     assert not soup.find("script") and not soup.find("link", rel="stylesheet")
     assert "@import" not in html and "fonts.googleapis" not in html
     styles = soup.find_all("style")
     assert len(styles) == 1 and re.fullmatch(r"\s*(@media[^{]*\{(?:[^{}]*\{[^{}]*\})*\s*\}\s*)+", styles[0].string)
-    assert soup.select_one("h1")["style"] and soup.select_one("table.container")["width"] == "600"
+    # Fluid up to 600 px without any media query (Gmail's mobile webmail drops <style>); a
+    # 600 px table for Outlook for Windows only, which ignores max-width.
+    container = soup.select_one("table.container")
+    assert soup.select_one("h1")["style"] and container["width"] == "100%" and "max-width: 600px" in container["style"]
+    assert '<!--[if mso]><table role="presentation" width="600"' in html
     assert soup.select_one(".preheader")["style"].startswith("display: none")
     for tag in MERGE_TAGS:
         assert tag in html
@@ -93,7 +102,7 @@ def test_plain_text_is_written_for_people(local_editions):
     assert "\n\n\n" not in text
     for line in text.splitlines():
         assert len(line) <= 78 or "https://" in line, line
-    assert text.startswith("LA LETTRE DE LA GUILDE — NOVEMBRE 2026\n\n25 novembre 2026\n")
+    assert text.startswith("LA LETTRE DE LA GUILDE\u00a0— NOVEMBRE 2026\n\n25 novembre 2026\n")
     assert f"{SITE}/lettre/2026-11/?utm_source=newsletter" in text
     assert "*|UNSUB|*" in text and "*|UPDATE_PROFILE|*" in text
     assert "Vous avez été 412 à répondre" in text
@@ -125,7 +134,7 @@ def test_default_selection_of_posts_events_and_member_by_date(local_editions):
 def test_web_archive(production_site):
     page = production_site.html("lettre/2026-11/")
     html = (production_site.output / "lettre/2026-11/index.html").read_text()
-    assert page.find("h1").get_text() == "La lettre de la Guilde — novembre 2026"
+    assert page.find("h1").get_text() == "La lettre de la Guilde\u00a0— novembre 2026"
     assert "412" in page.select_one(".prose").get_text()
     for tag in MERGE_TAGS:
         assert tag not in html
@@ -133,7 +142,7 @@ def test_web_archive(production_site):
     assert form["action"].startswith("https://") and form["method"] == "post" and form.find("input", type="email")["name"] == "EMAIL"
     assert [a.get_text() for a in page.select(".edition__section .archive-list a")][0].startswith("La Guilde a (presque)")
     index = production_site.html("lettre/")
-    assert [a.get_text() for a in index.select(".edition-list a")] == ["La lettre de la Guilde — novembre 2026", "La lettre de la Guilde — octobre 2026"]
+    assert [a.get_text() for a in index.select(".edition-list a")] == ["La lettre de la Guilde\u00a0— novembre 2026", "La lettre de la Guilde\u00a0— octobre 2026"]
     feed_path = production_site.output / "lettre/atom.xml"
     ElementTree.parse(feed_path)
     feed = feedparser.parse(feed_path.read_bytes())
@@ -155,11 +164,15 @@ def _errors(site):
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (("Date: 2026-12-01 09:00", "Date: 2026-12-01 09:00\nPosts: n-existe-pas"), '3: Posts: "n-existe-pas" is not a published post (check its slug and its Status)'),
-        (("Date: 2026-12-01 09:00", "Date: 2026-12-01 09:00\nPosts: campagne-participative-ce-qui-se-prepare"), '3: Posts: "campagne-participative-ce-qui-se-prepare" is not a published post (check its slug and its Status)'),
-        (("Date: 2026-12-01 09:00", "Date: 2026-12-01 09:00\nEvents: rencontre-fantome"), '3: Events: "rencontre-fantome" is not a published event (check its slug and its Status)'),
-        (("Date: 2026-12-01 09:00", "Date: 2026-12-01 09:00\nSpotlight: personne"), '3: Spotlight: "personne" is not a published member with consent (check its slug and its Status)'),
-        (("Title: Édition de test\n", ""), "1: Title: missing: an edition needs a Title: or a Subject: line"),
+        (("Date: 2026-12-01 09:00", "Date: 2026-12-01 09:00\nPosts: n-existe-pas"),
+         french("3: Posts: « n-existe-pas » n'est pas un billet publié (vérifiez son slug et son Status)")),
+        (("Date: 2026-12-01 09:00", "Date: 2026-12-01 09:00\nPosts: campagne-participative-ce-qui-se-prepare"),
+         french("3: Posts: « campagne-participative-ce-qui-se-prepare » n'est pas un billet publié (vérifiez son slug et son Status)")),
+        (("Date: 2026-12-01 09:00", "Date: 2026-12-01 09:00\nEvents: rencontre-fantome"),
+         french("3: Events: « rencontre-fantome » n'est pas un événement publié (vérifiez son slug et son Status)")),
+        (("Date: 2026-12-01 09:00", "Date: 2026-12-01 09:00\nSpotlight: personne"),
+         french("3: Spotlight: « personne » n'est pas un membre publié avec son consentement (vérifiez son slug et son Status)")),
+        (("Title: Édition de test\n", ""), french("1: Title: manquant : une édition doit avoir une ligne Title: ou Subject:")),
     ],
 )
 def test_bad_editions(site_copy, monkeypatch, change, expected):
@@ -172,7 +185,8 @@ def test_an_empty_edition_is_an_error(site_copy, monkeypatch):
     monkeypatch.chdir(site_copy)
     text = "Title: Rien\nDate: 2027-06-01 09:00\nPosts: \n\n"
     (site_copy / "content/newsletters/2027-06.md").write_text(text, encoding="utf-8")
-    assert _errors(site_copy) == ["content/newsletters/2027-06.md:1: Title: the edition is empty: no editor's word, no post, no event, no member"]
+    assert _errors(site_copy) == [french("content/newsletters/2027-06.md:1: Title: l'édition est vide : ni mot de l'équipe, ni billet, "
+                                         "ni événement, ni membre")]
 
 
 def test_duplicate_edition_id_and_bad_file_name(site_copy, monkeypatch):
@@ -181,8 +195,9 @@ def test_duplicate_edition_id_and_bad_file_name(site_copy, monkeypatch):
     (site_copy / "content/newsletters/archives/2026-11.md").write_text(EDITION, encoding="utf-8")
     (site_copy / "content/newsletters/novembre.md").write_text(EDITION, encoding="utf-8")
     assert _errors(site_copy) == [
-        'content/newsletters/archives/2026-11.md:1: duplicate edition id "2026-11": content/newsletters/2026-11.md has it too',
-        'content/newsletters/novembre.md:1: "novembre.md" is not an edition name (expected YYYY-MM.md or YYYY-MM-slug.md)',
+        french("content/newsletters/archives/2026-11.md:1: identifiant d'édition « 2026-11 » en double : content/newsletters/2026-11.md "
+               "a le même"),
+        french("content/newsletters/novembre.md:1: « novembre.md » n'est pas un nom d'édition (attendu : AAAA-MM.md ou AAAA-MM-slug.md)"),
     ]
 
 
@@ -192,7 +207,7 @@ def test_a_too_large_edition_fails_with_a_clear_message(site_copy, monkeypatch):
     (site_copy / "content/newsletters/2026-12.md").write_text(EDITION + "\n" + words + "\n", encoding="utf-8")
     errors = _errors(site_copy)
     assert len(errors) == 1 and re.fullmatch(
-        r"content/newsletters/2026-12\.md:1: Title: the e-mail is \d+ KB, over Gmail's 102 KB clipping limit", errors[0]
+        french(r"content/newsletters/2026-12\.md:1: Title: l'e-mail fait \d+ Ko, au-delà des 102 Ko où Gmail le coupe"), errors[0]
     )
 
 
@@ -215,13 +230,17 @@ def test_invoke_newsletter_prints_a_summary_without_network(site_copy):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == f"Edition 2026-11 (published), {SITE}/lettre/2026-11/"
-    assert lines[1] == "Subject:   La Guilde a (presque) un an\u202f: ce que vous nous avez dit"
-    assert "  member  Léa Fontaine" in lines
-    assert re.search(r"^HTML: \d+\.\d KB of 102 KB \(\d+ %\), plain text: \d+\.\d KB, links: \d+$", result.stdout, re.MULTILINE)
+    assert lines[0] == f"Édition 2026-11 (Status: published), {SITE}/lettre/2026-11/"
+    assert lines[1] == french("Objet : La Guilde a (presque) un an : ce que vous nous avez dit")
+    assert lines[3:9] == [french("Contenu :"), french("  billet    La Guilde a (presque) un an : ce que vous nous avez dit"),
+                          french("  billet    De l'esquisse à la boîte : l'illustration de « Pollen »"),
+                          "  événement Rencontre de la Guilde à Lyon", "  événement Soirée jeux québécoise en ligne",
+                          "  membre    Léa Fontaine"]
+    assert re.search(french(r"^HTML : \d+,\d Ko sur 102 Ko \(\d+ %\), texte brut : \d+,\d Ko, liens : \d+$").replace(" %", "\u202f%"),
+                     result.stdout, re.MULTILINE)
     assert (site_copy / "output/newsletter/2026-11/email.html").is_file()
     missing = subprocess.run([sys.executable, "-m", "invoke", "newsletter", "--edition", "1999-01"], cwd=site_copy, capture_output=True, text=True, timeout=120)
-    assert missing.returncode == 1 and 'no edition "1999-01"' in missing.stderr
+    assert missing.returncode == 1 and missing.stderr == french("Rien n'a été écrit : aucune édition « 1999-01 » (éditions : 2026-10, 2026-11)\n")
 
 
 def test_post_headers_are_read_again_only_when_their_file_changed(site_copy, monkeypatch):
@@ -244,3 +263,25 @@ def test_post_headers_are_read_again_only_when_their_file_changed(site_copy, mon
     described.clear()
     assert catalogue.Catalogue._read(settings, catalogue._stamps(settings)).post_headers == again.post_headers
     assert len(described) == 13
+
+
+def test_an_image_is_not_shown_twice(local_site):
+    """The editor's word shows guilde.png; the first post's card has the same image: shown once."""
+    soup = BeautifulSoup((local_site.output / "newsletter/2026-11/email.html").read_text(encoding="utf-8"), "html.parser")
+    sources = [image["src"] for image in soup.find_all("img")]
+    assert len(sources) == len(set(sources)) and any(src.endswith("/images/guilde.png") for src in sources)
+    assert len(soup.select("td.item")) == 2 and len(soup.select("td.item img")) == 1
+
+
+def test_the_email_fits_a_phone_without_styles_or_images(local_site):
+    """As Gmail's mobile webmail shows it (no <style>, so no media query) with images blocked:
+    nothing wider than a 375 px screen."""
+    html = (local_site.output / "newsletter/2026-11/email.html").read_text(encoding="utf-8")
+    stripped = re.sub(r"<style>.*?</style>", "", html, flags=re.DOTALL)
+    with chromium_on(local_site.output, "--blink-settings=imagesEnabled=false") as (browser, _):
+        for markup in (html, stripped):
+            page = browser.new_page(viewport={"width": 375, "height": 800})
+            page.set_content(markup)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375
+            widest = page.evaluate("Math.max(...[...document.querySelectorAll('img')].map(i => i.getBoundingClientRect().right))")
+            assert widest <= 375

@@ -6,7 +6,7 @@ import pytest
 from tribune import commands, lint
 from tribune.build import check, load_site
 
-from .conftest import ROOT
+from .conftest import ROOT, french
 
 # A member file whose Quote (line 4), Links (line 5) and one body line (line 9) take the text
 # under test; the rest is an ordinary, valid member.
@@ -24,8 +24,14 @@ QUIET = {"quote": "Une phrase.", "links": "https://mastodon.example/@zoe", "body
 LINE = {"quote": 4, "links": 5, "body": 9}
 FIELD = {"quote": "Quote: ", "links": "Links: ", "body": ""}
 
-EMAIL = "an e-mail address"
-PHONE = "a phone number"
+EMAIL = "une adresse e-mail"
+PHONE = "un numéro de téléphone"
+
+
+def leak(where: str, what: str, written: str) -> str:
+    """The lint's line for a piece of personal data, as the French sample site prints it."""
+    return f"{where}{what} (« {written} »)".replace("« ", "«\u202f").replace(" »", "\u202f»") + french(
+        " : les données personnelles ne sont pas publiées ; retirez-les")
 
 DISGUISES = [
     # (where, the text written there, what is found, the piece quoted back to the writer)
@@ -118,7 +124,7 @@ def _lint(member_site, monkeypatch, where: str, text: str) -> list[str]:
 @pytest.mark.parametrize(("where", "text", "what", "written"), DISGUISES, ids=[case[1] for case in DISGUISES])
 def test_each_disguise_is_one_problem_at_its_line_and_field(member_site, monkeypatch, where, text, what, written):
     assert _lint(member_site, monkeypatch, where, text) == [
-        f'content/members/zoe.md:{LINE[where]}: {FIELD[where]}{what} ("{written}"): personal data is not published; remove it'
+        leak(f"content/members/zoe.md:{LINE[where]}: {FIELD[where]}", what, written)
     ]
 
 
@@ -136,8 +142,8 @@ def test_the_regions_of_national_numbers_follow_the_site(tmp_path, monkeypatch):
     (tmp_path / "content/members/zoe.md").write_text(MEMBER.format(**{**QUIET, "body": body}), encoding="utf-8")
     site = load_site(ROOT / "pelicanconf.py", PATH=str(tmp_path / "content"), TIMEZONE="America/Montreal", MEMBER_PHONE_REGIONS=[])
     assert [str(problem) for problem in lint.run(site.settings)] == [
-        'content/members/zoe.md:9: a phone number ("514-555-0199"): personal data is not published; remove it',
-        'content/members/zoe.md:11: a phone number ("+33 6 12 34 56 78"): personal data is not published; remove it',
+        leak("content/members/zoe.md:9: ", PHONE, "514-555-0199"),
+        leak("content/members/zoe.md:11: ", PHONE, "+33 6 12 34 56 78"),
     ]
 
 
@@ -162,13 +168,14 @@ def test_a_real_lint_run_prints_each_leak_at_its_line(site_copy, monkeypatch, ca
     assert commands.run_check("pelicanconf.py") == 1
     captured = capsys.readouterr()
     assert captured.err.splitlines() == [
-        'content/members/zoe.md:4: Quote: a phone number ("06\u00a012\u00a034\u00a056\u00a078"): personal data is not published; remove it [error]',
-        'content/members/zoe.md:4: Quote: an e-mail address ("zoe&#64;exemple.fr"): personal data is not published; remove it [error]',
-        'content/members/zoe.md:5: Links: a phone number ("https://wa.me/33612345678"): personal data is not published; remove it [error]',
-        'content/members/zoe.md:9: an e-mail address ("zoe [at] exemple [dot] fr"): personal data is not published; remove it [error]',
-        'content/members/zoe.md:11: a phone number ("(514) 555-0199"): personal data is not published; remove it [error]',
+        leak("content/members/zoe.md:4: Quote: ", PHONE, "06\u00a012\u00a034\u00a056\u00a078") + " [erreur]",
+        leak("content/members/zoe.md:4: Quote: ", EMAIL, "zoe&#64;exemple.fr") + " [erreur]",
+        leak("content/members/zoe.md:5: Links: ", PHONE, "https://wa.me/33612345678") + " [erreur]",
+        leak("content/members/zoe.md:9: ", EMAIL, "zoe [at] exemple [dot] fr") + " [erreur]",
+        leak("content/members/zoe.md:11: ", PHONE, "(514) 555-0199") + " [erreur]",
     ]
-    assert captured.out.strip() == "Checked the content: 5 error(s), 0 warning(s)."
+    assert captured.out.strip() == french("Contenu vérifié : 5 erreurs, 0 avertissement.")
+
 
 
 def test_data_hidden_by_markup_is_found_as_the_page_shows_it(site_copy, monkeypatch):
@@ -180,10 +187,10 @@ def test_data_hidden_by_markup_is_found_as_the_page_shows_it(site_copy, monkeypa
     (site_copy / "content/members/zoe.md").write_text(
         "Name: Zoé Martin\nMember-Since: 2026-06-01\nConsent: 2026-06-01\n\n" + body, encoding="utf-8")
     blocking, _ = check(load_site(site_copy / "pelicanconf.py"))
-    shown = "personal data is not published; remove it"
-    assert [str(p) for p in blocking] == [
-        f'content/members/zoe.md:5: an e-mail address ("jean@exemple.fr", once the page is shown): {shown}',
-        f'content/members/zoe.md:7: an e-mail address ("jean@exemple.fr", once the page is shown): {shown}',
-        f'content/members/zoe.md:9: a phone number ("06 12 34 56 78", once the page is shown): {shown}',
-        f'content/members/zoe.md:9: a phone number ("07 12 34 56 78", once the page is shown): {shown}',
-    ]
+    shown = "une fois la page affichée) : les données personnelles ne sont pas publiées ; retirez-les"
+    assert [str(p) for p in blocking] == [french(line) for line in (
+        f"content/members/zoe.md:5: une adresse e-mail (« jean@exemple.fr », {shown}",
+        f"content/members/zoe.md:7: une adresse e-mail (« jean@exemple.fr », {shown}",
+        f"content/members/zoe.md:9: un numéro de téléphone (« 06 12 34 56 78 », {shown}",
+        f"content/members/zoe.md:9: un numéro de téléphone (« 07 12 34 56 78 », {shown}",
+    )]

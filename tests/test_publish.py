@@ -16,6 +16,10 @@ from tribune import commands
 from tribune.deploy import DeployError, GitHubPages, Rsync, refuse_dangerous
 from tribune.lock import NOTE_NAME
 
+from .conftest import chromium_on
+
+from .conftest import french
+
 SITE = "https://guilde.editions-boussole.fr"
 
 
@@ -90,17 +94,20 @@ def test_publish_twice_then_one_change_then_rollback(site, tmp_path, capsys):
     code, out, err = publish(capsys, target)
     assert code == 0, err
     assert target.is_symlink() and (target / "index.html").is_file()
-    assert summary(out).startswith(f"Published to {target} (local folder): 83 pages,")
+    assert summary(out).startswith(french(f"Publié sur {target} (dossier local) : 84 pages, 11 flux, 8 calendriers, 2 éditions de la lettre, "))
+    # The e-mails (merge tags and all) are material for sending, kept aside, not deployed.
+    assert not (target / "newsletter").exists() and not list(target.rglob("email.*")) and not list(target.rglob("edition.json"))
+    assert (site / ".publish/newsletter/2026-11/email.html").is_file() and not (site / ".publish/site/newsletter").exists()
     first_release, first = target.resolve(), tree(target)
 
     code, out, _ = publish(capsys, target)
-    assert code == 0 and summary(out).startswith("Nothing to publish") and "0 added, 0 changed, 0 removed" in out
+    assert code == 0 and summary(out).startswith("Rien à publier") and french("fichiers : ajoutés : 0, modifiés : 0, supprimés : 0 ;") in out
     assert target.resolve() == first_release and tree(target) == first
 
     post = site / "content/posts/2026-07-20-ete-a-montreal.md"
     post.write_text(post.read_text(encoding="utf-8").replace("Quatre jours, des centaines", "Quatre jours, des milliers"), encoding="utf-8")
     code, out, _ = publish(capsys, target, dry_run=True)
-    assert code == 0 and "~ billets/ete-a-montreal-l-equipe/index.html" in out and summary(out).startswith("Would publish")
+    assert code == 0 and "~ billets/ete-a-montreal-l-equipe/index.html" in out and summary(out).startswith("Publierait sur")
     assert target.resolve() == first_release  # the dry run changed nothing
 
     code, out, _ = publish(capsys, target)
@@ -127,20 +134,21 @@ def test_a_failed_build_leaves_the_live_site_untouched(site, tmp_path, capsys):
     release, before = target.resolve(), tree(target)
     (site / "content/posts/cassé.md").write_text("Title: Cassé\nDate: hier\n\nTexte.\n", encoding="utf-8")
     code, _, err = publish(capsys, target)
-    assert code == 1 and "Not published: the content check failed" in err and "The live site is unchanged." in err
+    assert code == 1 and french("Rien n'a été publié : la vérification du contenu a échoué") in err
+    assert french("Le site en ligne n'a pas changé.") in err
     assert target.resolve() == release and tree(target) == before
 
 
 def test_a_warning_stops_publishing(site, tmp_path, capsys):
     (site / "content/posts/sans-image.md").write_text("Title: Sans image\nDate: 2026-11-01\nCategory: Coulisses\n\nTexte.\n", encoding="utf-8")
     code, _, err = publish(capsys, tmp_path / "www")
-    assert code == 1 and "the post has no image" in err
+    assert code == 1 and french("le billet n'a pas d'image") in err
     assert not (tmp_path / "www").exists()
 
 
 def test_an_unreachable_target_says_so(site, tmp_path, capsys):
     code, _, err = publish(capsys, "nobody@host.invalid:/var/www")
-    assert code == 1 and "the deploy failed" in err
+    assert code == 1 and "la mise en ligne a échoué" in err
 
 
 FOREIGN = {"notes.txt": b"mes notes", "photos/chat.jpg": b"\xff\xd8miaou", ".htaccess": b"Options -Indexes",
@@ -162,9 +170,9 @@ def test_a_folder_holding_other_files_is_refused_and_left_untouched(site, tmp_pa
     before = snapshot(target)
     code, out, err = publish(capsys, target, dry_run=dry_run)
     assert code == 1 and out == ""  # nothing listed
-    assert err == (f"Not published: refusing to deploy to {target}: it holds files Tribune did not put there "
-                   "(.htaccess, index.html, notes.txt, …); give an empty folder, or add --adopt to keep them as a release "
-                   "that is never deleted. The live site is unchanged.\n")
+    assert err == french(f"Rien n'a été publié : mise en ligne refusée vers {target} : il contient des fichiers que Tribune n'y a pas "
+                         "mis (.htaccess, index.html, notes.txt, …) ; donnez un dossier vide, ou ajoutez --adopt pour les garder comme une "
+                         "version qui n'est jamais supprimée. Le site en ligne n'a pas changé.\n")
     assert snapshot(target) == before and not releases_of(target).exists()
 
 
@@ -200,14 +208,14 @@ def test_targets_inside_the_site_are_refused(site, tmp_path, capsys, target, dry
     target = target.format(site=site, **{"link to theme": tmp_path / "link"})
     before = snapshot(tmp_path)
     code, out, err = publish(capsys, target, dry_run=dry_run)
-    assert code == 1 and out == "" and "refusing to deploy" in err, err
+    assert code == 1 and out == "" and "mise en ligne refusée" in err, err
     assert snapshot(tmp_path) == before  # nothing written anywhere, not even a build
 
 
 def test_a_target_inside_the_git_repository_of_the_site_is_refused(site, tmp_path, capsys):
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)  # the site is a folder of a larger repository
     code, out, err = publish(capsys, tmp_path / "www")
-    assert code == 1 and f"it overlaps {tmp_path.resolve()}, which holds the site’s sources" in err
+    assert code == 1 and f"il recouvre {tmp_path.resolve()}, qui contient les sources du site" in err
     assert not (tmp_path / "www").exists()
 
 
@@ -216,7 +224,7 @@ def test_home_and_root_are_refused_before_anything_is_listed(site, tmp_path, cap
     home = foreign_folder(tmp_path / "home" / "camille")
     monkeypatch.setenv("HOME", str(home))
     code, out, err = publish(capsys, target.format(home=home), dry_run=True)
-    assert code == 1 and out == "" and "refusing to deploy" in err
+    assert code == 1 and out == "" and "mise en ligne refusée" in err
 
 
 def test_a_killed_deploy_is_cleaned_up_by_the_next_publish(site, tmp_path, capsys):
@@ -268,11 +276,13 @@ def test_a_damaged_history_is_reported_before_anything_changes(site, tmp_path, c
     for flags in ({}, {"dry_run": True}):
         code, out, err = publish(capsys, target, **flags)
         assert code == 1 and out == ""
-        assert err.startswith(f"Not published: {history} cannot be read (") and err.count("\n") == 1
-        assert "delete it to start a new history (the live release stays online; the older ones are deleted at the next publish" in err
+        assert err == french(f"Rien n'a été publié : {history} ne peut pas être lu (il est abîmé : ce n'est pas une liste de noms de "
+                             "versions) : supprimez-le pour commencer un nouvel historique (la version en ligne le reste ; les plus "
+                             "anciennes sont supprimées à la prochaine mise en ligne, et rollback ne peut plus y revenir), ou "
+                             "restaurez-le depuis une sauvegarde. Le site en ligne n'a pas changé.\n")
     assert commands.run_rollback("publishconf.py", target=str(target)) == 1
     _, err = capsys.readouterr()
-    assert err.startswith(f"Nothing rolled back: {history} cannot be read (") and err.count("\n") == 1
+    assert err.startswith(french(f"Rien n'a été rétabli : {history} ne peut pas être lu (")) and err.count("\n") == 1
     assert os.readlink(target) == link and snapshot(tmp_path) == before
     history.unlink()  # as the message says
     assert publish(capsys, target)[0] == 0
@@ -308,18 +318,18 @@ def test_publish_never_reads_nor_writes_the_preview_build(site, tmp_path, capsys
 def test_github_pages_refuses_the_branch_checked_out(site, capsys):
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=site, check=True)
     code, out, err = publish(capsys, "github-pages:main", dry_run=True)
-    assert code == 1 and out == "" and 'refusing to publish on the branch "main"' in err
+    assert code == 1 and out == "" and french("publication refusée sur la branche « main »") in err
 
 
 @pytest.mark.parametrize("target", ["guilde@web.example:", "guilde@web.example:/", "guilde@web.example:~/"])
 def test_rsync_refuses_a_remote_home_or_root(site, capsys, target):
     code, out, err = publish(capsys, target, dry_run=True)
-    assert code == 1 and out == "" and f'refusing to deploy to "{target.rstrip("/")}/"' in err
+    assert code == 1 and out == "" and french(f'mise en ligne refusée vers « {target.rstrip("/")}/ »') in err
 
 
 @pytest.mark.parametrize("target", ["/", "", ".", str(Path.home())])
 def test_dangerous_targets_are_refused(tmp_path, target):
-    with pytest.raises(DeployError, match="refusing to deploy"):
+    with pytest.raises(DeployError, match="mise en ligne refusée"):
         refuse_dangerous(Path(target), tmp_path / "output")
 
 
@@ -402,31 +412,21 @@ def test_hidden_pages_and_withdrawn_members_are_not_indexed(site, tmp_path):
 
 
 def test_a_real_query_in_headless_chromium(local_site):
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian's chromium is not installed")
-    import threading
-    from functools import partial
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(local_site.output)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{server.server_port}/recherche/?q=abeilles")
-            page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
-            titles = [a.inner_text() for a in page.query_selector_all(".pagefind-ui__result-link")]
-            browser.close()
-    finally:
-        server.shutdown()
+    with chromium_on(local_site.output) as (browser, base):
+        page = browser.new_page()
+        page.goto(f"{base}recherche/?q=abeilles")
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+        titles = [a.inner_text() for a in page.query_selector_all(".pagefind-ui__result-link")]
+        shown = page.inner_text("#recherche")
+        label = page.get_attribute(".pagefind-ui__search-input", "aria-label")
+        page.goto(f"{base}en/search/?q=welcome")  # English, on the English index
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+        english = [a.inner_text() for a in page.query_selector_all(".pagefind-ui__result-link")]
     assert "Billet · De l’esquisse à la boîte\u202f: l’illustration de «\u202fPollen\u202f»" in titles  # "abeilles" found by French stemming
     assert any(title.startswith("Rendez-vous · ") for title in titles)
+    assert "type" not in shown.lower()  # the type is in the title, not listed again under it
+    assert label == "Rechercher sur le site"  # Pagefind's field has a title only (axe: label-title-only)
+    assert "Post · Welcome to the Boussole Guild!" in english
 
 
 @pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
@@ -455,7 +455,7 @@ def test_an_empty_target_is_refused_not_taken_for_publish_target(site, capsys, t
         conf.write(f'\nPUBLISH_TARGET = "{production}"\n')
     for run in (lambda: publish(capsys, "  "), lambda: publish(capsys, "", dry_run=True)):
         code, out, err = run()
-        assert code == 1 and "--target is empty" in err, err
+        assert code == 1 and french("--target est vide :") in err, err
     assert commands.run_rollback("publishconf.py", target="") == 1
     assert not production.exists()
 
@@ -467,11 +467,11 @@ def test_adopt_refuses_releases_of_another_target_and_a_working_copy(site, capsy
     releases = live.parent / ".q.releases"
     for target in (releases, Path(os.path.realpath(live))):
         code, out, err = publish(capsys, target, adopt=True)
-        assert code == 1 and "refusing to adopt" in err and "Tribune's releases of another target" in err, err
+        assert code == 1 and "reprise de" in err and french("ce sont les versions Tribune d'une autre cible") in err, err
     assert (live / "index.html").is_file()  # the other site is still online
     repository = tmp_path / "repo"
     (repository / ".git").mkdir(parents=True)
     (repository / "notes.txt").write_text("mes notes")
     code, out, err = publish(capsys, repository, adopt=True, dry_run=True)
-    assert code == 1 and "is a Git working copy" in err
+    assert code == 1 and french("c'est une copie de travail Git") in err
     assert (repository / "notes.txt").read_text() == "mes notes"

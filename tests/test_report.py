@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 
 from tribune import commands
 
+from .conftest import french
 from .mailchimp_server import KEY, sent_campaign
 
 
@@ -38,7 +39,8 @@ def rows(site):
 def test_report_with_figures_charts_csv_and_summary(served, site_copy, capsys):
     assert commands.run_report("pelicanconf.py", refresh=True) == 0
     out = capsys.readouterr().out
-    assert out.strip().splitlines()[-1] == "Edition 2026-11: open rate 41% (avg 37%, +4 pts), click rate 10% (avg 8%, +2 pts), 1342 e-mails sent."
+    assert out.strip().splitlines()[-1] == french("Édition 2026-11 : taux d'ouverture 41\u202f% (moyenne 37\u202f%, +4 pts), taux de clic "
+                                                  "10\u202f% (moyenne 8\u202f%, +2 pts), 1\u202f342 e-mails envoyés.")
     table = rows(site_copy)
     assert [(r["edition"], r["emails_sent"], r["unique_opens"], r["unique_clicks"], r["bounces"], r["abuse_reports"]) for r in table] == [
         ("2026-10", "1290", "477", "103", "7", "0"), ("2026-11", "1342", "550", "134", "4", "1"),
@@ -80,7 +82,7 @@ def test_without_configuration_the_report_comes_from_the_repository(site_copy, c
     monkeypatch.delenv("MAILCHIMP_API_KEY", raising=False)
     assert commands.run_report("pelicanconf.py") == 0
     captured = capsys.readouterr()
-    assert "MAILCHIMP_API_KEY is not set" in captured.err
+    assert french("Les chiffres de Mailchimp manquent : MAILCHIMP_API_KEY n'est pas définie") in captured.err
     html = (site_copy / "reports/indicators.html").read_text(encoding="utf-8")
     assert "Le rapport ne montre que les chiffres du dépôt" in html
     soup = BeautifulSoup(html, "html.parser")
@@ -105,4 +107,4 @@ def test_nothing_sent_gives_no_division_by_zero(served, site_copy, capsys):
     assert [r["open_rate"] for r in rows(site_copy)] == ["", ""]
     html = (site_copy / "reports/indicators.html").read_text(encoding="utf-8")
     assert "nan" not in html.lower() and "—" in html
-    assert capsys.readouterr().out.strip().splitlines()[-1] == "No edition with Mailchimp figures."
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "Aucune édition avec des chiffres de Mailchimp."

@@ -10,7 +10,9 @@ from tribune import commands
 from mailchimp_marketing.api_client import ApiClientError
 
 from tribune.build import load_site
+from tribune.dates import format_moment
 
+from .conftest import french
 from .mailchimp_server import KEY, ticking
 
 TITLE = "tribune-2026-11"
@@ -28,7 +30,7 @@ def last_line(out: str) -> str:
 
 def test_dry_run_makes_no_call(mailchimp, capsys):
     code, out, _ = run(capsys)
-    assert code == 0 and "Subject:" in out
+    assert code == 0 and french("Objet : ") in out
     assert mailchimp.state.requests == []
 
 
@@ -41,9 +43,9 @@ def test_test_send(mailchimp, capsys):
     assert "*|UNSUB|*" in campaign["_content"]["html"] and campaign["_content"]["plain_text"].startswith("LA LETTRE")
     assert campaign["settings"]["subject_line"] == "La Guilde a (presque) un an\u202f: ce que vous nous avez dit"
     assert campaign["settings"]["reply_to"] == "guilde@editions-boussole.fr"
-    assert last_line(out) == (
-        f"Test e-mail of 2026-11 sent to camille@exemple.fr, yanis@exemple.fr: campaign {campaign['id']}, status save, "
-        f"archive {campaign['long_archive_url']}, admin https://us21.admin.mailchimp.com/campaigns/show/?id={campaign['web_id']}"
+    assert last_line(out) == french(
+        f"E-mail de test de l'édition 2026-11 envoyé à camille@exemple.fr, yanis@exemple.fr : campagne {campaign['id']}, statut save, "
+        f"archive {campaign['long_archive_url']}, administration https://us21.admin.mailchimp.com/campaigns/show/?id={campaign['web_id']}"
     )
 
 
@@ -53,13 +55,14 @@ def test_schedule_on_a_quarter_hour_in_the_site_time_zone(mailchimp, capsys):
     (campaign,) = mailchimp.campaigns_titled(TITLE)
     assert campaign["status"] == "schedule" and campaign["send_time"] == "2026-12-01T08:00:00+00:00"
     assert mailchimp.state.sends == []
-    assert last_line(out).startswith("Scheduled 2026-11 for 2026-12-01 09:00 (Europe/Paris): campaign")
+    assert last_line(out).startswith(french("Édition 2026-11 programmée pour le 1 décembre 2026 à 9\u00a0h\u00a000 : campagne"))
 
 
 @pytest.mark.parametrize(("value", "message"), [
-    ("2026-12-01 09:10", "Mailchimp only schedules on the quarter hour (:00, :15, :30, :45); try 09:15"),
-    ("2026-11-01 09:00", "is in the past (Europe/Paris)"),
-    ("demain", "is not a date and time"),
+    ("2026-12-01 09:10", french("--schedule 09:10 : Mailchimp ne programme qu'au quart d'heure (à 00, 15, 30 ou 45 minutes) ; "
+                                "essayez 09:15")),
+    ("2026-11-01 09:00", french("--schedule : le 1 novembre 2026 à 9\u00a0h\u00a000 est passé : Mailchimp ne programme que dans le futur")),
+    ("demain", french("--schedule « demain » n'est pas une date avec une heure (attendu : « AAAA-MM-JJ HH:MM », heure de Europe/Paris)")),
 ])
 def test_bad_schedule_times_are_refused_before_any_call(mailchimp, capsys, value, message):
     code, _, err = run(capsys, schedule=value, yes=True)
@@ -72,10 +75,11 @@ def test_send_twice_sends_once(mailchimp, capsys):
     assert code == 0, err
     (campaign,) = mailchimp.campaigns_titled(TITLE)
     assert mailchimp.state.sends == [campaign["id"]]
-    assert last_line(out).startswith(f"Sent 2026-11: campaign {campaign['id']}, status sent, archive https://")
+    assert last_line(out).startswith(french(f"Édition 2026-11 envoyée : campagne {campaign['id']}, statut sent, archive https://"))
     code, out, err = run(capsys, send=True, yes=True)
     assert code == 0, err
-    assert last_line(out).startswith(f"Already sent on {campaign['send_time']}; nothing sent again: campaign")
+    assert campaign["send_time"] == "2026-11-24T11:00:00+00:00"  # Mailchimp speaks UTC; the writer reads Paris time
+    assert last_line(out).startswith(french("Déjà envoyée le 24 novembre 2026 à 12\u00a0h\u00a000 ; rien n'a été renvoyé : campagne"))
     assert mailchimp.state.sends == [campaign["id"]] and len(mailchimp.campaigns_titled(TITLE)) == 1
 
 
@@ -118,12 +122,13 @@ def test_a_draft_that_appears_while_creating_is_older_and_wins(mailchimp, capsys
     code, _, err = run(capsys, send=True, yes=True)
     (leftover,) = mailchimp.campaigns_titled(TITLE)
     assert code == 1 and mailchimp.state.sends == []
-    assert f"Nothing sent: another run is sending edition 2026-11 (campaign {leftover['id']}, status save" in err
-    assert "this run deleted its own draft" in err and "run the same command again in a minute to see its status" in err
+    assert french(f"Rien n'a été envoyé : une autre exécution envoie l'édition 2026-11 (campagne {leftover['id']}, statut save") in err
+    assert french("cette exécution a supprimé son propre brouillon") in err
+    assert french("relancez la même commande dans une minute pour voir son statut") in err
     code, out, err = run(capsys, send=True, yes=True)
     assert code == 0, err
     assert mailchimp.state.sends == [leftover["id"]] and len(mailchimp.campaigns_titled(TITLE)) == 1
-    assert last_line(out).startswith(f"Sent 2026-11: campaign {leftover['id']}, status sent")
+    assert last_line(out).startswith(french(f"Édition 2026-11 envoyée : campagne {leftover['id']}, statut sent"))
 
 
 def test_a_draft_that_cannot_be_deleted_is_named_in_the_one_line(mailchimp, capsys):
@@ -135,10 +140,11 @@ def test_a_draft_that_cannot_be_deleted_is_named_in_the_one_line(mailchimp, caps
     code, _, err = run(capsys, send=True, yes=True)
     leftover, own = mailchimp.campaigns_titled(TITLE)
     assert code == 1 and mailchimp.state.sends == [] and [f.times for f in mailchimp.state.faults] == [0, 0]
-    assert err.strip().splitlines() == [
-        f"Nothing sent: another run is sending edition 2026-11 (campaign {leftover['id']}, status save, created {leftover['create_time']}); "
-        f"this run could not delete its own draft {own['id']} (delete it in Mailchimp; deleting the draft: Internal Server Error (HTTP 500) — "
-        "An unexpected internal error has occurred.): run the same command again in a minute to see its status"]
+    assert err.strip().splitlines() == [french(
+        f"Rien n'a été envoyé : une autre exécution envoie l'édition 2026-11 (campagne {leftover['id']}, statut save, créée le "
+        f"{format_moment(leftover['create_time'])}) ; cette exécution n'a pas pu supprimer son propre brouillon {own['id']} (supprimez-le "
+        "dans Mailchimp ; suppression du brouillon : Internal Server Error (HTTP 500) — An unexpected internal error has occurred.) : "
+        "relancez la même commande dans une minute pour voir son statut")]
 
 
 def test_a_campaign_created_elsewhere_in_the_same_second_makes_this_run_give_way(mailchimp, capsys):
@@ -150,8 +156,9 @@ def test_a_campaign_created_elsewhere_in_the_same_second_makes_this_run_give_way
     code, _, err = run(capsys, send=True, yes=True)
     (other,) = mailchimp.campaigns_titled(TITLE)
     assert code == 1 and mailchimp.state.sends == [] and other["status"] == "save"
-    assert f"Nothing sent: another run created a campaign for edition 2026-11 in the same second as this one ({other['id']} and " in err
-    assert "Mailchimp cannot tell which came first; this run deleted its own draft" in err
+    assert french(f"Rien n'a été envoyé : une autre exécution a créé une campagne pour l'édition 2026-11 dans la même seconde que celle-ci "
+                  f"({other['id']} et ") in err
+    assert french("Mailchimp ne peut pas dire laquelle est la première ; cette exécution a supprimé son propre brouillon") in err
 
 
 def test_a_campaign_sent_elsewhere_just_before_the_send_stops_it(mailchimp, capsys):
@@ -162,7 +169,8 @@ def test_a_campaign_sent_elsewhere_just_before_the_send_stops_it(mailchimp, caps
     assert code == 0, err
     (sent,) = mailchimp.campaigns_titled(TITLE)
     assert mailchimp.state.sends == [sent["id"]]
-    assert last_line(out).startswith(f"Already sent on {sent['send_time']}; nothing sent again: campaign {sent['id']}, status sent")
+    assert last_line(out).startswith(french(f"Déjà envoyée le {format_moment(sent['send_time'])} ; rien n'a été renvoyé : campagne "
+                                            f"{sent['id']}, statut sent"))
 
 
 def test_a_scheduled_campaign_wins_over_a_newer_duplicate_draft(mailchimp, capsys):
@@ -173,7 +181,7 @@ def test_a_scheduled_campaign_wins_over_a_newer_duplicate_draft(mailchimp, capsy
     code, out, err = run(capsys, send=True, yes=True)
     assert code == 0, err
     assert mailchimp.state.sends == ["1sched"] and mailchimp.state.campaigns["0draft"]["status"] == "save"
-    assert last_line(out).startswith("Sent 2026-11: campaign 1sched, status sent")
+    assert last_line(out).startswith(french("Édition 2026-11 envoyée : campagne 1sched, statut sent"))
 
 
 def test_the_stand_in_refuses_what_mailchimp_refuses(mailchimp, site_copy):
@@ -213,7 +221,7 @@ def test_faults_end_with_one_campaign_and_one_send(mailchimp, capsys, kind, meth
     campaigns = mailchimp.campaigns_titled(TITLE)
     assert len(campaigns) == 1 and campaigns[0]["status"] == "sent"
     assert mailchimp.state.sends == [campaigns[0]["id"]]
-    assert "campaign" in last_line(out) and "status sent" in last_line(out)
+    assert "campagne" in last_line(out) and "statut sent" in last_line(out)
 
 
 def test_an_unready_checklist_refuses_to_send(mailchimp, capsys, site_copy):
@@ -221,14 +229,15 @@ def test_an_unready_checklist_refuses_to_send(mailchimp, capsys, site_copy):
     template.write_text(template.read_text(encoding="utf-8").replace('<a href="*|UNSUB|*">', '<a href="#">'), encoding="utf-8")
     code, _, err = run(capsys, send=True, yes=True)
     assert code == 1
-    assert "send checklist is not ready" in err and "Unsubscribe link: Your campaign has no *|UNSUB|* link." in err
+    assert french("La liste de vérification d'envoi de Mailchimp n'est pas prête") in err
+    assert "Unsubscribe link: Your campaign has no *|UNSUB|* link." in err  # Mailchimp's own words, as it gives them
     assert mailchimp.state.sends == []
 
 
 @pytest.mark.parametrize(("variable", "value", "message"), [
-    ("MAILCHIMP_API_KEY", None, "MAILCHIMP_API_KEY is not set"),
-    ("MAILCHIMP_AUDIENCE_ID", None, "MAILCHIMP_AUDIENCE_ID is not set"),
-    ("MAILCHIMP_API_KEY", "no-suffix-key", "MAILCHIMP_SERVER is not set and MAILCHIMP_API_KEY has no data-center suffix"),
+    ("MAILCHIMP_API_KEY", None, french("MAILCHIMP_API_KEY n'est pas définie")),
+    ("MAILCHIMP_AUDIENCE_ID", None, french("MAILCHIMP_AUDIENCE_ID n'est pas définie")),
+    ("MAILCHIMP_API_KEY", "no-suffix-key", french("MAILCHIMP_SERVER n'est pas définie et MAILCHIMP_API_KEY n'a pas de suffixe")),
 ])
 def test_missing_configuration_is_named_before_any_call(mailchimp, capsys, monkeypatch, variable, value, message):
     if value is None:
@@ -243,17 +252,18 @@ def test_missing_configuration_is_named_before_any_call(mailchimp, capsys, monke
 def test_a_refused_key_and_a_wrong_audience_are_said_in_plain_words(mailchimp, capsys, monkeypatch):
     monkeypatch.setenv("MAILCHIMP_API_KEY", "ffffffffffffffffffffffffffffffff-us21")
     code, _, err = run(capsys, send=True, yes=True)
-    assert code == 1 and "Mailchimp refused the API key (HTTP 401)" in err
+    assert code == 1 and french("Mailchimp a refusé la clé d'API (HTTP 401)") in err
     monkeypatch.setenv("MAILCHIMP_API_KEY", KEY)
     monkeypatch.setenv("MAILCHIMP_AUDIENCE_ID", "nope")
     code, _, err = run(capsys, send=True, yes=True)
-    assert code == 1 and 'MAILCHIMP_AUDIENCE_ID "nope" is not an audience of this Mailchimp account' in err
+    assert code == 1 and french("MAILCHIMP_AUDIENCE_ID « nope » n'est pas une audience de ce compte Mailchimp") in err
     assert mailchimp.state.sends == []
 
 
 def test_sending_without_a_terminal_needs_yes(mailchimp, capsys):
     code, _, err = run(capsys, send=True)
-    assert code == 1 and "add --yes" in err
+    assert code == 1 and err == french("Rien n'a été envoyé : Envoyer « La Guilde a (presque) un an : ce que vous nous avez dit » "
+                                       "à toute l'audience maintenant ? Aucun terminal pour le confirmer : ajoutez --yes (en CI, par exemple)\n")
     assert mailchimp.state.requests == []
 
 
@@ -261,7 +271,7 @@ def test_a_draft_edition_is_not_sent(mailchimp, capsys, site_copy):
     edition = site_copy / "content/newsletters/2026-11.md"
     edition.write_text(edition.read_text(encoding="utf-8").replace("Lang: fr", "Lang: fr\nStatus: draft"), encoding="utf-8")
     code, _, err = run(capsys, send=True, yes=True)
-    assert code == 1 and "is a draft: set Status: published" in err
+    assert code == 1 and french("l'édition 2026-11 n'est pas publiée (Status: draft) : passez Status: à published") in err
     assert mailchimp.state.requests == []
 
 
@@ -270,7 +280,7 @@ def test_the_key_appears_nowhere(mailchimp, capsys, site_copy):
     mailchimp.inject("500", "GET", r"/send-checklist$", 10)
     for flags in ({}, {"test": "a@exemple.fr"}, {"send": True, "yes": True}):
         seen.extend(run(capsys, **flags)[1:])
-    assert any("Nothing sent" in text for text in seen)
+    assert any(french("Rien n'a été envoyé") in text for text in seen)
     for text in seen:
         assert KEY not in text and KEY.split("-")[0] not in text
     for path in Path(site_copy / "output").rglob("*"):
@@ -287,5 +297,12 @@ def test_publish_then_send_in_one_command_and_never_before_the_deploy(mailchimp,
     capsys.readouterr()
     assert commands.run_publish("publishconf.py", target=str(tmp_path / "www"), send=True, yes=True) == 0
     out = capsys.readouterr().out
-    assert "Published to" in out and last_line(out).startswith("Sent 2026-11: campaign")
+    assert "Publié sur" in out and last_line(out).startswith(french("Édition 2026-11 envoyée : campagne"))
     assert len(mailchimp.state.sends) == 1
+
+
+def test_publish_hands_the_edition_asked_for_to_mailchimp(mailchimp, capsys, tmp_path):
+    assert commands.run_publish("publishconf.py", target=str(tmp_path / "www"), edition="2026-10", test="camille@exemple.fr") == 0
+    (campaign,) = mailchimp.campaigns_titled("tribune-2026-10")
+    assert mailchimp.state.tests == [(campaign["id"], ["camille@exemple.fr"])] and not mailchimp.campaigns_titled(TITLE)
+    assert last_line(capsys.readouterr().out).startswith(french("E-mail de test de l'édition 2026-10 envoyé à camille@exemple.fr"))

@@ -15,12 +15,17 @@ from pathlib import Path
 
 import pytest
 
+from tribune.dates import format_moment
+
+from .conftest import french
 from .mailchimp_server import ticking
 
 TITLE = "tribune-2026-11"
-GAVE_WAY = "Nothing sent: another run is sending edition 2026-11 (campaign "
-SAME_SECOND = "Nothing sent: another run created a campaign for edition 2026-11 in the same second as this one ("
-AGAIN = "run the same command again in a minute to see its status"
+GAVE_WAY = french("Rien n'a été envoyé : une autre exécution envoie l'édition 2026-11 (campagne ")
+SAME_SECOND = french("Rien n'a été envoyé : une autre exécution a créé une campagne pour l'édition 2026-11 dans la même seconde que "
+                     "celle-ci (")
+AGAIN = "relancez la même commande dans une minute pour voir son statut"
+SENT = french("Édition 2026-11 envoyée : campagne ")
 
 
 @dataclass
@@ -63,8 +68,8 @@ def together(machines: list[Path], *flags: str) -> list[Run]:
 
 def assert_gave_way(run: Run, winner: dict) -> None:
     assert run.code == 1, run.out
-    assert run.line.startswith(f"{GAVE_WAY}{winner['id']}, status ") and AGAIN in run.line
-    assert "this run deleted its own draft" in run.line
+    assert run.line.startswith(f"{GAVE_WAY}{winner['id']}, statut ") and AGAIN in run.line
+    assert "cette exécution a supprimé son propre brouillon" in run.line
 
 
 def test_two_machines_sending_together_send_once(mailchimp, machines):
@@ -73,7 +78,7 @@ def test_two_machines_sending_together_send_once(mailchimp, machines):
     (campaign,) = mailchimp.campaigns_titled(TITLE)  # the other run deleted its draft
     assert campaign["status"] == "sent" and mailchimp.state.sends == [campaign["id"]]
     assert sent.code == 0, sent.err
-    assert sent.line.startswith(f"Sent 2026-11: campaign {campaign['id']}, status sent")
+    assert sent.line.startswith(f"{SENT}{campaign['id']}, statut sent")
     assert_gave_way(stopped, campaign)
 
 
@@ -85,10 +90,10 @@ def test_two_machines_in_the_same_second_never_send_twice(mailchimp, machines):
     runs = together(machines, "--send", "--yes")
     assert len(mailchimp.state.sends) <= 1
     assert [c["id"] for c in mailchimp.campaigns_titled(TITLE)] == mailchimp.state.sends  # no draft left behind
-    assert sum(run.line.startswith("Sent 2026-11: campaign ") for run in runs) == len(mailchimp.state.sends)
+    assert sum(run.line.startswith(SENT) for run in runs) == len(mailchimp.state.sends)
     for run in runs:
         if run.code == 0:
-            assert run.line.startswith((f"Sent 2026-11: campaign {mailchimp.state.sends[0]}", "Already sent on ")), run.line
+            assert run.line.startswith((f"{SENT}{mailchimp.state.sends[0]}", "Déjà envoyée le ")), run.line
         else:
             assert run.line.startswith(SAME_SECOND) and AGAIN in run.line, run.err
 
@@ -100,7 +105,7 @@ def test_two_machines_scheduling_together_schedule_once(mailchimp, machines):
     assert campaign["status"] == "schedule" and campaign["send_time"] == "2026-12-01T08:00:00+00:00"
     assert mailchimp.state.sends == []
     assert scheduled.code == 0, scheduled.err
-    assert scheduled.line.startswith(f"Scheduled 2026-11 for 2026-12-01 09:00 (Europe/Paris): campaign {campaign['id']}")
+    assert scheduled.line.startswith(french(f"Édition 2026-11 programmée pour le 1 décembre 2026 à 9\u00a0h\u00a000 : campagne {campaign['id']}"))
     assert_gave_way(stopped, campaign)
 
 
@@ -111,7 +116,7 @@ def test_two_machines_testing_together_make_one_campaign(mailchimp, machines):
     assert campaign["status"] == "save" and mailchimp.state.sends == []
     assert mailchimp.state.tests == [(campaign["id"], ["camille@exemple.fr"])]
     assert tested.code == 0, tested.err
-    assert tested.line.startswith(f"Test e-mail of 2026-11 sent to camille@exemple.fr: campaign {campaign['id']}")
+    assert tested.line.startswith(french(f"E-mail de test de l'édition 2026-11 envoyé à camille@exemple.fr : campagne {campaign['id']}"))
     assert_gave_way(stopped, campaign)
 
 
@@ -127,8 +132,9 @@ def test_two_machines_finding_the_same_draft_send_it_once(mailchimp, machines):
     assert list(mailchimp.state.campaigns) == ["old"] and mailchimp.state.sends == ["old"]
     assert [run.code for run in runs] == [0, 0], [run.err for run in runs]
     already, sent = sorted(run.line for run in runs)
-    assert already.startswith(f"Already sent on {mailchimp.state.campaigns['old']['send_time']}; nothing sent again: campaign old")
-    assert sent.startswith("Sent 2026-11: campaign old, status sent")
+    assert already.startswith(french(f"Déjà envoyée le {format_moment(mailchimp.state.campaigns['old']['send_time'])} ; rien n'a été "
+                                     "renvoyé : campagne old"))
+    assert sent.startswith(f"{SENT}old, statut sent")
 
 
 def test_two_sends_on_one_machine_wait_for_each_other_and_send_once(mailchimp, site_copy):
@@ -148,6 +154,7 @@ def test_two_sends_on_one_machine_wait_for_each_other_and_send_once(mailchimp, s
     (campaign,) = mailchimp.campaigns_titled(TITLE)
     assert mailchimp.state.sends == [campaign["id"]]
     assert [run.code for run in runs] == [0, 0], [run.err for run in runs]
-    assert runs[0].line.startswith(f"Sent 2026-11: campaign {campaign['id']}, status sent")
-    assert runs[1].err.startswith(f"Waiting: invoke newsletter (pid {first.pid} on ")
-    assert runs[1].line.startswith(f"Already sent on {campaign['send_time']}; nothing sent again: campaign {campaign['id']}")
+    assert runs[0].line.startswith(f"{SENT}{campaign['id']}, statut sent")
+    assert runs[1].err.startswith(french(f"En attente : invoke newsletter (pid {first.pid} sur "))
+    assert runs[1].line.startswith(french(f"Déjà envoyée le {format_moment(campaign['send_time'])} ; rien n'a été renvoyé : campagne "
+                                          f"{campaign['id']}"))

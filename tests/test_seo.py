@@ -11,7 +11,7 @@ from PIL import Image
 from tribune.build import check, load_site
 from tribune.lint import WARNING
 
-from .conftest import build_site
+from .conftest import build_site, french
 
 SITE = "https://guilde.editions-boussole.fr"
 PAGE_TYPES = {
@@ -218,13 +218,13 @@ def test_seo_lint_warnings(site_copy, monkeypatch):
          "posts/b.md": "Title: Cinq conseils pour animer une soirée jeux\nDate: 2026-11-01\nCategory: Coulisses\n\nTexte sans image.\n"},
     )
     assert warnings == [
-        f"content/posts/a.md:1: Title: {len(long_title)} characters; search engines show about 60",
-        "content/posts/a.md:4: Summary: 170 characters; the description is cut at 160",
-        "content/posts/a.md:5: Image: no Image-Alt: describe the image for people who cannot see it",
-        "content/posts/a.md:7: image images/x.png has no alt text: ![describe it](images/x.png)",
-        "content/posts/a.md:7: link to {filename}/posts/absent.md: no such file in the content",
-        "content/posts/b.md:1: Image: the post has no image: social networks will show the generated card",
-        "content/posts/b.md:1: Title: the same title as content/posts/2026-02-09-cinq-conseils-soiree-jeux.md",
+        french(f"content/posts/a.md:1: Title: {len(long_title)} caractères ; les moteurs de recherche en montrent environ 60"),
+        french("content/posts/a.md:4: Summary: 170 caractères ; la description est coupée à 160"),
+        french("content/posts/a.md:5: Image: pas d'Image-Alt: décrivez l'image pour les personnes qui ne la voient pas"),
+        french("content/posts/a.md:7: lien vers {filename}/posts/absent.md : aucun fichier de ce nom dans le contenu"),
+        "content/posts/a.md:7: l’image images/x.png n’a pas de texte alternatif\u202f: ![décrivez-la](images/x.png)",
+        french("content/posts/b.md:1: Image: le billet n'a pas d'image : les réseaux sociaux montreront la carte générée"),
+        "content/posts/b.md:1: Title: le même titre que content/posts/2026-02-09-cinq-conseils-soiree-jeux.md",
     ]
 
 
@@ -233,7 +233,8 @@ def test_strict_check_turns_seo_warnings_into_errors(site_copy, monkeypatch):
     (site_copy / "content/posts/b.md").write_text("Title: Sans image\nDate: 2026-11-01\nCategory: Coulisses\n\nTexte.\n", encoding="utf-8")
     assert check(load_site(site_copy / "pelicanconf.py"))[0] == []
     blocking, _ = check(load_site(site_copy / "pelicanconf.py"), strict=True)
-    assert [str(p) for p in blocking] == ["content/posts/b.md:1: Image: the post has no image: social networks will show the generated card"]
+    assert [str(p) for p in blocking] == [french("content/posts/b.md:1: Image: le billet n'a pas d'image : les réseaux sociaux montreront "
+                                                 "la carte générée")]
 
 
 def test_hidden_content_is_noindex_and_out_of_the_sitemap(site_copy, tmp_path):

@@ -8,7 +8,7 @@ from PIL import Image
 
 from tribune.build import BuildError, build, check, load_site
 
-from .conftest import build_site
+from .conftest import build_site, french
 
 SITE = "https://guilde.editions-boussole.fr"
 
@@ -109,7 +109,7 @@ def test_member_without_consent_is_an_error_and_not_published(site_copy, monkeyp
     monkeypatch.chdir(site_copy)
     (site_copy / "content/members/zoe.md").write_text(MEMBER.replace("Consent: 2026-06-01\n", ""), encoding="utf-8")
     assert _errors(site_copy) == [
-        "content/members/zoe.md:1: Consent: missing: a member is published only with the date of their consent (Consent: YYYY-MM-DD)"
+        french("content/members/zoe.md:1: Consent: manquant : un membre n'est publié qu'avec la date de son consentement (Consent: AAAA-MM-JJ)")
     ]
     with pytest.raises(BuildError):
         build(load_site(site_copy / "pelicanconf.py"))
@@ -119,9 +119,12 @@ def test_member_without_consent_is_an_error_and_not_published(site_copy, monkeyp
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Écrivez-moi à zoe.martin@exemple.fr pour jouer.", '7: an e-mail address ("zoe.martin@exemple.fr"): personal data is not published; remove it'),
-        ("Mon numéro : 06 12 34 56 78.", '7: a phone number ("06 12 34 56 78"): personal data is not published; remove it'),
-        ("Appelez le +33 6 12 34 56 78.", '7: a phone number ("+33 6 12 34 56 78"): personal data is not published; remove it'),
+        ("Écrivez-moi à zoe.martin@exemple.fr pour jouer.",
+         french("7: une adresse e-mail (« zoe.martin@exemple.fr ») : les données personnelles ne sont pas publiées ; retirez-les")),
+        ("Mon numéro : 06 12 34 56 78.",
+         french("7: un numéro de téléphone (« 06 12 34 56 78 ») : les données personnelles ne sont pas publiées ; retirez-les")),
+        ("Appelez le +33 6 12 34 56 78.",
+         french("7: un numéro de téléphone (« +33 6 12 34 56 78 ») : les données personnelles ne sont pas publiées ; retirez-les")),
     ],
 )
 def test_personal_data_in_the_body_is_an_error(site_copy, monkeypatch, text, expected):
@@ -133,7 +136,8 @@ def test_personal_data_in_the_body_is_an_error(site_copy, monkeypatch, text, exp
 def test_personal_data_in_metadata_is_an_error(site_copy, monkeypatch):
     monkeypatch.chdir(site_copy)
     (site_copy / "content/members/zoe.md").write_text(MEMBER.replace("Quote: Une phrase.", "Quote: Mon mail, zoe@exemple.fr"), encoding="utf-8")
-    assert _errors(site_copy) == ['content/members/zoe.md:4: Quote: an e-mail address ("zoe@exemple.fr"): personal data is not published; remove it']
+    assert _errors(site_copy) == [french("content/members/zoe.md:4: Quote: une adresse e-mail (« zoe@exemple.fr ») : les données "
+                                         "personnelles ne sont pas publiées ; retirez-les")]
 
 
 def test_dates_and_links_in_a_portrait_are_not_mistaken_for_phone_numbers(site_copy, monkeypatch):
@@ -166,7 +170,8 @@ def test_a_link_to_a_withdrawn_member_is_reported(site_copy, monkeypatch):
         encoding="utf-8",
     )
     assert _errors(site_copy) == [
-        "content/posts/merci-hugo.md:7: links to content/members/hugo-marchand.md, a member who is not published (consent missing or withdrawn): remove the link"
+        french("content/posts/merci-hugo.md:7: fait un lien vers content/members/hugo-marchand.md, un membre qui n'est pas publié "
+               "(consentement absent ou retiré) : retirez le lien")
     ]
 
 

@@ -27,14 +27,16 @@ def test_french_text(typed, expected):
     assert french_text(typed) == expected
 
 
-def test_code_pre_and_attributes_are_left_alone():
+def test_code_pre_and_attributes_are_left_alone_but_those_readers_read():
     html = (
         '<p title="Note : voir!">Note: <code>a ? b : c;</code> '
         '<a href="https://x.fr/a:b?c=d">lien</a>!</p><pre><code>x = 1 ; y!</code></pre><p>après!</p>'
+        "<img src=\"l'image.png\" alt=\"L'atelier : la table\">"
     )
     assert french_html(html) == (
-        f'<p title="Note : voir!">Note{N}: <code>a ? b : c;</code> '
+        f'<p title="Note{N}: voir{N}!">Note{N}: <code>a ? b : c;</code> '
         f'<a href="https://x.fr/a:b?c=d">lien</a>!</p><pre><code>x = 1 ; y!</code></pre><p>après{N}!</p>'
+        f"<img src=\"l'image.png\" alt=\"L’atelier{N}: la table\">"
     )
 
 

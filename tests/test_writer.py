@@ -78,7 +78,7 @@ def test_a_move_that_fails_at_the_swap_leaves_the_previous_output(site_copy, mon
         return real_rename(self, target)
 
     monkeypatch.setattr(Path, "rename", rename_failing_at_the_tenth)
-    with pytest.raises(BuildError, match="could not be put in place: .*No space left"):
+    with pytest.raises(BuildError, match="n’a pas pu être mis en place .*le disque est plein"):
         build(load_site(site_copy / "pelicanconf.py", OUTPUT_PATH=str(output)))
     assert len(renames) > 10  # the moves done were undone
     assert files(output) == before

@@ -14,7 +14,7 @@ undone and the previous output/ put back.
 """
 
 import logging
-import os
+import secrets
 import shutil
 import tempfile
 import time
@@ -22,15 +22,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pelican import Pelican
-from pelican.log import LimitFilter
-from pelican.settings import read_settings
+from pelican import Pelican, signals
+from pelican.log import LimitFilter, console
 
-from tribune import confinement, limits, lint, prereading, rendering, workers, writer
+from tribune import caches, confinement, limits, lint, prereading, rendering, workers, writer
+from tribune.errors import describe_os_error
 from tribune.folders import UnsafeFolder, check_build_folders, mark
-from tribune.i18n import set_language
-from tribune.lint import ERROR, WARNING, Problem
+from tribune.i18n import _, _n, set_language
+from tribune.lint import ERROR, WARNING, Problem, display_path
 from tribune.search import SearchIndexError, build_index
+from tribune.settings import read_site_settings
 
 
 class BuildError(Exception):
@@ -51,26 +52,53 @@ class Site:
 
 
 @dataclass
+class Census:
+    """What a build made of the content, for its one summary line."""
+
+    posts: int = 0  # published posts and their translations
+    pages: int = 0
+    drafts: int = 0  # posts and pages left out as drafts
+
+
+@dataclass
 class BuildResult:
     output: Path
     seconds: float
     warnings: list[str] = field(default_factory=list)
     pages: int = 0  # pages and feeds written by Pelican's writer...
     reused: int = 0  # ...of which taken from the previous output (tribune.rendering)
+    census: Census = field(default_factory=Census)
 
 
 def load_site(config: str | Path = "pelicanconf.py", **overrides) -> Site:
     """Read a settings file as Pelican does and register its plugins (and their lint rules)."""
     config = Path(config)
-    if not config.is_file():
-        raise BuildError(f"{config}: settings file not found (run the task from the site's folder)")
-    settings = read_settings(str(config), override=overrides or None)
-    set_language(settings.get("DEFAULT_LANG"))
+    settings = read_site_settings(config, **overrides)  # or SettingsError
+    set_language(settings.get("DEFAULT_LANG"), settings.get("TIMEZONE"))
     writer.install()
+    caches.install()
     prereading.install()
     confinement.install()
     limits.install()
+    signals.all_generators_finalized.connect(_count)
     return Site(config, settings, Pelican(settings))
+
+
+_censuses: dict[int, Census] = {}  # by the id of the settings of the build in progress
+
+
+def _count(generators) -> None:
+    """Pelican's all_generators_finalized: what its article and page generators made."""
+    census = Census()
+    for generator in generators:
+        if hasattr(generator, "articles"):
+            census.posts += len(generator.articles) + len(generator.translations)
+            census.drafts += len(generator.drafts) + len(generator.drafts_translations)
+        elif hasattr(generator, "draft_pages"):
+            census.pages += len(generator.pages) + len(generator.translations)
+            census.drafts += len(generator.draft_pages) + len(generator.draft_translations)
+    if generators:
+        _censuses[id(generators[0].settings)] = census
 
 
 def check(site: Site, strict: bool = False) -> tuple[list[Problem], list[Problem]]:
@@ -151,24 +179,29 @@ def build(site: Site, strict: bool = False, search: bool = False) -> BuildResult
     except BuildError:
         _stop_if_linted_wrong(linting)
         raise
-    _stop_if_linted_wrong(linting, fresh)
     try:
+        _stop_if_linted_wrong(linting, fresh)
         _swap_in(fresh, result.output, result.pages)
     except OSError as error:
         shutil.rmtree(fresh, ignore_errors=True)
-        raise BuildError(f"the new output could not be put in place: {error}") from error
+        raise BuildError(_("the new output could not be put in place ({reason})", reason=describe_os_error(error))) from error
+    except BaseException:  # Ctrl-C included: nothing half-built is left beside output/
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
     result.pages.save()
-    return BuildResult(result.output, time.perf_counter() - started, result.warnings, len(result.pages.records), result.pages.reused)
+    return BuildResult(result.output, time.perf_counter() - started, result.warnings, len(result.pages.records), result.pages.reused,
+                       result.census)
 
 
 def _stop_if_linted_wrong(linting, fresh: Path | None = None) -> None:
     """Raise the lint's problems, if it found some that stop the build (dropping ``fresh``):
     they say what is wrong better than whatever Pelican made of the same content."""
-    blocking, _ = linting.result()
+    blocking, _problems = linting.result()
     if blocking:
         if fresh is not None:
             shutil.rmtree(fresh, ignore_errors=True)
-        raise BuildError(f"{len(blocking)} problem(s) in the content: nothing was built", blocking)
+        raise BuildError(_n("{count} problem in the content: nothing was built", "{count} problems in the content: nothing was built",
+                            len(blocking)), blocking)
 
 
 @dataclass
@@ -176,13 +209,7 @@ class _Built:
     output: Path
     pages: rendering.PageCache
     warnings: list[str]
-
-
-def _folder_mode() -> int:
-    """The mode a folder made by mkdir gets (0755 under the usual umask)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o777 & ~mask
+    census: Census
 
 
 def leftovers(output: Path) -> list[Path]:
@@ -195,24 +222,29 @@ def leftovers(output: Path) -> list[Path]:
 def _build_beside(site: Site, strict: bool, search: bool) -> tuple[Path, _Built]:
     """Pelican's build into a new folder beside output/ (removed if it fails)."""
     output = Path(site.settings["OUTPUT_PATH"]).resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    for folder in leftovers(output):
-        shutil.rmtree(folder, ignore_errors=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
-    fresh.chmod(_folder_mode())  # mkdtemp's 0700 would reach the web root through rsync --archive
-    site.pelican.output_path = str(fresh)
-    site.settings["OUTPUT_PATH"] = str(fresh)
-    # With a search index, pages are indexed before the swap: they must all be in place.
-    pages = rendering.PageCache(site.settings, previous_output=output, moving=not search)
+    # Named before it is made: whatever stops the build from now on (Ctrl-C included) removes it.
+    fresh = output.parent / f".{output.name}.new-{secrets.token_hex(4)}"
     try:
-        with _captured_pelican_log() as log, rendering.caching(pages):
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            for folder in leftovers(output):
+                shutil.rmtree(folder, ignore_errors=True)
+            fresh.mkdir()  # the mode mkdir gives (0755 under the usual umask), as the web root needs
+        except OSError as error:
+            raise BuildError(_("the site cannot be written beside {folder} ({reason})", folder=display_path(output),
+                               reason=describe_os_error(error))) from error
+        site.pelican.output_path = str(fresh)
+        site.settings["OUTPUT_PATH"] = str(fresh)
+        # With a search index, pages are indexed before the swap: they must all be in place.
+        pages = rendering.PageCache(site.settings, previous_output=output, moving=not search)
+        with _captured_pelican_log() as log, rendering.caching(pages), _quiet_pelican():
             site.pelican.run()
         errors = log.messages(logging.ERROR)
         if errors:
-            raise BuildError("Pelican reported errors: " + "; ".join(errors))
+            raise BuildError(_("Pelican reported errors: {errors}", errors="; ".join(errors)))
         warnings = log.messages(logging.WARNING)
         if strict and warnings:
-            raise BuildError("Pelican reported warnings (strict mode): " + "; ".join(warnings))
+            raise BuildError(_("Pelican reported warnings (strict mode): {warnings}", warnings="; ".join(warnings)))
         if search:
             build_index(fresh)
     except BuildError:
@@ -221,9 +253,26 @@ def _build_beside(site: Site, strict: bool, search: bool) -> tuple[Path, _Built]
     except SearchIndexError as error:
         shutil.rmtree(fresh, ignore_errors=True)
         raise BuildError(str(error)) from error
+    except OSError as error:  # a full disk, a folder that cannot be written
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise BuildError(_("the site could not be written ({reason})", reason=describe_os_error(error))) from error
     except Exception as error:
         shutil.rmtree(fresh, ignore_errors=True)
-        raise BuildError(f"the build failed: {type(error).__name__}: {error}") from error
+        raise BuildError(_("Pelican stopped on an error ({error})", error=f"{type(error).__name__}: {error}")) from error
+    except BaseException:  # Ctrl-C: the new folder goes, output/ stays as it was
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
     finally:
         site.pelican.output_path = site.settings["OUTPUT_PATH"] = str(output)
-    return fresh, _Built(output, pages, warnings)
+    return fresh, _Built(output, pages, warnings, _censuses.pop(id(site.settings), Census()))
+
+
+@contextmanager
+def _quiet_pelican():
+    """Pelican's own summary ("Done: Processed 12 articles…", in English) is not printed: the
+    command prints its own line, in the site's language, with what Tribune adds."""
+    quiet, console.quiet = console.quiet, True
+    try:
+        yield
+    finally:
+        console.quiet = quiet

@@ -9,6 +9,8 @@ import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from tribune.i18n import _
+
 ENVIRONMENT_VARIABLE = "TRIBUNE_NOW"
 
 
@@ -29,10 +31,8 @@ def now(timezone: str = "UTC") -> datetime:
     try:
         instant = datetime.fromisoformat(pinned)
     except ValueError:
-        raise ClockError(
-            f'{ENVIRONMENT_VARIABLE}="{pinned}" is not an ISO 8601 date '
-            "(expected e.g. 2026-11-24 or 2026-11-24T09:30+01:00)"
-        ) from None
+        raise ClockError(_('{variable}="{value}" is not an ISO 8601 date (expected e.g. 2026-11-24 or 2026-11-24T09:30+01:00)',
+                           variable=ENVIRONMENT_VARIABLE, value=pinned)) from None
     if instant.tzinfo is None:
         return instant.replace(tzinfo=zone)
     return instant.astimezone(zone)

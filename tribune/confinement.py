@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pelican import signals
 
+from tribune.i18n import _
 from tribune.lint import ERROR, Corpus, Problem, display_path, problem
 from tribune.paths import INTERNAL_LINK, OutsideContent, content_path
 from tribune.source import Source
@@ -38,14 +39,15 @@ def check_symbolic_links(corpus: Corpus) -> Iterable[Problem]:
             try:
                 real = path.resolve(strict=True)
             except (OSError, RuntimeError):  # missing, or a loop of links
-                yield Problem(where, 1, "", f"a symbolic link to {target}, which leads nowhere (a missing file, or a loop of links): remove it", ERROR)
+                yield Problem(where, 1, "", _("a symbolic link to {target}, which leads nowhere (a missing file, or a loop of links): "
+                                              "remove it", target=target), ERROR)
                 continue
             if real != root and root not in real.parents:
-                yield Problem(where, 1, "", f"a symbolic link to {target}, outside content/: Tribune publishes "
-                                            "only what is inside content/; put a copy of the file there instead", ERROR)
+                yield Problem(where, 1, "", _("a symbolic link to {target}, outside content/: Tribune publishes only what is inside "
+                                              "content/; put a copy of the file there instead", target=target), ERROR)
             elif real.is_dir() and (real == Path(folder).resolve() or real in Path(folder).resolve().parents):
-                yield Problem(where, 1, "", f"a symbolic link to {target}, a folder that holds the link: Pelican would read it "
-                                            "over and over; remove it", ERROR)
+                yield Problem(where, 1, "", _("a symbolic link to {target}, a folder that holds the link: Pelican would read it over "
+                                              "and over; remove it", target=target), ERROR)
 
 
 def check_file_links(corpus: Corpus) -> Iterable[Problem]:
@@ -59,8 +61,9 @@ def check_file_links(corpus: Corpus) -> Iterable[Problem]:
                     try:
                         content_path(root, link["target"], folder)
                     except OutsideContent as error:
-                        yield Problem(display_path(source.path), line, "", f"{{{link['kind']}}}{link['target']} {error}: "
-                                                                         "link to a file of content/ (e.g. {static}/images/photo.jpg)", ERROR)
+                        yield Problem(display_path(source.path), line, "", _("{{{kind}}}{target} {error}: link to a file of content/ "
+                                                                             "(e.g. {{static}}/images/photo.jpg)", kind=link["kind"],
+                                                                             target=link["target"], error=error), ERROR)
 
 
 def _folder_of(source: Source, root: Path) -> str:
@@ -82,18 +85,21 @@ def check_output_paths(corpus: Corpus) -> Iterable[Problem]:
                     continue
                 normal = posixpath.normpath(value.strip())
                 if normal.startswith("../") or normal == ".." or posixpath.isabs(normal):
-                    yield problem(source, key, f'"{value}" would write outside output/: give a path such as evenements/mon-billet/index.html')
+                    yield problem(source, key, _('"{value}" would write outside output/: give a path such as evenements/mon-billet/index.html', value=value))
                     continue
                 if key != "Save_as":
                     continue
                 if not normal.endswith(".html"):
-                    yield problem(source, key, f'"{value}" is not an HTML file: a page is saved as an .html file, e.g. evenements/mon-billet/index.html')
+                    yield problem(source, key, _('"{value}" is not an HTML file: a page is saved as an .html file, e.g. '
+                                                 'evenements/mon-billet/index.html', value=value))
                     continue
                 folder = next((folder for folder in reserved if normal.startswith(folder + "/")), None)
                 if folder:
-                    yield problem(source, key, f'"{value}" is inside {folder}/, where {reserved[folder]} writes its own files; choose another Save_as')
+                    yield problem(source, key, _('"{value}" is inside {folder}/, where {owner} writes its own files; choose another Save_as',
+                                                 value=value, folder=folder, owner=reserved[folder]))
                 elif normal in taken:
-                    yield problem(source, key, f'"{value}" is the file of {taken[normal]}: this page would replace it; choose another Save_as')
+                    yield problem(source, key, _('"{value}" is the file of {owner}: this page would replace it; choose another Save_as',
+                                                 value=value, owner=taken[normal]))
                 else:
                     taken[normal] = display_path(source.path)
 
@@ -101,13 +107,13 @@ def check_output_paths(corpus: Corpus) -> Iterable[Problem]:
 def _reserved_folders(settings: dict) -> dict[str, str]:
     """Folders of output/ that belong to one writer (the theme's files, the search index, the
     e-mails: any setting named ..._DIR), by folder, with who writes there."""
-    reserved = {"pagefind": "the search index"}
+    reserved = {"pagefind": _("the search index")}
     for key, value in settings.items():
         if not (key.endswith("_DIR") and isinstance(value, str)) or "://" in value:
             continue
         folder = posixpath.normpath(value.split("{")[0].strip("/ ") or ".")  # newsletter/{edition}: newsletter
         if folder not in (".", "..") and not folder.startswith("../"):
-            reserved.setdefault(folder, f"the site's {key} ({value})")
+            reserved.setdefault(folder, _("the site's {setting} ({value})", setting=key, value=value))
     return reserved
 
 
@@ -117,16 +123,16 @@ def _fixed_outputs(settings: dict) -> dict[str, str]:
     taken = {}
     for key, value in settings.items():
         if isinstance(value, str) and "{" not in value and "." in value and (key.endswith("_SAVE_AS") or key.startswith("FEED_") and key.endswith(("_ATOM", "_RSS"))):
-            taken[posixpath.normpath(value)] = f"the site's {key} ({value})"
+            taken[posixpath.normpath(value)] = _("the site's {setting} ({value})", setting=key, value=value)
     for template in settings.get("DIRECT_TEMPLATES", []):
         save_as = settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html")
         if save_as:
-            taken.setdefault(posixpath.normpath(save_as), f"the {template} page")
+            taken.setdefault(posixpath.normpath(save_as), _("the {template} page", template=template))
     root = Path(settings["PATH"])
     for folder in settings.get("STATIC_PATHS", []):
         for path in sorted((root / folder).rglob("*")):
             if path.is_file():
-                taken.setdefault(path.relative_to(root).as_posix(), f"the static file {display_path(path)}")
+                taken.setdefault(path.relative_to(root).as_posix(), _("the static file {path}", path=display_path(path)))
     return taken
 
 
@@ -139,7 +145,7 @@ def confine_static_files(static_generator) -> None:
         try:
             content_path(root, static.relative_source_path)
         except OutsideContent as error:
-            logger.error("%s %s: not published", static.relative_source_path, error)
+            logger.error(_("{path} {error}: not published", path=static.relative_source_path, error=error))
             continue
         kept.append(static)
     static_generator.staticfiles[:] = kept  # in place: the context holds the same list

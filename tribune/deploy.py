@@ -31,6 +31,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tribune.errors import describe_os_error
+from tribune.i18n import _
+
 
 class DeployError(Exception):
     """The deploy failed or was refused; the live site is as it was."""
@@ -50,10 +53,10 @@ class Plan:
 
     def listing(self) -> str:
         lines = [f"+ {p}" for p in self.added] + [f"~ {p}" for p in self.changed] + [f"- {p}" for p in self.removed]
-        return "\n".join(lines) or "(nothing to change)"
+        return "\n".join(lines) or _("(nothing to change)")
 
     def counts(self) -> str:
-        return f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed"
+        return _("{added} added, {changed} changed, {removed} removed", added=len(self.added), changed=len(self.changed), removed=len(self.removed))
 
 
 def _digest(path: Path) -> str:
@@ -102,15 +105,16 @@ def refuse_dangerous(target: Path, *keep_out: Path) -> None:
     inside the folders of ``keep_out`` (the site's sources, its build). Paths are compared once
     ~, .., and symbolic links are resolved, both where the target is and where it leads."""
     if str(target).strip() in ("", "."):
-        raise DeployError(f'refusing to deploy to "{target}": give the web server’s own folder, e.g. /var/www/guilde')
+        raise DeployError(_('refusing to deploy to "{target}": give the web server’s own folder, e.g. /var/www/guilde', target=target))
     location = _location(target)
     places = {location, Path(os.path.realpath(location))}
     home = Path.home().resolve()
     if places & {home, Path.cwd().resolve(), *home.parents}:
-        raise DeployError(f'refusing to deploy to "{target}": give the web server’s own folder, e.g. /var/www/guilde')
+        raise DeployError(_('refusing to deploy to "{target}": give the web server’s own folder, e.g. /var/www/guilde', target=target))
     for folder in (folder.resolve() for folder in keep_out):
         if any(place == folder or folder in place.parents or place in folder.parents for place in places):
-            raise DeployError(f'refusing to deploy to "{target}": it overlaps {folder}, which holds the site’s sources or its build; give the web server’s own folder, e.g. /var/www/guilde')
+            raise DeployError(_('refusing to deploy to "{target}": it overlaps {folder}, which holds the site’s sources or its build; '
+                                'give the web server’s own folder, e.g. /var/www/guilde', target=target, folder=folder))
 
 
 def _location(target: Path) -> Path:
@@ -181,7 +185,9 @@ class _State:
 class LocalFolder:
     """Atomic releases on this machine: the target is a symbolic link to the live release."""
 
-    kind = "local folder"
+    @property
+    def kind(self) -> str:
+        return _("local folder")
 
     def __init__(self, target: Path, keep: int = 3, progress=None, adopt: bool = False, keep_out: tuple[Path, ...] = ()):
         self.given = Path(target)
@@ -211,22 +217,26 @@ class LocalFolder:
         here, before anything is written."""
         refuse_dangerous(self.given, *keep_out, *self.keep_out)
         if self.releases.exists() and not (self.releases.is_dir() and (self._ours() or not any(self.releases.iterdir()))):
-            found = few_files_of(self.releases) if self.releases.is_dir() else "a file"
-            raise DeployError(f"refusing to deploy to {self.target}: {self.releases}, where Tribune keeps its releases, holds what Tribune did not put there ({found}); move it away")
+            found = few_files_of(self.releases) if self.releases.is_dir() else _("a file")
+            raise DeployError(_("refusing to deploy to {target}: {releases}, where Tribune keeps its releases, holds what Tribune did not put "
+                                "there ({found}); move it away", target=self.target, releases=self.releases, found=found))
         if self.target.is_symlink():
             live = Path(os.path.realpath(self.target))
             if live.parent != self.releases.resolve() or not self._ours():
-                raise DeployError(f"refusing to deploy to {self.target}: it is a link to {live}, which Tribune did not make; remove the link, or give an empty folder")
+                raise DeployError(_("refusing to deploy to {target}: it is a link to {live}, which Tribune did not make; remove the link, "
+                                    "or give an empty folder", target=self.target, live=live))
             return _State(live, self._read_history(live))
         if self.target.exists() and not self.target.is_dir():
-            raise DeployError(f"refusing to deploy to {self.target}: it is a file, not a folder")
+            raise DeployError(_("refusing to deploy to {target}: it is a file, not a folder", target=self.target))
         history = self._read_history(None) if self._ours() else []
         if not self.target.is_dir() or not any(self.target.iterdir()):
             return _State(None, history)
         if not self.adopt:
-            raise DeployError(f"refusing to deploy to {self.target}: it holds files Tribune did not put there ({few_files_of(self.target)}); give an empty folder, or add --adopt to keep them as a release that is never deleted")
+            raise DeployError(_("refusing to deploy to {target}: it holds files Tribune did not put there ({found}); give an empty folder, "
+                                "or add --adopt to keep them as a release that is never deleted", target=self.target, found=few_files_of(self.target)))
         if (self.releases / ADOPTED).is_dir():
-            raise DeployError(f"refusing to deploy to {self.target}: {self.releases / ADOPTED} already holds the files of a folder taken over before; move one of them away")
+            raise DeployError(_("refusing to deploy to {target}: {adopted} already holds the files of a folder taken over before; move one "
+                                "of them away", target=self.target, adopted=self.releases / ADOPTED))
         self._refuse_to_adopt_what_is_not_a_site()
         return _State(self.target, history, adopting=True)
 
@@ -236,9 +246,10 @@ class LocalFolder:
         real = self.target.resolve()
         for folder in (real, *real.parents):
             if (folder / MARKER).is_file():
-                raise DeployError(f"refusing to adopt {self.target}: it is Tribune's releases of another target ({folder}); give that target instead")
+                raise DeployError(_("refusing to adopt {target}: it is Tribune's releases of another target ({folder}); give that target "
+                                    "instead", target=self.target, folder=folder))
         if (real / ".git").exists():
-            raise DeployError(f"refusing to adopt {self.target}: it is a Git working copy, not a web server's folder")
+            raise DeployError(_("refusing to adopt {target}: it is a Git working copy, not a web server's folder", target=self.target))
 
     def _read_history(self, live: Path | None) -> list[str]:
         """The releases that were live, oldest first, ending with ``live``: the adopted one
@@ -247,9 +258,11 @@ class LocalFolder:
         try:
             names = json.loads(self.history.read_text(encoding="utf-8")) if self.history.is_file() else []
             if not isinstance(names, list) or not all(isinstance(name, str) and name == Path(name).name and name not in ("", ".", "..") for name in names):
-                raise ValueError("it is not a list of release names")
+                raise ValueError("not a list of release names")
         except (OSError, ValueError) as error:  # a JSON or UTF-8 decoding error is a ValueError
-            raise DeployError(f"{self.history} cannot be read ({error}): delete it to start a new history (the live release stays online; the older ones are deleted at the next publish, so rollback cannot reach them), or restore it from a backup") from error
+            reason = describe_os_error(error) if isinstance(error, OSError) else _("it is damaged: not a list of release names")
+            raise DeployError(_("{history} cannot be read ({reason}): delete it to start a new history (the live release stays online; the older "
+                                "ones are deleted at the next publish, so rollback cannot reach them), or restore it from a backup", history=self.history, reason=reason)) from error
         names = [name for name in dict.fromkeys(names) if (self.releases / name).is_dir()]
         names = [name for name in _NEVER_PRUNED if name not in names and (self.releases / name).is_dir()] + names
         if live is None:
@@ -347,13 +360,13 @@ class LocalFolder:
             self._switch(release)
             self._prune(history, release)
         except OSError as error:
-            raise DeployError(f"writing to {self.releases} failed: {error}") from error
+            raise DeployError(_("writing to {folder} failed ({reason})", folder=self.releases, reason=describe_os_error(error))) from error
 
     def rollback(self) -> str:
         """Switch back to the release before the live one, and prune the one left."""
         state = self._inspect()
         if not self.target.is_symlink() or len(state.history) < 2:
-            raise DeployError(f"no previous release of {self.target} to go back to")
+            raise DeployError(_("no previous release of {target} to go back to", target=self.target))
         previous = self.releases / state.history[-2]
         history = state.history[:-1]
         try:
@@ -361,7 +374,7 @@ class LocalFolder:
             self._switch(previous)
             self._prune(history, previous)
         except OSError as error:
-            raise DeployError(f"writing to {self.releases} failed: {error}") from error
+            raise DeployError(_("writing to {folder} failed ({reason})", folder=self.releases, reason=describe_os_error(error))) from error
         return previous.name
 
 
@@ -378,7 +391,8 @@ class Rsync:
         inspected from here: rsync deletes whatever it holds that the site does not."""
         host, colon, path = self.destination.partition(":")
         if (path if colon else host).rstrip("/") in ("", ".", "~"):
-            raise DeployError(f'refusing to deploy to "{self.destination}": give the web server’s own folder on that host, e.g. guilde@web.example:/var/www/guilde')
+            raise DeployError(_('refusing to deploy to "{target}": give the web server’s own folder on that host, e.g. '
+                                'guilde@web.example:/var/www/guilde', target=self.destination))
 
     def command(self, site: Path, dry_run: bool) -> list[str]:
         return ["rsync", "--archive", "--compress", "--checksum", "--delete-after", "--itemize-changes",
@@ -386,17 +400,17 @@ class Rsync:
 
     def _run(self, site: Path, dry_run: bool) -> str:
         if shutil.which("rsync") is None:
-            raise DeployError("rsync is not installed on this machine (apt-get install rsync)")
+            raise DeployError(_("rsync is not installed on this machine (apt-get install rsync)"))
         result = subprocess.run(self.command(site, dry_run), capture_output=True, text=True, timeout=3600)
         if result.returncode != 0:
-            raise DeployError(f"rsync to {self.destination} failed: {result.stderr.strip()[:500]}")
+            raise DeployError(_("rsync to {target} failed: {reason}", target=self.destination, reason=result.stderr.strip()[:500]))
         return result.stdout
 
     def plan(self, site: Path) -> Plan:
         self.preflight(site)
         plan = Plan()
         for line in self._run(site, dry_run=True).splitlines():
-            change, _, path = line.partition(" ")
+            change, _space, path = line.partition(" ")
             if change.startswith("*deleting"):
                 plan.removed.append(path.strip())
             elif change[:2] in ("<f", ">f"):
@@ -424,7 +438,8 @@ class GitHubPages:
     def preflight(self, site: Path) -> None:
         """Refuse the branch checked out here: it holds the site's sources, not its pages."""
         if self._git("symbolic-ref", "--quiet", "--short", "HEAD").stdout.strip() == self.branch:
-            raise DeployError(f'refusing to publish on the branch "{self.branch}": it is the branch checked out here, with the site’s sources; name a branch of its own, e.g. github-pages:gh-pages')
+            raise DeployError(_('refusing to publish on the branch "{branch}": it is the branch checked out here, with the site’s sources; '
+                                'name a branch of its own, e.g. github-pages:gh-pages', branch=self.branch))
 
     def plan(self, site: Path) -> Plan:
         self.preflight(site)
@@ -449,7 +464,7 @@ class GitHubPages:
             os.chdir(self.repository)  # ghp-import works on the repository of the current folder
             ghp_import(str(site.resolve()), mesg="Publish the site", branch=self.branch, nojekyll=True, cname=self.cname, push=self.push)
         except GhpError as error:
-            raise DeployError(f"GitHub Pages: {error.message}") from error
+            raise DeployError(_("GitHub Pages: {reason}", reason=error.message)) from error
         finally:
             os.chdir(previous)
 
@@ -459,7 +474,7 @@ def deployer_for(target: str, settings: dict, progress=None, adopt: bool = False
     (which must not overlap the folders of ``keep_out``; ``adopt``: see :class:`LocalFolder`)."""
     target = (target or "").strip()
     if not target:
-        raise DeployError("no target: set PUBLISH_TARGET in publishconf.py or give --target")
+        raise DeployError(_("no target: set PUBLISH_TARGET in publishconf.py or give --target"))
     if target == "github-pages" or target.startswith("github-pages:"):
         branch = target.partition(":")[2] or "gh-pages"
         return GitHubPages(branch=branch, cname=settings.get("GITHUB_PAGES_CNAME"))

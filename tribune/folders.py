@@ -13,6 +13,7 @@ existed are known by Pelican's own files: an ``index.html`` and a ``theme`` fold
 from pathlib import Path
 
 from tribune.deploy import few_files_of
+from tribune.i18n import _
 
 
 class UnsafeFolder(Exception):
@@ -39,10 +40,10 @@ def _built_here(output: Path) -> bool:
 def _sources(settings: dict, config: Path) -> dict[str, Path]:
     """The site's own files and folders, which no build folder may hold or be held by."""
     root = config.resolve().parent
-    named = {"the site's folder": root, "the settings file": config.resolve(), "content/ (PATH)": Path(settings["PATH"]).resolve(),
-             "the theme (THEME)": Path(settings["THEME"]).resolve()}
+    named = {_("the site's folder"): root, _("the settings file"): config.resolve(), _("content/ (PATH)"): Path(settings["PATH"]).resolve(),
+             _("the theme (THEME)"): Path(settings["THEME"]).resolve()}
     for folder in settings.get("PLUGIN_PATHS", []):
-        named[f"the plugins (PLUGIN_PATHS: {Path(folder).name})"] = (root / folder).resolve()
+        named[_("the plugins (PLUGIN_PATHS: {name})", name=Path(folder).name)] = (root / folder).resolve()
     return named
 
 
@@ -53,18 +54,21 @@ def _overlap(folder: Path, other: Path) -> bool:
 def check_build_folders(settings: dict, config: str | Path) -> None:
     """Raise :class:`UnsafeFolder` when OUTPUT_PATH or CACHE_PATH is not a folder for a build."""
     config = Path(config)
+    root = config.resolve().parent
     home = Path.home().resolve()
     output, cache = Path(settings["OUTPUT_PATH"]).resolve(), Path(settings["CACHE_PATH"]).resolve()
     for name, folder in (("OUTPUT_PATH", output), ("CACHE_PATH", cache)):
         if folder == Path("/") or folder == home or folder in home.parents:
-            raise UnsafeFolder(f"{name} = {folder}: the root or your home folder cannot be a build's folder; use e.g. \"output\"")
+            raise UnsafeFolder(_('{name} = {folder}: the root or your home folder cannot be a build\'s folder; use e.g. "output"',
+                                 name=name, folder=folder))
         for what, source in _sources(settings, config).items():
-            if what == "the site's folder" and source in folder.parents:
+            if source == root and source in folder.parents:
                 continue  # inside the site's folder, away from its sources: where builds belong
             if _overlap(folder, source):
-                raise UnsafeFolder(f"{name} = {folder} overlaps {what}: a build would replace it; use e.g. \"{name[:-5].lower()}\"")
+                raise UnsafeFolder(_('{name} = {folder} overlaps {what}: a build would replace it; use e.g. "{example}"',
+                                     name=name, folder=folder, what=what, example=name[:-5].lower()))
     if _overlap(output, cache):
-        raise UnsafeFolder(f"OUTPUT_PATH and CACHE_PATH overlap ({output}, {cache}): give them two separate folders")
+        raise UnsafeFolder(_("OUTPUT_PATH and CACHE_PATH overlap ({output}, {cache}): give them two separate folders", output=output, cache=cache))
     if not _built_here(output):
-        raise UnsafeFolder(f"OUTPUT_PATH = {output} holds files a build did not put there ({few_files_of(output)}): "
-                           "Tribune would replace them; give an empty or new folder")
+        raise UnsafeFolder(_("OUTPUT_PATH = {output} holds files a build did not put there ({found}): Tribune would replace them; "
+                             "give an empty or new folder", output=output, found=few_files_of(output)))

@@ -12,7 +12,11 @@ A message with values names them, and the translation may put them in another or
     _("{path}: no such file under content/", path=value)
     _n("{count} error", "{count} errors", count)
 
-The language is the site's (``DEFAULT_LANG``), set once a site is loaded
+Every message is formatted, with or without values: literal braces are doubled
+(``_("link to {{static}}/images/a.png")``).
+
+The language is the site's (``DEFAULT_LANG``), and times in messages are given in the
+site's time zone (``TIMEZONE``), both set once a site's settings are read
 (:func:`set_language`); a language without catalogue speaks English.
 """
 
@@ -22,22 +26,58 @@ from functools import cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
+from babel.numbers import format_decimal
 from babel.messages.pofile import read_po
 
 LOCALE_FOLDER = Path(__file__).parent / "locale"
 DOMAIN = "tribune"
 
 _language = "en"
+_timezone = "UTC"
+
+#: What a person may answer to a confirmation prompt, in any of the kit's languages.
+YES = ("o", "oui", "y", "yes")
+NO = ("n", "non", "no")
 
 
-def set_language(lang: str | None) -> None:
-    """Speak ``lang`` (e.g. "fr", "fr_CA", "en") from now on."""
-    global _language
+def set_language(lang: str | None, timezone: str | None = None) -> None:
+    """Speak ``lang`` (e.g. "fr", "fr_CA", "en") from now on, and give times in ``timezone``
+    (an IANA name, e.g. "Europe/Paris"; unchanged when None)."""
+    global _language, _timezone
     _language = (lang or "en").replace("-", "_")
+    if timezone:
+        _timezone = timezone
 
 
 def language() -> str:
     return _language
+
+
+def timezone() -> str:
+    return _timezone
+
+
+def number(value: float, places: int = 0, optional: bool = False) -> str:
+    """``value`` written the site's way, with ``places`` decimals (dropped when zero if
+    ``optional``): "1 342", "0,91", "5" or "5,2" in French; "1,342", "0.91" in English."""
+    decimals = ("#" if optional else "0") * places
+    return format_decimal(value, format="#,##0" + (f".{decimals}" if places else ""), locale=_language)
+
+
+def confirm(ask, question: str, tries: int = 3) -> bool:
+    """Ask ``question`` with ``ask`` (``input``, or a test's stand-in) until the answer is
+    yes (o, oui, y, yes) or no (n, non, no, nothing); an answer that is neither asks again,
+    a few times. The end of input (Ctrl-D) is no."""
+    for _attempt in range(tries):
+        try:
+            answer = (ask(question + " " + _("[y/N]") + " ") or "").strip().lower()
+        except EOFError:
+            return False
+        if answer in YES:
+            return True
+        if answer in NO or not answer:
+            return False
+    return False
 
 
 @cache
@@ -57,8 +97,7 @@ def _translations(lang: str) -> gettext.NullTranslations:
 
 def _(message: str, /, **values) -> str:
     """``message`` in the site's language, with ``values`` put in."""
-    translated = _translations(_language).gettext(message)
-    return translated.format(**values) if values else translated
+    return _translations(_language).gettext(message).format(**values)
 
 
 def _n(singular: str, plural: str, count: int, /, **values) -> str:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from tribune.i18n import _, number
+
 DEFAULT_MAX_PIXELS = 40_000_000
 
 
@@ -33,14 +35,16 @@ def open_image(path: Path, settings: dict) -> Image.Image:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own limit says it better
             image = Image.open(path)
     except Image.DecompressionBombError:
-        raise ImageError(f"is far larger than the {limit / 1e6:.0f} megapixels Tribune opens (IMAGE_MAX_PIXELS): make it smaller") from None
+        raise ImageError(_("is far larger than the {limit} megapixels Tribune opens (IMAGE_MAX_PIXELS): make it smaller",
+                           limit=number(limit / 1e6))) from None
     except UnidentifiedImageError:
-        raise ImageError("is not an image Tribune can read (use a PNG, JPEG, WebP or GIF file)") from None
+        raise ImageError(_("is not an image Tribune can read (use a PNG, JPEG, WebP or GIF file)")) from None
     width, height = image.size
     if width * height > limit:
         image.close()
-        raise ImageError(f"is {width}×{height} pixels ({width * height / 1e6:.0f} megapixels), over the {limit / 1e6:.0f} "
-                         "megapixels Tribune opens (IMAGE_MAX_PIXELS): make it smaller, e.g. 2400 pixels wide")
+        raise ImageError(_("is {width}×{height} pixels ({megapixels} megapixels), over the {limit} megapixels Tribune opens "
+                           "(IMAGE_MAX_PIXELS): make it smaller, e.g. 2400 pixels wide", width=width, height=height,
+                           megapixels=number(width * height / 1e6), limit=number(limit / 1e6)))
     return image
 
 
@@ -74,7 +78,7 @@ def revealing_metadata(path: Path) -> str | None:
     except (OSError, ValueError, Image.DecompressionBombError):
         return None  # not an image: other rules say so where it matters
     if exif.get_ifd(_GPS_IFD) or b"exif:GPS" in (xmp if isinstance(xmp, bytes) else xmp.encode()):
-        return "the GPS position where it was taken"
+        return _("the GPS position where it was taken")
     if any(exif.get_ifd(0x8769).get(tag) or exif.get(tag) for tag in _SERIAL_NUMBERS):
-        return "the serial number of the camera"
+        return _("the serial number of the camera")
     return None

@@ -21,6 +21,7 @@ import pygal
 from markupsafe import Markup
 
 from tribune.clock import now
+from tribune.i18n import _, number
 from tribune.templating import theme_environment
 from tribune.text import plain_text
 
@@ -108,7 +109,7 @@ def refresh_cache(settings: dict, editions: list[tuple[str, str]], cache_path: P
         mailchimp = Mailchimp(MailchimpConfig.load(settings))
         campaigns = mailchimp.campaigns_by_title()
     except (ConfigError, MailchimpError) as error:
-        return f"the Mailchimp figures are missing: {error}"
+        return _("the Mailchimp figures are missing: {reason}", reason=error)
     stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
     cache = {"editions": {}, "growth": None}
     for edition, _subject in editions:
@@ -121,12 +122,12 @@ def refresh_cache(settings: dict, editions: list[tuple[str, str]], cache_path: P
             entry["clicks"] = mailchimp.click_details(campaign["id"])
         except MailchimpError as error:
             entry["error"] = str(error)
-            say(f"Edition {edition}: {error}")
+            say(_("Edition {edition}: {reason}", edition=edition, reason=error))
         cache["editions"][edition] = entry
     try:
         cache["growth"] = {"fetched_at": stamp, "history": mailchimp.growth_history()}
     except MailchimpError as error:
-        say(f"Audience growth: {error}")
+        say(_("Audience growth: {reason}", reason=error))
     cache_path.parent.mkdir(parents=True, exist_ok=True)
     cache_path.write_text(json.dumps(cache, ensure_ascii=False, indent=1), encoding="utf-8")
     return ""
@@ -143,7 +144,7 @@ def from_cache(cache_path: Path, editions: list[tuple[str, str]]) -> tuple[list[
         if entry is None:
             continue
         if entry.get("report") is None:
-            figures.append(EditionFigures(edition, subject, fetched_at=entry["fetched_at"], missing=entry.get("error") or "no report"))
+            figures.append(EditionFigures(edition, subject, fetched_at=entry["fetched_at"], missing=entry.get("error") or _("no report")))
         else:
             figures.append(_from_report(edition, subject, entry["report"], entry.get("clicks", []), entry["fetched_at"]))
     return figures, (cache.get("growth") or {}).get("history", [])
@@ -257,17 +258,21 @@ class Report:
         """The last edition against the average of the previous ones, for the terminal."""
         sent = [e for e in self.editions if not e.missing and e.emails_sent]
         if not sent:
-            return "No edition with Mailchimp figures" + (f" ({self.missing})" if self.missing else "") + "."
+            if self.missing:
+                return _("No edition with Mailchimp figures ({reason}).", reason=self.missing)
+            return _("No edition with Mailchimp figures.")
         last, before = sent[-1], sent[:-1]
         parts = []
-        for label, pick in (("open rate", lambda e: e.open_rate), ("click rate", lambda e: e.click_rate)):
+        for label, pick in ((_("open rate"), lambda e: e.open_rate), (_("click rate"), lambda e: e.click_rate)):
             value = pick(last)
             if before:
                 average = sum(pick(e) for e in before) / len(before)
-                parts.append(f"{label} {100 * value:.0f}% (avg {100 * average:.0f}%, {100 * (value - average):+.0f} pts)")
+                parts.append(_("{label} {value}% (avg {average}%, {difference} pts)", label=label, value=number(100 * value),
+                               average=number(100 * average), difference=f"{100 * (value - average):+.0f}"))
             else:
-                parts.append(f"{label} {100 * value:.0f}% (first edition with figures)")
-        return f"Edition {last.edition}: " + ", ".join(parts) + f", {last.emails_sent} e-mails sent."
+                parts.append(_("{label} {value}% (first edition with figures)", label=label, value=number(100 * value)))
+        return _("Edition {edition}: {rates}, {emails} e-mails sent.", edition=last.edition, rates=", ".join(parts),
+                 emails=number(last.emails_sent))
 
     def csv(self) -> str:
         buffer = io.StringIO()

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from pelican import signals
 
+from tribune.i18n import _, number
 from tribune.lint import Corpus, Problem, display_path
 from tribune.source import outside_fences
 
@@ -47,15 +48,17 @@ def max_nesting(settings: dict) -> int:
 
 
 def _in_words(size: int) -> str:
-    return f"{size / 1e6:.1f} MB".replace(".0 MB", " MB") if size >= 1e6 else f"{size / 1e3:.0f} KB"
+    if size >= 1e6:
+        return _("{size} MB", size=number(size / 1e6, 1, optional=True))
+    return _("{size} KB", size=number(size / 1e3))
 
 
 def too_large(size: int, settings: dict) -> str | None:
     """What is wrong with a file of ``size`` bytes, or None."""
     limit = max_bytes(settings)
     if size > limit:
-        return (f"the file is {_in_words(size)}, over the {_in_words(limit)} a content file may be (MARKDOWN_MAX_BYTES): "
-                "split it, and put large files in content/images/")
+        return _("the file is {size}, over the {limit} a content file may be (MARKDOWN_MAX_BYTES): split it, and put large "
+                 "files in content/images/", size=_in_words(size), limit=_in_words(limit))
     return None
 
 
@@ -105,8 +108,8 @@ def too_deep(text: str, settings: dict) -> tuple[int, str] | None:
         # most lines are passed over by that count.
         depth = max(_block_depth(line) if len(line) - len(line.lstrip(_PREFIX_CHARACTERS)) > limit else 0, depths.after(line))
         if depth > limit:
-            return number, (f"lists, quotes or brackets nested {depth} levels deep, over the {limit} a page may nest "
-                            "(MARKDOWN_MAX_NESTING): flatten them")
+            return number, _("lists, quotes or brackets nested {depth} levels deep, over the {limit} a page may nest "
+                             "(MARKDOWN_MAX_NESTING): flatten them", depth=depth, limit=limit)
     return None
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tribune.i18n import _
 from tribune.signals import lint_registry
 from tribune.source import Source, SourceError, read_source
 
@@ -23,6 +24,11 @@ WARNING = "warning"
 # Said on every check, never blocking, not even with --strict: what the build does on its
 # own for the writer to know (e.g. posts of a withdrawn member credited to someone else).
 NOTICE = "notice"
+
+
+def severity_label(severity: str) -> str:
+    """The label printed after a problem: [error], [warning] or [notice], in the site's language."""
+    return {ERROR: _("error"), WARNING: _("warning"), NOTICE: _("notice")}.get(severity, severity)
 
 
 @dataclass(frozen=True, order=True)
@@ -62,6 +68,7 @@ class ContentKind:
     fields: list[FieldSpec]
     third_party: bool = False  # written by people outside the site (members): sanitised at build
     reencoded: tuple[str, ...] = ()  # fields naming images the build re-encodes, never copies (Avatar)
+    label: str = ""  # the kind in words, with its article, for messages: _("a post"), _("a member")
 
     def spec(self, key: str) -> FieldSpec | None:
         return next((spec for spec in self.fields if spec.name.lower() == key.lower()), None)
@@ -112,9 +119,10 @@ def problem(source: Source, key: str, message: str, severity: str = ERROR) -> Pr
 
 
 def _check_fields(kind: ContentKind, source: Source, extra_keys: set[str]) -> Iterable[Problem]:
+    label = kind.label or kind.name
     for spec in kind.fields:
         if spec.required and not source.get(spec.name):
-            yield problem(source, spec.name, f"missing (every {kind.name} needs a {spec.name}: line)")
+            yield problem(source, spec.name, _("missing ({kind} needs a {field}: line)", kind=label, field=spec.name))
     known = [spec.name for spec in kind.fields]
     for key, written in source.fields.items():
         spec = kind.spec(key)
@@ -122,8 +130,10 @@ def _check_fields(kind: ContentKind, source: Source, extra_keys: set[str]) -> It
             if key in extra_keys:
                 continue
             guess = difflib.get_close_matches(key, [name.lower() for name in known], n=1, cutoff=0.6)
-            hint = f"did you mean {kind.spec(guess[0]).name}?" if guess else f"a {kind.name} accepts {', '.join(known)}"
-            yield problem(source, key, f"unknown field, {hint}")
+            if guess:
+                yield problem(source, key, _("unknown field, did you mean {field}?", field=kind.spec(guess[0]).name))
+            else:
+                yield problem(source, key, _("unknown field: {kind} accepts {fields}", kind=label, fields=", ".join(known)))
         elif spec.check and written.value:
             message = spec.check(written.value)
             if message:
@@ -131,13 +141,15 @@ def _check_fields(kind: ContentKind, source: Source, extra_keys: set[str]) -> It
 
 
 def _sources_of(kind: ContentKind, content_path: Path) -> Iterable[Path]:
+    """The kind's Markdown files (a folder named x.md is none; a link that leads nowhere
+    neither: the rule on symbolic links names it)."""
     for directory in kind.directories:
         place = content_path / directory
         if place.suffix == ".md":  # a kind of one file (the conversations' moderation charter)
             if place.is_file():
                 yield place
         else:
-            yield from sorted(place.rglob("*.md"))
+            yield from (path for path in sorted(place.rglob("*.md")) if path.is_file())
 
 
 def registry_for(settings: dict) -> Registry:
@@ -163,14 +175,18 @@ def run(settings: dict, registry: Registry | None = None) -> list[Problem]:
         readable = corpus.sources.setdefault(kind.name, [])
         corpus.kinds[kind.name] = kind
         for path in _sources_of(kind, content_path):
-            oversized = too_large(path.stat().st_size, settings)
-            if oversized:  # not even read
-                problems.append(Problem(display_path(path), 1, "", oversized))
-                continue
             try:
+                oversized = too_large(path.stat().st_size, settings)
+                if oversized:  # not even read
+                    problems.append(Problem(display_path(path), 1, "", oversized))
+                    continue
                 source = read_source(path)
             except SourceError as error:
                 problems.append(Problem(display_path(path), error.line, "", error.message))
+                continue
+            except OSError as error:
+                problems.append(Problem(display_path(path), 1, "", _("the file cannot be read ({reason}): check that it is yours",
+                                                                     reason=error.strerror or error)))
                 continue
             readable.append(source)
             problems.extend(_check_fields(kind, source, extra_keys))

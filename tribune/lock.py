@@ -32,6 +32,9 @@ from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path
 
+from tribune.dates import format_moment
+from tribune.i18n import _
+
 NOTE_NAME = ".tribune.lock"
 
 _held: dict[Path, int] = {}  # site folders this process holds the lock of, with how many times
@@ -55,10 +58,10 @@ def holder(path: Path) -> str:
     try:
         with open(path, "rb") as note:
             about = json.loads(note.read(4096))
-        since = datetime.fromisoformat(about["since"]).astimezone()
-        return f'{about["task"]} (pid {about["pid"]} on {about["host"]}, since {since:%Y-%m-%d %H:%M:%S})'
+        since = format_moment(datetime.fromisoformat(about["since"]))
+        return _("{task} (pid {pid} on {host}, since {since})", task=about["task"], pid=about["pid"], host=about["host"], since=since)
     except (OSError, ValueError, KeyError, TypeError):
-        return "another Tribune command"
+        return _("another Tribune command")
 
 
 def _note(path: Path, task: str) -> None:
@@ -101,15 +104,15 @@ def site_lock(config: str | Path, task: str, wait: bool = True, say: Callable[[s
     try:
         descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError as error:
-        raise LockError(f"{folder} cannot be opened to lock it ({error.strerror})") from None
+        raise LockError(_("{folder} cannot be opened to lock it ({reason})", folder=folder, reason=error.strerror)) from None
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            busy = f"{holder(note)} is working on this site"
             if not wait:
-                raise LockBusy(f"{busy}; nothing was done (run the command again when it has finished)") from None
-            say(f"Waiting: {busy}…")
+                raise LockBusy(_("{holder} is working on this site; nothing was done (run the command again when it has finished)",
+                                 holder=holder(note))) from None
+            say(_("Waiting: {holder} is working on this site…", holder=holder(note)))
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         _note(note, task)
         _held[folder] = 1

@@ -11,6 +11,8 @@ import posixpath
 import re
 from pathlib import Path
 
+from tribune.i18n import _
+
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _PREFIX = re.compile(r"^\{(?:static|attach|filename)\}")
 #: A link of a body to another file of the content folder, as Pelican resolves them.
@@ -40,12 +42,12 @@ def content_path(root: str | Path, written: str, folder: str = "") -> str:
     joined = path.lstrip("/") if path.startswith("/") else posixpath.join(folder, path)
     normal = posixpath.normpath(joined) if joined else "."
     if normal == ".." or normal.startswith("../") or posixpath.isabs(normal):
-        raise OutsideContent("leads out of the content folder")
+        raise OutsideContent(_("leads out of the content folder"))
     root = Path(root).resolve()
     try:
         real = (root / normal).resolve()
     except RuntimeError:  # a loop of symbolic links
-        raise OutsideContent("goes through a loop of symbolic links") from None
+        raise OutsideContent(_("goes through a loop of symbolic links")) from None
     if real != root and root not in real.parents:
-        raise OutsideContent(f"is a link to {real}, outside the content folder")
+        raise OutsideContent(_("is a link to {path}, outside the content folder", path=real))
     return normal

@@ -28,8 +28,15 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from phonenumbers import Leniency, PhoneMetadata, PhoneNumberMatcher
 
+from tribune.i18n import _
+
 EMAIL = "an e-mail address"
 PHONE = "a phone number"
+
+
+def in_words(what: str) -> str:
+    """What a finding is (:data:`EMAIL`, :data:`PHONE`), in the site's language."""
+    return {EMAIL: _("an e-mail address"), PHONE: _("a phone number")}.get(what, what)
 
 # What the reader sees differently from what is typed: entities and any non-ASCII character.
 _ENCODED = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?|[^\x00-\x7f]")
@@ -152,7 +159,7 @@ def _blank(text: str, start: int, end: int) -> str:
 def _in_link(link: str, regions: tuple[str, ...]) -> str | None:
     """What personal data a link holds: the address of mailto:, the number of tel: or of a
     messaging link, an address in its path, an address or a number in its query or fragment."""
-    scheme, _, rest = link.partition(":")
+    scheme, _colon, rest = link.partition(":")
     scheme = scheme.lower()
     if scheme == "mailto":
         return EMAIL if unquote(rest.partition("?")[0]).strip() else None

@@ -7,12 +7,14 @@ with no change changes nothing on the target: the build is deterministic (no clo
 output but the events' upcoming/past split) and the deployers compare contents before they write.
 
 The production site is built in a folder of its own, :data:`PUBLISH_FOLDER` beside the settings
-file (the build in ``site/``, its caches in ``cache/``), never in output/ nor cache/: an
+file (the build in ``site/``, its caches in ``cache/``, the newsletter's e-mail files, set aside
+from the release, in ``newsletter/``), never in output/ nor cache/: an
 ``invoke build`` running meanwhile rewrites those with the preview site (relative links, no
 search index), which must never be what is deployed. The folder is kept from one publish to the
 next: ``site/`` shows what was last published, ``cache/`` spares the next publish some work.
 """
 
+import shutil
 import subprocess
 import sys
 import time
@@ -21,9 +23,11 @@ from pathlib import Path
 
 from tribune.build import BuildError, build, check, load_site
 from tribune.deploy import DeployError, Plan, deployer_for
+from tribune.i18n import _, _n, number
 
 
 PUBLISH_FOLDER = ".publish"
+EMAILS_FOLDER = "newsletter"  # beside the release in PUBLISH_FOLDER: the e-mails, never deployed
 
 
 class PublishError(Exception):
@@ -41,27 +45,31 @@ class Report:
 
     def census(self) -> dict[str, int]:
         files = [p for p in self.output.rglob("*") if p.is_file()]
-        emails = self.output / "newsletter"
         return {
-            "pages": sum(1 for p in files if p.suffix == ".html" and emails not in p.parents),
+            "pages": sum(1 for p in files if p.suffix == ".html"),
             "feeds": sum(1 for p in files if p.suffix == ".xml" and p.name != "sitemap.xml"),
             "calendars": sum(1 for p in files if p.suffix == ".ics"),
-            "editions": sum(1 for p in files if p.name == "email.html"),
+            "editions": sum(1 for _ in self.output.parent.joinpath(EMAILS_FOLDER).rglob("email.html")),
             "bytes": sum(p.stat().st_size for p in files),
         }
 
     def summary(self) -> str:
         c = self.census()
-        verb = "Published" if self.deployed else ("Nothing to publish" if self.plan.empty else "Would publish")
-        return (
-            f"{verb} to {self.target} ({self.kind}): {c['pages']} pages, {c['feeds']} feeds, {c['calendars']} calendars, "
-            f"{c['editions']} newsletter editions, {c['bytes'] / 1e6:.1f} MB; files {self.plan.counts()}; {self.seconds:.1f} s"
-        )
+        site = ", ".join([_n("{count} page", "{count} pages", c["pages"]), _n("{count} feed", "{count} feeds", c["feeds"]),
+                          _n("{count} calendar", "{count} calendars", c["calendars"]),
+                          _n("{count} newsletter edition", "{count} newsletter editions", c["editions"]),
+                          _("{size} MB", size=number(c["bytes"] / 1e6, 1))])
+        values = {"target": self.target, "kind": self.kind, "site": site, "files": self.plan.counts(), "seconds": number(self.seconds, 1)}
+        if self.deployed:
+            return _("Published to {target} ({kind}): {site}; files: {files}; {seconds} s", **values)
+        if self.plan.empty:
+            return _("Nothing to publish to {target} ({kind}): {site}; files: {files}; {seconds} s", **values)
+        return _("Would publish to {target} ({kind}): {site}; files: {files}; {seconds} s", **values)
 
 
 def _progress(done: int, total: int) -> None:
     if total >= 1000 and (done % 500 == 0 or done == total):
-        print(f"  deploying… {done}/{total} files", file=sys.stderr)
+        print("  " + _("deploying… {done}/{total} files", done=done, total=total), file=sys.stderr)
 
 
 def _sources(root: Path) -> tuple[Path, ...]:
@@ -77,7 +85,7 @@ def _deployer(site, target: str | None, adopt: bool = False, progress=None):
     """The deployer of ``--target`` when it is given (an empty one is refused: an unset
     variable in a CI script must not mean "the production target"), else of PUBLISH_TARGET."""
     if target is not None and not target.strip():
-        raise DeployError("--target is empty: give a folder, user@host:/path or github-pages, or leave --target out to use PUBLISH_TARGET")
+        raise DeployError(_("--target is empty: give a folder, user@host:/path or github-pages, or leave --target out to use PUBLISH_TARGET"))
     name = target if target is not None else site.settings.get("PUBLISH_TARGET", "")
     deployer = deployer_for(name, site.settings, progress=progress, adopt=adopt, keep_out=_sources(site.config.resolve().parent))
     return name, deployer
@@ -94,30 +102,52 @@ def publish(config: str = "publishconf.py", target: str | None = None, dry_run: 
         deployer.preflight(folder)
     except DeployError as error:
         raise PublishError(str(error)) from error
-    blocking, _ = check(site, strict=True)
+    blocking, _problems = check(site, strict=True)
     if blocking:
-        raise PublishError("the content check failed (strict: warnings count):\n" + "\n".join(map(str, blocking)))
+        raise PublishError(_("the content check failed (strict: warnings count):\n{problems}", problems="\n".join(map(str, blocking))))
     try:
         built = build(site, strict=True, search=True)
     except BuildError as error:
         details = "".join(f"\n{problem}" for problem in error.problems)
-        raise PublishError(f"the build failed: {error}{details}") from error
+        raise PublishError(_("the build failed: {reason}{details}", reason=error, details=details)) from error
+    set_emails_aside(built.output, site.settings)
     try:
         plan = deployer.plan(built.output)
         if not dry_run:
             deployer.deploy(built.output, plan)
     except DeployError as error:
-        raise PublishError(f"the deploy failed: {error}") from error
+        raise PublishError(_("the deploy failed: {reason}", reason=error)) from error
     return Report(built.output, name, deployer.kind, plan, time.perf_counter() - started, not dry_run and not plan.empty)
+
+
+def set_emails_aside(output: Path, settings: dict) -> None:
+    """Move the newsletter's e-mail files (``NEWSLETTER_EMAIL_DIR``) out of the release, into
+    ``.publish/newsletter/``: they are material for sending, merge tags and all, not pages for
+    readers or crawlers. The build writes them with the site (``invoke build`` keeps them in
+    output/ to look at); what is deployed never holds them."""
+    pattern = settings.get("NEWSLETTER_EMAIL_DIR")
+    aside = output.parent / EMAILS_FOLDER
+    shutil.rmtree(aside, ignore_errors=True)
+    if not pattern:
+        return
+    for folder in sorted(output.glob(pattern.format(edition="*"))):
+        if (folder / "email.html").is_file():
+            target = aside / folder.name  # .publish/newsletter/2026-11/
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folder.rename(target)
+            for parent in folder.relative_to(output).parents:  # the folders left empty
+                if parent != Path(".") and not any((output / parent).iterdir()):
+                    (output / parent).rmdir()
 
 
 def rollback(config: str = "publishconf.py", target: str | None = None) -> str:
     """Put the previous release of a local folder target back online; return its name."""
     site = load_site(config)
     try:
-        _, deployer = _deployer(site, target)
+        _name, deployer = _deployer(site, target)
         if not hasattr(deployer, "rollback"):
-            raise PublishError(f"rollback works for a local folder target; for {deployer.kind}, publish the previous version of the content")
+            raise PublishError(_("rollback works for a local folder target; for {kind}, publish the previous version of the content",
+                                 kind=deployer.kind))
         return deployer.rollback()
     except DeployError as error:
         raise PublishError(str(error)) from error

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tribune import confinement, limits
+from tribune.i18n import _
 from tribune.images import ImageError, image_size, revealing_metadata
 from tribune.lint import ERROR, WARNING, ContentKind, Corpus, FieldSpec, Problem, Registry, display_path, problem
 from tribune.paths import INTERNAL_LINK, OutsideContent, content_path, is_web_address
@@ -44,25 +45,25 @@ def parse_date(value: str) -> datetime | None:
 
 def check_date(value: str) -> str | None:
     if parse_date(value) is None:
-        return f'"{value}" is not a date (expected YYYY-MM-DD or YYYY-MM-DD HH:MM)'
+        return _('"{value}" is not a date (expected YYYY-MM-DD or YYYY-MM-DD HH:MM)', value=value)
     return None
 
 
 def check_status(value: str) -> str | None:
     if value.lower() not in STATUSES:
-        return f'"{value}" is not a status (expected one of {", ".join(STATUSES)})'
+        return _('"{value}" is not a status (expected one of {statuses})', value=value, statuses=", ".join(STATUSES))
     return None
 
 
 def check_slug(value: str) -> str | None:
     if slugify(value) != value:
-        return f'"{value}" is not a slug (lower-case ASCII letters, digits and hyphens: try "{slugify(value)}")'
+        return _('"{value}" is not a slug (lower-case ASCII letters, digits and hyphens: try "{slug}")', value=value, slug=slugify(value))
     return None
 
 
 def check_boolean(value: str) -> str | None:
     if value.lower() not in _TRUE_OR_FALSE:
-        return f'"{value}" must be true or false'
+        return _('"{value}" must be true or false', value=value)
     return None
 
 
@@ -71,19 +72,20 @@ def check_image(value: str) -> str | None:
     if scheme in ("http", "https"):
         return None  # a web address
     if scheme:
-        return f'"{value}" is not an image (a {scheme}: address): give a file under content/images (e.g. images/photo.jpg) or an https:// address'
+        return _('"{value}" is not an image (a {scheme}: address): give a file under content/images (e.g. images/photo.jpg) or an https:// address',
+                 value=value, scheme=scheme)
     normal = posixpath.normpath(value.removeprefix("{static}").lstrip("/"))
     if normal == ".." or normal.startswith("../"):
         return None  # out of content/: named_file_problem says so, with the file's whereabouts
     if not normal.startswith("images/"):
-        return f'"{value}" must be a file under content/images (e.g. images/photo.jpg)'
+        return _('"{value}" must be a file under content/images (e.g. images/photo.jpg)', value=value)
     return None
 
 
 def check_site_url(value: str) -> str | None:
     """Url: where Pelican serves the page: a path of the site (or a web address), never a script."""
     if not is_safe_url(value, ("http", "https")):
-        return f'"{value}" is not a path of the site (e.g. billets/mon-billet/) nor an https:// address'
+        return _('"{value}" is not a path of the site (e.g. billets/mon-billet/) nor an https:// address', value=value)
     return None
 
 
@@ -112,11 +114,11 @@ def post_kind(settings: dict) -> ContentKind:
         FieldSpec("Author"),
         FieldSpec("Authors"),
     ]
-    return ContentKind("post", list(settings.get("ARTICLE_PATHS", [])), fields)
+    return ContentKind("post", list(settings.get("ARTICLE_PATHS", [])), fields, label=_("a post"))
 
 
 def page_kind(settings: dict) -> ContentKind:
-    return ContentKind("page", list(settings.get("PAGE_PATHS", [])), _common_fields(required_date=False))
+    return ContentKind("page", list(settings.get("PAGE_PATHS", [])), _common_fields(required_date=False), label=_("a page"))
 
 
 def lang_of(source: Source, settings: dict) -> str:
@@ -137,7 +139,7 @@ def check_languages(corpus: Corpus) -> Iterable[Problem]:
     for sources in corpus.sources.values():
         for source in sources:
             if source.get("Lang") and lang_of(source, corpus.settings) not in known:
-                yield problem(source, "Lang", f'"{source.get("Lang")}" is not a language of the site ({", ".join(known)})')
+                yield problem(source, "Lang", _('"{lang}" is not a language of the site ({languages})', lang=source.get("Lang"), languages=", ".join(known)))
 
 
 def check_slugs_and_translations(corpus: Corpus) -> Iterable[Problem]:
@@ -153,21 +155,16 @@ def check_slugs_and_translations(corpus: Corpus) -> Iterable[Problem]:
                 lang = lang_of(source, corpus.settings)
                 field = "Slug" if source.get("Slug") else "Title"
                 if lang in seen:
-                    yield problem(
-                        source, field,
-                        f'duplicate slug "{slug}" ({lang}): {display_path(seen[lang].path)} has it too; set a different Slug:',
-                    )
+                    yield problem(source, field, _('duplicate slug "{slug}" ({lang}): {path} has it too; set a different Slug:',
+                                                   slug=slug, lang=lang, path=display_path(seen[lang].path)))
                 seen.setdefault(lang, source)
             originals = [source for source in sources if not is_translation(source)]
             for source in sources:
                 if is_translation(source) and not any(
                     lang_of(original, corpus.settings) != lang_of(source, corpus.settings) for original in originals
                 ):
-                    yield problem(
-                        source, "Translation",
-                        f'no original {kind} with slug "{slug}" in another language; '
-                        "give the translation the same Slug: as its original",
-                    )
+                    yield problem(source, "Translation", _('no original with slug "{slug}" in another language; '
+                                                           "give the translation the same Slug: as its original", slug=slug))
 
 
 def named_file_problem(source: Source, key: str, settings: dict) -> Problem | None:
@@ -180,14 +177,14 @@ def named_file_problem(source: Source, key: str, settings: dict) -> Problem | No
     try:
         relative = content_path(settings["PATH"], value)
     except OutsideContent as error:
-        return problem(source, key, f'"{value}" {error}: name a file under content/images/')
+        return problem(source, key, _('"{value}" {error}: name a file under content/images/', value=value, error=error))
     path = Path(settings["PATH"]) / relative
     if not path.is_file():
-        return problem(source, key, f"{value}: no such file under content/")
+        return problem(source, key, _("{value}: no such file under content/", value=value))
     try:
         image_size(path, settings)
     except ImageError as error:
-        return problem(source, key, f"{value} {error}")
+        return problem(source, key, _("{value} {error}", value=value, error=error))
     return None
 
 
@@ -205,7 +202,8 @@ def check_static_file_names(corpus: Corpus) -> Iterable[Problem]:
             if path.is_file() and not re.fullmatch(r"[A-Za-z0-9._-]+", path.name):
                 stem, dot, suffix = path.name.rpartition(".")
                 better = f"{slugify(stem)}.{suffix.lower()}" if dot else slugify(path.name)
-                yield Problem(display_path(path), 1, "", f'file name "{path.name}" has accents, spaces or signs; rename it "{better}"', ERROR)
+                yield Problem(display_path(path), 1, "", _('file name "{name}" has accents, spaces or signs; rename it "{better}"',
+                                                           name=path.name, better=better), ERROR)
 
 
 _CODE_SPAN = re.compile(r"(`+).+?\1")
@@ -240,13 +238,13 @@ def _link_targets(line: str) -> Iterable[str]:
 def _scripts_in(line: str) -> Iterable[str]:
     """What in one line of text would run a script on the page: a message for each."""
     if "<" in line and _SCRIPT_TAG.search(line):
-        yield "<script>: the site runs no JavaScript; remove it"
+        yield _("<script>: the site runs no JavaScript; remove it")
     if "<" in line:
         for handler in _EVENT_HANDLER.finditer(line):
-            yield f"{handler.group(1)}= runs JavaScript, which the site does not; remove it"
+            yield _("{attribute}= runs JavaScript, which the site does not; remove it", attribute=handler.group(1))
     for url in _link_targets(line):
         if not is_safe_url(url, LINK_SCHEMES):
-            yield f"a {url_scheme(url)}: link is not a web address; link to https://… or to a page of the site"
+            yield _("a {scheme}: link is not a web address; link to https://… or to a page of the site", scheme=url_scheme(url))
 
 
 def check_scripts(corpus: Corpus) -> Iterable[Problem]:
@@ -262,7 +260,7 @@ def check_scripts(corpus: Corpus) -> Iterable[Problem]:
 
 
 def _merge_tag_warning(tag: str) -> str:
-    return f"{tag} is a Mailchimp merge tag: the newsletter prints it as typed, never replaced by a subscriber's data; remove it"
+    return _("{tag} is a Mailchimp merge tag: the newsletter prints it as typed, never replaced by a subscriber's data; remove it", tag=tag)
 
 
 def check_merge_tags(corpus: Corpus) -> Iterable[Problem]:
@@ -317,8 +315,9 @@ def check_reencoded_images_stay_private(corpus: Corpus) -> Iterable[Problem]:
                     continue
                 owner = private.get(real)
                 if owner and owner[0] is not source:
-                    yield Problem(display_path(source.path), line, key, f"{value} is the {owner[1]} of {display_path(owner[0].path)}, which "
-                                  "the build re-encodes and never publishes as it is: use another image (a copy made for this page)")
+                    yield Problem(display_path(source.path), line, key, _("{value} is the {field} of {owner}, which the build re-encodes "
+                                  "and never publishes as it is: use another image (a copy made for this page)", value=value, field=owner[1],
+                                  owner=display_path(owner[0].path)))
 
 
 _IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic"}
@@ -335,8 +334,8 @@ def check_image_metadata(corpus: Corpus) -> Iterable[Problem]:
             if path.suffix.lower() in _IMAGE_SUFFIXES and path.is_file() and path.resolve() not in private:
                 revealed = revealing_metadata(path)
                 if revealed:
-                    yield Problem(display_path(path), 1, "", f"the image carries {revealed} (in its EXIF metadata), which would be "
-                                  "published with it: export it again without its metadata (most image editors offer it)", WARNING)
+                    yield Problem(display_path(path), 1, "", _("the image carries {revealed} (in its EXIF metadata), which would be "
+                                  "published with it: export it again without its metadata (most image editors offer it)", revealed=revealed), WARNING)
 
 
 def register(registry: Registry) -> None:

@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tribune.i18n import _
 from tribune.workers import die_with_parent
 
 
@@ -30,7 +31,7 @@ def build_index(site: Path) -> Path:
         capture_output=True, text=True, timeout=600, preexec_fn=die_with_parent,
     )
     if result.returncode != 0:
-        raise SearchIndexError(f"Pagefind could not index {site}: {(result.stderr or result.stdout).strip()[:500]}")
+        raise SearchIndexError(_("Pagefind could not index {folder}: {reason}", folder=site, reason=(result.stderr or result.stdout).strip()[:500]))
     entry = site / "pagefind" / "pagefind-entry.json"
     data = json.loads(entry.read_text(encoding="utf-8"))
     data["languages"] = dict(sorted(data.get("languages", {}).items()))

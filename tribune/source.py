@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tribune.i18n import _
+
 _FENCE = re.compile(r"^-{3}\s*$")
 _CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _FIELD = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
@@ -65,11 +67,8 @@ def _decode(path: Path, data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise SourceError(
-            line,
-            f"the file is not UTF-8 text (byte 0x{data[error.start]:02X}); "
-            "save it as UTF-8 in your editor",
-        ) from None
+        raise SourceError(line, _("the file is not UTF-8 text (byte 0x{byte:02X}); save it as UTF-8 in your editor",
+                                  byte=data[error.start])) from None
 
 
 def outside_fences(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]:
@@ -105,9 +104,14 @@ def read_source(path: Path) -> Source:
 
 
 def _parse(path: Path) -> Source:
-    text = _decode(path, path.read_bytes()).removeprefix("\ufeff")
+    return parse_text(path, _decode(path, path.read_bytes()))
+
+
+def parse_text(path: Path, text: str) -> Source:
+    """The :class:`Source` that the file ``path`` holding ``text`` would be (it may not exist yet)."""
+    text = text.removeprefix("\ufeff")
     if not text.strip():
-        raise SourceError(1, "the file is empty (expected metadata such as Title: and Date:, then the text)")
+        raise SourceError(1, _("the file is empty (expected metadata such as Title: and Date:, then the text)"))
     lines = text.splitlines()
     source = Source(path=path)
     index = 1 if lines and _FENCE.match(lines[0]) else 0
@@ -127,9 +131,7 @@ def _parse(path: Path) -> Source:
             break
         index += 1
     if not source.fields:
-        raise SourceError(
-            1, "the file has no metadata (it must start with lines such as Title: and Date:, then a blank line)"
-        )
+        raise SourceError(1, _("the file has no metadata (it must start with lines such as Title: and Date:, then a blank line)"))
     source.body = "\n".join(lines[index:])
     source.body_line = index + 1
     return source

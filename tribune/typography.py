@@ -1,7 +1,8 @@
 """French typography on rendered HTML.
 
 French puts a narrow no-break space (U+202F) before ; : ! ? and inside « », so that the
-mark never starts a line, and writes the apostrophe ’ rather than the typewriter '. Writers type a plain space, a no-break space or nothing at all;
+mark never starts a line, keeps a dash of incise with the word before it (no line begins
+with "— novembre 2026"), and writes the apostrophe ’ rather than the typewriter '. Writers type a plain space, a no-break space or nothing at all;
 this module makes all three right in text, and leaves alone what is not prose: code,
 preformatted blocks, scripts, tag attributes, entities and URLs ("https://", "10:30").
 """
@@ -29,10 +30,11 @@ _GLUED_HIGH_MARK = re.compile(r"(?<=[\w)\]…'’\"])([;!?])(?=\s|$|[;!?.,)\]»�
 _GLUED_COLON = re.compile(r"(?<=[\w)\]…»])(:)(?=\s|$)")
 _GLUED_CLOSING_GUILLEMET = re.compile(r"(?<=[^\s\u00a0\u202f«])»")
 _TYPEWRITER_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_SPACE_BEFORE_DASH = re.compile(r"(?<=\S)[ \u00a0]+(?=[—–](?:\s|$))")
 
 
 # Text without any of these characters has nothing to fix: most text nodes are skipped at once.
-_TRIGGERS = re.compile(r"[;:!?«»']")
+_TRIGGERS = re.compile(r"[;:!?«»'—–]")
 
 
 def _fix_prose(text: str) -> str:
@@ -43,6 +45,7 @@ def _fix_prose(text: str) -> str:
     text = _GLUED_HIGH_MARK.sub(NARROW_NBSP + r"\1", text)
     text = _GLUED_COLON.sub(NARROW_NBSP + r"\1", text)
     text = _TYPEWRITER_APOSTROPHE.sub("’", text)
+    text = _SPACE_BEFORE_DASH.sub("\u00a0", text)
     return _GLUED_CLOSING_GUILLEMET.sub(NARROW_NBSP + "»", text)
 
 
@@ -56,12 +59,18 @@ def french_text(text: str) -> str:
     return "".join(piece if index % 2 else _fix_prose(piece) for index, piece in enumerate(pieces))
 
 
+_READ_ATTRIBUTE = re.compile(r'(\s(?:alt|title)=")([^"]*)(")')
+
+
 def french_html(html: str) -> str:
-    """Apply French typography to the text nodes of an HTML fragment."""
+    """Apply French typography to the text nodes of an HTML fragment, and to the attributes
+    readers read (an image's alt text, a title)."""
     out = []
     raw_depth = 0
     for index, chunk in enumerate(_MARKUP.split(html)):
         if index % 2:  # a tag or a comment
+            if not chunk.startswith("<!--") and ('alt="' in chunk or 'title="' in chunk):
+                chunk = _READ_ATTRIBUTE.sub(lambda m: m.group(1) + french_text(m.group(2)) + m.group(3), chunk)
             out.append(chunk)
             tag = _TAG_NAME.match(chunk)
             if tag and tag.group(2).lower() in _RAW_ELEMENTS and not tag.group(3):

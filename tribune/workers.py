@@ -18,6 +18,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 _inherited = None  # what the forked workers of the running map_forked() work on
 
@@ -31,16 +32,31 @@ _PR_SET_PDEATHSIG = 1  # prctl(2)
 
 def die_with_parent() -> None:
     """In a child process: be killed when the parent dies, whatever kills it (kill -9
-    included), instead of living on as an orphan still writing into a build folder.
+    included), instead of living on as an orphan still writing into a build folder. Ctrl-C
+    is the parent's to handle: the child ignores it (no traceback of its own), and dies with
+    the parent when the command stops.
 
     Linux only (prctl's PR_SET_PDEATHSIG, kept across exec); elsewhere nothing is done."""
     if sys.platform != "linux":
         return
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
     libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # the parent died before the request was made
         os._exit(1)
+
+
+@contextmanager
+def _forking():
+    """Ctrl-C waits while processes are forked (it is delivered right after): a child must not
+    get it before it has learnt to ignore it (:func:`die_with_parent`), or it prints a
+    traceback of its own."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def processes(settings: dict, name: str) -> int:
@@ -59,9 +75,16 @@ def map_forked(task: Callable, chunks: Iterable, count: int, state) -> Iterator:
     the results in the chunks' order."""
     global _inherited
     _inherited = state
+    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent)
     try:
-        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent) as pool:
-            yield from pool.map(task, chunks)
+        with _forking():  # the workers are forked as the chunks are handed out
+            results = pool.map(task, chunks)
+        yield from results
+    except BaseException:  # Ctrl-C included: the chunks not started are dropped, those under way
+        pool.shutdown(wait=True, cancel_futures=True)  # end before the caller removes the folder they write in
+        raise
+    else:
+        pool.shutdown()
     finally:
         _inherited = None
 
@@ -72,17 +95,20 @@ class _Forked:
     def __init__(self, function: Callable, args: tuple):
         self.function, self.args = function, args
         reading, writing = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # the child: never returns
-            die_with_parent()
-            os.close(reading)
-            try:
-                data = pickle.dumps(function(*args), protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException:  # noqa: BLE001 - the parent calls it again, and sees the error
-                data = b""
-            with os.fdopen(writing, "wb") as pipe:
-                pipe.write(data)
-            os._exit(0)
+        with _forking():
+            self.pid = os.fork()
+            if self.pid == 0:  # the child: never returns into the parent's code, whatever happens
+                try:
+                    die_with_parent()
+                    os.close(reading)
+                    try:
+                        data = pickle.dumps(function(*args), protocol=pickle.HIGHEST_PROTOCOL)
+                    except BaseException:  # noqa: BLE001 - the parent calls it again, and sees the error
+                        data = b""
+                    with os.fdopen(writing, "wb") as pipe:
+                        pipe.write(data)
+                finally:
+                    os._exit(0)
         os.close(writing)
         self.reading = reading
 

@@ -35,7 +35,8 @@ from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from tribune import rendering, workers
+from tribune import feeds, rendering, workers
+from tribune.i18n import _
 from tribune.lint import display_path
 
 logger = logging.getLogger(__name__)
@@ -127,7 +128,7 @@ class PageWriter(Writer):
                    url=None, **kwargs):
         self.cache.start(context)
         item = kwargs.get("article") or kwargs.get("page") or kwargs.get("item")
-        self._who = display_path(item.source_path) if getattr(item, "source_path", None) else f"the {template_name or name} page"
+        self._who = display_path(item.source_path) if getattr(item, "source_path", None) else _("the {template} page", template=template_name or name)
         if name and (self.moving or self.deferring):
             pages = self._pages_of(name, url, paginated, template_name, kwargs)
             if self.moving and self._move_later([file for file, _ in pages], template, context, override_output):
@@ -195,13 +196,17 @@ class PageWriter(Writer):
             self._made(_Page(name, template, context, {}, path, record))
         return True
 
+    def _create_new_feed(self, feed_type, feed_title, context):
+        """Pelican's feed, with its own id, language and title (tribune.feeds)."""
+        return feeds.identify(super()._create_new_feed(feed_type, feed_title, context), feed_title, self.settings)
+
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom", *args, **kwargs):
         """A feed, linked from the previous output when the posts it holds did not change
         (Pelican's feed_generated and feed_written signals are then not sent)."""
         self.cache.start(context)
         if not path:
             return super().write_feed(elements, context, path, url, feed_type, *args, **kwargs)
-        self._who = f"the feed {path}"
+        self._who = _("the feed {path}", path=path)
         kind = f"feed:{feed_type}"
         record = self.cache.reusable(path, kind)
         if record is not None:
@@ -252,8 +257,8 @@ class PageWriter(Writer):
         earlier = self._writers.get(filename)
         if earlier is not None:
             written = os.path.relpath(filename, self.output_path)
-            raise FileOverwriteFailedError(f"{self._who} and {earlier} would both be written to {written}: "
-                                           "change the Save_as: (or the Slug:) of one of them")
+            raise FileOverwriteFailedError(_("{who} and {earlier} would both be written to {path}: change the Save_as: (or the Slug:) of "
+                                             "one of them", who=self._who, earlier=earlier, path=written))
         self._writers[filename] = self._who
         if override:
             self._overridden_files.add(filename)

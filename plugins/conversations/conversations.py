@@ -13,7 +13,6 @@ Needs the social plugin listed before it in PLUGINS (its ledger says where each 
 Settings are documented in README.md.
 """
 
-import logging
 from functools import cache
 from pathlib import Path
 
@@ -28,7 +27,6 @@ from .charter import CharterError, read_charter
 from .lint_rules import add_lint_rules
 from .thread import conversation_of
 
-logger = logging.getLogger(__name__)
 TEMPLATES = str(Path(__file__).parent / "templates")
 
 DEFAULTS = {
@@ -55,15 +53,6 @@ def add_template_globals(generator) -> None:
         generator.env.globals["CONVERSATIONS_UI"] = interface_strings()
 
 
-_said: set[tuple[int, str]] = set()  # (build settings, message): a damaged file said once per build
-
-
-def _say_once(settings: dict, error: Exception) -> None:
-    if (id(settings), str(error)) not in _said:
-        _said.add((id(settings), str(error)))
-        logger.error("%s", error)  # fails the build; the lint says it at its line too
-
-
 def attach_conversation(content) -> None:
     """Give a post or an event (a translation too) its ``conversation``, for its template: a
     content attribute, so the page cache renders the page again when it changes."""
@@ -75,9 +64,8 @@ def attach_conversation(content) -> None:
     try:
         archive = read_archive(archive_path(settings, kind, content.slug))
         charter = read_charter(settings)
-    except (ArchiveError, CharterError) as error:
-        _say_once(settings, error)
-        return
+    except (ArchiveError, CharterError):
+        return  # the lint says it at its line, and stops the build
     content.conversation = conversation_of(archive, charter, getattr(content, "syndication", []), content.lang,
                                            settings.get("TIMEZONE", "UTC"))
 

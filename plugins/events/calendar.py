@@ -1,9 +1,14 @@
 """iCalendar files (RFC 5545), written with the icalendar library.
 
 UIDs are made from the event's file name and the site's host, so an event keeps its UID
-from one build to the next (and when its title changes). DTSTAMP and LAST-MODIFIED come
-from the event's Modified field (else its start), never from the clock, so that building
-twice gives the same bytes and a publish of an unchanged site changes nothing.
+from one build to the next (and when its title changes). DTSTAMP and LAST-MODIFIED are when
+the event last changed and SEQUENCE counts the changes of its time, place or status (see
+:mod:`.history`), never the clock, so that building twice gives the same bytes and a
+publish of an unchanged site changes nothing, while an updated file imported again replaces
+the old event in calendar apps. Files say ``METHOD:PUBLISH`` (a calendar to subscribe to or
+import, not an invitation). A cancelled event keeps ``STATUS:CANCELLED`` and says so in its
+title too: most apps show the status nowhere, and a cancelled event stays in the feed so
+that subscribers see it go.
 """
 
 from datetime import timedelta, timezone
@@ -18,8 +23,10 @@ from .contents import Event
 
 PRODID = "-//Tribune//Events//FR"
 _LABELS = {
-    "fr": {"join": "Rejoindre\u202f: ", "registration": "Inscription\u202f: ", "organizer": "Organisé par "},
-    "en": {"join": "Join: ", "registration": "Registration: ", "organizer": "Organised by "},
+    "fr": {"join": "Rejoindre\u202f: ", "registration": "Inscription\u202f: ", "organizer": "Organisé par ",
+           "cancelled": "Annulé\u202f: ", "postponed": "Reporté\u202f: "},
+    "en": {"join": "Join: ", "registration": "Registration: ", "organizer": "Organised by ",
+           "cancelled": "Cancelled: ", "postponed": "Postponed: "},
 }
 _STATUS = {"scheduled": "CONFIRMED", "rescheduled": "CONFIRMED", "postponed": "TENTATIVE", "cancelled": "CANCELLED"}
 
@@ -53,13 +60,19 @@ def description_of(event: Event, settings: dict) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
+def significant_fields(event: Event) -> tuple:
+    """What calendar apps must be told changed (a higher SEQUENCE): time, place and status."""
+    return (event.schedule.start.isoformat(), event.schedule.end.isoformat(), str(event.schedule.zone), location_of(event), _STATUS[event.event_status])
+
+
 def component(event: Event, settings: dict) -> CalendarEvent:
     entry = CalendarEvent()
     entry.add("uid", uid_of(event, settings))
-    stamp = getattr(event, "modified", None) or event.schedule.start_instant
-    entry.add("dtstamp", stamp.astimezone(timezone.utc))
-    entry.add("last-modified", stamp.astimezone(timezone.utc))
-    entry.add("summary", plain_text(event.title))
+    entry.add("dtstamp", event.calendar_stamp)
+    entry.add("last-modified", event.calendar_stamp)
+    entry.add("sequence", event.calendar_sequence)
+    labels = _LABELS.get(event.lang, _LABELS["en"])
+    entry.add("summary", labels.get(event.event_status, "") + plain_text(event.title))
     if event.all_day:
         entry.add("dtstart", event.schedule.start)
         entry.add("dtend", event.schedule.end + timedelta(days=1))  # DTEND of an all-day event is exclusive
@@ -67,6 +80,8 @@ def component(event: Event, settings: dict) -> CalendarEvent:
         entry.add("dtstart", event.schedule.start)
         entry.add("dtend", event.schedule.end)
     entry.add("status", _STATUS[event.event_status])
+    if event.event_status == "cancelled":
+        entry.add("transp", "TRANSPARENT")  # keeps no time busy
     entry.add("url", _absolute(settings, event.url))
     location = location_of(event)
     if location:
@@ -80,6 +95,7 @@ def build(events: list[Event], settings: dict) -> Calendar:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", f"{settings['SITENAME']}")
     calendar.add("x-wr-timezone", settings.get("TIMEZONE", "UTC"))
     events = sorted(events, key=lambda e: e.schedule.start_instant)

@@ -20,6 +20,7 @@ class Event(Content):
     ``Status:``, is ``event_status``."""
 
     mandatory_properties = ("title",)
+    text_fields = ("venue", "address", "organizer", "price")  # typeset for French readers (plugins/l10n)
     allowed_statuses = ("published", "draft")
     default_status = "published"
     default_template = "event"

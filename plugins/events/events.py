@@ -14,7 +14,7 @@ from tribune.signals import jsonld_graph, lint_registry, scaffold_registry
 from .generator import EventsGenerator
 from .jsonld import add_event
 from .lint_rules import add_lint_rules
-from .scaffold import make_event
+from .scaffold import make_event, next_steps
 from .when import when_in_words
 
 DEFAULTS = {
@@ -27,6 +27,7 @@ DEFAULTS = {
     "EVENTS_URL": "evenements/",
     "EVENTS_SAVE_AS": "evenements/index.html",
     "EVENTS_CALENDAR_SAVE_AS": "evenements/calendrier.ics",
+    "EVENTS_SEQUENCE_FILE": "events/sequences.json",  # in PATH, committed with the events
     "EVENTS_ON_HOME": 3,
     "EVENTS_CURRENCY": "EUR",
 }
@@ -44,7 +45,7 @@ def get_generators(pelican):
 
 
 def register_scaffold(scaffolds) -> None:
-    scaffolds.add("event", make_event)
+    scaffolds.add("event", make_event, next_steps=next_steps())
 
 
 def register() -> None:

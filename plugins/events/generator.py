@@ -1,15 +1,21 @@
 """EventsGenerator: reads content/events, writes each event's page and .ics, the events page
 and the whole calendar, and puts the events in the shared context for other templates."""
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 
 from tribune.generators import ContentGenerator
 
 from tribune.clock import now
+from tribune.i18n import _
+from tribune.lint import display_path
 
 from . import calendar
 from .contents import Event
+from .history import SequenceLedger, last_changes, significant
+
+logger = logging.getLogger(__name__)
 
 
 def upcoming_events(events: list[Event], when, days: int | None = None) -> list[Event]:
@@ -39,6 +45,26 @@ class EventsGenerator(ContentGenerator):
         self.context["upcoming_events"] = upcoming
         self.context["past_events"] = past
         self.context["home_events"] = upcoming[: self.settings.get("EVENTS_ON_HOME", 3)]
+        self._date_versions()
+
+    def _date_versions(self) -> None:
+        """Each event's DTSTAMP and SEQUENCE (see history.py), here in the build's process,
+        before any calendar is written; the ledger is rewritten only when a number changed."""
+        changes = last_changes(self.events, self.settings)
+        for event in self.events:
+            event.calendar_stamp, event.calendar_sequence = changes[event.source_path], 0
+        if not self.events or not self.settings.get("EVENTS_SEQUENCE_FILE"):
+            return
+        path = Path(self.path) / self.settings["EVENTS_SEQUENCE_FILE"]
+        try:
+            ledger = SequenceLedger(path)
+        except ValueError:  # fails the build, in one line
+            logger.error(_("{path}: not the file of the events' calendar versions Tribune writes (EVENTS_SEQUENCE_FILE): "
+                           "put back the committed one, or delete it to number the versions from 0 again", path=display_path(path)))
+            return
+        for event in self.events:
+            event.calendar_sequence = ledger.sequence(Path(event.source_path).stem, significant(*calendar.significant_fields(event)))
+        ledger.save()
 
     def generate_output(self, writer):
         output = Path(self.output_path)

@@ -31,6 +31,19 @@ def _location(event: Event) -> list[dict]:
     return places
 
 
+def _organizer(graph, event: Event) -> dict:
+    """The site's Organization when the event names none, or names the site or its organisation;
+    else the organizer named, with its Organizer-URL (search engines want the organizer's url)."""
+    name = event.metadata.get("organizer")
+    settings = graph.context
+    if not name or name in (settings.get("SITENAME"), settings.get("ORGANIZATION")):
+        return graph.organization
+    organizer = {"@type": "Organization", "name": name}
+    if event.metadata.get("organizer-url"):
+        organizer["url"] = event.metadata["organizer-url"]
+    return organizer
+
+
 def add_event(graph) -> None:
     event = graph.item
     if not isinstance(event, Event):
@@ -50,10 +63,7 @@ def add_event(graph) -> None:
         "inLanguage": graph.lang,
         "url": graph.url,
     }
-    if event.metadata.get("organizer"):
-        node["organizer"] = {"@type": "Organization", "name": event.metadata["organizer"]}
-    else:
-        node["organizer"] = graph.organization
+    node["organizer"] = _organizer(graph, event)
     amount = event.price_amount
     offer = {
         "@type": "Offer",

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from tribune.i18n import _
 from tribune.lint import ContentKind, Corpus, FieldSpec, Problem, display_path, problem
 from tribune.rules import check_image, check_slug
 
@@ -10,10 +11,12 @@ from .contents import KINDS, MODES, STATUSES
 from .schedule import ScheduleError, ScheduleOrderError, parse_duration, parse_moment, parse_zone, read_schedule
 
 
-def _one_of(name: str, allowed: tuple[str, ...]):
+def _one_of(what: str, allowed: tuple[str, ...]):
+    """A check that the value is one of ``allowed``; ``what`` names the field in words (a mode)."""
+
     def check(value: str) -> str | None:
         if value.lower() not in allowed:
-            return f'"{value}" is not a {name} (expected one of {", ".join(allowed)})'
+            return _('"{value}" is not {what} (expected one of {allowed})', value=value, what=what, allowed=", ".join(allowed))
         return None
 
     return check
@@ -35,7 +38,7 @@ def _parses(function):
 def check_url(value: str) -> str | None:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        return f'"{value}" is not a web address (expected https://…)'
+        return _('"{value}" is not a web address (expected https://…)', value=value)
     return None
 
 
@@ -49,15 +52,16 @@ def event_kind(settings: dict) -> ContentKind:
             FieldSpec("End", check=_parses(lambda value: parse_moment("End", value))),
             FieldSpec("Duration", check=_parses(parse_duration)),
             FieldSpec("Timezone", check=_parses(parse_zone)),
-            FieldSpec("Mode", required=True, check=_one_of("mode", MODES)),
-            FieldSpec("Kind", required=True, check=_one_of("kind", KINDS)),
+            FieldSpec("Mode", required=True, check=_one_of(_("a mode"), MODES)),
+            FieldSpec("Kind", required=True, check=_one_of(_("a kind of event"), KINDS)),
             FieldSpec("Venue"),
             FieldSpec("Address"),
             FieldSpec("URL", check=check_url),
             FieldSpec("Registration", check=check_url),
             FieldSpec("Price"),
-            FieldSpec("Status", check=_one_of("status", STATUSES)),
+            FieldSpec("Status", check=_one_of(_("a status"), STATUSES)),
             FieldSpec("Organizer"),
+            FieldSpec("Organizer-URL", check=check_url),
             FieldSpec("Image", check=check_image),
             FieldSpec("Image-Alt"),
             FieldSpec("Summary"),
@@ -65,6 +69,7 @@ def event_kind(settings: dict) -> ContentKind:
             FieldSpec("Slug", check=check_slug),
             FieldSpec("Modified"),
         ],
+        label=_("an event"),
     )
 
 
@@ -73,7 +78,7 @@ def check_events(corpus: Corpus) -> Iterable[Problem]:
     for source in corpus.of_kind("event"):
         zone = source.get("Timezone") or corpus.settings.get("TIMEZONE", "UTC")
         if source.get("End") and source.get("Duration"):
-            yield problem(source, "Duration", "give End or Duration, not both")
+            yield problem(source, "Duration", _("give End or Duration, not both"))
         try:
             read_schedule(source.get("Start"), source.get("End"), source.get("Duration"), zone)
         except ScheduleOrderError as error:
@@ -85,8 +90,9 @@ def check_events(corpus: Corpus) -> Iterable[Problem]:
         needs = {"offline": ("Venue", "Address"), "online": ("URL",), "mixed": ("Venue", "Address", "URL")}.get(mode, ())
         for field in needs:
             if not source.get(field):
-                reason = "where to join" if field == "URL" else "where it takes place"
-                yield Problem(display_path(source.path), source.line_of("Mode"), field, f"missing: a Mode: {mode} event needs its {field}: line ({reason})")
+                reason = _("where to join") if field == "URL" else _("where it takes place")
+                yield Problem(display_path(source.path), source.line_of("Mode"), field,
+                              _("missing: a Mode: {mode} event needs its {field}: line ({reason})", mode=mode, field=field, reason=reason))
 
 
 def add_lint_rules(registry) -> None:

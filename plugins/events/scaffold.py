@@ -2,12 +2,14 @@
 
 from datetime import datetime, timedelta
 
+from tribune.i18n import _
 from tribune.slugs import slugify
 
 
 def make_event(title: str, settings: dict, today: datetime) -> tuple[str, str]:
     folder = settings.get("EVENT_PATHS", ["events"])[0]
     start = (today + timedelta(days=7)).replace(hour=18, minute=30)
+    price, summary = _("free"), _("One sentence that says what happens, and for whom.")
     text = (
         f"Title: {title}\n"
         f"Start: {start:%Y-%m-%d %H:%M}\n"
@@ -16,11 +18,16 @@ def make_event(title: str, settings: dict, today: datetime) -> tuple[str, str]:
         "Mode: online\n"
         "Kind: chat\n"
         "URL: https://exemple.org/rejoindre\n"
-        "Price: gratuit\n"
-        "Summary: Une phrase qui dit ce qui se passe et pour qui.\n"
+        f"Price: {price}\n"
+        f"Summary: {summary}\n"
         "Status: draft\n"
         "\n"
-        "Décrivez l’événement ici, en Markdown. Pour un événement sur place, passez Mode à offline\n"
-        "et ajoutez Venue: et Address:. Passez Status à scheduled pour le publier.\n"
-    )
+    ) + _("Describe the event here, in Markdown. For an event on site, set Mode to offline and add Venue: and Address:. "
+          "Set Status to scheduled to publish it.") + "\n"
     return f"{folder}/{slugify(title)}.md", text
+
+
+def next_steps() -> str:
+    """What to fill in, printed after the new file's path."""
+    return _("Set Start: (YYYY-MM-DD HH:MM) and Duration:, Mode: (online with its URL:, offline with Venue: and Address:, or "
+             "mixed with all three), Kind: and Price:; describe the event below the blank line; then set Status: scheduled.")

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tribune.dates import format_moment
+from tribune.i18n import _
+
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}$")
 _DURATION_PART = re.compile(r"(\d+)\s*(d|j|h|min|m)(?![a-z])")
@@ -35,7 +38,7 @@ def parse_zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name.strip())
     except (ZoneInfoNotFoundError, ValueError):
-        raise ScheduleError("Timezone", f'"{name}" is not a time zone (expected an IANA name such as Europe/Paris)') from None
+        raise ScheduleError("Timezone", _('"{value}" is not a time zone (expected an IANA name such as Europe/Paris)', value=name)) from None
 
 
 def parse_moment(field: str, value: str) -> date | datetime:
@@ -48,13 +51,13 @@ def parse_moment(field: str, value: str) -> date | datetime:
             return datetime.fromisoformat(value.replace(" ", "T"))
     except ValueError:
         pass
-    raise ScheduleError(field, f'"{value}" is not a date (expected YYYY-MM-DD HH:MM, or YYYY-MM-DD for an all-day event)')
+    raise ScheduleError(field, _('"{value}" is not a date (expected YYYY-MM-DD HH:MM, or YYYY-MM-DD for an all-day event)', value=value))
 
 
 def parse_duration(value: str) -> timedelta:
     """'2h', '90min', '2d', '1h30min', '1h 30m' (j for jours is accepted)."""
     if not _DURATION.match(value.strip().lower()):
-        raise ScheduleError("Duration", f'"{value}" is not a duration (expected e.g. 2h, 90min, 1h30min or 2d)')
+        raise ScheduleError("Duration", _('"{value}" is not a duration (expected e.g. 2h, 90min, 1h30min or 2d)', value=value))
     parts = {}
     for number, unit in _DURATION_PART.findall(value.strip().lower()):
         key = _UNITS[unit]
@@ -89,13 +92,13 @@ def read_schedule(start: str | None, end: str | None, duration: str | None, zone
     """The schedule of an event from its fields, or :class:`ScheduleError` naming the field."""
     zone = parse_zone(zone_name)
     if not start:
-        raise ScheduleError("Start", "missing (every event needs a Start: line)")
+        raise ScheduleError("Start", _("missing (every event needs a Start: line)"))
     first = parse_moment("Start", start)
     all_day = not isinstance(first, datetime)
     if end:
         last = parse_moment("End", end)
         if isinstance(last, datetime) == all_day:
-            raise ScheduleOrderError("End", f'"{end}" must have the same form as Start ("{start}")')
+            raise ScheduleOrderError("End", _('"{end}" must have the same form as Start ("{start}")', end=end, start=start))
     elif duration:
         length = parse_duration(duration)
         if all_day:
@@ -108,5 +111,6 @@ def read_schedule(start: str | None, end: str | None, duration: str | None, zone
     if not all_day:
         first, last = first.replace(tzinfo=zone), last.replace(tzinfo=zone)
     if last < first or (not all_day and end and last == first):
-        raise ScheduleOrderError("End" if end else "Duration", f"the event ends ({last.isoformat()}) before it starts ({first.isoformat()})")
+        raise ScheduleOrderError("End" if end else "Duration", _("the event ends ({end}) before it starts ({start})",
+                                                                 end=format_moment(last, zone.key), start=format_moment(first, zone.key)))
     return Schedule(first, last, zone)

@@ -6,7 +6,8 @@
 - Dates in words come from Babel in the content's language (``locale_date``), whatever
   the locales installed on the machine.
 - French content gets French typography (:mod:`tribune.typography`): the body when it is
-  read (so that Pelican's content cache keeps it typeset), titles and summaries after.
+  read (so that Pelican's content cache keeps it typeset), titles, summaries, alt texts and
+  the text fields a content class lists in ``text_fields`` after.
 - Title and Summary metadata are plain text, escaped once here, so that hostile text in
   them cannot become markup, and reads back intact in feeds.
 - The theme's interface strings (``theme/i18n/<lang>.json``) reach templates as ``UI``,
@@ -75,6 +76,13 @@ def localise_content(content) -> None:
     content.title = escape(typeset(str(content.title)))
     if "summary" in content.metadata:
         content.metadata["summary"] = escape(typeset(str(content.metadata["summary"])))
+    # Every other text a reader sees (an image's alt text, an event's venue, a member's role):
+    # plain text, typeset too. A content class lists its own in ``text_fields``.
+    for key in ("image-alt", *getattr(content, "text_fields", ())):
+        if isinstance(content.metadata.get(key), str):
+            content.metadata[key] = typeset(content.metadata[key])
+            if isinstance(getattr(content, key.replace("-", "_"), None), str):
+                setattr(content, key.replace("-", "_"), content.metadata[key])
 
 
 @cache

@@ -6,6 +6,7 @@ needs no account and no network, and can run before or after `invoke build`.
 
 from pathlib import Path
 
+from tribune.i18n import _
 from tribune.lint import display_path
 
 from .catalogue import Catalogue, EditionError
@@ -19,13 +20,13 @@ class NewsletterError(Exception):
 
 def find_edition(catalogue: Catalogue, edition_id: str | None) -> Edition:
     if not catalogue.editions:
-        raise NewsletterError("no edition in content/newsletters/: create one with invoke new edition \"Titre\"")
+        raise NewsletterError(_("no edition in content/newsletters/: create one with invoke new edition"))
     if edition_id is None:
         return max(catalogue.editions, key=lambda e: e.date)
     matches = [e for e in catalogue.editions if e.edition_id == edition_id]
     if not matches:
         known = ", ".join(sorted(e.edition_id for e in catalogue.editions))
-        raise NewsletterError(f'no edition "{edition_id}" (editions: {known})')
+        raise NewsletterError(_('no edition "{edition}" (editions: {known})', edition=edition_id, known=known))
     return matches[0]
 
 

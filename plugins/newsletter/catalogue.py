@@ -19,6 +19,7 @@ from spotlight import spotlight_member
 from spotlight.contents import Member
 
 from tribune.headers import light_content
+from tribune.i18n import _
 from tribune.source import SourceError
 
 from .contents import Edition
@@ -65,11 +66,14 @@ _LAST: dict = {}  # the last catalogue read, with the signature of what it was r
 def _stamps(settings: dict) -> dict[str, tuple[int, int]]:
     """Every Markdown file of the content: its path, size and modification time."""
     stamps = {}
-    for folder, _, names in os.walk(settings["PATH"]):
+    for folder, _folders, names in os.walk(settings["PATH"]):
         for name in names:
             if name.endswith(".md"):
                 path = os.path.join(folder, name)
-                stat = os.stat(path)
+                try:
+                    stat = os.stat(path)
+                except OSError:  # a link that leads nowhere: the lint names it
+                    continue
                 stamps[path] = (stat.st_size, stat.st_mtime_ns)
     return stamps
 
@@ -133,7 +137,7 @@ class Catalogue:
         for slug in slugs:
             matches = [c for c in candidates if c.slug == slug]
             if not matches:
-                raise EditionError(field_name, f'"{slug}" is not a published {what} (check its slug and its Status)')
+                raise EditionError(field_name, _('"{slug}" is not {what} (check its slug and its Status)', slug=slug, what=what))
             picked.append(next((c for c in matches if c.lang == lang), matches[0]))
         return picked
 
@@ -144,7 +148,7 @@ class Catalogue:
         previous = self.previous_edition(edition)
         since = previous.date if previous else edition.date - timedelta(days=settings.get("NEWSLETTER_FIRST_EDITION_DAYS", 31))
         if "Posts" in explicit:
-            headers = self._pick(self.post_headers, explicit["Posts"], "post", "Posts", lang)
+            headers = self._pick(self.post_headers, explicit["Posts"], _("a published post"), "Posts", lang)
         else:
             headers = sorted(
                 (h for h in self.post_headers if h.lang == lang and since < h.date <= edition.date),
@@ -152,13 +156,13 @@ class Catalogue:
             )[: settings.get("NEWSLETTER_MAX_POSTS", 6)]
         posts = [self.post(header) for header in headers]
         if "Events" in explicit:
-            events = self._pick(self.events, explicit["Events"], "event", "Events", lang)
+            events = self._pick(self.events, explicit["Events"], _("a published event"), "Events", lang)
         else:
             events = upcoming_events(self.events, edition.date, days=settings.get("NEWSLETTER_EVENT_DAYS", 45))
             events = [e for e in events if e.event_status != "cancelled"]
         members = [m for m in self.members if m.may_publish]
         if "Spotlight" in explicit:
-            (member,) = self._pick(members, explicit["Spotlight"][:1], "member with consent", "Spotlight", lang)
+            (member,) = self._pick(members, explicit["Spotlight"][:1], _("a published member with consent"), "Spotlight", lang)
         else:
             member = spotlight_member(members, edition.month)
         return EditionContents(posts, events, member, self._liveliest(since, edition.date))

@@ -29,6 +29,9 @@ class Edition(Content):
         metadata = dict(metadata or {})
         self.edition_id = Path(source_path).stem if source_path else ""
         metadata.setdefault("title", metadata.get("subject", ""))
+        # What describes an edition (meta description, feeds, JSON-LD): its Summary, else its
+        # Preheader, else its Subject; never its first paragraph, which greets the reader.
+        metadata.setdefault("summary", metadata.get("preheader") or metadata.get("subject") or metadata["title"])
         metadata["slug"] = self.edition_id
         super().__init__(content, metadata, settings, source_path, context)
         typeset = french_text if self.lang.startswith("fr") and self.settings.get("FRENCH_TYPOGRAPHY", True) else str

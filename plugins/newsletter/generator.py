@@ -4,6 +4,7 @@ archive, the archive's index and an Atom feed of editions."""
 from pathlib import Path
 
 from tribune.generators import ContentGenerator
+from tribune.templating import load_interface_strings
 
 from .catalogue import Catalogue, EditionContents
 from .contents import Edition
@@ -41,5 +42,6 @@ class NewsletterGenerator(ContentGenerator):
             self.write_item(writer, edition, "edition")
         self.write_index(writer, "newsletters")
         if self.settings.get("NEWSLETTER_FEED_ATOM"):
-            writer.write_feed(self.editions, self.context, self.settings["NEWSLETTER_FEED_ATOM"],
-                              self.settings.get("NEWSLETTERS_URL"), feed_title=self.context.get("UI", {}).get(self.settings["DEFAULT_LANG"], {}).get("newsletter"))
+            # Its own address as rel="self" (not the archive's page), and its own title.
+            strings = load_interface_strings(self.theme).get(self.settings["DEFAULT_LANG"], {})
+            writer.write_feed(self.editions, self.context, self.settings["NEWSLETTER_FEED_ATOM"], feed_title=strings.get("newsletter"))

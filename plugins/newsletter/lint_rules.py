@@ -3,6 +3,7 @@
 from collections import defaultdict
 from collections.abc import Iterable
 
+from tribune.i18n import _, number
 from tribune.lint import ContentKind, Corpus, FieldSpec, Problem, display_path, problem
 from tribune.rules import check_date, check_status
 
@@ -19,6 +20,7 @@ def edition_kind(settings: dict) -> ContentKind:
             FieldSpec("Title"),
             FieldSpec("Subject"),
             FieldSpec("Preheader"),
+            FieldSpec("Summary"),
             FieldSpec("Date", required=True, check=check_date),
             FieldSpec("Lang"),
             FieldSpec("Status", check=check_status),
@@ -26,6 +28,7 @@ def edition_kind(settings: dict) -> ContentKind:
             FieldSpec("Events"),
             FieldSpec("Spotlight"),
         ],
+        label=_("an edition"),
     )
 
 
@@ -37,12 +40,14 @@ def check_editions(corpus: Corpus) -> Iterable[Problem]:
     for source in sources:
         by_id[source.path.stem].append(source)
         if not EDITION_NAME.match(source.path.stem):
-            yield Problem(display_path(source.path), 1, "", f'"{source.path.name}" is not an edition name (expected YYYY-MM.md or YYYY-MM-slug.md)')
+            yield Problem(display_path(source.path), 1, "", _('"{name}" is not an edition name (expected YYYY-MM.md or YYYY-MM-slug.md)',
+                                                               name=source.path.name))
         if not source.get("Title") and not source.get("Subject"):
-            yield problem(source, "Title", "missing: an edition needs a Title: or a Subject: line")
+            yield problem(source, "Title", _("missing: an edition needs a Title: or a Subject: line"))
     for edition_id, same in by_id.items():
         for duplicate in same[1:]:
-            yield Problem(display_path(duplicate.path), 1, "", f'duplicate edition id "{edition_id}": {display_path(same[0].path)} has it too')
+            yield Problem(display_path(duplicate.path), 1, "", _('duplicate edition id "{edition}": {path} has it too', edition=edition_id,
+                                                                  path=display_path(same[0].path)))
     catalogue = Catalogue.read(corpus.settings)
     mailer = Mailer.of(catalogue)
     readable = {e.source_path: e for e in catalogue.editions}
@@ -53,7 +58,7 @@ def check_editions(corpus: Corpus) -> Iterable[Problem]:
         try:
             rendered = mailer.render(edition)
             if rendered.html_bytes > 102 * 1024:
-                yield problem(source, "Title", f"the e-mail is {rendered.html_bytes / 1024:.0f} KB, over Gmail's 102 KB clipping limit")
+                yield problem(source, "Title", _("the e-mail is {size} KB, over Gmail's 102 KB clipping limit", size=number(rendered.html_bytes / 1024)))
         except EditionError as error:
             if error.line:
                 yield Problem(display_path(source.path), error.line, error.field, error.message)

@@ -32,6 +32,7 @@ from markupsafe import Markup
 
 from tribune.dates import format_date
 from tribune.headers import first_paragraph
+from tribune.i18n import _, number
 from tribune.images import ImageError, image_size
 from tribune.paths import OutsideContent, content_path
 from tribune.sanitise import defuse_merge_tags, is_safe_url, url_scheme, writers_html
@@ -147,7 +148,7 @@ class Mailer:
         except FileNotFoundError:
             return (1200, 630)  # not in content/: a share card, generated at build time
         except (ImageError, OutsideContent) as error:
-            raise EditionError(field, f"{relative} {error}") from None
+            raise EditionError(field, _("{value} {error}", value=relative, error=error)) from None
 
     def image(self, relative: str, alt: str, width: int, field: str = "Image") -> dict:
         """An image for the e-mail: absolute URL, its alt text, display width and height."""
@@ -174,13 +175,13 @@ class Mailer:
                 return tag.group(0)
             relative = source.group(1).removeprefix(self.site_url + "/")
             try:
-                width, height = self.image_size(relative)
+                width, _ = self.image_size(relative)
             except EditionError as error:  # at the line of the editor's word that shows it
                 name = Path(relative).name
                 error.field, error.line = "", next((n for n, line in edition.header.body_lines() if name in line), None)
                 raise
             shown = min(width, 552)
-            return tag.group(0)[:-1].rstrip("/") + f' width="{shown}" height="{round(shown * height / width)}">'
+            return tag.group(0)[:-1].rstrip("/") + f' class="fluid" width="{shown}">'  # no height: see email/edition.html
 
         html = _IMG.sub(size_image, html)
         return french_html(html) if edition.lang.startswith("fr") else html
@@ -189,15 +190,19 @@ class Mailer:
         summary = content.metadata.get("summary")
         return shorten(plain_text(summary) if summary else first_paragraph(content.header, self.settings), 220)
 
-    def _items(self, contents: EditionContents, lang: str) -> dict:
+    def _items(self, contents: EditionContents, lang: str, body: str) -> dict:
         site_zone = ZoneInfo(self.settings.get("TIMEZONE", "UTC"))
         posts = []
+        shown = {html_lib.unescape(m["url"]) for m in _HREF_OR_SRC.finditer(body) if m["attribute"] == "src"}
         for post in contents.posts:
             image = post.metadata.get("image") or self.settings.get("SEO_SHARE_IMAGE_SAVE_AS", "images/partage/{name}-{lang}.png").format(name=post.slug, lang=post.lang)
+            # An image the reader has just seen (in the editor's word, on a card above) is not shown again.
+            url = self.absolute(image)
             posts.append({
-                "title": post.title, "url": self.absolute(post.url), "summary": self.summary_of(post),
-                "date": format_date(post.date, lang), "image": self.image(image, post.metadata.get("image-alt") or plain_text(post.title), 552),
+                "title": post.title, "url": self.absolute(post.url), "summary": self.summary_of(post), "date": format_date(post.date, lang),
+                "image": None if url in shown else self.image(image, post.metadata.get("image-alt") or plain_text(post.title), 552),
             })
+            shown.add(url)
         events = [{
             "title": e.title, "url": self.absolute(e.url), "summary": self.summary_of(e),
             "when": when_in_words(e.schedule, lang, site_zone)[0], "mode": e.mode,
@@ -238,10 +243,10 @@ class Mailer:
         contents = self.catalogue.contents_of(edition)
         body = self.body_html(edition)
         if contents.is_empty() and not plain_text(body):
-            raise EditionError("Title", "the edition is empty: no editor's word, no post, no event, no member")
+            raise EditionError("Title", _("the edition is empty: no editor's word, no post, no event, no member"))
         lang = edition.lang if edition.lang in self.strings else self.settings["DEFAULT_LANG"]
         web_url = self.absolute(edition.url)
-        items = self._items(contents, lang)
+        items = self._items(contents, lang, body)
         logo = self.settings.get("SEO_LOGO")
         context = {
             "edition": edition, "t": self.strings[lang], "lang": lang, "body": Markup(body), "web_url": web_url,
@@ -341,11 +346,9 @@ def markdown_to_text(source: str, resolve, typeset) -> list[str]:
 def write_edition_files(rendered: RenderedEdition, folder: Path, source_path: str) -> dict:
     """Write email.html, email.txt and edition.json, each by rename: never half a file."""
     if rendered.html_bytes > GMAIL_CLIP_BYTES:
-        raise EditionError(
-            "Title",
-            f"the e-mail is {rendered.html_bytes / 1024:.0f} KB, over the {GMAIL_CLIP_BYTES // 1024} KB at which Gmail clips "
-            "messages and hides the unsubscribe link: shorten the editor's word or list fewer items (Posts:)",
-        )
+        raise EditionError("Title", _("the e-mail is {size} KB, over the {limit} KB at which Gmail clips messages and hides the "
+                                      "unsubscribe link: shorten the editor's word or list fewer items (Posts:)",
+                                      size=number(rendered.html_bytes / 1024), limit=GMAIL_CLIP_BYTES // 1024))
     folder.mkdir(parents=True, exist_ok=True)
     summary = rendered.summary()
     for name, data in (("email.html", rendered.html), ("email.txt", rendered.text), ("edition.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")):

@@ -21,9 +21,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from urllib.parse import urlsplit
+
 import mailchimp_marketing
 import requests
 from mailchimp_marketing.api_client import ApiClientError
+from urllib3.exceptions import NameResolutionError
+
+from tribune.i18n import _, _n, number
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -58,19 +63,19 @@ class MailchimpConfig:
     def load(cls, settings: dict, environ=os.environ) -> "MailchimpConfig":
         key = environ.get("MAILCHIMP_API_KEY", "").strip()
         if not key:
-            raise ConfigError("MAILCHIMP_API_KEY is not set: create an API key in Mailchimp (Profile › Extras › API keys) and export it")
+            raise ConfigError(_("MAILCHIMP_API_KEY is not set: create an API key in Mailchimp (Profile › Extras › API keys) and export it"))
         server = environ.get("MAILCHIMP_SERVER", "").strip() or (key.rsplit("-", 1)[1] if re.search(r"-[a-z]+\d+$", key) else "")
         if not server:
-            raise ConfigError("MAILCHIMP_SERVER is not set and MAILCHIMP_API_KEY has no data-center suffix (…-us21): set MAILCHIMP_SERVER")
+            raise ConfigError(_("MAILCHIMP_SERVER is not set and MAILCHIMP_API_KEY has no data-center suffix (…-us21): set MAILCHIMP_SERVER"))
         audience = environ.get("MAILCHIMP_AUDIENCE_ID", "").strip()
         if not audience:
-            raise ConfigError("MAILCHIMP_AUDIENCE_ID is not set: copy the audience id from Audience › Settings › Unique id")
+            raise ConfigError(_("MAILCHIMP_AUDIENCE_ID is not set: copy the audience id from Audience › Settings › Unique id"))
         from_name = str(settings.get("NEWSLETTER_FROM_NAME") or "").strip()
         if not from_name:
-            raise ConfigError("NEWSLETTER_FROM_NAME is not set in pelicanconf.py: the name subscribers see as the sender")
+            raise ConfigError(_("NEWSLETTER_FROM_NAME is not set in pelicanconf.py: the name subscribers see as the sender"))
         reply_to = str(settings.get("NEWSLETTER_REPLY_TO") or "").strip()
         if not _EMAIL.match(reply_to):
-            raise ConfigError(f'NEWSLETTER_REPLY_TO in pelicanconf.py must be an e-mail address (it is "{reply_to}")')
+            raise ConfigError(_('NEWSLETTER_REPLY_TO in pelicanconf.py must be an e-mail address (it is "{value}")', value=reply_to))
         segment = settings.get("NEWSLETTER_SEGMENT_ID")
         return cls(
             api_key=key, server=server, audience_id=audience, from_name=from_name, reply_to=reply_to,
@@ -99,18 +104,20 @@ def _problem(body) -> dict:
 
 
 def explain(status: int | None, body, action: str) -> str:
-    """Mailchimp's error in plain words: what failed, why, and each field at fault."""
+    """Mailchimp's error in plain words: what failed, why, and each field at fault (Mailchimp's
+    own words, in English, are quoted as it gives them)."""
     problem = _problem(body)
     if status is None:
         reason = body if isinstance(body, str) else f"{type(body).__name__}: {body}"
-        return f"{action}: Mailchimp did not answer ({str(reason)[:200]})"
+        return _("{action}: Mailchimp did not answer ({reason})", action=action, reason=str(reason)[:200])
     if status in (401, 403):
-        return f"{action}: Mailchimp refused the API key (HTTP {status}): check MAILCHIMP_API_KEY and MAILCHIMP_SERVER"
-    words = [f"{action}: {problem.get('title') or 'error'} (HTTP {status})"]
+        return _("{action}: Mailchimp refused the API key (HTTP {status}): check MAILCHIMP_API_KEY and MAILCHIMP_SERVER",
+                 action=action, status=status)
+    words = [_("{action}: {title} (HTTP {status})", action=action, title=problem.get("title") or _("error"), status=status)]
     if problem.get("detail"):
         words.append(str(problem["detail"]))
     for error in problem.get("errors") or []:
-        words.append(f"{error.get('field') or 'field'}: {error.get('message')}")
+        words.append(f"{error.get('field') or _('field')}: {error.get('message')}")
     if not problem and isinstance(body, str) and body.strip():
         words.append(body.strip()[:300])
     return " — ".join(words)
@@ -147,18 +154,42 @@ class Mailchimp:
             retryable = status == 429 or (idempotent and (status is None or status >= 500))
             waited = time.monotonic() - started
             if not retryable or attempt == self.config.retries or waited >= self.config.retry_budget:
+                if status is None and isinstance(body, requests.RequestException):
+                    raise MailchimpError(self._unreachable(action, body, attempt + 1), None)
                 raise MailchimpError(explain(status, body, action), status)
             delay = min(self.config.retry_base * 2**attempt, self.config.retry_budget - waited)
             self.sleep(delay * random.uniform(0.5, 1.0))
         raise AssertionError("unreachable")
 
+    def _host(self) -> str:
+        """The host the client calls (the client puts the server in place of "server")."""
+        api = self.client.api_client
+        return urlsplit(api.host.replace("server", api.server) if api.server else api.host).netloc
+
+    def _unreachable(self, action: str, error: requests.RequestException, tries: int) -> str:
+        """No answer from Mailchimp, in words: which host, how many tries, why, what to check."""
+        cause = getattr(error.args[0], "reason", None) if error.args else None
+        if isinstance(error, requests.Timeout):
+            why = _("no answer within {seconds} s", seconds=number(self.config.timeout, 1, optional=True))
+        elif isinstance(cause, NameResolutionError):
+            why = _("the name could not be found")
+        elif "refused" in str(cause or error).lower():
+            why = _("the connection was refused")
+        else:
+            why = _("the connection failed")
+        return _n("{action}: Mailchimp could not be reached at {host} ({why}, {count} try): check this machine's internet "
+                  "connection and MAILCHIMP_SERVER, then run the command again",
+                  "{action}: Mailchimp could not be reached at {host} ({why}, {count} tries): check this machine's internet "
+                  "connection and MAILCHIMP_SERVER, then run the command again", tries, action=action, host=self._host(), why=why)
+
     # -- The calls ----------------------------------------------------------------------
     def audience(self) -> dict:
         try:
-            return self._call("reading the audience", self.client.lists.get_list, self.config.audience_id)
+            return self._call(_("reading the audience"), self.client.lists.get_list, self.config.audience_id)
         except MailchimpError as error:
             if error.status == 404:
-                raise MailchimpError(f'MAILCHIMP_AUDIENCE_ID "{self.config.audience_id}" is not an audience of this Mailchimp account (HTTP 404)', 404) from None
+                raise MailchimpError(_('MAILCHIMP_AUDIENCE_ID "{audience}" is not an audience of this Mailchimp account (HTTP 404)',
+                                       audience=self.config.audience_id), 404) from None
             raise
 
     def campaigns_titled(self, title: str) -> list[dict]:
@@ -166,51 +197,51 @@ class Mailchimp:
         return [campaign for campaign in self._campaigns() if campaign.get("settings", {}).get("title") == title]
 
     def campaign(self, campaign_id: str) -> dict:
-        return self._call("reading the campaign", self.client.campaigns.get, campaign_id)
+        return self._call(_("reading the campaign"), self.client.campaigns.get, campaign_id)
 
     def create_campaign(self, body: dict) -> dict:
-        return self._call("creating the campaign", self.client.campaigns.create, body, idempotent=False)
+        return self._call(_("creating the campaign"), self.client.campaigns.create, body, idempotent=False)
 
     def update_campaign(self, campaign_id: str, body: dict) -> dict:
-        return self._call("updating the campaign", self.client.campaigns.update, campaign_id, body)
+        return self._call(_("updating the campaign"), self.client.campaigns.update, campaign_id, body)
 
     def set_content(self, campaign_id: str, html: str, text: str) -> dict:
-        return self._call("setting the content", self.client.campaigns.set_content, campaign_id, {"html": html, "plain_text": text})
+        return self._call(_("setting the content"), self.client.campaigns.set_content, campaign_id, {"html": html, "plain_text": text})
 
     def checklist(self, campaign_id: str) -> dict:
-        return self._call("reading the send checklist", self.client.campaigns.get_send_checklist, campaign_id)
+        return self._call(_("reading the send checklist"), self.client.campaigns.get_send_checklist, campaign_id)
 
     def send_test(self, campaign_id: str, emails: list[str]) -> None:
-        self._call("sending the test e-mail", self.client.campaigns.send_test_email, campaign_id,
+        self._call(_("sending the test e-mail"), self.client.campaigns.send_test_email, campaign_id,
                    {"test_emails": emails, "send_type": "html"}, idempotent=False)
 
     def schedule(self, campaign_id: str, when_utc: str) -> None:
-        self._call("scheduling the campaign", self.client.campaigns.schedule, campaign_id, {"schedule_time": when_utc}, idempotent=False)
+        self._call(_("scheduling the campaign"), self.client.campaigns.schedule, campaign_id, {"schedule_time": when_utc}, idempotent=False)
 
     def unschedule(self, campaign_id: str) -> None:
-        self._call("unscheduling the campaign", self.client.campaigns.unschedule, campaign_id)
+        self._call(_("unscheduling the campaign"), self.client.campaigns.unschedule, campaign_id)
 
     def send(self, campaign_id: str) -> None:
-        self._call("sending the campaign", self.client.campaigns.send, campaign_id, idempotent=False)
+        self._call(_("sending the campaign"), self.client.campaigns.send, campaign_id, idempotent=False)
 
     def delete_campaign(self, campaign_id: str) -> None:
         """Delete a campaign that was not sent (Mailchimp refuses the others); gone already is done."""
         try:
-            self._call("deleting the draft", self.client.campaigns.remove, campaign_id)
+            self._call(_("deleting the draft"), self.client.campaigns.remove, campaign_id)
         except MailchimpError as error:
             if error.status != 404:
                 raise
 
     # -- Reports (invoke report) ----------------------------------------------------------
     def campaign_report(self, campaign_id: str) -> dict:
-        return self._call("reading the campaign report", self.client.reports.get_campaign_report, campaign_id)
+        return self._call(_("reading the campaign report"), self.client.reports.get_campaign_report, campaign_id)
 
     def click_details(self, campaign_id: str) -> list[dict]:
-        page = self._call("reading the click details", self.client.reports.get_campaign_click_details, campaign_id, count=100)
+        page = self._call(_("reading the click details"), self.client.reports.get_campaign_click_details, campaign_id, count=100)
         return page.get("urls_clicked", [])
 
     def growth_history(self) -> list[dict]:
-        page = self._call("reading the audience's growth", self.client.lists.get_list_growth_history, self.config.audience_id, count=120)
+        page = self._call(_("reading the audience's growth"), self.client.lists.get_list_growth_history, self.config.audience_id, count=120)
         return page.get("history", [])
 
     def campaigns_by_title(self) -> dict[str, dict]:
@@ -225,7 +256,7 @@ class Mailchimp:
         documents (its order is otherwise unspecified), so pages stay put as campaigns are added."""
         offset = 0
         while True:
-            page = self._call("listing the campaigns", self.client.campaigns.list, list_id=self.config.audience_id,
+            page = self._call(_("listing the campaigns"), self.client.campaigns.list, list_id=self.config.audience_id,
                               count=1000, offset=offset, sort_field="create_time", sort_dir="ASC")
             yield from page.get("campaigns", [])
             offset += len(page.get("campaigns", []))

@@ -7,11 +7,12 @@ Settings are documented in README.md.
 from pelican import signals
 
 from tribune.generators import register_defaults
-from tribune.signals import lint_registry, scaffold_registry
+from tribune.signals import jsonld_graph, lint_registry, scaffold_registry
 
 from .generator import NewsletterGenerator
+from .jsonld import add_edition
 from .lint_rules import add_lint_rules
-from .scaffold import make_edition
+from .scaffold import make_edition, next_steps
 
 DEFAULTS = {
     "NEWSLETTER_PATHS": ["newsletters"],
@@ -36,11 +37,12 @@ def get_generators(pelican):
 
 
 def register_scaffold(scaffolds) -> None:
-    scaffolds.add("edition", make_edition, title_required=False)
+    scaffolds.add("edition", make_edition, title_required=False, numbered=True, next_steps=next_steps())
 
 
 def register() -> None:
     register_defaults(DEFAULTS)
     signals.get_generators.connect(get_generators)
+    jsonld_graph.connect(add_edition)
     lint_registry.connect(add_lint_rules)
     scaffold_registry.connect(register_scaffold)

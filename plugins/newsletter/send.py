@@ -28,9 +28,13 @@ else: a send is never repeated blindly.
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tribune.clock import now
+from tribune.dates import format_moment
+from tribune.i18n import _, confirm
+from tribune.lint import display_path
 from tribune.text import plain_text
 
 from .mail import RenderedEdition
@@ -63,7 +67,8 @@ class Outcome:
         campaign = self.campaign
         archive = campaign.get("long_archive_url") or campaign.get("archive_url") or "-"
         admin = f"{config.admin_url}/campaigns/show/?id={campaign.get('web_id')}" if campaign.get("web_id") else config.admin_url
-        return f"{self.what}: campaign {campaign.get('id')}, status {campaign.get('status')}, archive {archive}, admin {admin}"
+        return _("{what}: campaign {campaign}, status {status}, archive {archive}, admin {admin}", what=self.what,
+                 campaign=campaign.get("id"), status=campaign.get("status"), archive=archive, admin=admin)
 
 
 def created(campaign: dict) -> datetime | None:
@@ -106,14 +111,15 @@ def parse_schedule(value: str, settings: dict) -> datetime:
     try:
         local = datetime.fromisoformat(value.strip().replace(" ", "T"))
     except ValueError:
-        raise SendError(f'--schedule "{value}" is not a date and time (expected "YYYY-MM-DD HH:MM", in {zone.key})') from None
+        raise SendError(_('--schedule "{value}" is not a date and time (expected "YYYY-MM-DD HH:MM", in {zone})', value=value, zone=zone.key)) from None
     local = local.replace(tzinfo=zone) if local.tzinfo is None else local.astimezone(zone)
     if local.minute % 15 or local.second:
         later = (local.minute // 15 + 1) * 15
         hint = f"{local.hour:02d}:{later:02d}" if later < 60 else f"{(local.hour + 1) % 24:02d}:00"
-        raise SendError(f"--schedule {local:%H:%M}: Mailchimp only schedules on the quarter hour (:00, :15, :30, :45); try {hint}")
+        raise SendError(_("--schedule {time}: Mailchimp only schedules on the quarter hour (:00, :15, :30, :45); try {hint}",
+                          time=f"{local:%H:%M}", hint=hint))
     if local <= now(zone.key):
-        raise SendError(f"--schedule {local:%Y-%m-%d %H:%M} is in the past ({zone.key}): Mailchimp only schedules in the future")
+        raise SendError(_("--schedule: {moment} is in the past: Mailchimp only schedules in the future", moment=format_moment(local, zone.key)))
     return local
 
 
@@ -170,7 +176,7 @@ class Sender:
                     raise
                 found = self._existing()
                 if found:
-                    self.say(f"The campaign was created although Mailchimp's answer was lost ({error}); going on with it.")
+                    self.say(_("The campaign was created although Mailchimp's answer was lost ({error}); going on with it.", error=error))
                     return found, False
                 if attempt == 2:
                     raise
@@ -188,31 +194,35 @@ class Sender:
         rival = obstacle(campaigns, campaign)
         if listed and rival is None:
             return
-        done = self._discard(campaign) if own else "this run sent nothing"
+        done = self._discard(campaign) if own else _("this run sent nothing")
         if rival and rival.get("status") in DONE:
             raise AlreadySent(rival)
-        again = "run the same command again in a minute to see its status"
+        again = _("run the same command again in a minute to see its status")
         if not own:
-            again += f", and if this stays, keep one campaign titled {self.title} in Mailchimp and delete the others"
+            again = _("run the same command again in a minute to see its status, and if this stays, keep one campaign titled "
+                      "{title} in Mailchimp and delete the others", title=self.title)
         edition = self.edition.edition_id
         if rival is None:
-            raise SendError(f"Mailchimp does not list campaign {campaign['id']} of edition {edition}, so this run cannot tell whether "
-                            f"another one is sending it; {done}: {again}")
+            raise SendError(_("Mailchimp does not list campaign {campaign} of edition {edition}, so this run cannot tell whether "
+                              "another one is sending it; {done}: {again}", campaign=campaign["id"], edition=edition, done=done, again=again))
         if created(rival) is not None and created(rival) == created(campaign):
-            who = (f"another run created a campaign for edition {edition} in the same second as this one" if own
-                   else f"two campaigns of edition {edition} were created in the same second")
-            raise SendError(f"{who} ({rival['id']} and {campaign['id']}, {rival['create_time']}), and Mailchimp cannot tell which came first; "
-                            f"{done}: {again}")
-        raise SendError(f"another run is sending edition {edition} (campaign {rival['id']}, status {rival.get('status')}, "
-                        f"created {rival.get('create_time') or 'at a time Mailchimp does not give'}); {done}: {again}")
+            who = (_("another run created a campaign for edition {edition} in the same second as this one", edition=edition) if own
+                   else _("two campaigns of edition {edition} were created in the same second", edition=edition))
+            raise SendError(_("{who} ({rival} and {campaign}, {moment}), and Mailchimp cannot tell which came first; {done}: {again}",
+                              who=who, rival=rival["id"], campaign=campaign["id"], moment=format_moment(rival["create_time"]),
+                              done=done, again=again))
+        when = _("on {moment}", moment=format_moment(rival["create_time"])) if rival.get("create_time") else _("at a time Mailchimp does not give")
+        raise SendError(_("another run is sending edition {edition} (campaign {campaign}, status {status}, created {moment}); "
+                          "{done}: {again}", edition=edition, campaign=rival["id"], status=rival.get("status"), moment=when,
+                          done=done, again=again))
 
     def _discard(self, campaign: dict) -> str:
         """Delete this run's own draft, which gives way to another run's campaign."""
         try:
             self.mailchimp.delete_campaign(campaign["id"])
         except MailchimpError as error:
-            return f"this run could not delete its own draft {campaign['id']} (delete it in Mailchimp; {error})"
-        return f"this run deleted its own draft {campaign['id']}"
+            return _("this run could not delete its own draft {campaign} (delete it in Mailchimp; {error})", campaign=campaign["id"], error=error)
+        return _("this run deleted its own draft {campaign}", campaign=campaign["id"])
 
     def _taken(self, campaign: dict, error: MailchimpError) -> dict | None:
         """After Mailchimp refused a change to ``campaign``: stop if another run sent, scheduled
@@ -224,14 +234,16 @@ class Sender:
             state = self.mailchimp.campaign(campaign["id"])
         except MailchimpError as missing:
             if missing.status == 404:
-                raise SendError(f"campaign {campaign['id']} of edition {edition} was deleted while this run prepared it (another run gave "
-                                "way): run the same command again in a minute to see its status") from None
+                raise SendError(_("campaign {campaign} of edition {edition} was deleted while this run prepared it (another run gave "
+                                  "way): run the same command again in a minute to see its status", campaign=campaign["id"],
+                                  edition=edition)) from None
             raise
         if state.get("status") in DONE:
             raise AlreadySent(state)
         if state.get("status") == "schedule" and campaign.get("status") != "schedule":
-            raise SendError(f"another run scheduled edition {edition} for {state.get('send_time')} (campaign {state['id']}) while this one prepared it; "
-                            "this run sent nothing: run the same command again in a minute to see its status")
+            raise SendError(_("another run scheduled edition {edition} for {moment} (campaign {campaign}) while this one prepared it; "
+                              "this run sent nothing: run the same command again in a minute to see its status", edition=edition,
+                              moment=format_moment(state.get("send_time") or ""), campaign=state["id"]))
         return state
 
     def prepare(self, campaign: dict, fresh: bool) -> dict:
@@ -249,7 +261,7 @@ class Sender:
         checklist = self.mailchimp.checklist(campaign["id"])
         if not checklist.get("is_ready"):
             items = [f"  - {i.get('heading')}: {i.get('details')}" for i in checklist.get("items", []) if i.get("type") != "success"]
-            raise SendError("Mailchimp's send checklist is not ready; nothing was sent:\n" + "\n".join(items))
+            raise SendError(_("Mailchimp's send checklist is not ready; nothing was sent:\n{items}", items="\n".join(items)))
 
     def _act(self, campaign: dict, call, action: str, expected: tuple[str, ...]) -> dict:
         """Make a send or schedule call at most three times, reading the status after each failure."""
@@ -269,13 +281,15 @@ class Sender:
             raise error
         state = self.mailchimp.campaign(campaign["id"])
         if state.get("status") in expected:
-            self.say(f"Mailchimp's answer to {action} was lost ({error}), but the campaign is {state['status']}.")
+            self.say(_("Mailchimp's answer to {action} was lost ({error}), but the campaign is {status}.", action=action, error=error,
+                       status=state["status"]))
             return state
         return None
 
     # -- The actions ---------------------------------------------------------------------------
     def _already(self, done: AlreadySent, nothing_again: str) -> Outcome:
-        return Outcome(f"Already sent on {done.campaign.get('send_time')}; {nothing_again}", done.campaign)
+        return Outcome(_("Already sent on {moment}; {nothing_again}", moment=format_moment(done.campaign.get("send_time") or ""),
+                         nothing_again=nothing_again), done.campaign)
 
     def test(self, emails: list[str]) -> Outcome:
         try:
@@ -284,8 +298,9 @@ class Sender:
                 campaign = self.prepare(campaign, fresh=own)
             self.mailchimp.send_test(campaign["id"], emails)
         except AlreadySent as done:
-            return self._already(done, "no test sent")
-        return Outcome(f"Test e-mail of {self.edition.edition_id} sent to {', '.join(emails)}", self.mailchimp.campaign(campaign["id"]))
+            return self._already(done, _("no test sent"))
+        return Outcome(_("Test e-mail of {edition} sent to {emails}", edition=self.edition.edition_id, emails=", ".join(emails)),
+                       self.mailchimp.campaign(campaign["id"]))
 
     def _to_deliver(self) -> dict:
         """The campaign made ready to go out (unscheduled first if it was scheduled), after a
@@ -307,22 +322,22 @@ class Sender:
         utc = when.astimezone(timezone.utc).isoformat(timespec="seconds")
         try:
             campaign = self._to_deliver()
-            state = self._act(campaign, lambda: self.mailchimp.schedule(campaign["id"], utc), "the schedule call", ("schedule",) + DONE)
+            state = self._act(campaign, lambda: self.mailchimp.schedule(campaign["id"], utc), _("the schedule call"), ("schedule",) + DONE)
         except AlreadySent as done:
-            return self._already(done, "nothing scheduled")
+            return self._already(done, _("nothing scheduled"))
         if state.get("status") != "schedule":
-            raise SendError(f"the campaign could not be scheduled (status {state.get('status')}); nothing was sent")
-        return Outcome(f"Scheduled {self.edition.edition_id} for {when:%Y-%m-%d %H:%M} ({when.tzinfo})", state)
+            raise SendError(_("the campaign could not be scheduled (status {status}); nothing was sent", status=state.get("status")))
+        return Outcome(_("Scheduled {edition} for {moment}", edition=self.edition.edition_id, moment=format_moment(when, str(when.tzinfo))), state)
 
     def send(self) -> Outcome:
         try:
             campaign = self._to_deliver()
-            state = self._act(campaign, lambda: self.mailchimp.send(campaign["id"]), "the send call", DONE)
+            state = self._act(campaign, lambda: self.mailchimp.send(campaign["id"]), _("the send call"), DONE)
         except AlreadySent as done:
-            return self._already(done, "nothing sent again")
+            return self._already(done, _("nothing sent again"))
         if state.get("status") not in DONE:
-            raise SendError(f"Mailchimp did not send the campaign (status {state.get('status')}); run the same command again later")
-        return Outcome(f"Sent {self.edition.edition_id}", state)
+            raise SendError(_("Mailchimp did not send the campaign (status {status}); run the same command again later", status=state.get("status")))
+        return Outcome(_("Sent {edition}", edition=self.edition.edition_id), state)
 
 
 def deliver(settings: dict, rendered: RenderedEdition, *, test: list[str] | None = None, schedule: str | None = None,
@@ -334,21 +349,31 @@ def deliver(settings: dict, rendered: RenderedEdition, *, test: list[str] | None
     ``ask`` asks a person for confirmation (None when there is no terminal: then ``yes`` is
     required to send or schedule to the audience).
     """
-    if sum(map(bool, (test, schedule, send))) != 1:
-        raise SendError("give one of --test, --schedule or --send")
+    if sum(map(bool, (test, schedule, send))) > 1:
+        raise SendError(_("give only one of --test, --schedule and --send"))
+    if not (test or schedule or send):
+        raise SendError(_("give one of --test, --schedule or --send"))
     edition = rendered.edition
     if (send or schedule) and edition.status != "published":
-        raise SendError(f"edition {edition.edition_id} is a {edition.status}: set Status: published before sending it")
+        raise SendError(_("edition {edition} is not published (Status: {status}): set Status: published in {path} before sending it",
+                          edition=edition.edition_id, status=edition.status, path=display_path(Path(edition.source_path))))
     config = MailchimpConfig.load(settings, os.environ if environ is None else environ)
     when = parse_schedule(schedule, settings) if schedule else None
     if send or schedule:
-        audience = "a segment of the audience" if config.segment_id is not None else "the whole audience"
-        question = f'{"Send" if send else "Schedule"} "{plain_text(edition.subject)}" to {audience}' + (f" at {when:%Y-%m-%d %H:%M}" if when else " now") + "?"
+        subject = plain_text(edition.subject)
+        whole = config.segment_id is None
+        if when:
+            question = (_('Schedule "{subject}" to the whole audience on {moment}?', subject=subject, moment=format_moment(when, str(when.tzinfo)))
+                        if whole else _('Schedule "{subject}" to a segment of the audience on {moment}?', subject=subject,
+                                        moment=format_moment(when, str(when.tzinfo))))
+        else:
+            question = (_('Send "{subject}" to the whole audience now?', subject=subject) if whole
+                        else _('Send "{subject}" to a segment of the audience now?', subject=subject))
         if not yes:
             if ask is None:
-                raise SendError(f"{question.rstrip('?')}: there is no terminal to confirm it; add --yes (in CI, for instance)")
-            if not ask(question + " [y/N] ").strip().lower().startswith(("y", "o")):
-                raise SendError("not confirmed; nothing was sent")
+                raise SendError(_("{question} There is no terminal to confirm it: add --yes (in CI, for instance)", question=question))
+            if not confirm(ask, question):
+                raise SendError(_("not confirmed; nothing was sent"))
     mailchimp = Mailchimp(config)
     mailchimp.audience()
     sender = Sender(mailchimp, settings, rendered, say=say)

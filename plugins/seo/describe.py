@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pelican.contents import Article
 from tribune import rendering
+from tribune.i18n import _
 from tribune.images import ImageError, image_size
 from tribune.paths import OutsideContent, content_path
 from tribune.signals import jsonld_graph
@@ -44,7 +45,7 @@ class PageSeo:
     document_title: str
     title: str
     description: str
-    canonical: str
+    canonical: str | None  # None for the 404 page, which is no page of its own
     robots: str
     og_type: str
     site_name: str
@@ -55,7 +56,7 @@ class PageSeo:
     article: dict | None
     twitter_card: str
     twitter_site: str | None
-    json_ld: str
+    json_ld: str | None
 
 
 @dataclass
@@ -103,7 +104,7 @@ class SiteSeo:
         except (OutsideContent, ImageError) as error:
             if path not in self._refused:  # said once, not once per page
                 self._refused.add(path)
-                logger.error("Image: %s %s", path, error)  # fails the build; the lint names the file and line
+                logger.error(_("Image: {value} {error}", value=path, error=error))  # fails the build; the lint names the file and line
             return ShareImage(self.absolute(path), 0, 0, alt)
         return ShareImage(self.absolute(relative), width, height, alt)
 
@@ -128,8 +129,12 @@ class SiteSeo:
     def _robots(self, context: dict, item) -> str:
         hidden = item is not None and getattr(item, "status", "published") != "published"
         tag_page = "tag" in context and self.settings.get("SEO_NOINDEX_TAGS", False)
-        not_found = context.get("page_name") in ("404", "search")  # not pages to land on from a search engine
-        return "noindex, follow" if hidden or tag_page or not_found else "index, follow, max-image-preview:large"
+        return "noindex, follow" if hidden or tag_page or self._not_a_landing_page(context) else "index, follow, max-image-preview:large"
+
+    @staticmethod
+    def _not_a_landing_page(context: dict) -> bool:
+        """The 404 page and the search pages: not pages to land on from a search engine."""
+        return context.get("page_name") in ("404", "search")
 
     def _alternates(self, item) -> list[tuple[str, str]]:
         translations = getattr(item, "translations", None)
@@ -164,6 +169,8 @@ class SiteSeo:
         image = self.image_for(item, title or site_name, lang)
         robots = self._robots(context, item)
         alternates = self._alternates(item)
+        # The 404 page is served at every missing address: no canonical URL, no JSON-LD.
+        not_found = context.get("page_name") == "404"
 
         graph = Graph(context, item, url, self.site_url, lang)
         graph.page = {
@@ -195,7 +202,7 @@ class SiteSeo:
             document_title=document_title,
             title=title or site_name,
             description=description,
-            canonical=url,
+            canonical=None if not_found else url,
             robots=robots,
             og_type="article" if article else "website",
             site_name=site_name,
@@ -206,7 +213,7 @@ class SiteSeo:
             article=article,
             twitter_card="summary_large_image" if image else "summary",
             twitter_site=settings.get("SEO_TWITTER_SITE"),
-            json_ld=graph.as_json(),
+            json_ld=None if not_found else graph.as_json(),
         )
 
     def _site_nodes(self, graph: Graph, lang: str) -> None:

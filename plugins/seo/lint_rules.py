@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from tribune.i18n import _
 from tribune.lint import WARNING, Corpus, Problem, display_path, problem
 from tribune.paths import INTERNAL_LINK
 from tribune.rules import is_translation, lang_of
@@ -35,12 +36,13 @@ def check_lengths(corpus: Corpus) -> Iterable[Problem]:
         for source in _published(corpus, kind):
             title = source.get("Title") or ""
             if len(title) > title_max:
-                yield problem(source, "Title", f"{len(title)} characters; search engines show about {title_max}", WARNING)
+                yield problem(source, "Title", _("{count} characters; search engines show about {limit}", count=len(title), limit=title_max), WARNING)
             summary = source.get("Summary")
             if summary is not None and len(summary) > description_max:
-                yield problem(source, "Summary", f"{len(summary)} characters; the description is cut at {description_max}", WARNING)
+                yield problem(source, "Summary", _("{count} characters; the description is cut at {limit}", count=len(summary),
+                                                   limit=description_max), WARNING)
             if not summary and not re.search(r"^\s*[^\s#!<|>`-]", source.body, re.MULTILINE):
-                yield problem(source, "Summary", "no description: add a Summary (no paragraph to take it from)", WARNING)
+                yield problem(source, "Summary", _("no description: add a Summary (no paragraph to take it from)"), WARNING)
 
 
 def check_duplicates(corpus: Corpus) -> Iterable[Problem]:
@@ -54,7 +56,9 @@ def check_duplicates(corpus: Corpus) -> Iterable[Problem]:
                     continue
                 key = (lang_of(source, corpus.settings), value)
                 if key in seen:
-                    yield problem(source, field, f"the same {field.lower()} as {display_path(seen[key].path)}", WARNING)
+                    same = (_("the same title as {path}", path=display_path(seen[key].path)) if field == "Title"
+                            else _("the same description as {path}", path=display_path(seen[key].path)))
+                    yield problem(source, field, same, WARNING)
                 else:
                     seen[key] = source
 
@@ -65,18 +69,18 @@ def check_images(corpus: Corpus) -> Iterable[Problem]:
         for source in _published(corpus, kind):
             has_image = bool(source.get("Image"))
             if has_image and not source.get("Image-Alt"):
-                yield problem(source, "Image", "no Image-Alt: describe the image for people who cannot see it", WARNING)
+                yield problem(source, "Image", _("no Image-Alt: describe the image for people who cannot see it"), WARNING)
             for line, text in source.body_lines():
                 for image in _MARKDOWN_IMAGE.finditer(text):
                     has_image = True
                     if not image["alt"].strip():
-                        yield _warning(source, line, f"image {image['src']} has no alt text: ![describe it]({image['src']})")
+                        yield _warning(source, line, _("image {src} has no alt text: ![describe it]({src})", src=image["src"]))
                 for image in _HTML_IMAGE.finditer(text):
                     has_image = True
                     if not re.search(r"\balt\s*=\s*([\"'])\s*[^\"'\s]", image["attributes"]):
-                        yield _warning(source, line, "<img> without alt text")
+                        yield _warning(source, line, _("<img> without alt text"))
             if kind == "post" and not has_image and not is_translation(source):
-                yield problem(source, "Image", "the post has no image: social networks will show the generated card", WARNING)
+                yield problem(source, "Image", _("the post has no image: social networks will show the generated card"), WARNING)
 
 
 def check_internal_links(corpus: Corpus) -> Iterable[Problem]:
@@ -89,7 +93,7 @@ def check_internal_links(corpus: Corpus) -> Iterable[Problem]:
                     target = link["target"]
                     resolved = content / target.lstrip("/") if target.startswith("/") else source.path.parent / target
                     if not resolved.exists():
-                        yield _warning(source, line, f"link to {{{link['kind']}}}{target}: no such file in the content")
+                        yield _warning(source, line, _("link to {{{kind}}}{target}: no such file in the content", kind=link["kind"], target=target))
 
 
 RULES = (check_lengths, check_duplicates, check_images, check_internal_links)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pelican.urlwrappers import Author
 
+from tribune.i18n import _
 from tribune.lint import display_path
 from tribune.slugs import slugify
 from tribune.source import Source, SourceError, read_source
@@ -50,8 +51,8 @@ class Withdrawal:
     @property
     def reason(self) -> str:
         if self.source.get("Consent-Withdrawn"):
-            return f"withdrew their consent ({display_path(self.source.path)})"
-        return f"is hidden (Status: hidden in {display_path(self.source.path)})"
+            return _("withdrew their consent ({path})", path=display_path(self.source.path))
+        return _("is hidden (Status: hidden in {path})", path=display_path(self.source.path))
 
 
 def withdrawal_of(source: Source, settings: dict) -> Withdrawal | None:
@@ -83,11 +84,13 @@ def pseudonym_problem(pseudonym: str, name: str) -> str | None:
     """What is wrong with a member's Pseudonym: it is printed as written, and must not name them."""
     markup = _MARKUP.search(pseudonym)
     if markup:
-        return f'"{pseudonym}" is not plain text ("{markup.group(0)}"): a pseudonym is printed as it is written; remove the markup or link'
+        return _('"{pseudonym}" is not plain text ("{markup}"): a pseudonym is printed as it is written; remove the markup or link',
+                 pseudonym=pseudonym, markup=markup.group(0))
     own_words = {word for word in slugify(name).split("-") if len(word) > 2}
     named = next((word for word in slugify(pseudonym).split("-") if word in own_words), None)
     if named:
-        return f'"{pseudonym}" contains "{named}", from their Name: a pseudonym must not name them; choose another'
+        return _('"{pseudonym}" contains "{word}", from their Name: a pseudonym must not name them; choose another',
+                 pseudonym=pseudonym, word=named)
     return None
 
 

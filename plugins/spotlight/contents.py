@@ -7,7 +7,6 @@ from pelican.contents import Content
 
 from tribune.sanitise import third_party_html, third_party_text
 from tribune.slugs import slugify
-from tribune.typography import french_text
 
 _URL = re.compile(r"https?://[^\s,;]+")
 # What a member writes as plain text (Name is the title); the rest is the portrait, HTML.
@@ -34,6 +33,7 @@ class Member(Content):
     page, feed, index or e-mail is made of them (see tribune.sanitise)."""
 
     mandatory_properties = ("title",)
+    text_fields = ("role", "city", "quote")  # typeset for French readers (plugins/l10n)
     allowed_statuses = ("published", "hidden", "draft")
     default_status = "published"
     default_template = "member"
@@ -54,7 +54,5 @@ class Member(Content):
         self.member_since = date.fromisoformat(str(metadata.get("member-since", ""))[:10]) if metadata.get("member-since") else None
         self.spotlight_month = (metadata.get("spotlight") or "").strip()
         self.may_publish = publishable(metadata)
-        if getattr(self, "quote", None) and self.lang.startswith("fr") and self.settings.get("FRENCH_TYPOGRAPHY", True):
-            self.quote = french_text(self.quote)
         self.avatar_urls: dict[int, str] = {}  # filled by the generator: size -> URL of the cleaned copy
         self.articles = []  # posts whose author has this member's name

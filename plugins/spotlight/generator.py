@@ -8,6 +8,7 @@ from pathlib import Path
 from tribune.generators import ContentGenerator
 
 from tribune.clock import now
+from tribune.i18n import _
 from tribune.images import ImageError
 from tribune.lint import display_path
 from tribune.paths import OutsideContent, content_path, is_web_address
@@ -24,6 +25,13 @@ def spotlight_member(members: list[Member], month: str) -> Member | None:
     The public API of this plugin: the newsletter asks it for the member of an edition's month.
     """
     return next((m for m in members if m.may_publish and m.spotlight_month == month), None)
+
+
+def latest_spotlight(members: list[Member], month: str) -> Member | None:
+    """The published member whose spotlight month is the latest up to ``month``: the home page
+    keeps a member in the spotlight until the next one, rather than none between two."""
+    featured = [m for m in members if m.may_publish and m.spotlight_month and m.spotlight_month <= month]
+    return max(featured, key=lambda m: (m.spotlight_month, m.name.casefold()), default=None)
 
 
 class MembersGenerator(ContentGenerator):
@@ -47,7 +55,7 @@ class MembersGenerator(ContentGenerator):
         self.context["members_by_name"] = {m.name: m for m in self.members}
         self._plan_avatars()
         self.link_articles(self.context.get("articles", []))
-        self.context["spotlight_member"] = spotlight_member(self.members, f"{moment:%Y-%m}")
+        self.context["spotlight_member"] = latest_spotlight(self.members, f"{moment:%Y-%m}")
         # Every avatar of every member file, published or not, by its real path (whatever
         # its spelling: images/./a.jpg, images//a.jpg, a link): none is copied as it is.
         self.context["member_avatar_sources"] = {m.avatar_source.resolve() for m in everyone if m.avatar_source}
@@ -60,7 +68,7 @@ class MembersGenerator(ContentGenerator):
         try:
             return Path(self.path) / content_path(self.path, written)
         except OutsideContent as error:
-            logger.error('%s: Avatar: "%s" %s', display_path(member.source_path), written, error)
+            logger.error(_('{path}: Avatar: "{value}" {error}', path=display_path(Path(member.source_path)), value=written, error=error))
             return None
 
     def _plan_avatars(self) -> None:
@@ -87,8 +95,12 @@ class MembersGenerator(ContentGenerator):
                 try:
                     clean_avatar(member.avatar_source, output / pattern.format(slug=member.slug, size="{size}"), tuple(member.avatar_urls),
                                  self.settings, cache=Path(self.settings["CACHE_PATH"]) / "avatars")
-                except (ImageError, OSError) as error:  # fails the build (a truncated photo passes the lint's header check)
-                    logger.error('%s: Avatar: "%s" %s', display_path(member.source_path), member.metadata["avatar"], error)
+                except ImageError as error:  # fails the build; the lint names the file and line
+                    logger.error(_('{path}: Avatar: "{value}" {error}', path=display_path(Path(member.source_path)),
+                                   value=member.metadata["avatar"], error=error))
+                except OSError as error:  # a damaged photo (cut short...): its header passed the lint
+                    logger.error(_('{path}: Avatar: "{value}" cannot be read as an image ({reason}): export it again',
+                                   path=display_path(Path(member.source_path)), value=member.metadata["avatar"], reason=error))
         for member in self.members:
             self.write_item(writer, member, "member")
         self.write_index(writer, "members")

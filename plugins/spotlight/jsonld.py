@@ -19,7 +19,11 @@ def add_person(graph) -> None:
     if member.links:
         person["sameAs"] = member.links
     if member.avatar_urls:
-        person["image"] = graph.absolute(member.avatar_urls[max(member.avatar_urls)])
+        # The member's portrait is the page's main image (not the site's share card).
+        size = max(member.avatar_urls)
+        avatar = {"@type": "ImageObject", "url": graph.absolute(member.avatar_urls[size]), "width": size, "height": size}
+        person["image"] = avatar["url"]
+        graph.page["primaryImageOfPage"] = avatar
     if member.metadata.get("city"):
         person["homeLocation"] = {"@type": "Place", "name": member.metadata["city"]}
     graph.page["@type"] = "ProfilePage"

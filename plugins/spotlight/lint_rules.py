@@ -8,8 +8,9 @@ from collections.abc import Iterable
 import markdown
 from pelican.readers import ensure_metadata_list
 
+from tribune.i18n import _
 from tribune.lint import NOTICE, WARNING, ContentKind, Corpus, FieldSpec, Problem, display_path, problem
-from tribune.personal_data import find_personal_data, site_region
+from tribune.personal_data import find_personal_data, in_words, site_region
 from tribune.rules import check_date, check_image, check_slug, check_status, named_file_problem, slug_of
 from tribune.slugs import slugify
 from tribune.source import Source
@@ -26,13 +27,13 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def check_month(value: str) -> str | None:
-    return None if _MONTH.match(value.strip()) else f'"{value}" is not a month (expected YYYY-MM, e.g. 2026-11)'
+    return None if _MONTH.match(value.strip()) else _('"{value}" is not a month (expected YYYY-MM, e.g. 2026-11)', value=value)
 
 
 def check_links(value: str) -> str | None:
     leftovers = _strip_urls(value).replace(",", " ").split()
     if leftovers:
-        return f'"{leftovers[0]}" is not a web address (Links: takes https://… addresses, separated by commas)'
+        return _('"{value}" is not a web address (Links: takes https://… addresses, separated by commas)', value=leftovers[0])
     return None
 
 
@@ -65,6 +66,7 @@ def member_kind(settings: dict) -> ContentKind:
         ],
         third_party=True,
         reencoded=("Avatar",),
+        label=_("a member"),
     )
 
 
@@ -80,12 +82,13 @@ def check_personal_data(corpus: Corpus) -> Iterable[Problem]:
         for line, key, text in texts:
             for found in find_personal_data(text, regions):
                 written.add(_key(found.written))
-                yield Problem(path, line, key, f'{found.what} ("{found.written}"): personal data is not published; remove it')
+                yield Problem(path, line, key, _('{what} ("{written}"): personal data is not published; remove it',
+                                                 what=in_words(found.what), written=found.written))
         for line, text in _paragraphs_as_read(source, corpus.settings):
             for found in find_personal_data(text, regions):
                 if _key(found.written) not in written:  # hidden in the source by markup, visible on the page
-                    yield Problem(path, line, "", f'{found.what} ("{found.written}", once the page is shown): '
-                                                  "personal data is not published; remove it")
+                    yield Problem(path, line, "", _('{what} ("{written}", once the page is shown): personal data is not published; '
+                                                    "remove it", what=in_words(found.what), written=found.written))
 
 
 def _key(found: str) -> str:
@@ -109,8 +112,9 @@ def _paragraphs_as_read(source: Source, settings: dict) -> Iterable[tuple[int, s
 
 def check_members(corpus: Corpus) -> Iterable[Problem]:
     for source in corpus.of_kind("member"):
-        if not source.get("Consent"):
-            yield problem(source, "Consent", "missing: a member is published only with the date of their consent (Consent: YYYY-MM-DD)")
+        draft = (source.get("Status") or "").strip().lower() == "draft"  # not published: the date can wait
+        if not source.get("Consent") and not draft:
+            yield problem(source, "Consent", _("missing: a member is published only with the date of their consent (Consent: YYYY-MM-DD)"))
         missing = named_file_problem(source, "Avatar", corpus.settings)
         if missing:
             yield missing
@@ -137,10 +141,9 @@ def check_links_to_withdrawn_members(corpus: Corpus) -> Iterable[Problem]:
             for offset, line in enumerate(source.body.splitlines()):
                 for member, pattern in targets:
                     if source is not member and pattern.search(line):
-                        yield Problem(
-                            display_path(source.path), source.body_line + offset, "",
-                            f"links to {display_path(member.path)}, a member who is not published (consent missing or withdrawn): remove the link",
-                        )
+                        yield Problem(display_path(source.path), source.body_line + offset, "",
+                                      _("links to {path}, a member who is not published (consent missing or withdrawn): remove the link",
+                                        path=display_path(member.path)))
 
 
 def check_authorship(corpus: Corpus) -> Iterable[Problem]:
@@ -154,8 +157,8 @@ def check_authorship(corpus: Corpus) -> Iterable[Problem]:
         if wrong:
             yield problem(member, "Pseudonym", wrong)
         elif pseudonym and slugify(pseudonym) in others and others[slugify(pseudonym)][1] != member.path:
-            yield problem(member, "Pseudonym", f'"{pseudonym}" is the name of {others[slugify(pseudonym)][0]}: their posts would '
-                                               "be credited to someone who did not write them; choose a name nobody has")
+            yield problem(member, "Pseudonym", _('"{pseudonym}" is already a name in use ({who}): their posts would be credited to someone who '
+                                                 "did not write them; choose a name nobody has", pseudonym=pseudonym, who=others[slugify(pseudonym)][0]))
     withdrawn = withdrawn_among(corpus.of_kind("member"), corpus.settings)
     if not withdrawn:
         return
@@ -166,11 +169,12 @@ def check_authorship(corpus: Corpus) -> Iterable[Problem]:
         for key, name in written:
             member = withdrawn.get(slugify(name))
             if member:
-                yield problem(post, key, f'{member.name} {member.reason}: this post is credited to "{member.credit}"; '
-                                         f"change {key}: to keep it so in the source", NOTICE)
+                yield problem(post, key, _('{name} {reason}: this post is credited to "{credit}"; change {field}: to keep it so in the source',
+                                           name=member.name, reason=member.reason, credit=member.credit, field=key), NOTICE)
         if not written and default:
-            yield problem(post, "Author", f'{default.name} (the AUTHOR setting) {default.reason}: this post is credited to '
-                                          f'"{default.credit}"; change AUTHOR in pelicanconf.py or give the post an Author: line', NOTICE)
+            yield problem(post, "Author", _('{name} (the AUTHOR setting) {reason}: this post is credited to "{credit}"; change AUTHOR '
+                                            "in pelicanconf.py or give the post an Author: line", name=default.name, reason=default.reason,
+                                            credit=default.credit), NOTICE)
 
 
 def _names_in_use(corpus: Corpus) -> dict[str, tuple[str, object]]:
@@ -180,10 +184,10 @@ def _names_in_use(corpus: Corpus) -> dict[str, tuple[str, object]]:
     names: dict[str, tuple[str, object]] = {}
     for setting in ("AUTHOR", "ORGANIZATION"):
         if corpus.settings.get(setting):
-            names[slugify(corpus.settings[setting])] = (f"the {setting} setting", None)
+            names[slugify(corpus.settings[setting])] = (_("the {setting} setting", setting=setting), None)
     for member in corpus.of_kind("member"):
         if member.get("Name"):
-            names[slugify(member.get("Name"))] = (f"another member ({display_path(member.path)})", member.path)
+            names[slugify(member.get("Name"))] = (_("another member, {path}", path=display_path(member.path)), member.path)
     return names
 
 
@@ -209,8 +213,8 @@ def check_withdrawn_names(corpus: Corpus) -> Iterable[Problem]:
                 folded = _folded(text)
                 for member, pattern in patterns:
                     if pattern.search(folded):
-                        yield Problem(display_path(source.path), number, key, f"names {member.name}, who {member.reason}: "
-                                      "remove the name from this text (publish refuses it until then)", WARNING)
+                        yield Problem(display_path(source.path), number, key, _("names {name}, who {reason}: remove the name from this "
+                                      "text (publish refuses it until then)", name=member.name, reason=member.reason), WARNING)
 
 
 def _texts(source: Source, withdrawn: dict) -> Iterable[tuple[int, str, str]]:

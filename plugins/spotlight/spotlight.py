@@ -16,7 +16,7 @@ from . import authorship
 from .generator import MembersGenerator, drop_avatar_originals
 from .jsonld import add_person
 from .lint_rules import PHONE_REGIONS, add_lint_rules
-from .scaffold import make_member
+from .scaffold import make_member, next_steps
 
 DEFAULTS = {
     "MEMBER_PATHS": ["members"],
@@ -39,7 +39,7 @@ def get_generators(pelican):
 
 
 def register_scaffold(scaffolds) -> None:
-    scaffolds.add("member", make_member)
+    scaffolds.add("member", make_member, next_steps=next_steps())
 
 
 def register() -> None:

@@ -1,0 +1,44 @@
+"""A damaged cache file is a cache to make again, never a failed build.
+
+Pelican's content cache (``cache/ArticlesGenerator-Readers``...) is a pickle. A file left
+empty or cut short by a full disk or a killed build made Pelican stop every following build
+with ``EOFError: Ran out of input`` (it only expects ``pickle.PickleError``), and a file
+from another version made it print an English warning on every build. Tribune loads these
+files itself: whatever is wrong with one, the build starts from an empty cache and writes a
+good one (what a cache that is not there does).
+"""
+
+import logging
+import pickle
+
+from pelican.cache import FileDataCacher
+
+logger = logging.getLogger(__name__)
+
+
+def _load(cacher: FileDataCacher) -> dict:
+    try:
+        with cacher._cache_open(cacher._cache_path, "rb") as stream:
+            cache = pickle.load(stream)
+    except FileNotFoundError:
+        return {}
+    except Exception as error:  # noqa: BLE001 - empty, cut short, another version's classes: all mean "start again"
+        logger.info("%s ignored (%s: %s): it is made again", cacher._cache_path, type(error).__name__, error)
+        return {}
+    return cache if isinstance(cache, dict) else {}
+
+
+def _loading_safely(init):
+    def __init__(self, settings, cache_name, caching_policy, load_policy):
+        init(self, settings, cache_name, caching_policy, False)
+        if load_policy:
+            self._cache = _load(self)
+
+    __init__.tribune = True
+    return __init__
+
+
+def install() -> None:
+    """Load Pelican's content caches through :func:`_load` (once per process)."""
+    if not getattr(FileDataCacher.__init__, "tribune", False):
+        FileDataCacher.__init__ = _loading_safely(FileDataCacher.__init__)

@@ -1,0 +1,37 @@
+"""What the system said, in the writer's words: a file that cannot be read or written.
+
+Python's ``OSError`` prints as ``[Errno 13] Permission denied: '/srv/site/output'``: the
+system's English, and the errno a writer does not need. The common causes are named here
+in the site's language, with the path, and what to check.
+"""
+
+import errno
+import os
+
+from tribune.i18n import _
+from tribune.lint import display_path
+
+
+def _reasons() -> dict[int, str]:
+    return {
+        errno.EACCES: _("permission denied: check that the folder is yours"),
+        errno.EPERM: _("permission denied: check that the folder is yours"),
+        errno.EROFS: _("the disk is read-only"),
+        errno.ENOSPC: _("the disk is full: free some space"),
+        errno.EDQUOT: _("the disk quota is used up: free some space"),
+        errno.ENOENT: _("no such file or folder"),
+        errno.ENOTDIR: _("a file stands where a folder should be"),
+        errno.EEXIST: _("a file stands where a folder should be"),
+        errno.EISDIR: _("a folder stands where a file should be"),
+        errno.ENAMETOOLONG: _("the name is too long"),
+        errno.EMFILE: _("too many files open at once"),
+        errno.EIO: _("the disk could not be read or written (input/output error)"),
+    }
+
+
+def describe_os_error(error: OSError) -> str:
+    """``path: what went wrong``, in words, for an error of the system."""
+    reason = _reasons().get(error.errno) or error.strerror or str(error)
+    if error.filename:
+        return _("{path}: {reason}", path=display_path(os.fsdecode(error.filename)), reason=reason)
+    return reason

@@ -1,0 +1,192 @@
+"""Responsive images: each image of the content folder in the widths and formats its slots need.
+
+A 1200×630 post image shown in a 368 px card makes every reader download four times the
+pixels they see. For each image this module makes, from ``IMAGE_WIDTHS`` up to the image's
+own width, copies in the original's format and in WebP (AVIF too when Pillow can write it),
+then keeps only what helps a reader:
+
+- within one format, a smaller width that weighs no less than a larger one is dropped (flat
+  illustrations often weigh more scaled down, their edges smoothed into new colours);
+- WebP is offered when, over the widths a browser may ask for, it weighs less than the
+  original's format; AVIF when it weighs less than WebP too (it is listed first).
+
+Every image is opened through :func:`tribune.images.open_image` (``IMAGE_MAX_PIXELS``). The
+copies are encoded once and kept in ``CACHE_PATH/images/`` under a key made of the file's bytes
+and the recipe, like the avatars; those kept are copied into the output beside the original
+(``images/photo-400w.webp``) when a page shows the image, and named to the page cache
+(:func:`tribune.rendering.wrote_file`) so that a page taken from the previous output brings them.
+"""
+
+import hashlib
+import io
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, features
+
+from tribune import rendering
+from tribune.images import ImageError, open_image
+
+RECIPE = "1"  # bump when the encoding changes, to drop the cached copies
+DEFAULT_WIDTHS = (400, 800, 1200, 1600)
+_FALLBACKS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg")}  # formats resized as they are
+_MODERN = (("avif", "image/avif"), ("webp", "image/webp"))  # best first, as <source> elements are read
+
+
+@dataclass(frozen=True)
+class Variant:
+    path: str  # relative to the output folder
+    width: int
+    bytes: int
+    cached: Path | None = None  # the encoded copy in the cache (None: the original itself)
+
+
+@dataclass
+class ImageSet:
+    """An image and the copies worth offering, for ``<picture>``, ``srcset`` and ``sizes``."""
+
+    path: str  # the original, relative to the output folder
+    width: int
+    height: int
+    fallback: list[Variant] = field(default_factory=list)  # the original's format, narrowest first
+    sources: list[tuple[str, list[Variant]]] = field(default_factory=list)  # (MIME type, variants), best first
+
+    def srcset(self, variants: list[Variant], prefix: str = "") -> str:
+        """``srcset`` of ``variants``: widths for the browser to choose from, or the one file."""
+        if len(variants) == 1:
+            return f"{prefix}{variants[0].path}"
+        return ", ".join(f"{prefix}{variant.path} {variant.width}w" for variant in variants)
+
+    @staticmethod
+    def needs_sizes(variants: list[Variant]) -> bool:
+        """Whether ``sizes`` must go with their srcset (not for a single file)."""
+        return len(variants) > 1
+
+
+def widths_of(settings: dict, original_width: int) -> list[int]:
+    """The widths to make, narrowest first, up to the image's own (always included)."""
+    wanted = settings.get("IMAGE_WIDTHS") or DEFAULT_WIDTHS
+    return sorted({w for w in wanted if w < original_width} | {original_width})
+
+
+def _encode(image: Image.Image, extension: str, lossless_too: bool) -> bytes:
+    """``image`` in one format; WebP of a lossless original: the smaller of lossy and lossless."""
+    outputs = []
+    if extension == "webp":
+        outputs.append(_save(image, "WEBP", quality=80, method=4))
+        if lossless_too:
+            outputs.append(_save(image, "WEBP", lossless=True, method=1))
+    elif extension == "avif":
+        outputs.append(_save(image, "AVIF", quality=60, speed=8))
+    elif extension == "png":
+        outputs.append(_save(image.quantize(256, method=Image.Quantize.FASTOCTREE) if image.mode == "RGBA" else image.quantize(256), "PNG", optimize=True))
+    else:
+        outputs.append(_save(image.convert("RGB"), "JPEG", quality=85, optimize=True, progressive=True))
+    return min(outputs, key=len)
+
+
+def _save(image: Image.Image, kind: str, **options) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, kind, **options)
+    return buffer.getvalue()
+
+
+def _weight(variants: list[Variant], widths: list[int]) -> int:
+    """Bytes a browser downloads over ``widths`` when it picks, for each, the first variant as
+    wide (else the widest)."""
+    return sum(next((v.bytes for v in variants if v.width >= width), variants[-1].bytes) for width in widths)
+
+
+def _lighter_only(variants: list[Variant]) -> list[Variant]:
+    """Drop a variant that weighs no less than a wider one: it would never help."""
+    kept = []
+    lightest = None
+    for variant in reversed(variants):
+        if lightest is None or variant.bytes < lightest:
+            kept.append(variant)
+            lightest = variant.bytes
+    return kept[::-1]
+
+
+class ResponsiveImages:
+    """The image sets of one site: encoded copies in its cache, copied into its output."""
+
+    def __init__(self, settings: dict):
+        self.settings = settings
+        self.content = Path(settings["PATH"])
+        self.cache = Path(settings["CACHE_PATH"]) / "images"
+        self.modern = [(ext, mime) for ext, mime in _MODERN if features.check(ext)]
+        self._sets: dict[tuple, ImageSet | None] = {}
+
+    def image_set(self, relative: str) -> ImageSet | None:
+        """The set of the content file ``relative`` (also its path in the output), or None for
+        a file that is not a still PNG or JPEG Tribune can open (it is then shown as it is)."""
+        source = self.content / relative
+        try:
+            stat = source.stat()
+        except OSError:
+            return None
+        key = (relative, stat.st_size, stat.st_mtime_ns)
+        if key not in self._sets:
+            try:
+                self._sets[key] = self._make(relative, source)
+            except ImageError:
+                self._sets[key] = None  # the lint and the SEO plugin name the file and its line
+        found = self._sets[key]
+        if found is not None:
+            self._publish(found)
+        return found
+
+    def _make(self, relative: str, source: Path) -> ImageSet | None:
+        with open_image(source, self.settings) as original:
+            if original.format not in _FALLBACKS or getattr(original, "is_animated", False):
+                return None
+            width, height = original.size
+            fallback_ext, _ = _FALLBACKS[original.format]
+            widths = widths_of(self.settings, width)
+            digest = hashlib.sha256(RECIPE.encode() + source.read_bytes()).hexdigest()[:20]
+            stem = str(Path(relative).with_suffix(""))
+            pixels = None
+
+            def variant(w: int, extension: str) -> Variant:
+                nonlocal pixels
+                cached = self.cache / f"{digest}-{w}.{extension}"
+                if not cached.is_file():
+                    if pixels is None:
+                        original.load()
+                        pixels = original.convert("RGBA" if original.mode in ("RGBA", "LA", "PA") or "transparency" in original.info else "RGB")
+                    resized = pixels if w == width else pixels.resize((w, round(height * w / width)), Image.Resampling.LANCZOS)
+                    _write_aside(cached, _encode(resized, extension, lossless_too=original.format == "PNG"))
+                return Variant(f"{stem}-{w}w.{extension}", w, cached.stat().st_size, cached)
+
+            fallback = [variant(w, fallback_ext) for w in widths[:-1]] + [Variant(relative, width, source.stat().st_size)]
+            found = ImageSet(relative, width, height, _lighter_only(fallback))
+            best = _weight(found.fallback, widths)
+            for extension, mime in reversed(self.modern):  # WebP first: AVIF must beat it too
+                offered = _lighter_only([variant(w, extension) for w in widths])
+                if _weight(offered, widths) < best:
+                    best = _weight(offered, widths)
+                    found.sources.insert(0, (mime, offered))
+            return found
+
+    def _publish(self, found: ImageSet) -> None:
+        """Copy the variants into the output (once) and name them to the page being rendered."""
+        output = Path(self.settings["OUTPUT_PATH"])
+        for variant in [v for v in found.fallback if v.cached] + [v for _, vs in found.sources for v in vs]:
+            target = output / variant.path
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                copying = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+                shutil.copyfile(variant.cached, copying)
+                os.replace(copying, target)  # pages render in several processes at once
+            rendering.wrote_file(variant.path)
+
+
+def _write_aside(path: Path, data: bytes) -> None:
+    """Write by rename: another process may be encoding or reading the same copy."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    partial.write_bytes(data)
+    os.replace(partial, path)
