@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tribune.typography import french_text as typeset
+
 from .conftest import ROOT, build_site, chromium_on, copy_site
 from .sample_conversations import make_sample
 
@@ -45,16 +47,17 @@ def test_approved_replies_are_threaded_under_the_post(local_site):
     assert section.find("h2").get_text() == "8 réponses"
     assert [li.get_text(" ", strip=True) for li in section.select(".conversation__tallies li")] == [
         "Mastodon 4 réponses · 7 partages · 23 j’aime", "Bluesky 3 réponses · 5 partages · 18 j’aime", "Web 1 réponse · 1 partage · 2 j’aime"]
-    assert _thread(page) == [
-        ("Margaux Lefèvre", "Bravo pour ce bilan ! Des rencontres hors de Lyon, enfin : je serai là si vous passez par Grenoble.", [
-            ("Éditions Boussole", "@margaux Grenoble est sur la liste pour le printemps : on vous tient au courant !", [
-                ("Margaux Lefèvre", "@editionsboussole Super, merci !", [])])]),
-        ("Inès", "412 réponses, c'est énorme ! Hâte de voir ce qui change en janvier.", [
-            ("Karim", "Pareil ! Et merci d'avoir pensé aux débutants.", [])]),
-        ("Nadia", "Une communauté qui écoute vraiment ses membres : la preuve en chiffres.", []),
+    assert _thread(page) == [  # as written, with the French typography of every French text
+        ("Margaux Lefèvre", typeset("Bravo pour ce bilan ! Des rencontres hors de Lyon, enfin : je serai là si vous passez par Grenoble."), [
+            ("Éditions Boussole", typeset("@margaux Grenoble est sur la liste pour le printemps : on vous tient au courant !"), [
+                ("Margaux Lefèvre", typeset("@editionsboussole Super, merci !"), [])])]),
+        ("Inès", typeset("412 réponses, c'est énorme ! Hâte de voir ce qui change en janvier."), [
+            ("Karim", typeset("Pareil ! Et merci d'avoir pensé aux débutants."), [])]),
+        ("Nadia", typeset("Une communauté qui écoute vraiment ses membres : la preuve en chiffres."), []),
         ("Théo", "Une soirée en ligne par mois, ce serait parfait pour celles et ceux qui habitent loin. Merci pour la transparence sur les résultats.", []),
-        ("Paul", "La Guilde fête (presque) ses un an. J'ai répondu à l'enquête, et je suis ravi de voir arriver des tournois en ligne.", []),
+        ("Paul", typeset("La Guilde fête (presque) ses un an. J'ai répondu à l'enquête, et je suis ravi de voir arriver des tournois en ligne."), []),
     ]
+    assert _thread(page)[1][1] == "412 réponses, c’est énorme\u202f! Hâte de voir ce qui change en janvier."
     assert "promo" not in str(section) and "Boutique" not in str(section)  # held by the charter, never approved
     # each reply: its author's card, its date, its network, a link to the original
     nadia = section.select("li.p-comment.h-cite")[5]
@@ -76,11 +79,11 @@ def test_the_page_runs_nothing_and_loads_nothing_from_elsewhere(local_site):
     bees = local_site.html(BEES)
     section = bees.find("section", class_="conversation")
     texts = [item.get_text(" ", strip=True) for item in section.select(".e-content")]
-    assert "Bravo ! Je suis instituteur : écrivez-moi à [adresse e-mail masquée] pour un atelier dessin dans mon école, ou au " \
-           "[numéro de téléphone masqué]." in texts  # personal data masked, whatever the mode
-    assert "Vous devriez organiser un concours de dessin d'abeilles, avec le jeu à gagner !" in texts  # held, then approved by hand
+    assert typeset("Bravo ! Je suis instituteur : écrivez-moi à [adresse e-mail masquée] pour un atelier dessin dans mon école, ou "
+                   "au [numéro de téléphone masqué].") in texts  # personal data masked, whatever the mode
+    assert typeset("Vous devriez organiser un concours de dessin d'abeilles, avec le jeu à gagner !") in texts  # held, then approved by hand
     warned = section.find("details", class_="reply__warning")  # a content warning hides the text until the reader opens it
-    assert warned.find("summary").get_text() == "Avertissement\u202f: Divulgâcheur : la dernière carte de Pollen"
+    assert warned.find("summary").get_text() == "Avertissement\u202f: Divulgâcheur\u202f: la dernière carte de Pollen"
     assert warned.find(class_="e-content").get_text(strip=True).startswith("La reine des abeilles")
     assert not section.find(["img", "script", "iframe", "form"]) and not [s for s in bees.find_all("script") if s.get("type") != "application/ld+json"]
     assert [link["href"] for link in bees.head.find_all("link", rel="stylesheet")] == ["../../theme/css/main.css", "../../theme/css/conversations.css"]
@@ -172,3 +175,20 @@ def test_the_conversation_in_a_real_browser(local_site, width):
                                     "getComputedStyle(document.querySelector('li.reply')).color]")
             assert colours[0] != colours[1]
             page.close()
+
+
+def test_a_decision_reaches_the_page_at_the_next_build(tmp_path, monkeypatch):
+    """The page cache renders a page again when its conversation changes: a reply rejected after
+    a build leaves the page at the next one."""
+    from tribune import commands
+
+    site = copy_site(tmp_path / "site")
+    built = build_site(site, "pelicanconf.py", site / "output", search=False)
+    assert "Une soirée en ligne par mois" in (built.output / YEAR / "index.html").read_text(encoding="utf-8")
+    monkeypatch.chdir(site)
+    theo = next(reply["id"] for reply in json.loads((site / "content/conversations/la-guilde-a-presque-un-an-ce-que-vous-nous-avez-dit.json")
+                                                    .read_text(encoding="utf-8"))["replies"] if reply["text"].startswith("Une soirée"))
+    assert commands.run_conversations("pelicanconf.py", reject=theo) == 0
+    rebuilt = build_site(site, "pelicanconf.py", site / "output", search=False)
+    page = (rebuilt.output / YEAR / "index.html").read_text(encoding="utf-8")
+    assert "Une soirée en ligne par mois" not in page and "7 réponses" in page

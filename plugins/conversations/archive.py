@@ -11,7 +11,7 @@ without network. Each file holds:
 - ``replies``: each with its ``id`` (short, for ``--approve``), its source and the source's own
   key, its address, its author (name, profile, handle), its date, the reply it answers
   (``in_reply_to``, an id; none: the page), its text (plain text, sanitised, personal data
-  masked), and its moderation: ``state`` (approved, pending, rejected), ``by`` (``charter`` or
+  masked), its language when the network says it, and its moderation: ``state`` (approved, pending, rejected), ``by`` (``charter`` or
   ``hand``) and the charter's ``rule`` that decided it.
 
 Files are written whole and atomically (:func:`tribune.deploy.write_atomically`): a fetch
@@ -60,6 +60,7 @@ class Reply:
     published: str  # ISO 8601
     text: str
     warning: str = ""  # the content warning it was written under, if any
+    lang: str = ""  # the language its network says it is in ("": the page's)
     in_reply_to: str | None = None
     state: str = "pending"
     by: str = "charter"  # or "hand": a decision of --approve or --reject

@@ -42,7 +42,7 @@ class BlueskyThreads(BlueskyAccount):
             author={"name": author.display_name or handle, "url": f"{self.config.web}/profile/{handle}", "handle": "@" + handle,
                     "did": author.did},
             published=created if created and (not indexed or created <= indexed) else indexed,  # a createdAt in the future is the client's
-            text=text_of_facets(record.get("text") or "", record.get("facets")), parent=parent,
+            text=text_of_facets(record.get("text") or "", record.get("facets")), lang=str((record.get("langs") or [""])[0]), parent=parent,
             kept_off=NOT_ON_THE_WEB in labels,
         )
 

@@ -67,7 +67,7 @@ def attach_conversation(content) -> None:
     except (ArchiveError, CharterError):
         return  # the lint says it at its line, and stops the build
     content.conversation = conversation_of(archive, charter, getattr(content, "syndication", []), content.lang,
-                                           settings.get("TIMEZONE", "UTC"))
+                                           settings.get("TIMEZONE", "UTC"), settings.get("FRENCH_TYPOGRAPHY", True))
 
 
 def register() -> None:

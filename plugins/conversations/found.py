@@ -14,6 +14,7 @@ class Found:
     published: str  # ISO 8601
     text: str
     warning: str = ""
+    lang: str = ""  # as the network says it ("": unknown)
     parent: str | None = None  # the key of the reply it answers; None: the page
     kept_off: bool = False  # its author keeps it off the web (followers only, no-unauthenticated...): never archived
 

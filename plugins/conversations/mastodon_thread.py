@@ -49,7 +49,7 @@ class MastodonThreads(MastodonAccount):
                 author={"name": str(account.get("display_name") or account.get("username") or ""), "url": str(account.get("url") or ""),
                         "handle": _handle(account)},
                 published=_when(reply.get("created_at")), text=text_of_html(reply.get("content") or ""),
-                warning=str(reply.get("spoiler_text") or ""),
+                warning=str(reply.get("spoiler_text") or ""), lang=str(reply.get("language") or ""),
                 parent=None if str(reply.get("in_reply_to_id")) == str(status_id) else str(reply.get("in_reply_to_id")),
                 kept_off=reply.get("visibility") != "public" or bool(account.get("noindex")),
             ))

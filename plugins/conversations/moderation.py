@@ -108,9 +108,11 @@ class Moderator:
             text, warning = self.clean(found.text), self.clean(found.warning, 200)
             old = previous.get(found.key)
             if old is not None and (old.text, old.warning) == (text, warning):
-                reply = replace(old, kind=found.kind, url=found.url, author=author, published=utc(found.published), in_reply_to=parents[this])
+                reply = replace(old, kind=found.kind, url=found.url, author=author, published=utc(found.published), lang=found.lang,
+                                in_reply_to=parents[this])
             else:
-                reply = Reply(this, source, found.key, found.kind, found.url, author, utc(found.published), text, warning, parents[this])
+                reply = Reply(this, source, found.key, found.kind, found.url, author, utc(found.published), text, warning, found.lang,
+                              parents[this])
             reply = judge(reply, self.charter)
             if old is None:
                 new += 1

@@ -2,9 +2,11 @@
 
 Built from the archive when the page's post or event is made, with the charter of the build:
 an author erased or blocked since the last fetch is left out at once (and an erased author's
-handle masked in the others' replies), before the next fetch takes them out of the archive. Only ``approved`` replies are shown; one whose parent is not
-shown hangs from the nearest shown ancestor, or from the page. Addresses are shown as links
-only when they are http(s) ones.
+handle masked in the others' replies), before the next fetch takes them out of the archive.
+Only ``approved`` replies are shown; one whose parent is not shown hangs from the nearest shown
+ancestor, or from the page. Addresses are shown as links only when they are http(s) ones.
+Replies in French get the site's French typography, as every text of a French page does (the
+archive keeps them as written).
 """
 
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ from markupsafe import Markup
 
 from tribune.dates import format_date
 from tribune.sanitise import is_safe_url
+from tribune.typography import french_text
 
 from .archive import NETWORK_LABELS, SOURCES, Archive, nearest
 from .charter import Charter
@@ -68,10 +71,12 @@ def _date(value: str, lang: str, zone: str) -> str:
         return ""
 
 
-def conversation_of(archive: Archive | None, charter: Charter, copies: list[tuple[str, str]], lang: str, zone: str) -> Conversation | None:
+def conversation_of(archive: Archive | None, charter: Charter, copies: list[tuple[str, str]], lang: str, zone: str,
+                    french: bool = True) -> Conversation | None:
     """The page's conversation (None: nothing to show, not even where to answer). ``copies``:
     the page's copies on the networks (label, address), from the social plugin's ledger; a
-    translation has none of its own, and takes those the archive recorded."""
+    translation has none of its own, and takes those the archive recorded. ``french``: French
+    typography on the replies in French (by what their network says, else the page's language)."""
     archive = archive or Archive("", "")
     where = {NETWORK_LABELS[name]: archive.sources[name].post for name in ("mastodon", "bluesky") if name in archive.sources}
     where.update((label, url) for label, url in copies if label in (NETWORK_LABELS["mastodon"], NETWORK_LABELS["bluesky"]))
@@ -81,10 +86,14 @@ def conversation_of(archive: Archive | None, charter: Charter, copies: list[tupl
     parents = {reply.id: reply.in_reply_to for reply in archive.replies}
     shown = [reply for reply in archive.replies if reply.state == "approved" and not charter.excludes(reply.author, reply.url)]
     erased = charter.erased_handles()  # also masked in the archive at the next fetch
-    views = {reply.id: ReplyView(reply.id, reply.source, reply.network, reply.kind, _web(reply.url), reply.author.get("name", ""),
+
+    def words(reply, text: str) -> str:
+        text = mask_mentions(text, erased)
+        return french_text(text) if french and (reply.lang or lang).startswith("fr") else text
+
+    views = {reply.id: ReplyView(reply.id, reply.source, reply.network, reply.kind, _web(reply.url), words(reply, reply.author.get("name", "")),
                                  _web(reply.author.get("url", "")), reply.author.get("handle", ""), reply.published,
-                                 _date(reply.published, lang, zone), reply_html(mask_mentions(reply.text, erased)),
-                                 mask_mentions(reply.warning, erased))
+                                 _date(reply.published, lang, zone), reply_html(words(reply, reply.text)), words(reply, reply.warning))
              for reply in sorted(shown, key=lambda reply: (reply.published, reply.id))}
     top = []
     for view in views.values():
