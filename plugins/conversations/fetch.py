@@ -126,7 +126,7 @@ class Fetch:
         pages = pages_of(self.settings)
         start = _since_date(since, self.settings)
         archives = {page_id: self._archive(page) for page_id, page in pages.items()}
-        threads: dict[tuple[str, str], dict[str, Thread]] = {page_id: {} for page_id in pages}
+        threads: dict[tuple[str, str], dict[str, Thread]] = {page_id: {} for page_id in pages}  # by page, by source
         for network in NETWORKS:
             due = [page_id for page_id, page in pages.items() if self._due(copies.get(page.key, {}).get(network), archives[page_id], network, start)]
             if due:
@@ -136,35 +136,37 @@ class Fetch:
         moderator = Moderator(charter, self.settings)
         read_at = now("UTC").isoformat(timespec="seconds")
         for page_id, page in pages.items():
-            archive = archives[page_id]
-            if archive is None and not threads[page_id]:
-                continue
-            archive = archive or Archive(page.key, page.url)
-            archive.piece, archive.page = page.key, page.url
-            said = []
-            gone = sum(1 for reply in archive.replies if charter.excludes(reply.author, reply.url))
-            for source, thread in threads[page_id].items():
-                post = (copies.get(page.key, {}).get(source) or {}).get("url", "") if source in NETWORKS else ""
-                if thread.gone:
-                    self.say(_("{network}: the post of {file} is no longer there ({url}); its replies leave the archive",
-                               network=NETWORK_LABELS[source], file=page.key, url=post))
-                new, held = moderator.take(archive, source, thread, post, read_at)
-                self.report.new += new
-                said.append(self._counts(source, archive, new, held))
-            moderator.settle(archive)
-            if gone:
-                self.say(_n("{file}: {count} reply of an erased or blocked author left the archive",
-                            "{file}: {count} replies of erased or blocked authors left the archive", gone, file=page.key))
-            if threads[page_id]:
-                self.report.pages += 1
-                self.say(_("{page} — {sources}", page=page.url, sources=functools.reduce(
-                    lambda first, then: _("{first}; {then}", first=first, then=then), said)))
-            if archive.replies or archive.sources:
-                write_archive(archive_path(self.settings, page.kind, page.slug), archive)
+            if archives[page_id] is not None or threads[page_id]:
+                self._take(page, archives[page_id] or Archive(page.key, page.url), threads[page_id], copies, moderator, read_at)
         self._settle_others(moderator, pages)
         self.report.waiting = sum(reply.state == "pending" for path in archive_paths(self.settings)
                                   for reply in (load(path) or Archive("", "")).replies)
         return self.report
+
+    def _take(self, page: Page, archive: Archive, threads: dict[str, Thread], copies: dict, moderator: Moderator, read_at: str) -> None:
+        """One page's archive: each source read replaces that source's replies, the charter applies
+        to all of them, the file is written when it changed; what happened, in one line."""
+        archive.piece, archive.page = page.key, page.url
+        gone = sum(1 for reply in archive.replies if moderator.charter.excludes(reply.author, reply.url))
+        said = []
+        for source, thread in threads.items():
+            post = (copies.get(page.key, {}).get(source) or {}).get("url", "") if source in NETWORKS else ""
+            if thread.gone:
+                self.say(_("{network}: the post of {file} is no longer there ({url}); its replies leave the archive",
+                           network=NETWORK_LABELS[source], file=page.key, url=post))
+            new, held = moderator.take(archive, source, thread, post, read_at)
+            self.report.new += new
+            said.append(self._counts(source, archive, new, held))
+        moderator.settle(archive)
+        if gone:
+            self.say(_n("{file}: {count} reply of an erased or blocked author left the archive",
+                        "{file}: {count} replies of erased or blocked authors left the archive", gone, file=page.key))
+        if threads:
+            self.report.pages += 1
+            self.say(_("{page} — {sources}", page=page.url, sources=functools.reduce(
+                lambda first, then: _("{first}; {then}", first=first, then=then), said)))
+        if archive.replies or archive.sources:
+            write_archive(archive_path(self.settings, page.kind, page.slug), archive)
 
     def _archive(self, page: Page) -> Archive | None:
         try:
