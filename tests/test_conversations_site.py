@@ -192,3 +192,22 @@ def test_a_decision_reaches_the_page_at_the_next_build(tmp_path, monkeypatch):
     rebuilt = build_site(site, "pelicanconf.py", site / "output", search=False)
     page = (rebuilt.output / YEAR / "index.html").read_text(encoding="utf-8")
     assert "Une soirée en ligne par mois" not in page and "7 réponses" in page
+
+
+def test_the_newsletter_features_the_liveliest_conversation_of_its_period(tmp_path):
+    from tribune.build import load_site
+
+    settings = load_site(ROOT / "pelicanconf.py", OUTPUT_PATH=str(tmp_path / "output")).settings
+    from newsletter import build_edition
+
+    rendered, _ = build_edition(settings, "2026-11")
+    section = rendered.html[rendered.html.index("La conversation du mois"):]
+    assert "La Guilde a (presque) un an\u202f: ce que vous nous avez dit" in section[:600]
+    assert "8 réponses sur Mastodon, Bluesky et le web" in section and f"{YEAR}?utm_source=newsletter" in section
+    assert ("CONVERSATION DU MOIS\n-----------------------\n\n* La Guilde a (presque) un an\u202f: ce que vous nous avez dit\n"
+            "  8 réponses sur Mastodon, Bluesky et le web\n") in rendered.text
+    assert "conversation du mois" not in build_edition(settings, "2026-10")[0].html  # no reply in October's period
+    settings["NEWSLETTER_CONVERSATION"] = False
+    from newsletter.catalogue import Catalogue
+
+    assert Catalogue.read(settings).contents_of(next(e for e in Catalogue.read(settings).editions if e.edition_id == "2026-11")).conversation is None
