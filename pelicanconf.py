@@ -37,7 +37,7 @@ ARTICLE_PATHS = ["posts"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["l10n", "seo", "images", "search", "events", "spotlight", "newsletter", "social", "conversations", "assets"]
+PLUGINS = ["l10n", "seo", "images", "search", "events", "spotlight", "newsletter", "social", "conversations", "indicators", "assets"]
 # Metadata keys your own templates use, accepted by the lint besides the known ones.
 EXTRA_METADATA_FIELDS = []
 
@@ -145,6 +145,34 @@ SOCIAL_MASTODON_INSTANCES = ["mastodon.example", "mastodon.social", "piaille.fr"
 # (the accounts above) and webmention.io (WEBMENTION_IO_TOKEN, from the environment), into
 # content/conversations/; content/moderation.md is the charter they are moderated by.
 CONVERSATIONS_WEBMENTION_ENDPOINT = "https://webmention.io/guilde.editions-boussole.fr/webmention"
+
+# -- Indicators (plugins/indicators): invoke report, invoke veille -------------------
+# The report and the veille's cache are written to REPORT_PATH (reports/, not published).
+# OBJECTIVES: what the community aims for, checked first by the report. Each names an
+# indicator (see plugins/indicators/README.md for the list), a bound ("at_least" or
+# "at_most", a rate written "40 %") and, for counts, a period: "month", "quarter" or "year".
+OBJECTIVES = [
+    {"indicator": "newsletter.open_rate", "at_least": "40 %"},
+    {"indicator": "newsletter.click_rate", "at_least": "8 %"},
+    {"indicator": "newsletter.new_subscribers", "at_least": 30, "per": "month"},
+    {"indicator": "content.posts", "at_least": 4, "per": "month"},
+    {"indicator": "content.events", "at_least": 2, "per": "month"},
+    {"indicator": "content.new_members", "at_least": 1, "per": "month"},
+    {"indicator": "social.mastodon", "at_least": 4, "per": "month"},
+    {"indicator": "veille.mentions", "at_least": 10, "per": "month"},
+]
+# The veille: what is said about the community elsewhere. Keywords are looked for whole,
+# without case nor accents; an excluded phrase does not count ("boussole numérique" is not us).
+VEILLE_KEYWORDS = ["Guilde Boussole", "Éditions Boussole", "Marée haute", "Pollen"]
+VEILLE_EXCLUDE = ["boussole numérique", "pollen allergies", "marée haute à Saint-Malo"]
+VEILLE_SOURCES = [
+    {"name": "Alerte Google « Éditions Boussole »", "feed": "https://www.google.example/alerts/feeds/0184/2207"},
+    {"name": "Forum Tric Trac", "feed": "https://forum.trictrac.example/c/jeux-de-societe.rss", "lang": "fr"},
+    {"name": "Blog Ludovox", "feed": "https://ludovox.example/feed/"},
+    {"name": "YouTube — Des jeux et des lettres", "feed": "https://www.youtube.example/feeds/videos.xml?channel_id=UCdesjeux"},
+    {"name": "Mastodon", "mastodon": "https://mastodon.example", "hashtags": ["GuildeBoussole", "MaréeHaute"], "search": True},
+    {"name": "Bluesky", "bluesky": "https://bsky.example"},
+]
 
 # -- Templates ----------------------------------------------------------------------
 # Autoescape: any text from content (titles, names, summaries) is escaped wherever it lands.

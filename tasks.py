@@ -143,10 +143,15 @@ def rollback(c, target=None, no_wait=False):
     _done(commands.run_rollback(PRODUCTION, target=target, wait=not no_wait))
 
 
-@tribune_task(_("Indicators: reports/indicators.html and .csv, from Mailchimp's reports and the repository."),
+@tribune_task(_("Indicators: reports/indicators.html and .csv, the objectives first, from every plugin's figures."),
               help={"refresh": _("fetch Mailchimp's figures again (otherwise the local cache is used when it exists)")})
 def report(c, refresh=False):
     _done(commands.run_report(LOCAL, refresh=refresh))
+
+
+@tribune_task(_("Veille: read the feeds and networks of VEILLE_SOURCES; print the new mentions and any spike."))
+def veille(c):
+    _done(commands.run_veille(LOCAL))
 
 
 @tribune_task(_("Developers: extract the messages of the code and update the catalogues to translate (tribune/locale/)."))

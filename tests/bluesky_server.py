@@ -23,6 +23,9 @@ client (the atproto SDK) calls, checked as a PDS and the lexicons check them.
   to the next page). Other people's replies, quotes, likes and reposts are put there by the
   tests (:meth:`FakeBluesky.reply`, :meth:`FakeBluesky.quote`), with their facets and their
   authors' self-labels (``!no-unauthenticated``).
+- For the veille, app.bsky.feed.searchPosts over other accounts' posts (``state.public``, see
+  :meth:`FakeBluesky.speak`), as the AppView answers it through the PDS: signed in only, ``q``
+  required, ``limit`` from 1 to 100, ``sort`` top or latest, every word of ``q`` in the text.
 """
 
 import base64
@@ -61,6 +64,7 @@ class BlueskyState:
     likes: dict = field(default_factory=dict)  # at:// URI -> likes
     reposts: dict = field(default_factory=dict)  # at:// URI -> reposts
     made: int = 0  # other people's posts made so far
+    public: list = field(default_factory=list)  # other accounts' post views, oldest first
 
 
 def _error(status: int, error: str, message: str):
@@ -125,7 +129,27 @@ class FakeBluesky(StandIn):
             return self._thread(query)
         if method == "GET" and name == "app.bsky.feed.getQuotes":
             return self._quotes(query)
+        if method == "GET" and name == "app.bsky.feed.searchPosts":
+            words = str(query.get("q", "")).casefold().split()
+            if not words:
+                return _error(400, "InvalidRequest", 'Error: Params must have the property "q"')
+            limit = int(query.get("limit", 25))
+            if not 1 <= limit <= 100 or query.get("sort", "latest") not in ("top", "latest"):
+                return _error(400, "InvalidRequest", "Error: limit must be between 1 and 100, sort top or latest")
+            found = [p for p in reversed(self.state.public) if all(word in p["record"]["text"].casefold() for word in words)]
+            return 200, {"posts": found[:limit], "hitsTotal": len(found)}, {}
         return _error(501, "MethodNotImplemented", "Method Not Implemented")
+
+    def speak(self, text: str, handle: str, created_at: str, langs: list | None = None) -> dict:
+        """A post of another account, as a post view of the AppView."""
+        did = "did:plc:" + hashlib.sha256(handle.encode()).hexdigest()[:24]
+        rkey = self._tid()
+        record = {"$type": "app.bsky.feed.post", "text": text, "createdAt": created_at, "langs": langs or ["fr"]}
+        view = {"uri": f"at://{did}/app.bsky.feed.post/{rkey}", "cid": "bafyrei" + hashlib.sha256(text.encode()).hexdigest()[:52],
+                "author": {"did": did, "handle": handle, "displayName": handle.split(".")[0]}, "record": record,
+                "indexedAt": created_at, "replyCount": 0, "repostCount": 0, "likeCount": 0}
+        self.state.public.append(view)
+        return view
 
     def _upload(self, headers, body):
         if body.startswith(b"\x89PNG\r\n\x1a\n"):

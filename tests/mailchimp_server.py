@@ -347,7 +347,8 @@ class FakeMailchimp:
 
 def sent_campaign(server: FakeMailchimp, title: str, subject: str, sent: int, opens: int, proxy_excluded: int, clicks: int,
                   unsubscribed: int = 0, bounces: tuple = (0, 0), abuse: int = 0, send_time: str = "2026-11-25T08:00:00+00:00") -> str:
-    """A campaign already sent, with Mailchimp's report figures for it."""
+    """A campaign already sent, with Mailchimp's report figures for it: its rates as Mailchimp
+    computes them, over the e-mails delivered (sent minus bounces), not over those sent."""
     campaign_id = secrets.token_hex(5)
     server.state.campaigns[campaign_id] = {
         "id": campaign_id, "web_id": len(server.state.campaigns) + 2000, "type": "regular", "status": "sent", "send_time": send_time,
@@ -355,14 +356,15 @@ def sent_campaign(server: FakeMailchimp, title: str, subject: str, sent: int, op
         "archive_url": "", "long_archive_url": "", "recipients": {"list_id": server.state.audience_id},
         "settings": {"title": title, "subject_line": subject}, "_content": {"html": "*|UNSUB|*", "plain_text": ""},
     }
+    delivered = sent - bounces[0] - bounces[1]
     server.state.reports[campaign_id] = {
         "id": campaign_id, "campaign_title": title, "subject_line": subject, "emails_sent": sent, "abuse_reports": abuse,
         "unsubscribed": unsubscribed, "send_time": send_time,
         "bounces": {"hard_bounces": bounces[0], "soft_bounces": bounces[1], "syntax_errors": 0},
-        "opens": {"opens_total": opens * 2, "unique_opens": opens, "open_rate": opens / sent if sent else 0,
+        "opens": {"opens_total": opens * 2, "unique_opens": opens, "open_rate": opens / delivered if delivered > 0 else 0,
                   "proxy_excluded_opens": proxy_excluded * 2, "proxy_excluded_unique_opens": proxy_excluded,
-                  "proxy_excluded_open_rate": proxy_excluded / sent if sent else 0},
+                  "proxy_excluded_open_rate": proxy_excluded / delivered if delivered > 0 else 0},
         "clicks": {"clicks_total": clicks * 3, "unique_clicks": clicks, "unique_subscriber_clicks": clicks,
-                   "click_rate": clicks / sent if sent else 0},
+                   "click_rate": clicks / delivered if delivered > 0 else 0},
     }
     return campaign_id

@@ -22,6 +22,11 @@ client (Mastodon.py) calls, checked as Mastodon checks them.
   HTML as their server federated it, their account's ``noindex``, boosts and favourites.
 - ``public_url``: the instance's public address, in the statuses' and accounts' ``url``
   (the API itself answers on 127.0.0.1).
+- For the veille, other accounts' public statuses (``state.public``, see :meth:`FakeMastodon.speak`):
+  GET /api/v1/timelines/tag/:hashtag (public, no token needed; the tag compared without case;
+  ``limit`` at most 40) and GET /api/v2/search (``q`` required; ``resolve`` and statuses need
+  a token, as Mastodon answers anonymous searches with no statuses; every word of ``q`` in
+  the text; ``limit`` at most 40).
 """
 
 import html
@@ -30,7 +35,7 @@ import re
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 from mastodon import Mastodon
 from mastodon._url_regex import url_regex
@@ -60,6 +65,7 @@ class MastodonState:
     favourites: dict = field(default_factory=dict)  # status id -> favourites
     now: str = "2026-11-24T11:00:00.000Z"  # created_at of the statuses posted
     ids: itertools.count = field(default_factory=lambda: itertools.count(111000000000000001))
+    public: list = field(default_factory=list)  # other accounts' statuses, oldest first (the veille reads them)
 
 
 def _error(status: int, message: str):
@@ -100,7 +106,19 @@ class FakeMastodon(StandIn):
                          "configuration": {"statuses": {"max_characters": self.state.max_characters, "max_media_attachments": 4,
                                                         "characters_reserved_per_url": 23},
                                            "media_attachments": {"description_limit": 1500, "image_size_limit": 16777216}}}, {}
-        if headers.get("Authorization") != f"Bearer {self.state.token}":
+        authorised = headers.get("Authorization") == f"Bearer {self.state.token}"
+        if "Authorization" in headers and not authorised:
+            return _error(401, "The access token is invalid")
+        if method == "GET" and (m := re.fullmatch(r"/api/v1/timelines/tag/([^/]+)", path)):
+            limit = int(query.get("limit", 20))
+            if not 1 <= limit <= 40:
+                return _error(422, "limit must be between 1 and 40")
+            tag = unquote(m.group(1)).casefold()
+            tagged = [s for s in self.state.public if tag in {t["name"].casefold() for t in s["tags"]}]
+            return 200, list(reversed(tagged))[:limit], {}
+        if method == "GET" and path == "/api/v2/search":
+            return self._search(query, authorised)
+        if not authorised:
             return _error(401, "The access token is invalid")
         if method == "GET" and path == "/api/v1/accounts/verify_credentials":
             return 200, self.account(), {}
@@ -123,6 +141,35 @@ class FakeMastodon(StandIn):
         if method == "POST" and path == "/api/v1/statuses":
             return self._status(headers, body)
         return _error(404, "Not found")
+
+    def _search(self, query: dict, authorised: bool):
+        words = str(query.get("q", "")).casefold().split()
+        if not words:
+            return _error(400, "Validation failed: q is missing")
+        if query.get("resolve") == "true" and not authorised:
+            return _error(401, "Search queries that resolve remote resources are not supported without authentication")
+        limit = int(query.get("limit", 20))
+        if not 1 <= limit <= 40:
+            return _error(422, "limit must be between 1 and 40")
+        statuses = []
+        if authorised and query.get("type") in (None, "statuses"):
+            statuses = [s for s in reversed(self.state.public) if all(word in s["text"].casefold() for word in words)][:limit]
+        return 200, {"accounts": [], "statuses": statuses, "hashtags": []}, {}
+
+    def speak(self, text: str, acct: str, created_at: str, language: str | None = "fr", url: str | None = None) -> dict:
+        """A public status of another account (``acct``: "name" here, "name@instance" elsewhere)."""
+        status_id = str(next(self.state.ids))
+        username, _, host = acct.partition("@")
+        profile = f"https://{host}/@{username}" if host else f"{self.url}/@{username}"
+        status = {"id": status_id, "created_at": created_at, "visibility": "public", "language": language,
+                  "uri": f"{profile}/statuses/{status_id}", "url": url or f"{profile}/{status_id}", "content": self.render(text),
+                  "text": text, "sensitive": False, "spoiler_text": "", "replies_count": 0, "reblogs_count": 0,
+                  "favourites_count": 0, "reblog": None, "card": None, "poll": None, "emojis": [], "mentions": [],
+                  "tags": [{"name": tag} for tag in _HASHTAG.findall(text)], "media_attachments": [],
+                  "account": {"id": str(next(self.state.ids)), "username": username, "acct": acct, "url": profile,
+                              "display_name": username, "created_at": "2025-01-01T00:00:00.000Z"}}
+        self.state.public.append(status)
+        return status
 
     def _media(self, headers, body):
         message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {headers.get('Content-Type')}\r\n\r\n".encode() + body)

@@ -10,7 +10,7 @@ A fault applies to the next ``times`` requests matching a method and a path (a r
 
 ``latency`` delays every answer (half before the work, half after), for tests where two runs
 must overlap. Handlers implement ``route(method, path, query, headers, body)`` returning
-(status, JSON body or None, headers).
+(status, JSON body, bytes or None, headers).
 """
 
 import json
@@ -54,11 +54,12 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def _answer(self, status: int, body=None, headers: dict | None = None) -> None:
-        payload = b"" if body is None else json.dumps(body).encode()
+        """Answer ``body``: JSON, or bytes as they are (with the Content-Type of ``headers``)."""
+        payload = body if isinstance(body, bytes) else b"" if body is None else json.dumps(body).encode()
         self.send_response(status)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
-        if body is not None:
+        if body is not None and not isinstance(body, bytes):
             self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()

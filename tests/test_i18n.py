@@ -17,7 +17,8 @@ FIELD = re.compile(r"\{(\w*)[^{}]*\}")
 
 def messages_of_the_code() -> set[str]:
     """What `invoke translations` extracts (babel.cfg), by message id (a plural's singular)."""
-    found = extract_from_dir(str(ROOT), method_map=[("tribune/**.py", "python"), ("plugins/**.py", "python"), ("tasks.py", "python")],
+    found = extract_from_dir(str(ROOT), method_map=[("tribune/**.py", "python"), ("plugins/**.py", "python"), ("tasks.py", "python"),
+                                                    ("plugins/indicators/templates/**.html", "jinja2")],
                              keywords={"_": None, "_n": (1, 2)})
     return {message if isinstance(message, str) else message[0] for _, _, message, _, _ in found}
 

@@ -56,8 +56,9 @@ WRONG_ARGUMENTS = {
     "publish": [["--bogus"], ["--target", "/"], ["--edition", "2026-11"], ["--send", "--test", "a@exemple.fr"]],
     "report": [["--bogus"]],
     "rollback": [["--bogus"], ["--target", "{tmp}/nulle-part"]],
+    "veille": [["--bogus"]],
     "serve": [["--bogus"], ["--port", "abc"], ["--port", "80000"], ["--port", "-1"]],
-    "social": [["--bogus"], ["--only", "linkedin"]],
+    "social": [["--bogus"], ["--only", "myspace"], ["--send", "--only", ""]],
     "translations": [["--bogus"]],
 }
 

@@ -6,6 +6,7 @@ the settings, a file the system refuses, Ctrl-C): never with a Python traceback.
 ``TRIBUNE_DEBUG=1`` shows the traceback of an unexpected error, for whoever reports it.
 """
 
+import importlib
 import inspect
 import os
 import shutil
@@ -241,16 +242,17 @@ def run_publish(config: str = "publishconf.py", target: str | None = None, dry_r
     return max(code, _post_to_networks(config) if social else 0)
 
 
-def _social_plugin():
-    """The social plugin's API, or None (said) when the site does not enable it."""
+def _plugin(name: str, api: str):
+    """The plugin ``name`` (its module), or None (said) when the site does not enable it;
+    ``api`` is a name its module offers when it is loaded."""
     try:
-        import social
+        plugin = importlib.import_module(name)
     except ImportError:
-        social = None
-    if social is None or not hasattr(social, "Syndication"):
-        print(_("The social plugin is not enabled: add \"social\" to PLUGINS in pelicanconf.py."), file=sys.stderr)
+        plugin = None
+    if plugin is None or not hasattr(plugin, api):
+        print(_("The {name} plugin is not enabled: add \"{name}\" to PLUGINS in pelicanconf.py.", name=name), file=sys.stderr)
         return None
-    return social
+    return plugin
 
 
 def run_social(config: str = "pelicanconf.py", send: bool = False, only: str | None = None, wait: bool = True) -> int:
@@ -259,7 +261,7 @@ def run_social(config: str = "pelicanconf.py", send: bool = False, only: str | N
     if send:
         return _post_to_networks(config, only=only, wait=wait)
     site = load_site(config)
-    social = _social_plugin()
+    social = _plugin("social", "Syndication")
     if social is None:
         return 1
     try:
@@ -273,7 +275,7 @@ def run_social(config: str = "pelicanconf.py", send: bool = False, only: str | N
 def _post_to_networks(config: str = "pelicanconf.py", only: str | None = None) -> int:
     """Post to the organisation's accounts; one line per post and per failure, then the tally."""
     site = load_site(config)
-    social = _social_plugin()
+    social = _plugin("social", "Syndication")
     if social is None:
         return 1
     try:
@@ -284,18 +286,6 @@ def _post_to_networks(config: str = "pelicanconf.py", only: str | None = None) -
         return 1
     print(report.line(networks))
     return 1 if report.failed else 0
-
-
-def _conversations_plugin():
-    """The conversations plugin's API, or None (said) when the site does not enable it."""
-    try:
-        import conversations
-    except ImportError:
-        conversations = None
-    if conversations is None or not hasattr(conversations, "Fetch"):
-        _say(_("The conversations plugin is not enabled: add \"conversations\" to PLUGINS in pelicanconf.py, after \"social\"."))
-        return None
-    return conversations
 
 
 def run_conversations(config: str = "pelicanconf.py", since: str | None = None, pending: bool = False, approve: str | None = None,
@@ -312,7 +302,7 @@ def run_conversations(config: str = "pelicanconf.py", since: str | None = None, 
 @_command()
 def _show_pending_replies(config: str = "pelicanconf.py") -> int:
     site = load_site(config)
-    conversations = _conversations_plugin()
+    conversations = _plugin("conversations", "Fetch")
     if conversations is None:
         return 1
     try:
@@ -325,7 +315,7 @@ def _show_pending_replies(config: str = "pelicanconf.py") -> int:
 @_command("invoke conversations")
 def _fetch_conversations(config: str = "pelicanconf.py", since: str | None = None) -> int:
     site = load_site(config)
-    conversations = _conversations_plugin()
+    conversations = _plugin("conversations", "Fetch")
     if conversations is None:
         return 1
     try:
@@ -340,7 +330,7 @@ def _fetch_conversations(config: str = "pelicanconf.py", since: str | None = Non
 @_command("invoke conversations --approve/--reject")
 def _decide_conversations(config: str = "pelicanconf.py", approve: str | None = None, reject: str | None = None) -> int:
     site = load_site(config)
-    conversations = _conversations_plugin()
+    conversations = _plugin("conversations", "Fetch")
     if conversations is None:
         return 1
     try:
@@ -366,17 +356,44 @@ def run_rollback(config: str = "publishconf.py", target: str | None = None) -> i
 
 @_command()
 def run_report(config: str = "pelicanconf.py", refresh: bool = False) -> int:
-    """Make the indicators report (HTML and CSV) and print the last edition against the others."""
-    from tribune.indicators import make_report, write_report
-
+    """Make the indicators report (HTML and CSV): print the objectives first, each section's
+    essential figure, what is missing (once), and where the files are."""
     site = load_site(config)
-    report = make_report(site.settings, refresh=refresh, say=_say)
-    for path in write_report(report, site.settings):
+    indicators = _plugin("indicators", "make_report")
+    if indicators is None:
+        return 1
+    try:
+        report = indicators.make_report(site.settings, refresh=refresh, say=_say)
+    except ClockError as error:
+        _say(_("No report: {error}", error=error))
+        return 1
+    for line in report.objective_lines() + report.summary():
+        print(line)
+    for note in report.notes():
+        print(note, file=sys.stderr)
+    for path in indicators.write_report(report):
         print(_("Written: {path}", path=display_path(path)))
-    if report.missing:
-        _say(report.missing[0].upper() + report.missing[1:])
-    print(report.comparison())
     return 0
+
+
+@_command()
+def run_veille(config: str = "pelicanconf.py") -> int:
+    """Read the veille's sources: one line per source that failed, each new mention, the
+    spikes, the tally. Fails only when no source answered."""
+    site = load_site(config)
+    indicators = _plugin("indicators", "make_report")
+    if indicators is None:
+        return 1
+    try:
+        run = indicators.watch(site.settings)
+    except (indicators.VeilleError, ClockError) as error:
+        _say(_("No veille: {error}", error=error))
+        return 1
+    for line in run.failure_lines():
+        print(line, file=sys.stderr)
+    for line in run.lines():
+        print(line)
+    return 0 if run.answered else 1
 
 
 @_command("invoke clean")

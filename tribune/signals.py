@@ -19,3 +19,7 @@ jsonld_graph = signal("tribune_jsonld_graph")
 #: Sent for every page Pelican's writer writes, rendered or taken from the previous output
 #: (see tribune.rendering), with ``settings`` and the ``extras`` remembered while it rendered.
 page_rendered = signal("tribune_page_rendered")
+
+#: Sent by the indicators report (plugins/indicators) with a :class:`tribune.figures.Figures`:
+#: each plugin that has figures adds its section, its indicators, charts and tables.
+indicator_figures = signal("tribune_indicator_figures")

@@ -7,8 +7,9 @@ Settings are documented in README.md.
 from pelican import signals
 
 from tribune.generators import register_defaults
-from tribune.signals import jsonld_graph, lint_registry, scaffold_registry
+from tribune.signals import indicator_figures, jsonld_graph, lint_registry, scaffold_registry
 
+from .figures import offer_newsletter_figures
 from .generator import NewsletterGenerator
 from .jsonld import add_edition
 from .lint_rules import add_lint_rules
@@ -46,3 +47,4 @@ def register() -> None:
     jsonld_graph.connect(add_edition)
     lint_registry.connect(add_lint_rules)
     scaffold_registry.connect(register_scaffold)
+    indicator_figures.connect(offer_newsletter_figures)

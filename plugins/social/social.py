@@ -20,10 +20,11 @@ from pelican import signals
 
 from tribune.generators import register_defaults
 from tribune.sanitise import is_safe_url
-from tribune.signals import lint_registry
+from tribune.signals import indicator_figures, lint_registry
 from tribune.templating import add_template_folder, load_interface_strings
 
 from .compose import NETWORKS
+from .figures import offer_social_figures
 from .kit import KitGenerator, has_kit, kit_url
 from .ledger import LedgerError, read_ledger
 from .lint_rules import add_lint_rules
@@ -105,3 +106,4 @@ def register() -> None:
     signals.content_object_init.connect(attach_copies)
     signals.get_generators.connect(get_generators)
     lint_registry.connect(add_lint_rules)
+    indicator_figures.connect(offer_social_figures)
