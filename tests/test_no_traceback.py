@@ -58,7 +58,8 @@ WRONG_ARGUMENTS = {
     "rollback": [["--bogus"], ["--target", "{tmp}/nulle-part"]],
     "veille": [["--bogus"]],
     "serve": [["--bogus"], ["--port", "abc"], ["--port", "80000"], ["--port", "-1"]],
-    "social": [["--bogus"], ["--only", "myspace"], ["--send", "--only", ""]],
+    # (the sample's ledger holds every piece: --send has nothing to post, and no network to miss)
+    "social": [["--bogus"], ["--only", "myspace"], ["--send", "--only", "linkedin"]],
     "translations": [["--bogus"]],
 }
 
