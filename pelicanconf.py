@@ -37,7 +37,7 @@ ARTICLE_PATHS = ["posts"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["l10n", "seo", "images", "search", "events", "spotlight", "newsletter", "social", "indicators", "assets"]
+PLUGINS = ["l10n", "seo", "images", "search", "events", "spotlight", "newsletter", "social", "conversations", "indicators", "assets"]
 # Metadata keys your own templates use, accepted by the lint besides the known ones.
 EXTRA_METADATA_FIELDS = []
 
@@ -139,6 +139,12 @@ SOCIAL_SINCE = "2026-11-01"  # pieces dated before are never posted (their kit p
 SOCIAL_HASHTAGS = ["JeuxDeSociété"]  # added to every text, after the piece's own Tags
 SOCIAL_FEDIVERSE_CREATOR = "@editionsboussole@mastodon.example"
 SOCIAL_MASTODON_INSTANCES = ["mastodon.example", "mastodon.social", "piaille.fr", "mamot.fr", "framapiaf.org"]
+
+# -- Conversations (plugins/conversations) ----------------------------------------------
+# invoke conversations fetches the replies to each post and event from Mastodon and Bluesky
+# (the accounts above) and webmention.io (WEBMENTION_IO_TOKEN, from the environment), into
+# content/conversations/; content/moderation.md is the charter they are moderated by.
+CONVERSATIONS_WEBMENTION_ENDPOINT = "https://webmention.io/guilde.editions-boussole.fr/webmention"
 
 # -- Indicators (plugins/indicators): invoke report, invoke veille -------------------
 # The report and the veille's cache are written to REPORT_PATH (reports/, not published).

@@ -124,6 +124,19 @@ def social(c, send=False, only=None, no_wait=False):
     _done(commands.run_social(LOCAL, send=send, only=only, wait=not no_wait))
 
 
+@tribune_task(_("Fetch the replies to each post and event (Mastodon, Bluesky, Webmentions); --pending, --approve, --reject moderate them."),
+              help={
+    "since": _("read again the conversations of the posts and events posted since this date, YYYY-MM-DD (default: the last "
+               "CONVERSATIONS_DAYS days, and any never read)"),
+    "pending": _("list the replies that wait for a decision, with their ids (no network)"),
+    "approve": _("approve these replies: their ids, separated by commas (no network)"),
+    "reject": _("reject these replies: their ids, separated by commas (no network)"),
+    "no_wait": NO_WAIT,
+})
+def conversations(c, since=None, pending=False, approve=None, reject=None, no_wait=False):
+    _done(commands.run_conversations(LOCAL, since=since, pending=pending, approve=approve, reject=reject, wait=not no_wait))
+
+
 @tribune_task(_("Put the previous release of a local folder target back online."),
               help={"target": _("the local folder target (default: PUBLISH_TARGET)"), "no_wait": NO_WAIT})
 def rollback(c, target=None, no_wait=False):

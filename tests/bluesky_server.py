@@ -16,6 +16,13 @@ client (the atproto SDK) calls, checked as a PDS and the lexicons check them.
   value per key: an internal error).
 - com.atproto.repo.getRecord (400 RecordNotFound) and listRecords (by record key, newest
   first, as the PDS lists them).
+- What the PDS proxies to the AppView: app.bsky.feed.getPostThread (the thread below a post
+  down to ``depth``, 6 by default and at most 1,000, each post's view with its author, record,
+  reply, repost, like and quote counts; 400 NotFound for a deleted post) and
+  app.bsky.feed.getQuotes (newest first, ``limit`` 1 to 100, 50 by default, and a ``cursor``
+  to the next page). Other people's replies, quotes, likes and reposts are put there by the
+  tests (:meth:`FakeBluesky.reply`, :meth:`FakeBluesky.quote`), with their facets and their
+  authors' self-labels (``!no-unauthenticated``).
 - For the veille, app.bsky.feed.searchPosts over other accounts' posts (``state.public``, see
   :meth:`FakeBluesky.speak`), as the AppView answers it through the PDS: signed in only, ``q``
   required, ``limit`` from 1 to 100, ``sort`` top or latest, every word of ``q`` in the text.
@@ -53,6 +60,10 @@ class BlueskyState:
     records: dict = field(default_factory=dict)  # rkey -> {"uri", "cid", "value"}
     posts: int = 0
     sessions: int = 0
+    others: dict = field(default_factory=dict)  # at:// URI -> other people's posts {"author", "value", "indexedAt"}
+    likes: dict = field(default_factory=dict)  # at:// URI -> likes
+    reposts: dict = field(default_factory=dict)  # at:// URI -> reposts
+    made: int = 0  # other people's posts made so far
     public: list = field(default_factory=list)  # other accounts' post views, oldest first
 
 
@@ -114,6 +125,10 @@ class FakeBluesky(StandIn):
                 return _error(400, "InvalidRequest", "limit must be between 1 and 100")
             listed = [self.state.records[key] for key in sorted(self.state.records, reverse=True)][:limit]
             return 200, {"records": listed}, {}
+        if method == "GET" and name == "app.bsky.feed.getPostThread":
+            return self._thread(query)
+        if method == "GET" and name == "app.bsky.feed.getQuotes":
+            return self._quotes(query)
         if method == "GET" and name == "app.bsky.feed.searchPosts":
             words = str(query.get("q", "")).casefold().split()
             if not words:
@@ -228,3 +243,106 @@ class FakeBluesky(StandIn):
 
     def texts(self) -> list[str]:
         return [record["value"]["text"] for record in self.state.records.values()]
+
+    # -- The AppView: threads and quotes ----------------------------------------------------
+    def _post(self, uri: str) -> dict | None:
+        """Any post by its at:// URI: the account's own records, or someone else's."""
+        if uri in self.state.others:
+            return self.state.others[uri]
+        own = next((r for r in self.state.records.values() if r["uri"] == uri), None)
+        if own is None:
+            return None
+        return {"author": {"did": self.state.did, "handle": self.state.handle, "displayName": "Éditions Boussole"},
+                "value": own["value"], "cid": own["cid"], "indexedAt": own["value"]["createdAt"]}
+
+    def _view(self, uri: str, post: dict) -> dict:
+        replies = sum(1 for other in self.state.others.values() if (other["value"].get("reply") or {}).get("parent", {}).get("uri") == uri)
+        quotes = sum(1 for other in self.state.others.values() if _quoted(other) == uri)
+        return {"uri": uri, "cid": post["cid"], "author": post["author"], "record": post["value"], "indexedAt": post["indexedAt"],
+                "replyCount": replies, "repostCount": self.state.reposts.get(uri, 0), "likeCount": self.state.likes.get(uri, 0),
+                "quoteCount": quotes, "labels": []}
+
+    def _thread_of(self, uri: str, depth: int) -> dict:
+        node = {"$type": "app.bsky.feed.defs#threadViewPost", "post": self._view(uri, self._post(uri))}
+        if depth > 0:
+            children = sorted((other_uri for other_uri, other in self.state.others.items()
+                               if (other["value"].get("reply") or {}).get("parent", {}).get("uri") == uri),
+                              key=lambda other_uri: self.state.others[other_uri]["value"]["createdAt"])
+            node["replies"] = [self._thread_of(child, depth - 1) for child in children]
+        return node
+
+    def _thread(self, query: dict):
+        uri = query.get("uri", "")
+        try:
+            depth, height = int(query.get("depth", 6)), int(query.get("parentHeight", 80))
+        except ValueError:
+            return _error(400, "InvalidRequest", "depth and parentHeight must be integers")
+        if not uri.startswith("at://") or not 0 <= depth <= 1000 or not 0 <= height <= 1000:
+            return _error(400, "InvalidRequest", "Error: Params must have the property \"uri\"" if not uri else "Invalid depth or uri")
+        if self._post(uri) is None:
+            return _error(400, "NotFound", f"Post not found: {uri}")
+        return 200, {"thread": self._thread_of(uri, depth)}, {}
+
+    def _quotes(self, query: dict):
+        uri = query.get("uri", "")
+        try:
+            limit, offset = int(query.get("limit", 50)), int(query.get("cursor") or 0)
+        except ValueError:
+            return _error(400, "InvalidRequest", "limit must be an integer, and the cursor one this server gave")
+        if not uri.startswith("at://") or not 1 <= limit <= 100:
+            return _error(400, "InvalidRequest", "limit must be between 1 and 100")
+        quoting = sorted((other_uri for other_uri, other in self.state.others.items() if _quoted(other) == uri),
+                         key=lambda other_uri: self.state.others[other_uri]["value"]["createdAt"], reverse=True)
+        page = quoting[offset:offset + limit]
+        answer = {"uri": uri, "posts": [self._view(other_uri, self.state.others[other_uri]) for other_uri in page]}
+        if offset + limit < len(quoting):
+            answer["cursor"] = str(offset + limit)
+        return 200, answer, {}
+
+    # -- Other people's posts, put there by the tests ------------------------------------------
+    def _someone(self, handle: str, text: str, name: str, at: str, facets, labels) -> tuple[str, dict]:
+        did = "did:plc:" + hashlib.sha256(handle.encode()).hexdigest()[:24]
+        self.state.made += 1  # a TID from the post's date, and an order of its own: the same tests make the same keys
+        micros = int(datetime.fromisoformat(at.replace("Z", "+00:00")).timestamp() * 1_000_000) + self.state.made
+        rkey = "".join("234567abcdefghijklmnopqrstuvwxyz"[((micros << 10) >> shift) & 31] for shift in range(60, -1, -5))
+        author = {"did": did, "handle": handle, "displayName": name or handle.split(".")[0],
+                  "avatar": f"https://cdn.bsky.app/img/avatar/plain/{did}/avatar@jpeg",
+                  "labels": [{"src": did, "uri": f"at://{did}/app.bsky.actor.profile/self", "val": value, "cts": at} for value in labels]}
+        value = {"$type": "app.bsky.feed.post", "text": text, "createdAt": at, "langs": ["fr"]}
+        if facets:
+            value["facets"] = facets
+        problem = self.invalid({**value, "facets": [f for f in facets or [] if not f["features"][0]["$type"].endswith("#mention")]})
+        if problem:
+            raise ValueError(problem)
+        uri = f"at://{did}/app.bsky.feed.post/{rkey}"
+        return uri, {"author": author, "value": value, "cid": "bafyrei" + hashlib.sha256(uri.encode()).hexdigest()[:52], "indexedAt": at}
+
+    def reply(self, parent: str, handle: str, text: str, *, name: str = "", at: str = "2026-11-20T10:00:00.000Z",
+              facets: list | None = None, labels: tuple = ()) -> str:
+        """Someone's reply to the post ``parent`` (an at:// URI); its URI."""
+        parent_post = self._post(parent)
+        if parent_post is None:
+            raise ValueError(f"no post {parent} to reply to")
+        root = (parent_post["value"].get("reply") or {}).get("root") or {"uri": parent, "cid": parent_post["cid"]}
+        uri, post = self._someone(handle, text, name, at, facets, labels)
+        post["value"]["reply"] = {"root": root, "parent": {"uri": parent, "cid": parent_post["cid"]}}
+        self.state.others[uri] = post
+        return uri
+
+    def quote(self, quoted: str, handle: str, text: str, *, name: str = "", at: str = "2026-11-20T10:00:00.000Z") -> str:
+        """Someone's post quoting ``quoted``; its URI."""
+        uri, post = self._someone(handle, text, name, at, None, ())
+        post["value"]["embed"] = {"$type": "app.bsky.embed.record", "record": {"uri": quoted, "cid": self._post(quoted)["cid"]}}
+        self.state.others[uri] = post
+        return uri
+
+    def delete(self, uri: str) -> None:
+        """A post deleted by its author: gone from the AppView (its replies too, as they hang from it)."""
+        self.state.others.pop(uri, None)
+        for rkey in [k for k, r in self.state.records.items() if r["uri"] == uri]:
+            del self.state.records[rkey]
+
+
+def _quoted(post: dict) -> str | None:
+    embed = post["value"].get("embed") or {}
+    return (embed.get("record") or {}).get("uri") if embed.get("$type") == "app.bsky.embed.record" else None

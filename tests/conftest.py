@@ -114,10 +114,12 @@ def mailchimp(site_copy, monkeypatch):
 @pytest.fixture
 def networks(site_copy, monkeypatch):
     """A Mastodon-compatible server and a Bluesky-compatible PDS on 127.0.0.1, the environment
-    pointing at them, and a site copy with short timeouts and retries, as the current folder."""
+    pointing at them, and a site copy with short timeouts and retries, as the current folder,
+    nothing posted yet (without the sample's ledger)."""
     from .bluesky_server import APP_PASSWORD, HANDLE, FakeBluesky
     from .mastodon_server import TOKEN, FakeMastodon
 
+    (site_copy / "content/social-ledger.json").unlink(missing_ok=True)
     with (site_copy / "pelicanconf.py").open("a", encoding="utf-8") as conf:
         conf.write("\nSOCIAL_TIMEOUT = 1\nSOCIAL_RETRY_BASE = 0.01\n")
     with FakeMastodon() as mastodon, FakeBluesky() as bluesky:
@@ -128,6 +130,25 @@ def networks(site_copy, monkeypatch):
         monkeypatch.setenv("BLUESKY_APP_PASSWORD", APP_PASSWORD)
         monkeypatch.setenv("BLUESKY_SERVICE", bluesky.url)
         yield mastodon, bluesky
+
+
+@pytest.fixture
+def conversing(site_copy, monkeypatch):
+    """The sample site's pieces posted to stand-ins for Mastodon and Bluesky (as on 5 October
+    and 9 November 2026), webmention.io's stand-in, nothing fetched yet, "now" on 24 November;
+    a site copy with short timeouts and retries, as the current folder."""
+    from types import SimpleNamespace
+
+    from .sample_conversations import post_pieces, services, start_afresh
+
+    start_afresh(site_copy)
+    with (site_copy / "pelicanconf.py").open("a", encoding="utf-8") as conf:
+        conf.write("\nSOCIAL_TIMEOUT = 1\nSOCIAL_RETRY_BASE = 0.01\n")
+    monkeypatch.setenv("TRIBUNE_NOW", "2026-11-24T09:00:00+01:00")
+    with services() as (mastodon, bluesky, web):
+        copies = post_pieces(site_copy, mastodon)
+        monkeypatch.chdir(site_copy)
+        yield SimpleNamespace(mastodon=mastodon, bluesky=bluesky, web=web, copies=copies, site=site_copy)
 
 
 def copy_site(copy: Path) -> Path:

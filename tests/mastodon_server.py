@@ -14,6 +14,14 @@ client (Mastodon.py) calls, checked as Mastodon checks them.
 - The text is rendered as Mastodon renders it (links, hashtags, mentions); a mention of an
   account of this instance notifies it (``notified``): the tests check no one is.
 - GET /api/v1/accounts/:id/statuses: newest first, ``limit`` at most 40, ``exclude_reblogs``.
+- GET /api/v1/statuses/:id (its ``replies_count``, ``reblogs_count``, ``favourites_count``)
+  and /api/v1/statuses/:id/context (``descendants``: the whole thread below it, in thread
+  order, every visibility this account can see, followers-only and direct ones included, as
+  Mastodon answers an authenticated account); a deleted status is a 404 "Record not found".
+  Other people's replies are put there by the tests (:meth:`FakeMastodon.reply`), with their
+  HTML as their server federated it, their account's ``noindex``, boosts and favourites.
+- ``public_url``: the instance's public address, in the statuses' and accounts' ``url``
+  (the API itself answers on 127.0.0.1).
 - For the veille, other accounts' public statuses (``state.public``, see :meth:`FakeMastodon.speak`):
   GET /api/v1/timelines/tag/:hashtag (public, no token needed; the tag compared without case;
   ``limit`` at most 40) and GET /api/v2/search (``q`` required; ``resolve`` and statuses need
@@ -52,6 +60,10 @@ class MastodonState:
     idempotency: dict = field(default_factory=dict)  # key -> status
     notified: list = field(default_factory=list)  # accounts a status mentioned
     posts: int = 0  # statuses really created
+    others: list = field(default_factory=list)  # other accounts' statuses (replies), oldest first
+    reblogs: dict = field(default_factory=dict)  # status id -> boosts
+    favourites: dict = field(default_factory=dict)  # status id -> favourites
+    now: str = "2026-11-24T11:00:00.000Z"  # created_at of the statuses posted
     ids: itertools.count = field(default_factory=lambda: itertools.count(111000000000000001))
     public: list = field(default_factory=list)  # other accounts' statuses, oldest first (the veille reads them)
 
@@ -61,9 +73,15 @@ def _error(status: int, message: str):
 
 
 class FakeMastodon(StandIn):
-    def __init__(self):
+    def __init__(self, public_url: str = ""):
         super().__init__()
         self.state = MastodonState()
+        self.public_url = public_url.rstrip("/")
+
+    @property
+    def public(self) -> str:
+        """The instance's address in the URLs it gives (statuses, accounts)."""
+        return self.public_url or self.url
 
     def too_many(self):
         return 429, {"error": "Too many requests"}, {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0"}
@@ -75,7 +93,7 @@ class FakeMastodon(StandIn):
     def account(self) -> dict:
         state = self.state
         return {"id": state.account_id, "username": state.username, "acct": state.username, "display_name": "Éditions Boussole",
-                "url": f"{self.url}/@{state.username}", "locked": False, "bot": False, "created_at": "2026-01-01T00:00:00.000Z",
+                "url": f"{self.public}/@{state.username}", "locked": False, "bot": False, "created_at": "2026-01-01T00:00:00.000Z",
                 "note": "", "avatar": "", "header": "", "followers_count": 10, "following_count": 3, "statuses_count": len(state.statuses),
                 "emojis": [], "fields": []}
 
@@ -111,6 +129,13 @@ class FakeMastodon(StandIn):
             if not 1 <= limit <= 40:
                 return _error(422, "limit must be between 1 and 40")
             return 200, list(reversed(self.state.statuses))[:limit], {}
+        if method == "GET" and (m := re.fullmatch(r"/api/v1/statuses/(\d+)(/context)?", path)):
+            status = self.find(m.group(1))
+            if status is None:
+                return _error(404, "Record not found")
+            if m.group(2):
+                return 200, {"ancestors": [], "descendants": [self.view(s) for s in self.descendants(status["id"])]}, {}
+            return 200, self.view(status), {}
         if method == "POST" and path == "/api/v2/media":
             return self._media(headers, body)
         if method == "POST" and path == "/api/v1/statuses":
@@ -199,9 +224,9 @@ class FakeMastodon(StandIn):
         for media in attachments:
             media["used"] = True
         status_id = str(next(self.state.ids))
-        status = {"id": status_id, "created_at": "2026-11-24T11:00:00.000Z", "visibility": form.get("visibility", "public"),
-                  "language": form.get("language"), "uri": f"{self.url}/users/{self.state.username}/statuses/{status_id}",
-                  "url": f"{self.url}/@{self.state.username}/{status_id}", "content": self.render(text),
+        status = {"id": status_id, "created_at": self.state.now, "visibility": form.get("visibility", "public"),
+                  "language": form.get("language"), "uri": f"{self.public}/users/{self.state.username}/statuses/{status_id}",
+                  "url": f"{self.public}/@{self.state.username}/{status_id}", "content": self.render(text), "in_reply_to_id": None,
                   "text": text, "sensitive": False, "spoiler_text": "", "replies_count": 0, "reblogs_count": 0,
                   "favourites_count": 0, "reblog": None, "card": None, "poll": None, "emojis": [], "mentions": [],
                   "tags": [{"name": tag} for tag in _HASHTAG.findall(text)], "account": self.account(),
@@ -230,3 +255,46 @@ class FakeMastodon(StandIn):
 
     def texts(self) -> list[str]:
         return [status["text"] for status in self.state.statuses]
+
+    # -- The conversation under a status (other people's replies, put there by the tests) ------
+    def find(self, status_id: str) -> dict | None:
+        return next((s for s in [*self.state.statuses, *self.state.others] if s["id"] == status_id), None)
+
+    def descendants(self, status_id: str) -> list[dict]:
+        """The thread below a status, depth first, each level oldest first (as Mastodon orders it)."""
+        found = []
+        for child in (s for s in self.state.others if s["in_reply_to_id"] == status_id):
+            found += [child, *self.descendants(child["id"])]
+        return found
+
+    def view(self, status: dict) -> dict:
+        """The status as the API shows it, with its counts."""
+        replies = sum(1 for s in self.state.others if s["in_reply_to_id"] == status["id"])
+        return {**status, "replies_count": replies, "reblogs_count": self.state.reblogs.get(status["id"], 0),
+                "favourites_count": self.state.favourites.get(status["id"], 0)}
+
+    def reply(self, to: str, who: str, content: str, *, name: str = "", visibility: str = "public", at: str = "2026-11-20T10:00:00.000Z",
+              noindex: bool = False, spoiler: str = "", language: str = "fr") -> str:
+        """Another account's reply (``who``: "lea@piaille.fr"; "lea" is an account of this
+        instance) to the status ``to``, its ``content`` the HTML its server federated; its id."""
+        if self.find(to) is None:
+            raise ValueError(f"no status {to} to reply to")
+        username, _, domain = who.partition("@")
+        home = f"https://{domain}" if domain else self.public
+        status_id = str(next(self.state.ids))
+        account = {"id": str(next(self.state.ids)), "username": username, "acct": who, "display_name": name or username,
+                   "url": f"{home}/@{username}", "noindex": noindex, "locked": False, "bot": False, "note": "", "avatar": f"{home}/avatars/{username}.png",
+                   "avatar_static": f"{home}/avatars/{username}.png", "header": "", "created_at": "2025-01-01T00:00:00.000Z",
+                   "followers_count": 1, "following_count": 1, "statuses_count": 1, "emojis": [], "fields": []}
+        self.state.others.append({
+            "id": status_id, "created_at": at, "in_reply_to_id": to, "in_reply_to_account_id": self.state.account_id,
+            "visibility": visibility, "language": language, "uri": f"{home}/users/{username}/statuses/{status_id}",
+            "url": f"{home}/@{username}/{status_id}", "content": content, "sensitive": bool(spoiler), "spoiler_text": spoiler,
+            "reblog": None, "card": None, "poll": None, "emojis": [], "mentions": [], "tags": [], "media_attachments": [],
+            "account": account})
+        return status_id
+
+    def delete(self, status_id: str) -> None:
+        """A status deleted by its author: gone from the API (its replies stay, as on Mastodon)."""
+        self.state.others = [s for s in self.state.others if s["id"] != status_id]
+        self.state.statuses = [s for s in self.state.statuses if s["id"] != status_id]

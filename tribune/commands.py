@@ -288,6 +288,59 @@ def _post_to_networks(config: str = "pelicanconf.py", only: str | None = None) -
     return 1 if report.failed else 0
 
 
+def run_conversations(config: str = "pelicanconf.py", since: str | None = None, pending: bool = False, approve: str | None = None,
+                      reject: str | None = None, wait: bool = True) -> int:
+    """Fetch the replies into the archive (holding the site's lock); or, with ``pending``, list
+    those that wait for a decision; or record decisions (``approve``, ``reject``: ids)."""
+    if pending:
+        return _show_pending_replies(config)
+    if approve or reject:
+        return _decide_conversations(config, approve=approve, reject=reject, wait=wait)
+    return _fetch_conversations(config, since=since, wait=wait)
+
+
+@_command()
+def _show_pending_replies(config: str = "pelicanconf.py") -> int:
+    site = load_site(config)
+    conversations = _plugin("conversations", "Fetch")
+    if conversations is None:
+        return 1
+    try:
+        return conversations.show_pending(site.settings)
+    except conversations.ConversationsError as error:
+        _say(_("Nothing to show: {error}", error=error))
+        return 1
+
+
+@_command("invoke conversations")
+def _fetch_conversations(config: str = "pelicanconf.py", since: str | None = None) -> int:
+    site = load_site(config)
+    conversations = _plugin("conversations", "Fetch")
+    if conversations is None:
+        return 1
+    try:
+        report = conversations.Fetch(site.settings, say=print, warn=_say).run(conversations.parse_since(since, site.settings))
+    except conversations.ConversationsError as error:
+        _say(_("Nothing fetched: {error}", error=error))
+        return 1
+    print(report.line())
+    return 1 if report.failed else 0
+
+
+@_command("invoke conversations --approve/--reject")
+def _decide_conversations(config: str = "pelicanconf.py", approve: str | None = None, reject: str | None = None) -> int:
+    site = load_site(config)
+    conversations = _plugin("conversations", "Fetch")
+    if conversations is None:
+        return 1
+    try:
+        codes = [conversations.decide(site.settings, ids, state, warn=_say) for ids, state in ((approve, "approved"), (reject, "rejected")) if ids]
+    except conversations.ConversationsError as error:
+        _say(_("Nothing decided: {error}", error=error))
+        return 1
+    return max(codes)
+
+
 @_command("invoke rollback")
 def run_rollback(config: str = "publishconf.py", target: str | None = None) -> int:
     from tribune.publish import PublishError, rollback

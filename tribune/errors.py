@@ -32,6 +32,9 @@ def _reasons() -> dict[int, str]:
 def describe_os_error(error: OSError) -> str:
     """``path: what went wrong``, in words, for an error of the system."""
     reason = _reasons().get(error.errno) or error.strerror or str(error)
-    if error.filename:
-        return _("{path}: {reason}", path=display_path(os.fsdecode(error.filename)), reason=reason)
+    # A copy that fills the disk names both files (shutil: the source, then the destination):
+    # the destination is the one on the full disk.
+    path = error.filename2 if error.errno in (errno.ENOSPC, errno.EDQUOT) and error.filename2 else error.filename
+    if path:
+        return _("{path}: {reason}", path=display_path(os.fsdecode(path)), reason=reason)
     return reason

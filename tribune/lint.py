@@ -64,7 +64,7 @@ class ContentKind:
     """A family of content files (posts, pages, members...) and the fields they accept."""
 
     name: str
-    directories: list[str]  # relative to the content folder (Pelican's PATH)
+    directories: list[str]  # relative to the content folder (Pelican's PATH); or one .md file
     fields: list[FieldSpec]
     third_party: bool = False  # written by people outside the site (members): sanitised at build
     reencoded: tuple[str, ...] = ()  # fields naming images the build re-encodes, never copies (Avatar)
@@ -144,7 +144,12 @@ def _sources_of(kind: ContentKind, content_path: Path) -> Iterable[Path]:
     """The kind's Markdown files (a folder named x.md is none; a link that leads nowhere
     neither: the rule on symbolic links names it)."""
     for directory in kind.directories:
-        yield from (path for path in sorted((content_path / directory).rglob("*.md")) if path.is_file())
+        place = content_path / directory
+        if place.suffix == ".md":  # a kind of one file (the conversations' moderation charter)
+            if place.is_file():
+                yield place
+        else:
+            yield from (path for path in sorted(place.rglob("*.md")) if path.is_file())
 
 
 def registry_for(settings: dict) -> Registry:

@@ -39,6 +39,13 @@ class StripIndentation(Extension):
             yield token
 
 
+def add_template_folder(settings: dict, folder: str) -> None:
+    """Let the theme include a plugin's own templates (Pelican's THEME_TEMPLATES_OVERRIDES)."""
+    overrides = settings.setdefault("THEME_TEMPLATES_OVERRIDES", [])
+    if folder not in overrides:
+        overrides.append(folder)
+
+
 def load_interface_strings(theme: str | Path) -> dict[str, dict]:
     """The theme's interface strings by language: {"fr": {...}, "en": {...}}."""
     folder = Path(theme) / "i18n"

@@ -42,6 +42,7 @@ class EditionContents:
     posts: list[Article] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     member: Member | None = None
+    conversation: object = None  # the period's liveliest conversation, when the conversations plugin is on
 
     def is_empty(self) -> bool:
         return not (self.posts or self.events or self.member)
@@ -144,11 +145,11 @@ class Catalogue:
         settings = self.settings
         lang = edition.lang
         explicit = edition.explicit
+        previous = self.previous_edition(edition)
+        since = previous.date if previous else edition.date - timedelta(days=settings.get("NEWSLETTER_FIRST_EDITION_DAYS", 31))
         if "Posts" in explicit:
             headers = self._pick(self.post_headers, explicit["Posts"], _("a published post"), "Posts", lang)
         else:
-            previous = self.previous_edition(edition)
-            since = previous.date if previous else edition.date - timedelta(days=settings.get("NEWSLETTER_FIRST_EDITION_DAYS", 31))
             headers = sorted(
                 (h for h in self.post_headers if h.lang == lang and since < h.date <= edition.date),
                 key=lambda h: h.date, reverse=True,
@@ -164,5 +165,16 @@ class Catalogue:
             (member,) = self._pick(members, explicit["Spotlight"][:1], _("a published member with consent"), "Spotlight", lang)
         else:
             member = spotlight_member(members, edition.month)
-        return EditionContents(posts, events, member)
+        return EditionContents(posts, events, member, self._liveliest(since, edition.date))
+
+    def _liveliest(self, since, until):
+        """The liveliest conversation of the edition's period, asked of the conversations plugin
+        (NEWSLETTER_CONVERSATION = False: none)."""
+        if "conversations" not in map(str, self.settings.get("PLUGINS", [])) or not self.settings.get("NEWSLETTER_CONVERSATION", True):
+            return None
+        from conversations import liveliest_conversation
+
+        found = liveliest_conversation(self.settings, since, until)
+        content = self.content_at(found.piece) if found else None
+        return (found, content) if content is not None else None
 

@@ -217,7 +217,22 @@ class Mailer:
                 avatar = {"url": self.absolute(url), "alt": "", "width": 96, "height": 96}
             member = {"name": m.title, "role": getattr(m, "role", ""), "city": getattr(m, "city", ""), "quote": getattr(m, "quote", ""),
                       "url": self.absolute(m.url), "summary": self.summary_of(m), "avatar": avatar}
-        return {"posts": posts, "events": events, "member": member}
+        return {"posts": posts, "events": events, "member": member, "conversation": self._conversation(contents, lang)}
+
+    def _conversation(self, contents: EditionContents, lang: str) -> dict | None:
+        """The liveliest conversation: its page's title, how many replies, where (the words are
+        the conversations plugin's)."""
+        if not contents.conversation:
+            return None
+        from babel.lists import format_list
+        from conversations import interface_strings
+
+        found, content = contents.conversation
+        words = interface_strings().get(lang) or interface_strings()[self.settings["DEFAULT_LANG"]]
+        places = format_list([words["newsletter_places"][name] for name in found.networks], locale=lang)
+        count = words["newsletter_replies_one" if found.replies == 1 else "newsletter_replies_other"]
+        return {"heading": words["newsletter_heading"], "title": content.title, "url": self.absolute(content.url) + "#reponses",
+                "text": count.replace("{count}", str(found.replies)).replace("{places}", places), "more": words["newsletter_more"]}
 
     def render(self, edition: Edition) -> RenderedEdition:
         if edition.source_path not in self._rendered:
@@ -267,6 +282,8 @@ class Mailer:
             (t["newsletter_posts"], [(plain_text(p["title"]), p["summary"], p["url"]) for p in items["posts"]]),
             (t["newsletter_events"], [(plain_text(e["title"]), e["when"], e["url"]) for e in items["events"]]),
             (t["newsletter_member"], [(plain_text(items["member"]["name"]), items["member"]["quote"] or items["member"]["summary"], items["member"]["url"])] if items["member"] else []),
+            *([(items["conversation"]["heading"], [(plain_text(items["conversation"]["title"]), items["conversation"]["text"],
+                                                    items["conversation"]["url"])])] if items["conversation"] else []),
         ]
         for heading, entries in sections:
             if entries:

@@ -21,7 +21,7 @@ from pelican import signals
 from tribune.generators import register_defaults
 from tribune.sanitise import is_safe_url
 from tribune.signals import indicator_figures, lint_registry
-from tribune.templating import load_interface_strings
+from tribune.templating import add_template_folder, load_interface_strings
 
 from .compose import NETWORKS
 from .figures import offer_social_figures
@@ -61,9 +61,7 @@ def interface_strings() -> dict[str, dict]:
 
 
 def add_template_path(pelican) -> None:
-    overrides = pelican.settings.setdefault("THEME_TEMPLATES_OVERRIDES", [])
-    if TEMPLATES not in overrides:
-        overrides.append(TEMPLATES)
+    add_template_folder(pelican.settings, TEMPLATES)
 
 
 def add_template_globals(generator) -> None:

@@ -22,9 +22,9 @@ import functools
 import os
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
+from tribune.clock import now
 from tribune.i18n import _, _n
 from tribune.lint import display_path
 from tribune.text import plain_text
@@ -147,7 +147,7 @@ class Syndication:
         self.report = Report()
 
     def _record(self, piece: Piece, network: str, copy_id: str, url: str, how: str) -> None:
-        ledger.record(self.settings, piece.key, page_url(piece.content, self.settings), network, copy_id, url, datetime.now(timezone.utc))
+        ledger.record(self.settings, piece.key, page_url(piece.content, self.settings), network, copy_id, url, now("UTC"))
         (self.report.found if how == "found" else self.report.posted)[network] += 1
         label = NETWORKS[network].label
         if how == "found":
