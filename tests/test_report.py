@@ -144,7 +144,7 @@ OBJECTIVES = [
     {"indicator": "newsletter.click_rate", "at_least": 12},
     {"indicator": "content.posts", "at_least": 1, "per": "month"},
     {"indicator": "content.posts", "at_least": 4, "per": "quarter"},
-    {"indicator": "conversations.replies", "at_least": 2},
+    {"indicator": "forum.replies", "at_least": 2},
     {"indicator": "content.post", "at_least": 2},
 ]
 """
@@ -160,14 +160,14 @@ def test_objectives_met_not_met_and_without_data_come_first(served, site_copy, c
         "  ✘ Taux de clic ≥ 12,0\xa0% par lettre\u202f: 10,0\xa0% en 2026-11, non atteint, en hausse (8,0\xa0% → 10,0\xa0%)",
         "  ✔ Billets publiés ≥ 1 par mois\u202f: 1 en 2026-10, atteint, en hausse (1 → 0 → 1 → 1)",
         "  ✘ Billets publiés ≥ 4 par trimestre\u202f: 2 en 2026-Q3, non atteint, en baisse (3 → 4 → 2)",
-        "  – conversations.replies\u202f: pas de données (aucun plugin ne fournit «\u202fconversations.replies\u202f» (son plugin est-il dans PLUGINS\u202f?))",
+        "  – forum.replies\u202f: pas de données (aucun plugin ne fournit «\u202fforum.replies\u202f» (son plugin est-il dans PLUGINS\u202f?))",
         "  – content.post\u202f: pas de données (aucun plugin ne fournit «\u202fcontent.post\u202f»\u202f: vouliez-vous dire content.posts\u202f?)",
     ]
     objectives = rows(site_copy, "objectives")
     assert [(r["indicator"], r["period"], r["status"], r["trend"]) for r in objectives] == [
         ("newsletter.open_rate", "2026-11", "met", "up"), ("newsletter.click_rate", "2026-11", "not met", "up"),
         ("content.posts", "2026-10", "met", "up"), ("content.posts", "2026-Q3", "not met", "down"),
-        ("conversations.replies", "", "no data", ""), ("content.post", "", "no data", ""),
+        ("forum.replies", "", "no data", ""), ("content.post", "", "no data", ""),
     ]
     assert objectives[0]["value"] == f"{550 / 1338:.4f}" and objectives[0]["target"] == "≥ 40,0\xa0%"
     soup = BeautifulSoup((site_copy / "reports/indicators.html").read_text(encoding="utf-8"), "html.parser")
@@ -191,21 +191,21 @@ def test_a_plugin_offers_its_figures_with_one_function_and_one_connection(site_c
     monkeypatch.chdir(site_copy)
 
     def offer_replies(figures: Figures) -> None:
-        section = figures.section("conversations", "Conversations", order=45)
-        section.add("conversations.replies", "Réponses", {"2026-09": 3, "2026-10": 5})
-        section.chart("Réponses par mois", ["conversations.replies"])
+        section = figures.section("forum", "Forum", order=45)
+        section.add("forum.replies", "Réponses", {"2026-09": 3, "2026-10": 5})
+        section.chart("Réponses par mois", ["forum.replies"])
 
     indicator_figures.connect(offer_replies)
     try:
         with (site_copy / "pelicanconf.py").open("a", encoding="utf-8") as conf:
-            conf.write('\nOBJECTIVES = [{"indicator": "conversations.replies", "at_least": 4, "per": "month"}]\n')
+            conf.write('\nOBJECTIVES = [{"indicator": "forum.replies", "at_least": 4, "per": "month"}]\n')
         code, out, _err = report(capsys)
     finally:
         indicator_figures.disconnect(offer_replies)
     assert code == 0 and "  ✔ Réponses ≥ 4 par mois\u202f: 5 en 2026-10, atteint, en hausse (3 → 5)" in out
-    assert [(r["period"], r["value"]) for r in rows(site_copy, "conversations")] == [("2026-09", "3"), ("2026-10", "5"), ("2026-11", "0")]
+    assert [(r["period"], r["value"]) for r in rows(site_copy, "forum")] == [("2026-09", "3"), ("2026-10", "5"), ("2026-11", "0")]
     soup = BeautifulSoup((site_copy / "reports/indicators.html").read_text(encoding="utf-8"), "html.parser")
-    assert soup.select_one("#conversations h2").get_text() == "Conversations" and soup.select_one("#conversations svg")
+    assert soup.select_one("#forum h2").get_text() == "Forum" and soup.select_one("#forum svg")
 
 
 def test_the_networks_posts_are_counted_from_the_ledger(site_copy, capsys, monkeypatch):
@@ -233,3 +233,15 @@ def test_the_public_version_has_no_links_nor_audience(served, site_copy, capsys)
     assert "Ouvertures et clics par lettre" in text and "41,1\xa0%" in text
     assert not public.find("a") and "Abonnés à la lettre" not in text and "Liens les plus cliqués" not in text
     assert "la-guilde-a-presque-un-an" not in text and "Document interne" not in text
+
+
+def test_the_conversations_of_the_sample_are_in_the_report(site_copy, capsys, monkeypatch):
+    """The conversations plugin offers its figures through indicator_figures: the sample's
+    archived replies are counted by month in the CSV and charted in the page."""
+    monkeypatch.chdir(site_copy)
+    code, _out, _err = report(capsys)
+    counted = {(r["indicator"], r["period"]): int(r["value"]) for r in rows(site_copy, "conversations")}
+    assert code == 0 and sum(v for (key, _), v in counted.items() if key == "conversations.replies") > 0
+    assert {key for key, _ in counted} == {"conversations.replies", "conversations.reposts", "conversations.likes"}
+    soup = BeautifulSoup((site_copy / "reports/indicators.html").read_text(encoding="utf-8"), "html.parser")
+    assert soup.select_one("#conversations h2").get_text() == "Conversations" and soup.select_one("#conversations svg")

@@ -19,11 +19,12 @@ from pathlib import Path
 from pelican import signals
 
 from tribune.generators import register_defaults
-from tribune.signals import lint_registry
+from tribune.signals import indicator_figures, lint_registry
 from tribune.templating import add_template_folder, load_interface_strings
 
 from .archive import ArchiveError, archive_path, read_archive
 from .charter import CharterError, read_charter
+from .figures import offer_conversation_figures
 from .lint_rules import add_lint_rules
 from .thread import conversation_of
 
@@ -76,3 +77,4 @@ def register() -> None:
     signals.generator_init.connect(add_template_globals)
     signals.content_object_init.connect(attach_conversation)
     lint_registry.connect(add_lint_rules)
+    indicator_figures.connect(offer_conversation_figures)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from tribune.i18n import _
+
 from .archive import SOURCES, ArchiveError, archive_paths, read_archive
 from .charter import Charter, CharterError, read_charter
 
@@ -110,3 +112,17 @@ def liveliest_conversation(settings: dict, start: date | datetime, end: date | d
             networks = tuple(name for name in SOURCES if any(reply.source == name for reply in written))
             best, best_key = Liveliest(archive.piece, archive.page, len(written), networks), key
     return best
+
+
+def offer_conversation_figures(figures) -> None:
+    """The report's section (tribune.figures, the indicator_figures signal): replies, reposts
+    and likes per month, each network on its own line, from :func:`conversation_figures`."""
+    rows = conversation_figures(figures.settings)
+    section = figures.section("conversations", _("Conversations"), order=45)
+    for what, label in (("replies", _("Replies")), ("reposts", _("Reposts")), ("likes", _("Likes"))):
+        months: dict[str, int] = defaultdict(int)
+        for row in rows:
+            if row.month:
+                months[row.month] += getattr(row, what)
+        section.add(f"conversations.{what}", label, dict(months))
+    section.chart(_("Replies, reposts and likes per month"), ["conversations.replies", "conversations.reposts", "conversations.likes"])
