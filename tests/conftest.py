@@ -169,6 +169,22 @@ def site_copy(tmp_path) -> Path:
     return copy_site(tmp_path / "site")
 
 
+@pytest.fixture(scope="session")
+def _built_sample(tmp_path_factory) -> Path:
+    """The sample site's sources copied and built once: output/ and the caches filled."""
+    site = copy_site(tmp_path_factory.mktemp("built") / "site")
+    build(load_site(site / "pelicanconf.py"))
+    return site
+
+
+@pytest.fixture
+def built_copy(site_copy, _built_sample) -> Path:
+    """The site copy as `invoke build` leaves it (output/ and the caches filled), free to
+    break: copied from a build made once, not built again for each test."""
+    shutil.copytree(_built_sample, site_copy, symlinks=True, dirs_exist_ok=True)  # the same sources, and what the build made
+    return site_copy
+
+
 @pytest.fixture
 def english_copy(tmp_path) -> Path:
     """A copy of the sample site set to English (DEFAULT_LANG = "en"): the kit speaks English.
