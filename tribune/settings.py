@@ -25,7 +25,7 @@ class SettingsError(Exception):
     """The settings file cannot be read; the message starts with its path and line."""
 
 
-def _line_of(config: Path, key: str) -> int:
+def line_of(config: Path, key: str) -> int:
     """The line where ``key`` is last set in the settings file (1 when it is not set there)."""
     text = config.read_text(encoding="utf-8", errors="replace")
     found = list(re.finditer(rf"^{key}\s*=", text, re.MULTILINE))
@@ -63,11 +63,11 @@ def read_site_settings(config: str | Path, **overrides) -> dict:
     content = folder / str(written.get("PATH") or "")
     if not content.is_dir():
         raise SettingsError(_("{path}:{line}: PATH: the content folder {folder} does not exist: create it, or correct PATH",
-                              path=display_path(config), line=_line_of(config, "PATH"), folder=display_path(content)))
+                              path=display_path(config), line=line_of(config, "PATH"), folder=display_path(content)))
     theme = str(written.get("THEME") or "")
     if theme and not (folder / theme).is_dir() and not (_PELICAN_THEMES / theme).is_dir():
         raise SettingsError(_("{path}:{line}: THEME: the theme folder {folder} does not exist: correct THEME",
-                              path=display_path(config), line=_line_of(config, "THEME"), folder=display_path(folder / theme)))
+                              path=display_path(config), line=line_of(config, "THEME"), folder=display_path(folder / theme)))
     try:
         return read_settings(str(config), override=overrides or None)
     except ValueError as error:  # Pelican's other checks of the settings
@@ -109,7 +109,7 @@ def check_kinds(config: str | Path, settings: dict, defaults: dict) -> None:
         expected, fits = kind
         if not fits(settings[key]):
             raise SettingsError(_("{path}:{line}: {setting}: {value} is not {expected}: correct it (e.g. {setting} = {example})",
-                                  path=display_path(config), line=_line_of(config, key), setting=key,
+                                  path=display_path(config), line=line_of(config, key), setting=key,
                                   value=repr(settings[key]), expected=expected, example=repr(default)))
 
 
