@@ -180,9 +180,12 @@ def page(title: str, body: str) -> str:
 def failure_page(lines: list[str], path: str) -> str:
     """The page shown instead of the site while the last rebuild failed."""
     last_good = f"{LAST_GOOD_PATH}?page={quote(path)}"
+    what_to_do = _("Fix what follows and save the file: this page reloads by itself.")
+    show_last_good = _("Show the last site that was built")
+    drafts = _("Drafts and scheduled posts")
     return page(_("The site could not be rebuilt"), "".join([
-        f"<p>{html.escape(_('Fix what follows and save the file: this page reloads by itself.'))}</p>",
+        f"<p>{html.escape(what_to_do)}</p>",
         f'<pre id="problems">{html.escape(chr(10).join(lines))}</pre>',
-        f'<p><a id="last-good" href="{html.escape(last_good)}">{html.escape(_("Show the last site that was built"))}</a>',
-        f' · <a href="{DRAFTS_PATH}">{html.escape(_("Drafts and scheduled posts"))}</a></p>',
+        f'<p><a id="last-good" href="{html.escape(last_good)}">{html.escape(show_last_good)}</a>',
+        f' · <a href="{DRAFTS_PATH}">{html.escape(drafts)}</a></p>',
     ]))
