@@ -143,7 +143,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     def _pass_by_failure(self) -> None:
         """The link of the failure page: remember the choice, and go back to the page."""
         back = parse_qs(urlsplit(self.path).query).get("page", ["/"])[0]
-        if not back.startswith("/") or back.startswith("//"):
+        if not back.startswith("/") or back.startswith(("//", "/\\")):  # a page of this site, not another host
             back = "/"
         self.send_response(303)
         self.send_header("Location", back)

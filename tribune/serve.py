@@ -74,6 +74,16 @@ class _Transcript(io.TextIOBase):
     def flush(self) -> None:
         self.shown.flush()
 
+    def fileno(self) -> int:
+        return self.shown.fileno()
+
+    def isatty(self) -> bool:
+        return self.shown.isatty()
+
+    @property
+    def encoding(self) -> str:
+        return self.shown.encoding
+
 
 @contextmanager
 def _transcribed():
