@@ -135,6 +135,11 @@ def test_the_open_page_follows_each_rebuild_and_shows_a_failed_one(preview, brow
     page.click("#last-good")  # the last good site, one click away
     page.wait_for_url(preview.url + POST_URL)
     assert "Cinq jours" in page.inner_text("main")
+    assert page.inner_text("#tribune-notice") == french(
+        "La dernière reconstruction a échoué : ceci est le dernier site construit. Voir les erreurs")
+    page.click("#tribune-notice a")  # and back to the problems
+    page.wait_for_selector("#problems")
+    assert page.url == preview.url + POST_URL
 
     _edit(preview.site, "Date: <i>2026-13-45</i>", "Date: 2026-07-20 15:00")
     _edit(preview.site, "Cinq jours", "Six jours")
@@ -158,6 +163,7 @@ def test_drafts_and_scheduled_posts_are_read_in_the_preview_and_search_works(pre
         page.click(f"a:has-text('{title}')")
         page.wait_for_load_state()
         assert page.inner_text("h1") == title
+        assert page.inner_text("#tribune-notice").startswith(french("Non publié : seul cet aperçu montre cette page."))
         assert page.evaluate("document.styleSheets.length") >= 1 and not failed, failed  # the site's stylesheet and images
         page.go_back()
 
@@ -177,5 +183,5 @@ def test_output_keeps_nothing_of_the_preview(preview):
     assert (output / POST_URL / "index.html") in files and (output / "pagefind").is_dir()
     for path in files:
         data = path.read_bytes()
-        assert b"tribune-preview" not in data and b"__tribune" not in data and b"EventSource" not in data, path
+        assert not any(trace in data for trace in (b"tribune-preview", b"tribune-notice", b"__tribune", b"EventSource")), path
         assert b"campagne-participative" not in data and b"tournoi-du-printemps-2027" not in data, path  # no draft, nothing scheduled

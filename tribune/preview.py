@@ -4,7 +4,8 @@
   the way out (the file on disk is left as the build wrote it).
 - When the last rebuild failed, a page asked for is the failure page instead: the lines the
   terminal printed (``file:line: …``), and a link that shows the last good site, still in
-  output/ (a cookie remembers the choice until the next rebuild).
+  output/ (a cookie remembers the choice until the next rebuild), each of its pages with a
+  notice that links back to the problems. A draft's page says it is not published.
 - ``/__tribune/…`` is the preview's own: the event stream, that link, and the pages of what
   is not published yet (:mod:`tribune.drafts`), served from a folder of the preview's
   outside output/. A file missing from output/ is looked for there too (the copies of
@@ -30,6 +31,7 @@ from tribune.reload import EVENTS_PATH, Builds, inject, stream
 
 PREFIX = "/__tribune/"
 LAST_GOOD_PATH = "/__tribune/dernier-site"
+PROBLEMS_PATH = "/__tribune/erreurs"
 DRAFTS_PATH = "/__tribune/brouillons/"
 _COOKIE = "tribune-dernier-site"  # holds the generation whose failure the reader chose to pass by
 
@@ -95,8 +97,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         path = urlsplit(self.path).path
         if path == EVENTS_PATH:
             return self._events()
-        if path == LAST_GOOD_PATH:
-            return self._pass_by_failure()
+        if path in (LAST_GOOD_PATH, PROBLEMS_PATH):
+            return self._pass_by_failure(path == LAST_GOOD_PATH)
         super().do_GET()
 
     def translate_path(self, path: str) -> str:
@@ -122,14 +124,20 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         with preview.lock:
             failure, failed_in, generation = preview.failure, preview.failed_in, preview.builds.generation
         is_page = target.endswith(".html") or not os.path.splitext(request.path)[1]
-        if failure is not None and is_page and not request.path.startswith(PREFIX) and self._passed_by() != failed_in:
-            return self._answer(500, failure_page(failure, request.path).encode(), generation)
+        notice = ""
+        if failure is not None and is_page and not request.path.startswith(PREFIX):
+            if self._passed_by() != failed_in:
+                return self._answer(500, failure_page(failure, request.path).encode(), generation)
+            notice = _notice(_("The last rebuild failed: this is the last site that was built."), _("Show the problems"),
+                             f"{PROBLEMS_PATH}?page={quote(request.path)}")
+        elif request.path.startswith(DRAFTS_PATH) and request.path != DRAFTS_PATH:
+            notice = _notice(_("Not published: only this preview shows this page."), _("Drafts and scheduled posts"), DRAFTS_PATH)
         if target.endswith(".html") and os.path.isfile(target):
-            return self._answer(200, Path(target).read_bytes(), generation)
+            return self._answer(200, Path(target).read_bytes(), generation, notice)
         return super().send_head()
 
-    def _answer(self, status: int, page: bytes, generation: str):
-        body = inject(page, generation)
+    def _answer(self, status: int, page: bytes, generation: str, notice: str = ""):
+        body = inject(page, generation, notice)
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -140,14 +148,16 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         cookie = SimpleCookie(self.headers.get("Cookie", ""))
         return cookie[_COOKIE].value if _COOKIE in cookie else ""
 
-    def _pass_by_failure(self) -> None:
-        """The link of the failure page: remember the choice, and go back to the page."""
+    def _pass_by_failure(self, passing: bool) -> None:
+        """The link of the failure page (``passing``), or of the notice on the last good site:
+        remember the choice, and go back to the page."""
         back = parse_qs(urlsplit(self.path).query).get("page", ["/"])[0]
         if not back.startswith("/") or back.startswith(("//", "/\\")):  # a page of this site, not another host
             back = "/"
         self.send_response(303)
         self.send_header("Location", back)
-        self.send_header("Set-Cookie", f"{_COOKIE}={self.server.preview.failed_in}; Path=/; SameSite=Strict")
+        remembered = f"{self.server.preview.failed_in}; Path=/" if passing else "; Path=/; Max-Age=0"
+        self.send_header("Set-Cookie", f"{_COOKIE}={remembered}; SameSite=Strict")
         self.send_header("Content-Length", "0")
         self.end_headers()
 
@@ -175,6 +185,13 @@ def page(title: str, body: str) -> str:
             f"<title>{html.escape(title)}</title><style>body{{font:1rem/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;"
             f"padding:0 1rem}}pre{{white-space:pre-wrap;background:#fff4f4;border-left:4px solid #b00020;padding:1rem;"
             f"overflow-wrap:anywhere}}</style></head><body><h1>{html.escape(title)}</h1>{body}</body></html>")
+
+
+def _notice(text: str, link: str, href: str) -> str:
+    """A line fixed at the bottom of a page of the site, above everything the theme draws."""
+    return (f'<p id="tribune-notice" style="position:fixed;inset:auto 0 0 0;z-index:2147483647;margin:0;padding:.5rem 1rem;'
+            f'background:#8a0018;color:#fff;font:1rem/1.4 system-ui,sans-serif">{html.escape(text)} '
+            f'<a href="{html.escape(href)}" style="color:#fff;text-decoration:underline">{html.escape(link)}</a></p>')
 
 
 def failure_page(lines: list[str], path: str) -> str:

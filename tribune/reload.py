@@ -72,9 +72,11 @@ def script(generation: str) -> bytes:
             f'function (event) {{ if (event.data !== "{generation}") location.reload(); }});</script>').encode()
 
 
-def inject(page: bytes, generation: str) -> bytes:
-    """``page`` with the reload script before its ``</body>`` (at its end without one)."""
+def inject(page: bytes, generation: str, notice: str = "") -> bytes:
+    """``page`` with the reload script (and ``notice``, HTML) before its ``</body>`` (at its
+    end without one)."""
+    added = notice.encode() + script(generation)
     closing = page.lower().rfind(b"</body>")
     if closing < 0:
-        return page + script(generation)
-    return page[:closing] + script(generation) + page[closing:]
+        return page + added
+    return page[:closing] + added + page[closing:]
