@@ -213,20 +213,28 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def chromium_on(folder: Path, *arguments: str):
-    """(Debian's chromium through Playwright, started with ``arguments`` too, the base URL of
-    ``folder`` served on 127.0.0.1); the test is skipped without them."""
+def chromium(*arguments: str):
+    """Debian's chromium through Playwright, started with ``arguments`` too; the test is
+    skipped without them."""
     playwright = pytest.importorskip("playwright.sync_api")
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("Debian's chromium is not installed")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", *arguments])
-            try:
-                yield browser, f"http://127.0.0.1:{server.server_port}/"
-            finally:
-                browser.close()
-    finally:
-        server.shutdown()
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", *arguments])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def chromium_on(folder: Path, *arguments: str):
+    """(Debian's chromium through Playwright, started with ``arguments`` too, the base URL of
+    ``folder`` served on 127.0.0.1); the test is skipped without them."""
+    with chromium(*arguments) as browser:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(folder)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            yield browser, f"http://127.0.0.1:{server.server_port}/"
+        finally:
+            server.shutdown()

@@ -289,12 +289,10 @@ def test_a_reader_that_goes_away_is_no_broken_pipe(site_copy):
 
 
 def test_the_preview_server_says_nothing_when_a_browser_drops_a_connection(tmp_path, capfd):
-    from functools import partial
-
-    from tribune.serve import PreviewServer, QuietHandler
+    from tribune.preview import Preview, PreviewServer
 
     (tmp_path / "big.html").write_bytes(b"x" * 20_000_000)
-    server = PreviewServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(tmp_path)))
+    server = PreviewServer(("127.0.0.1", 0), Preview(tmp_path))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         for _ in range(3):
