@@ -166,3 +166,23 @@ def test_the_lock_holds_when_its_note_is_deleted_and_never_writes_through_a_link
     build = start(site_copy, "build")
     out, err = build.communicate(timeout=120)
     assert build.returncode == 0 and "Traceback" not in err, err
+
+
+def test_the_preview_names_itself_in_the_lock_while_it_rebuilds(site_copy, monkeypatch):
+    """`invoke serve` rebuilds through the build command: whoever waits meanwhile is told
+    "invoke serve", the command the person ran, not "invoke build"."""
+    from tribune import commands
+    from tribune.lock import holder
+
+    config = site_copy / "pelicanconf.py"
+    noted = []
+
+    def build(site, **options):
+        noted.append(holder(lock_path(config)))
+        return real_build(site, **options)
+
+    real_build = commands.build
+    monkeypatch.setattr(commands, "build", build)
+    assert commands.run_build(str(config), lock_as="invoke serve") == 0
+    assert commands.run_build(str(config)) == 0
+    assert noted[0].startswith(f"invoke serve (pid {os.getpid()} sur ") and noted[1].startswith("invoke build (pid "), noted

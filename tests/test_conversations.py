@@ -296,7 +296,7 @@ def test_the_lint_reads_the_charter_and_the_archive(conversing, capsys):
     assert "content/moderation.md:3: Blocked-Accounts: «\u202ftroll\u202f» n’est pas un compte" in err
     assert "content/moderation.md:4: Blocked-Domain: champ inconnu, vouliez-vous dire Blocked-Domains\u202f? [erreur]" in err
     assert "content/moderation.md:5: Charter: aucune page publiée n’a le slug «\u202freglement\u202f»" in err
-    assert f"content/conversations/{YEAR}.json:2: la conversation n’est pas du JSON valide (Expecting property name enclosed in double " \
-           "quotes)\u202f; il contient un conflit Git\u202f: gardez les réponses des deux côtés [erreur]" in err
+    assert f"content/conversations/{YEAR}.json:2: la conversation ne peut pas être lue\u202f: ce n’est pas du JSON valide (ligne 2, " \
+           "colonne 1)\u202f; elle contient un conflit Git\u202f: gardez les réponses des deux côtés [erreur]" in err
     code, _, err = run(capsys)
     assert code == 1 and err.startswith("Rien n’a été récupéré\u202f: content/moderation.md:2: Mode: «\u202fpublier\u202f» n’est pas un mode")

@@ -344,3 +344,13 @@ def test_a_setting_of_the_wrong_kind_is_named_at_its_line(site_copy, typo):
     expected = french(f"pelicanconf.py:{ADDED} : {SETTING_TYPOS[typo]}").replace("’", "'").replace("n'est", "n’est")
     assert printed.strip().startswith(expected), printed
     assert not (site_copy / "output").exists()
+
+
+def test_a_command_whose_reader_goes_away_ends_quietly(site_copy):
+    """`invoke check | head -1`: the reader has gone before the command's line; the command
+    ends as any Unix tool does then, with SIGPIPE's status and no "Broken pipe"."""
+    check = subprocess.Popen([*INVOKE, "check"], cwd=site_copy, env={**os.environ, "TRIBUNE_NOW": NOW},
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    check.stdout.close()  # as `head` does once it has its lines; the command has not written yet
+    assert check.stderr.read() == ""
+    assert check.wait(timeout=120) == 128 + signal.SIGPIPE

@@ -44,7 +44,7 @@ def test_test_send(mailchimp, capsys):
     assert campaign["settings"]["subject_line"] == "La Guilde a (presque) un an\u202f: ce que vous nous avez dit"
     assert campaign["settings"]["reply_to"] == "guilde@editions-boussole.fr"
     assert last_line(out) == french(
-        f"E-mail de test de l'édition 2026-11 envoyé à camille@exemple.fr, yanis@exemple.fr : campagne {campaign['id']}, statut save, "
+        f"E-mail de test de l'édition 2026-11 envoyé à camille@exemple.fr, yanis@exemple.fr : campagne {campaign['id']}, statut brouillon, "
         f"archive {campaign['long_archive_url']}, administration https://us21.admin.mailchimp.com/campaigns/show/?id={campaign['web_id']}"
     )
 
@@ -75,7 +75,7 @@ def test_send_twice_sends_once(mailchimp, capsys):
     assert code == 0, err
     (campaign,) = mailchimp.campaigns_titled(TITLE)
     assert mailchimp.state.sends == [campaign["id"]]
-    assert last_line(out).startswith(french(f"Édition 2026-11 envoyée : campagne {campaign['id']}, statut sent, archive https://"))
+    assert last_line(out).startswith(french(f"Édition 2026-11 envoyée : campagne {campaign['id']}, statut envoyée, archive https://"))
     code, out, err = run(capsys, send=True, yes=True)
     assert code == 0, err
     assert campaign["send_time"] == "2026-11-24T11:00:00+00:00"  # Mailchimp speaks UTC; the writer reads Paris time
@@ -122,13 +122,13 @@ def test_a_draft_that_appears_while_creating_is_older_and_wins(mailchimp, capsys
     code, _, err = run(capsys, send=True, yes=True)
     (leftover,) = mailchimp.campaigns_titled(TITLE)
     assert code == 1 and mailchimp.state.sends == []
-    assert french(f"Rien n'a été envoyé : une autre exécution envoie l'édition 2026-11 (campagne {leftover['id']}, statut save") in err
+    assert french(f"Rien n'a été envoyé : une autre exécution envoie l'édition 2026-11 (campagne {leftover['id']}, statut brouillon") in err
     assert french("cette exécution a supprimé son propre brouillon") in err
     assert french("relancez la même commande dans une minute pour voir son statut") in err
     code, out, err = run(capsys, send=True, yes=True)
     assert code == 0, err
     assert mailchimp.state.sends == [leftover["id"]] and len(mailchimp.campaigns_titled(TITLE)) == 1
-    assert last_line(out).startswith(french(f"Édition 2026-11 envoyée : campagne {leftover['id']}, statut sent"))
+    assert last_line(out).startswith(french(f"Édition 2026-11 envoyée : campagne {leftover['id']}, statut envoyée"))
 
 
 def test_a_draft_that_cannot_be_deleted_is_named_in_the_one_line(mailchimp, capsys):
@@ -141,7 +141,7 @@ def test_a_draft_that_cannot_be_deleted_is_named_in_the_one_line(mailchimp, caps
     leftover, own = mailchimp.campaigns_titled(TITLE)
     assert code == 1 and mailchimp.state.sends == [] and [f.times for f in mailchimp.state.faults] == [0, 0]
     assert err.strip().splitlines() == [french(
-        f"Rien n'a été envoyé : une autre exécution envoie l'édition 2026-11 (campagne {leftover['id']}, statut save, créée le "
+        f"Rien n'a été envoyé : une autre exécution envoie l'édition 2026-11 (campagne {leftover['id']}, statut brouillon, créée le "
         f"{format_moment(leftover['create_time'])}) ; cette exécution n'a pas pu supprimer son propre brouillon {own['id']} (supprimez-le "
         "dans Mailchimp ; suppression du brouillon : Internal Server Error (HTTP 500) — An unexpected internal error has occurred.) : "
         "relancez la même commande dans une minute pour voir son statut")]
@@ -170,7 +170,7 @@ def test_a_campaign_sent_elsewhere_just_before_the_send_stops_it(mailchimp, caps
     (sent,) = mailchimp.campaigns_titled(TITLE)
     assert mailchimp.state.sends == [sent["id"]]
     assert last_line(out).startswith(french(f"Déjà envoyée le {format_moment(sent['send_time'])} ; rien n'a été renvoyé : campagne "
-                                            f"{sent['id']}, statut sent"))
+                                            f"{sent['id']}, statut envoyée"))
 
 
 def test_a_scheduled_campaign_wins_over_a_newer_duplicate_draft(mailchimp, capsys):
@@ -181,7 +181,7 @@ def test_a_scheduled_campaign_wins_over_a_newer_duplicate_draft(mailchimp, capsy
     code, out, err = run(capsys, send=True, yes=True)
     assert code == 0, err
     assert mailchimp.state.sends == ["1sched"] and mailchimp.state.campaigns["0draft"]["status"] == "save"
-    assert last_line(out).startswith(french("Édition 2026-11 envoyée : campagne 1sched, statut sent"))
+    assert last_line(out).startswith(french("Édition 2026-11 envoyée : campagne 1sched, statut envoyée"))
 
 
 def test_the_stand_in_refuses_what_mailchimp_refuses(mailchimp, site_copy):
@@ -221,7 +221,7 @@ def test_faults_end_with_one_campaign_and_one_send(mailchimp, capsys, kind, meth
     campaigns = mailchimp.campaigns_titled(TITLE)
     assert len(campaigns) == 1 and campaigns[0]["status"] == "sent"
     assert mailchimp.state.sends == [campaigns[0]["id"]]
-    assert "campagne" in last_line(out) and "statut sent" in last_line(out)
+    assert "campagne" in last_line(out) and "statut envoyée" in last_line(out)
 
 
 def test_an_unready_checklist_refuses_to_send(mailchimp, capsys, site_copy):

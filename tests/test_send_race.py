@@ -78,7 +78,7 @@ def test_two_machines_sending_together_send_once(mailchimp, machines):
     (campaign,) = mailchimp.campaigns_titled(TITLE)  # the other run deleted its draft
     assert campaign["status"] == "sent" and mailchimp.state.sends == [campaign["id"]]
     assert sent.code == 0, sent.err
-    assert sent.line.startswith(f"{SENT}{campaign['id']}, statut sent")
+    assert sent.line.startswith(f"{SENT}{campaign['id']}, statut envoyée")
     assert_gave_way(stopped, campaign)
 
 
@@ -134,7 +134,7 @@ def test_two_machines_finding_the_same_draft_send_it_once(mailchimp, machines):
     already, sent = sorted(run.line for run in runs)
     assert already.startswith(french(f"Déjà envoyée le {format_moment(mailchimp.state.campaigns['old']['send_time'])} ; rien n'a été "
                                      "renvoyé : campagne old"))
-    assert sent.startswith(f"{SENT}old, statut sent")
+    assert sent.startswith(f"{SENT}old, statut envoyée")
 
 
 def test_two_sends_on_one_machine_wait_for_each_other_and_send_once(mailchimp, site_copy):
@@ -154,7 +154,7 @@ def test_two_sends_on_one_machine_wait_for_each_other_and_send_once(mailchimp, s
     (campaign,) = mailchimp.campaigns_titled(TITLE)
     assert mailchimp.state.sends == [campaign["id"]]
     assert [run.code for run in runs] == [0, 0], [run.err for run in runs]
-    assert runs[0].line.startswith(f"{SENT}{campaign['id']}, statut sent")
+    assert runs[0].line.startswith(f"{SENT}{campaign['id']}, statut envoyée")
     assert runs[1].err.startswith(french(f"En attente : invoke newsletter (pid {first.pid} sur "))
     assert runs[1].line.startswith(french(f"Déjà envoyée le {format_moment(campaign['send_time'])} ; rien n'a été renvoyé : campagne "
                                           f"{campaign['id']}"))

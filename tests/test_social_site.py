@@ -117,7 +117,7 @@ def test_the_lint_checks_each_network_text_mentions_images_and_the_ledger(site_c
             "c’est voulu [remarque]") in err
     assert "content/events/soiree-jeux-quebecoise.md:12: Image: pas d’Image-Alt\u202f: l’image n’est publiée sur les réseaux qu’avec sa description" in err
     assert "content/events/soiree-jeux-quebecoise.md:13: Social: «\u202fnon\u202f» doit valoir true ou false [erreur]" in err
-    assert "content/social-ledger.json:2: le registre n’est pas du JSON valide (Expecting property name enclosed in double quotes)\u202f; " \
+    assert "content/social-ledger.json:2: le registre ne peut pas être lu\u202f: ce n’est pas du JSON valide (ligne 2, colonne 1)\u202f; " \
            "il contient un conflit Git\u202f: gardez les entrées des deux côtés [erreur]" in err
 
 

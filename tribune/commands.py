@@ -10,6 +10,7 @@ import importlib
 import inspect
 import os
 import shutil
+import signal
 import sys
 from functools import wraps
 from pathlib import Path
@@ -25,6 +26,7 @@ from tribune.scaffold import ScaffoldError, new_content
 from tribune.settings import SettingsError, line_of, speak_for
 
 INTERRUPTED = 130  # the exit status of a command stopped by Ctrl-C, as shells give it
+READER_GONE = 128 + signal.SIGPIPE  # the exit status of a command whose reader went away (| head), as shells give it
 
 
 def _say(line: str) -> None:
@@ -39,15 +41,24 @@ def _print_problems(problems, strict: bool) -> None:
 
 def _command(task: str | None = None):
     """The frame of every command: the site's language before the first word; the site's lock
-    (:mod:`tribune.lock`) for commands that write, named ``task`` in it (a command waits for
-    another one working on the same site, or, called with ``wait=False``, says who and stops);
-    and one line for whatever stops the command."""
+    (:mod:`tribune.lock`) for commands that write, named ``task`` in it, or ``lock_as`` when
+    another command runs this one (``invoke serve`` rebuilding: whoever waits is told the command
+    the person ran); a command waits for another one working on the same site, or, called with
+    ``wait=False``, says who and stops; one line for whatever stops the command, and none when
+    its reader went away (``invoke check | head -1``), as any Unix tool."""
 
     def decorate(command):
         signature = inspect.signature(command)
 
         @wraps(command)
-        def run(*args, wait: bool = True, **kwargs) -> int:
+        def run(*args, wait: bool = True, lock_as: str | None = None, **kwargs) -> int:
+            try:
+                return framed(*args, wait=wait, lock_as=lock_as, **kwargs)
+            except BrokenPipeError:  # from the command, or from the line that would say what stopped it
+                _reader_gone()
+                return READER_GONE
+
+        def framed(*args, wait: bool, lock_as: str | None, **kwargs) -> int:
             call = signature.bind(*args, **kwargs)
             call.apply_defaults()
             config = call.arguments.get("config")
@@ -57,8 +68,10 @@ def _command(task: str | None = None):
                 now()  # a TRIBUNE_NOW that is no date is said first, whatever the command
                 if task is None:
                     return command(*call.args, **call.kwargs)
-                with site_lock(config, task, wait, say=_say):
+                with site_lock(config, lock_as or task, wait, say=_say):
                     return command(*call.args, **call.kwargs)
+            except BrokenPipeError:
+                raise
             except (LockBusy, LockError) as busy:
                 _say(_("Not started: {reason}", reason=busy))
             except KeyboardInterrupt:
@@ -80,6 +93,14 @@ def _command(task: str | None = None):
     return decorate
 
 
+def _reader_gone() -> None:
+    """The reader of the output went away: nothing more is said, and nothing left in a
+    buffer fails again when Python flushes it at exit."""
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        os.dup2(nowhere, stream.fileno())
+
+
 def end_quietly() -> None:
     """What escapes every command's frame (invoke's own parsing and listing) ends without a
     traceback too: Ctrl-C with one line, a reader that went away (``invoke --list | head``)
@@ -88,7 +109,7 @@ def end_quietly() -> None:
 
     def hook(kind, error, trace):
         if issubclass(kind, BrokenPipeError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush at exit
+            _reader_gone()
         elif issubclass(kind, KeyboardInterrupt):
             _say(_("Stopped (Ctrl-C); nothing is left half-written: run the command again when you want."))
             os._exit(INTERRUPTED)

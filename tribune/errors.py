@@ -1,11 +1,13 @@
 """What the system said, in the writer's words: a file that cannot be read or written.
 
-Python's ``OSError`` prints as ``[Errno 13] Permission denied: '/srv/site/output'``: the
-system's English, and the errno a writer does not need. The common causes are named here
-in the site's language, with the path, and what to check.
+Python's ``OSError`` prints as ``[Errno 13] Permission denied: '/srv/site/output'``, a
+damaged JSON file as ``Expecting value``: Python's English, and details a writer does not
+need. The common causes are named here in the site's language, with what to check; every
+message that would show an exception's own text shows :func:`describe_error` instead.
 """
 
 import errno
+import json
 import os
 
 from tribune.i18n import _
@@ -29,9 +31,21 @@ def _reasons() -> dict[int, str]:
     }
 
 
+def describe_error(error: Exception) -> str:
+    """What went wrong, in words, without the file's name (the message around it names it):
+    a file the system refuses, a file that is not valid JSON or not UTF-8 text."""
+    if isinstance(error, json.JSONDecodeError):
+        return _("it is not valid JSON (line {line}, column {column})", line=error.lineno, column=error.colno)
+    if isinstance(error, UnicodeDecodeError):
+        return _("it is not UTF-8 text (byte {position}): save it again as UTF-8", position=error.start + 1)
+    if isinstance(error, OSError):
+        return _reasons().get(error.errno) or error.strerror or str(error)
+    return str(error)
+
+
 def describe_os_error(error: OSError) -> str:
     """``path: what went wrong``, in words, for an error of the system."""
-    reason = _reasons().get(error.errno) or error.strerror or str(error)
+    reason = describe_error(error)
     # A copy that fills the disk names both files (shutil: the source, then the destination):
     # the destination is the one on the full disk.
     path = error.filename2 if error.errno in (errno.ENOSPC, errno.EDQUOT) and error.filename2 else error.filename

@@ -33,6 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from tribune.dates import format_moment
+from tribune.errors import describe_error
 from tribune.i18n import _
 
 NOTE_NAME = ".tribune.lock"
@@ -104,7 +105,7 @@ def site_lock(config: str | Path, task: str, wait: bool = True, say: Callable[[s
     try:
         descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError as error:
-        raise LockError(_("{folder} cannot be opened to lock it ({reason})", folder=folder, reason=error.strerror)) from None
+        raise LockError(_("{folder} cannot be opened to lock it ({reason})", folder=folder, reason=describe_error(error))) from None
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -109,7 +109,7 @@ def serve(config: str, port: int, bind: str = "127.0.0.1") -> None:
     def rebuilt() -> bool:
         """Build (with the search index), then show the result to the open pages; False on Ctrl-C."""
         with _transcribed() as told:
-            code = run_build(config, search=True)
+            code = run_build(config, search=True, lock_as="invoke serve")
         if code == INTERRUPTED:
             return False
         preview.rebuilt(told if code else None, None if code else drafts.render())

@@ -24,6 +24,7 @@ from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 
 from tribune.deploy import write_atomically
+from tribune.errors import describe_error
 from tribune.i18n import _
 from tribune.lint import display_path
 
@@ -135,7 +136,7 @@ def _parse(path: Path, text: str) -> Archive:
         data = json.loads(text)
     except ValueError as error:
         hint = _("it holds a Git conflict: keep the replies of both sides") if "<<<<<<<" in text else _("restore it from Git, or delete it and fetch again")
-        raise ArchiveError(path, _("the conversation is not valid JSON ({error}); {hint}", error=getattr(error, "msg", error), hint=hint),
+        raise ArchiveError(path, _("the conversation cannot be read: {reason}; {hint}", reason=describe_error(error), hint=hint),
                            getattr(error, "lineno", 1)) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("replies"), list):
         raise ArchiveError(path, _("this is not a conversation of Tribune's (format {format}); restore it from Git", format=FORMAT))
@@ -176,7 +177,7 @@ def read_archive(path: Path) -> Archive | None:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            raise ArchiveError(path, _("the conversation cannot be read ({error})", error=error)) from None
+            raise ArchiveError(path, _("the conversation cannot be read ({error})", error=describe_error(error))) from None
         _CACHE[path] = (stamp, _parse(path, text))
     return _CACHE[path][1]
 

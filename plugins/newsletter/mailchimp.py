@@ -103,6 +103,14 @@ def _problem(body) -> dict:
     return parsed if isinstance(parsed, dict) else {}
 
 
+def campaign_status(status: str | None) -> str:
+    """A campaign's status in words ("save" is a draft, "schedule" a scheduled campaign), as
+    Mailchimp's dashboard shows it; a status Mailchimp adds later is given as it comes."""
+    words = {"save": _("draft"), "paused": _("paused"), "schedule": _("scheduled"), "sending": _("sending"), "sent": _("sent"),
+             "canceling": _("being canceled"), "canceled": _("canceled"), "archived": _("archived")}
+    return words.get(str(status), str(status))
+
+
 def explain(status: int | None, body, action: str) -> str:
     """Mailchimp's error in plain words: what failed, why, and each field at fault (Mailchimp's
     own words, in English, are quoted as it gives them)."""

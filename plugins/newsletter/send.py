@@ -38,7 +38,7 @@ from tribune.lint import display_path
 from tribune.text import plain_text
 
 from .mail import RenderedEdition
-from .mailchimp import Mailchimp, MailchimpConfig, MailchimpError
+from .mailchimp import Mailchimp, MailchimpConfig, MailchimpError, campaign_status
 
 DONE = ("sent", "sending")
 _EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
@@ -68,7 +68,7 @@ class Outcome:
         archive = campaign.get("long_archive_url") or campaign.get("archive_url") or "-"
         admin = f"{config.admin_url}/campaigns/show/?id={campaign.get('web_id')}" if campaign.get("web_id") else config.admin_url
         return _("{what}: campaign {campaign}, status {status}, archive {archive}, admin {admin}", what=self.what,
-                 campaign=campaign.get("id"), status=campaign.get("status"), archive=archive, admin=admin)
+                 campaign=campaign.get("id"), status=campaign_status(campaign.get("status")), archive=archive, admin=admin)
 
 
 def created(campaign: dict) -> datetime | None:
@@ -213,7 +213,7 @@ class Sender:
                               done=done, again=again))
         when = _("on {moment}", moment=format_moment(rival["create_time"])) if rival.get("create_time") else _("at a time Mailchimp does not give")
         raise SendError(_("another run is sending edition {edition} (campaign {campaign}, status {status}, created {moment}); "
-                          "{done}: {again}", edition=edition, campaign=rival["id"], status=rival.get("status"), moment=when,
+                          "{done}: {again}", edition=edition, campaign=rival["id"], status=campaign_status(rival.get("status")), moment=when,
                           done=done, again=again))
 
     def _discard(self, campaign: dict) -> str:
@@ -282,7 +282,7 @@ class Sender:
         state = self.mailchimp.campaign(campaign["id"])
         if state.get("status") in expected:
             self.say(_("Mailchimp's answer to {action} was lost ({error}), but the campaign is {status}.", action=action, error=error,
-                       status=state["status"]))
+                       status=campaign_status(state["status"])))
             return state
         return None
 
@@ -326,7 +326,7 @@ class Sender:
         except AlreadySent as done:
             return self._already(done, _("nothing scheduled"))
         if state.get("status") != "schedule":
-            raise SendError(_("the campaign could not be scheduled (status {status}); nothing was sent", status=state.get("status")))
+            raise SendError(_("the campaign could not be scheduled (status {status}); nothing was sent", status=campaign_status(state.get("status"))))
         return Outcome(_("Scheduled {edition} for {moment}", edition=self.edition.edition_id, moment=format_moment(when, str(when.tzinfo))), state)
 
     def send(self) -> Outcome:
@@ -336,7 +336,7 @@ class Sender:
         except AlreadySent as done:
             return self._already(done, _("nothing sent again"))
         if state.get("status") not in DONE:
-            raise SendError(_("Mailchimp did not send the campaign (status {status}); run the same command again later", status=state.get("status")))
+            raise SendError(_("Mailchimp did not send the campaign (status {status}); run the same command again later", status=campaign_status(state.get("status"))))
         return Outcome(_("Sent {edition}", edition=self.edition.edition_id), state)
 
 

@@ -17,6 +17,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
+from tribune.errors import describe_error
 from tribune.i18n import _
 from tribune.lint import display_path
 
@@ -43,12 +44,12 @@ def _read(path: Path) -> dict:
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError) as error:
-        raise LedgerError(path, _("the ledger cannot be read ({error})", error=error)) from None
+        raise LedgerError(path, _("the ledger cannot be read ({error})", error=describe_error(error))) from None
     try:
         data = json.loads(text)
     except ValueError as error:
         hint = _("it holds a Git conflict: keep the entries of both sides") if "<<<<<<<" in text else _("restore it from Git")
-        raise LedgerError(path, _("the ledger is not valid JSON ({error}); {hint}", error=getattr(error, "msg", error), hint=hint),
+        raise LedgerError(path, _("the ledger cannot be read: {reason}; {hint}", reason=describe_error(error), hint=hint),
                           getattr(error, "lineno", 1)) from None
     if not isinstance(data, dict) or not isinstance(data.get("pieces", {}), dict):
         raise LedgerError(path, _("the ledger is not Tribune's (no \"pieces\"); restore it from Git"))

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from tribune.errors import describe_error
 from tribune.i18n import _
 from tribune.images import ImageError, open_image
 from tribune.sanitise import third_party_text
@@ -117,5 +118,5 @@ def picture(path: Path, alt: str, settings: dict, max_bytes: int) -> Picture:
                 if buffer.tell() <= max_bytes:
                     return Picture(buffer.getvalue(), "image/jpeg", alt, path.stem + ".jpg")
     except (ImageError, OSError) as error:
-        raise ConfigError(_("{path} {error}", path=path, error=error)) from None
+        raise ConfigError(_("{path} {error}", path=path, error=describe_error(error))) from None
     raise ConfigError(_("{path} stays over {size} bytes even made smaller: use a smaller image", path=path, size=max_bytes))

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from rapidfuzz import fuzz, process
 
+from tribune.errors import describe_error
 from tribune.i18n import _
 
 from .config import VeilleError
@@ -113,7 +114,7 @@ class Cache:
             return cls(path)
         except (OSError, ValueError) as error:
             raise VeilleError(_("{path}: the veille's cache cannot be read ({error}); delete it to start again",
-                                path=path, error=getattr(error, "msg", error))) from None
+                                path=path, error=describe_error(error))) from None
         if not isinstance(data, dict) or not isinstance(data.get("mentions"), list):
             raise VeilleError(_("{path}: this is not the veille's cache; delete it to start again", path=path))
         return cls(path, [Mention.of(m) for m in data["mentions"] if isinstance(m, dict)], dict(data.get("sources") or {}),
