@@ -173,9 +173,9 @@ def test_a_withdrawn_default_author_is_credited_on_everything_they_would_sign(si
 @pytest.mark.parametrize(
     ("pseudonym", "message"),
     [
-        ("Hugo le Daltonien", french("« Hugo le Daltonien » contient « hugo », tiré de son Name: un pseudonyme ne doit pas nommer la "
+        ("Hugo le Daltonien", french("« Hugo le Daltonien » contient « Hugo », tiré de son Name: un pseudonyme ne doit pas nommer la "
                                      "personne ; choisissez-en un autre")),
-        ("H. MARCHAND", french("« H. MARCHAND » contient « marchand », tiré de son Name: un pseudonyme ne doit pas nommer la personne ; "
+        ("H. MARCHAND", french("« H. MARCHAND » contient « Marchand », tiré de son Name: un pseudonyme ne doit pas nommer la personne ; "
                                "choisissez-en un autre")),
         ("<b>Phare</b>", french("« <b>Phare</b> » n'est pas du texte brut (« < ») : un pseudonyme est affiché tel qu'il est écrit ; "
                                 "retirez le balisage ou le lien")),

@@ -176,8 +176,8 @@ def test_an_image_that_tells_where_it_was_taken_is_a_warning(site):
     (site / "content/images/plage.jpg").write_bytes(_photo_with_gps())
     (site / "content/images/avatar-lea-fontaine.jpg").write_bytes(_photo_with_gps())  # re-encoded: its metadata never leaves
     problems = [str(p) for p in check(load_site(site / "pelicanconf.py"))[1]]
-    assert problems == [french("content/images/plage.jpg:1: l'image porte la position GPS de la prise de vue (dans ses métadonnées "
-                               "EXIF), qui serait publiée avec elle : exportez-la de nouveau sans ses métadonnées (la plupart des "
+    assert problems == [french("content/images/plage.jpg:1: les métadonnées EXIF de l'image contiennent la position GPS de la prise de "
+                               "vue, et seraient publiées avec elle : exportez-la de nouveau sans ses métadonnées (la plupart des "
                                "éditeurs d'images le proposent)")]
 
 

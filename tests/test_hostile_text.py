@@ -171,8 +171,8 @@ def test_script_in_a_post_is_a_warning_at_its_line_and_an_error_with_strict(site
         (9, french("<script> : le site n'exécute aucun JavaScript ; retirez-le"), WARNING),
         (10, french("un lien javascript: n'est pas une adresse web ; faites un lien vers https://… ou vers une page du site"), WARNING),
         (11, french("onerror= exécute du JavaScript, ce que le site ne fait pas ; retirez-le"), WARNING),
-        (16, french("*|FNAME|* est une balise de fusion Mailchimp : la lettre l'affiche tel quel, jamais remplacé par les données d'un "
-                    "abonné ; retirez-le"), WARNING),
+        (16, french("*|FNAME|* est une balise de fusion Mailchimp : la lettre l'affiche telle quelle, jamais remplacée par les données d'un "
+                    "abonné ; retirez-la"), WARNING),
     ]
     assert commands.run_check("pelicanconf.py") == 0
     assert commands.run_check("pelicanconf.py", strict=True) == 1

@@ -235,9 +235,9 @@ def test_an_unready_checklist_refuses_to_send(mailchimp, capsys, site_copy):
 
 
 @pytest.mark.parametrize(("variable", "value", "message"), [
-    ("MAILCHIMP_API_KEY", None, french("MAILCHIMP_API_KEY n'est pas définie")),
-    ("MAILCHIMP_AUDIENCE_ID", None, french("MAILCHIMP_AUDIENCE_ID n'est pas définie")),
-    ("MAILCHIMP_API_KEY", "no-suffix-key", french("MAILCHIMP_SERVER n'est pas définie et MAILCHIMP_API_KEY n'a pas de suffixe")),
+    ("MAILCHIMP_API_KEY", None, french("la variable MAILCHIMP_API_KEY n'est pas définie")),
+    ("MAILCHIMP_AUDIENCE_ID", None, french("la variable MAILCHIMP_AUDIENCE_ID n'est pas définie")),
+    ("MAILCHIMP_API_KEY", "no-suffix-key", french("la variable MAILCHIMP_SERVER n'est pas définie et MAILCHIMP_API_KEY n'a pas de suffixe")),
 ])
 def test_missing_configuration_is_named_before_any_call(mailchimp, capsys, monkeypatch, variable, value, message):
     if value is None:

@@ -214,17 +214,21 @@ def test_seo_lint_warnings(site_copy, monkeypatch):
     warnings = _warnings(
         site_copy,
         {"posts/a.md": (f"Title: {long_title}\nDate: 2026-11-01\nCategory: Coulisses\nSummary: {'x' * 170}\n"
-                  "Image: images/pollen.png\n\nTexte avec ![](images/x.png) et [un lien]({filename}/posts/absent.md).\n"),
+                  "Image: images/pollen.png\n\nTexte avec ![](images/x.png) et [un lien]({filename}/posts/absent.md).\n"
+                  '<img src="images/y.png">\n'),
          "posts/b.md": "Title: Cinq conseils pour animer une soirée jeux\nDate: 2026-11-01\nCategory: Coulisses\n\nTexte sans image.\n"},
     )
     assert warnings == [
-        french(f"content/posts/a.md:1: Title: {len(long_title)} caractères ; les moteurs de recherche en montrent environ 60"),
-        french("content/posts/a.md:4: Summary: 170 caractères ; la description est coupée à 160"),
+        french(f"content/posts/a.md:1: Title: {len(long_title)} caractères ; les moteurs de recherche en montrent environ 60 : "
+               "raccourcissez-le à 60 caractères au plus"),
+        french("content/posts/a.md:4: Summary: 170 caractères ; la description est coupée à 160 : raccourcissez-la à 160 caractères au plus"),
         french("content/posts/a.md:5: Image: pas d'Image-Alt: décrivez l'image pour les personnes qui ne la voient pas"),
         french("content/posts/a.md:7: lien vers {filename}/posts/absent.md : aucun fichier de ce nom dans le contenu"),
         "content/posts/a.md:7: l’image images/x.png n’a pas de texte alternatif\u202f: ![décrivez-la](images/x.png)",
+        french('content/posts/a.md:8: <img> sans texte alternatif : ajoutez-en un, alt="décrivez-la" ; ou écrivez ![décrivez-la](images/y.png)'),
         french("content/posts/b.md:1: Image: le billet n'a pas d'image : les réseaux sociaux montreront la carte générée"),
-        "content/posts/b.md:1: Title: le même titre que content/posts/2026-02-09-cinq-conseils-soiree-jeux.md",
+        french("content/posts/b.md:1: Title: le même titre que content/posts/2026-02-09-cinq-conseils-soiree-jeux.md : donnez-lui un "
+               "Title: qui lui soit propre"),
     ]
 
 

@@ -20,7 +20,7 @@ from .mastodon_server import TOKEN
 PIECES = 5  # the sample's new pieces on 2026-11-24: a post and four upcoming events
 POST = "posts/2026-11-09-la-guilde-a-presque-un-an.md"
 # Messages are in the site's language (DEFAULT_LANG = "fr"): the tally that ends every --send.
-TALLY = "Mastodon\u202f: {} publié(s), {} déjà là\u202f; Bluesky\u202f: {} publié(s), {} déjà là\u202f; {}"
+TALLY = "Mastodon\u202f: {}, {} déjà là\u202f; Bluesky\u202f: {}, {} déjà là\u202f; {}"
 PAGE = "https://guilde.editions-boussole.fr/billets/la-guilde-a-presque-un-an-ce-que-vous-nous-avez-dit/"
 
 
@@ -59,7 +59,7 @@ def test_send_posts_each_new_piece_once_and_a_second_run_nothing(networks, capsy
     code, out, err = run(capsys, send=True)
     assert code == 0, err
     exactly_once(mastodon, bluesky)
-    assert out.strip().splitlines()[-1] == TALLY.format(5, 0, 5, 0, "aucun échec")
+    assert out.strip().splitlines()[-1] == TALLY.format("5 nouvelles publications", 0, "5 nouvelles publications", 0, "aucun échec")
     # Mastodon: the image with its alt text, attached; the writer's own text, the link with its UTM tags
     status = next(s for s in mastodon.state.statuses if "412" in s["text"])
     assert status["media_attachments"][0]["description"] == "Une boussole stylisée entourée de pions colorés"
@@ -71,7 +71,7 @@ def test_send_posts_each_new_piece_once_and_a_second_run_nothing(networks, capsy
     assert ledger()[POST]["url"] == PAGE and ledger()[POST]["bluesky"]["url"].startswith("https://bsky.app/profile/")
     requests = len(mastodon.requests), len(bluesky.requests)
     code, out, err = run(capsys, send=True)
-    assert code == 0 and out.strip() == TALLY.format(0, 0, 0, 0, "aucun échec")
+    assert code == 0 and out.strip() == TALLY.format("0 nouvelle publication", 0, "0 nouvelle publication", 0, "aucun échec")
     assert (len(mastodon.requests), len(bluesky.requests)) == requests  # the ledger says it all: no call
     code, out, _ = run(capsys)
     assert f"  Mastodon\u202f: déjà publié, {ledger()[POST]['mastodon']['url']}" in out and "Essai à blanc\u202f: 0 publication à faire" in out
@@ -113,7 +113,7 @@ def test_a_post_made_but_not_recorded_is_found_on_the_network(networks, capsys):
     code, out, err = run(capsys, send=True)
     assert code == 0, err
     exactly_once(mastodon, bluesky)
-    assert out.strip().splitlines()[-1] == TALLY.format(0, 5, 0, 5, "aucun échec")
+    assert out.strip().splitlines()[-1] == TALLY.format("0 nouvelle publication", 5, "0 nouvelle publication", 5, "aucun échec")
     assert "Déjà sur Mastodon\u202f: La Guilde a (presque) un an" in out
 
 
@@ -126,7 +126,7 @@ def test_a_refused_token_is_one_line_and_the_other_network_goes_on(networks, cap
         "Rien n’a été publié sur Mastodon\u202f: vérification de MASTODON_ACCESS_TOKEN\u202f: Mastodon a refusé MASTODON_ACCESS_TOKEN "
         "(HTTP 401\u202f: The access token is invalid)\u202f: créez un nouveau jeton dans Préférences › Développement et exportez-le "
         "(5 contenus en attente)"]
-    assert out.strip().splitlines()[-1] == TALLY.format(0, 0, 5, 0, "1 échec")
+    assert out.strip().splitlines()[-1] == TALLY.format("0 nouvelle publication", 0, "5 nouvelles publications", 0, "1 échec")
     everything = out + err + Path("content/social-ledger.json").read_text(encoding="utf-8")
     assert "not-the-token" not in everything and TOKEN not in everything and APP_PASSWORD not in everything
 
@@ -149,7 +149,7 @@ def test_missing_configuration_is_said_before_any_call(networks, capsys, monkeyp
     monkeypatch.delenv("BLUESKY_APP_PASSWORD")
     code, _, err = run(capsys, send=True, only="bluesky")
     assert code == 1 and bluesky.requests == [] and mastodon.requests == []
-    assert err.strip().startswith("Rien n’a été publié sur Bluesky\u202f: BLUESKY_APP_PASSWORD n’est pas défini\u202f: créez un mot de passe d’application")
+    assert err.strip().startswith("Rien n’a été publié sur Bluesky\u202f: la variable BLUESKY_APP_PASSWORD n’est pas définie\u202f: créez un mot de passe d’application")
 
 
 def test_only_one_network_and_the_networks_tribune_does_not_post_to(networks, capsys):

@@ -171,7 +171,7 @@ def test_a_link_to_a_withdrawn_member_is_reported(site_copy, monkeypatch):
     )
     assert _errors(site_copy) == [
         french("content/posts/merci-hugo.md:7: fait un lien vers content/members/hugo-marchand.md, un membre qui n'est pas publié "
-               "(consentement absent ou retiré) : retirez le lien")
+               "(Status: hidden) : retirez le lien")
     ]
 
 

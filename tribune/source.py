@@ -51,6 +51,10 @@ class Source:
         found = self.fields.get(key.lower())
         return found.value if found else default
 
+    def values(self) -> dict[str, str]:
+        """Every field's value by lower-case key, as Pelican's metadata names them."""
+        return {key: found.value for key, found in self.fields.items()}
+
     def body_lines(self):
         """Each line of the body with its line number in the file."""
         for offset, line in enumerate(self.body.splitlines()):

@@ -373,7 +373,7 @@ def deliver(settings: dict, rendered: RenderedEdition, *, test: list[str] | None
             if ask is None:
                 raise SendError(_("{question} There is no terminal to confirm it: add --yes (in CI, for instance)", question=question))
             if not confirm(ask, question):
-                raise SendError(_("not confirmed; nothing was sent"))
+                raise SendError(_("you did not confirm"))
     mailchimp = Mailchimp(config)
     mailchimp.audience()
     sender = Sender(mailchimp, settings, rendered, say=say)

@@ -36,10 +36,11 @@ def check_lengths(corpus: Corpus) -> Iterable[Problem]:
         for source in _published(corpus, kind):
             title = source.get("Title") or ""
             if len(title) > title_max:
-                yield problem(source, "Title", _("{count} characters; search engines show about {limit}", count=len(title), limit=title_max), WARNING)
+                yield problem(source, "Title", _("{count} characters; search engines show about {limit}: shorten it to {limit} at most",
+                                                 count=len(title), limit=title_max), WARNING)
             summary = source.get("Summary")
             if summary is not None and len(summary) > description_max:
-                yield problem(source, "Summary", _("{count} characters; the description is cut at {limit}", count=len(summary),
+                yield problem(source, "Summary", _("{count} characters; the description is cut at {limit}: shorten it to {limit} at most", count=len(summary),
                                                    limit=description_max), WARNING)
             if not summary and not re.search(r"^\s*[^\s#!<|>`-]", source.body, re.MULTILINE):
                 yield problem(source, "Summary", _("no description: add a Summary (no paragraph to take it from)"), WARNING)
@@ -56,8 +57,8 @@ def check_duplicates(corpus: Corpus) -> Iterable[Problem]:
                     continue
                 key = (lang_of(source, corpus.settings), value)
                 if key in seen:
-                    same = (_("the same title as {path}", path=display_path(seen[key].path)) if field == "Title"
-                            else _("the same description as {path}", path=display_path(seen[key].path)))
+                    same = (_("the same title as {path}: give it a Title: of its own", path=display_path(seen[key].path)) if field == "Title"
+                            else _("the same description as {path}: give it a Summary: of its own", path=display_path(seen[key].path)))
                     yield problem(source, field, same, WARNING)
                 else:
                     seen[key] = source
@@ -78,7 +79,9 @@ def check_images(corpus: Corpus) -> Iterable[Problem]:
                 for image in _HTML_IMAGE.finditer(text):
                     has_image = True
                     if not re.search(r"\balt\s*=\s*([\"'])\s*[^\"'\s]", image["attributes"]):
-                        yield _warning(source, line, _("<img> without alt text"))
+                        src = re.search(r"\bsrc\s*=\s*([\"']?)([^\"'\s>]*)\1", image["attributes"])
+                        yield _warning(source, line, _('<img> without alt text: add one, alt="describe it"; or write ![describe it]({src})',
+                                                       src=src[2] if src else "…"))
             if kind == "post" and not has_image and not is_translation(source):
                 yield problem(source, "Image", _("the post has no image: social networks will show the generated card"), WARNING)
 

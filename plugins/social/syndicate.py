@@ -128,8 +128,9 @@ class Report:
     failed: list[str] = field(default_factory=list)
 
     def line(self, networks: list[str]) -> str:
-        parts = [_("{network}: {posted} posted, {found} already there", network=NETWORKS[name].label,
-                   posted=self.posted[name], found=self.found[name]) for name in networks]
+        parts = [_("{network}: {posted}, {found}", network=NETWORKS[name].label,
+                   posted=_n("{count} new post", "{count} new posts", self.posted[name]),
+                   found=_n("{count} already there", "{count} already there", self.found[name])) for name in networks]
         failures = _n("{count} failure", "{count} failures", len(self.failed)) if self.failed else _("no failure")
         return functools.reduce(lambda first, then: _("{first}; {then}", first=first, then=then), [*parts, failures])
 

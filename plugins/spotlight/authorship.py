@@ -57,9 +57,8 @@ class Withdrawal:
 
 def withdrawal_of(source: Source, settings: dict) -> Withdrawal | None:
     """The withdrawal of the member of ``source``, or None when they may be named."""
-    fields = {key: field.value for key, field in source.fields.items()}
     name = (source.get("Name") or "").strip()
-    if not name or not hides_authorship(fields):
+    if not name or not hides_authorship(source.values()):
         return None
     return Withdrawal(source, name, (source.get("Pseudonym") or "").strip() or organization(settings))
 
@@ -89,8 +88,9 @@ def pseudonym_problem(pseudonym: str, name: str) -> str | None:
     own_words = {word for word in slugify(name).split("-") if len(word) > 2}
     named = next((word for word in slugify(pseudonym).split("-") if word in own_words), None)
     if named:
+        as_written = next((word for word in re.findall(r"\w+", name) if slugify(word) == named), named)  # "Inès", not "ines"
         return _('"{pseudonym}" contains "{word}", from their Name: a pseudonym must not name them; choose another',
-                 pseudonym=pseudonym, word=named)
+                 pseudonym=pseudonym, word=as_written)
     return None
 
 

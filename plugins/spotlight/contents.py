@@ -5,6 +5,7 @@ from datetime import date
 
 from pelican.contents import Content
 
+from tribune.i18n import _
 from tribune.sanitise import third_party_html, third_party_text
 from tribune.slugs import slugify
 
@@ -18,10 +19,22 @@ def parse_links(value: str | None) -> list[str]:
     return _URL.findall(value or "")
 
 
+def unpublished_because(metadata: dict) -> str | None:
+    """Why a member does not reach output/, in words (None when they do): consent withdrawn,
+    Status: hidden or draft, or no date of consent yet."""
+    status = (metadata.get("status") or "published").lower()
+    if metadata.get("consent-withdrawn"):
+        return _("consent withdrawn")
+    if status != "published":
+        return _("Status: {status}", status=status)
+    if not metadata.get("consent"):
+        return _("no date of consent yet")
+    return None
+
+
 def publishable(metadata: dict) -> bool:
     """Consent given, not withdrawn, not hidden or draft: the only members that reach output/."""
-    status = (metadata.get("status") or "published").lower()
-    return bool(metadata.get("consent")) and not metadata.get("consent-withdrawn") and status == "published"
+    return unpublished_because(metadata) is None
 
 
 class Member(Content):

@@ -17,7 +17,7 @@ from tribune.source import Source
 from tribune.text import reading_text
 
 from .authorship import pseudonym_problem, withdrawn_among
-from .contents import parse_links, publishable
+from .contents import parse_links, publishable, unpublished_because
 
 #: MEMBER_PHONE_REGIONS: the countries whose national numbers (written without + or 00) are
 #: recognised, after the site's own: the French-speaking ones. Luxembourg is left out: its
@@ -121,7 +121,7 @@ def check_members(corpus: Corpus) -> Iterable[Problem]:
 
 
 def _withdrawn(corpus: Corpus) -> list[Source]:
-    return [s for s in corpus.of_kind("member") if not publishable({k: f.value for k, f in s.fields.items()})]
+    return [s for s in corpus.of_kind("member") if not publishable(s.values())]
 
 
 def check_links_to_withdrawn_members(corpus: Corpus) -> Iterable[Problem]:
@@ -142,8 +142,8 @@ def check_links_to_withdrawn_members(corpus: Corpus) -> Iterable[Problem]:
                 for member, pattern in targets:
                     if source is not member and pattern.search(line):
                         yield Problem(display_path(source.path), source.body_line + offset, "",
-                                      _("links to {path}, a member who is not published (consent missing or withdrawn): remove the link",
-                                        path=display_path(member.path)))
+                                      _("links to {path}, a member who is not published ({reason}): remove the link",
+                                        path=display_path(member.path), reason=unpublished_because(member.values())))
 
 
 def check_authorship(corpus: Corpus) -> Iterable[Problem]:
