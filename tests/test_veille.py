@@ -217,7 +217,7 @@ def test_the_sample_settings_fail_in_one_line_per_source_without_the_internet(tm
     lines = err.strip().splitlines()
     assert code == 1 and len(lines) == 6, err
     assert lines[0] == "Alerte Google « Éditions Boussole »\u202f: www.google.example est injoignable\u202f: vérifiez l’adresse, et que cette machine est connectée"
-    assert lines[5].startswith("Bluesky\u202f: BLUESKY_HANDLE")
+    assert lines[5].startswith("Bluesky\u202f: la variable BLUESKY_HANDLE n’est pas définie\u202f: ")
     assert "0 source sur 6 a répondu" in out
     sample = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
     assert "VEILLE_SOURCES" in sample and "127.0.0.1" not in sample
