@@ -138,7 +138,8 @@ def test_a_wrong_app_password_and_an_unknown_instance(networks, capsys, monkeypa
     code, out, err = run(capsys, send=True)
     lines = err.strip().splitlines()
     assert code == 1 and len(lines) == 2 and "wrong-password" not in out + err
-    assert lines[0].startswith("Rien n’a été publié sur Mastodon\u202f: MASTODON_API_BASE_URL http://127.0.0.1:9\u202f: aucune instance Mastodon ne répond à cette adresse (")
+    assert lines[0] == ("Rien n’a été publié sur Mastodon\u202f: MASTODON_API_BASE_URL http://127.0.0.1:9\u202f: aucune instance Mastodon ne répond à cette "
+                        "adresse (lecture de l’instance\u202f: Mastodon n’a pas répondu (la connexion a été refusée))\u202f; vérifiez-la (5 contenus en attente)")
     assert lines[1] == ("Rien n’a été publié sur Bluesky\u202f: connexion\u202f: Bluesky a refusé BLUESKY_HANDLE et BLUESKY_APP_PASSWORD "
                         "(HTTP 401\u202f: AuthenticationRequired: Invalid identifier or password)\u202f: vérifiez l’identifiant et, au besoin, "
                         "créez un nouveau mot de passe d’application (5 contenus en attente)")

@@ -9,6 +9,8 @@ message that would show an exception's own text shows :func:`describe_error` ins
 import errno
 import json
 import os
+import socket
+import ssl
 
 from tribune.i18n import _
 from tribune.lint import display_path
@@ -28,19 +30,61 @@ def _reasons() -> dict[int, str]:
         errno.ENAMETOOLONG: _("the name is too long"),
         errno.EMFILE: _("too many files open at once"),
         errno.EIO: _("the disk could not be read or written (input/output error)"),
+        errno.ECONNREFUSED: _("the connection was refused"),
+        errno.ECONNRESET: _("the connection was cut"),
+        errno.ETIMEDOUT: _("no answer in time"),
+        errno.EHOSTUNREACH: _("the host cannot be reached"),
+        errno.ENETUNREACH: _("the network cannot be reached"),
     }
 
 
-def describe_error(error: Exception) -> str:
+def _system_reason(error: BaseException) -> str | None:
+    """What the system said, in words, when it is one of the errors named here."""
+    if isinstance(error, socket.gaierror):
+        return _("the name could not be found")
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return _("its certificate could not be verified")
+    if isinstance(error, ssl.SSLError):
+        return _("the secure connection failed")
+    if isinstance(error, OSError) and error.errno in _reasons():
+        return _reasons()[error.errno]
+    if isinstance(error, TimeoutError):
+        return _("no answer in time")
+    return None
+
+
+def _system_cause(error: BaseException) -> str | None:
+    """The words for the system's error under a library's: requests, urllib3, httpx and
+    Mastodon.py wrap a refused connection or an unknown host in their own English."""
+    seen, waiting = set(), [error]
+    while waiting:
+        found = waiting.pop(0)
+        if found is None or id(found) in seen:
+            continue
+        seen.add(id(found))
+        reason = _system_reason(found)
+        if reason:
+            return reason
+        waiting += [found.__cause__, found.__context__, getattr(found, "reason", None),
+                    *(value for value in getattr(found, "args", ()) if isinstance(value, BaseException))]
+    return None
+
+
+def describe_error(error: Exception, otherwise: str | None = None) -> str:
     """What went wrong, in words, without the file's name (the message around it names it):
-    a file the system refuses, a file that is not valid JSON or not UTF-8 text."""
+    a file the system refuses, a file that is not valid JSON or not UTF-8 text, a connection
+    refused or a host unknown (under whatever library made the call); ``otherwise`` (by
+    default the error's own text) for anything else."""
     if isinstance(error, json.JSONDecodeError):
         return _("it is not valid JSON (line {line}, column {column})", line=error.lineno, column=error.colno)
     if isinstance(error, UnicodeDecodeError):
         return _("it is not UTF-8 text (byte {position}): save it again as UTF-8", position=error.start + 1)
-    if isinstance(error, OSError):
-        return _reasons().get(error.errno) or error.strerror or str(error)
-    return str(error)
+    known = _system_cause(error)
+    if known:
+        return known
+    if otherwise is not None:
+        return otherwise
+    return (error.strerror if isinstance(error, OSError) else None) or str(error)
 
 
 def describe_os_error(error: OSError) -> str:

@@ -26,8 +26,8 @@ from urllib.parse import urlsplit
 import mailchimp_marketing
 import requests
 from mailchimp_marketing.api_client import ApiClientError
-from urllib3.exceptions import NameResolutionError
 
+from tribune.errors import describe_error
 from tribune.i18n import _, _n, number
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -176,15 +176,10 @@ class Mailchimp:
 
     def _unreachable(self, action: str, error: requests.RequestException, tries: int) -> str:
         """No answer from Mailchimp, in words: which host, how many tries, why, what to check."""
-        cause = getattr(error.args[0], "reason", None) if error.args else None
         if isinstance(error, requests.Timeout):
             why = _("no answer within {seconds} s", seconds=number(self.config.timeout, 1, optional=True))
-        elif isinstance(cause, NameResolutionError):
-            why = _("the name could not be found")
-        elif "refused" in str(cause or error).lower():
-            why = _("the connection was refused")
         else:
-            why = _("the connection failed")
+            why = describe_error(error, otherwise=_("the connection failed"))
         return _n("{action}: Mailchimp could not be reached at {host} ({why}, {count} try): check this machine's internet "
                   "connection and MAILCHIMP_SERVER, then run the command again",
                   "{action}: Mailchimp could not be reached at {host} ({why}, {count} tries): check this machine's internet "

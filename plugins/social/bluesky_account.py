@@ -28,6 +28,7 @@ from atproto_client.request import Request
 from atproto_client.utils import facet_detection
 from atproto_core.exceptions import AtProtocolError
 
+from tribune.errors import describe_error
 from tribune.i18n import _
 
 from .compose import SocialText
@@ -120,7 +121,7 @@ class BlueskyAccount(Account):
         if isinstance(error, RequestErrorBase):
             response = error.response
             if response is None:
-                reason = _("timed out") if isinstance(error, InvokeTimeoutError) else their_words(error.__cause__ or error)
+                reason = _("timed out") if isinstance(error, InvokeTimeoutError) else describe_error(error, otherwise=_("the connection failed"))
                 return ServiceError(_("{action}: Bluesky did not answer ({reason})", action=action, reason=reason))
             content = response.content
             words = their_words(f"{content.error}: {content.message}" if isinstance(content, XrpcError) else content)
@@ -133,7 +134,8 @@ class BlueskyAccount(Account):
             return ServiceError(_("{action}: Bluesky refused it (HTTP {status}: {words})", action=action,
                                   status=response.status_code, words=words), response.status_code)
         if isinstance(error, httpx.HTTPError):  # what the SDK lets through (a connection closed without an answer)
-            return ServiceError(_("{action}: Bluesky did not answer ({reason})", action=action, reason=their_words(error)))
+            return ServiceError(_("{action}: Bluesky did not answer ({reason})", action=action,
+                                  reason=describe_error(error, otherwise=_("the connection failed"))))
         if isinstance(error, (AtProtocolError, ValueError)):
             return ServiceError(_("{action}: Bluesky's answer could not be read ({words})", action=action, words=their_words(error)))
         return None

@@ -22,6 +22,7 @@ import requests
 from mastodon import Mastodon
 from mastodon.errors import MastodonAPIError, MastodonError, MastodonNetworkError, MastodonRatelimitError
 
+from tribune.errors import describe_error
 from tribune.i18n import _
 
 from .links import hrefs, same_page
@@ -73,8 +74,8 @@ class MastodonAccount(Account):
         if isinstance(error, MastodonRatelimitError):
             return ServiceError(_("{action}: Mastodon says to slow down (HTTP 429)", action=action), 429)
         if isinstance(error, MastodonNetworkError):
-            reason = error.args[0] if error.args else error
-            return ServiceError(_("{action}: Mastodon did not answer ({reason})", action=action, reason=their_words(reason)))
+            reason = describe_error(error, otherwise=_("the connection failed"))
+            return ServiceError(_("{action}: Mastodon did not answer ({reason})", action=action, reason=reason))
         if isinstance(error, MastodonAPIError) and len(error.args) >= 4:
             status, words = error.args[1], their_words(error.args[3] or error.args[2])
             if status == 401:
