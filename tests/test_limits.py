@@ -117,7 +117,8 @@ def test_a_truncated_avatar_stops_the_build_naming_the_member_file(site):
     with pytest.raises(BuildError) as failure:
         build(load_site(site / "pelicanconf.py"))
     assert str(failure.value).startswith(french("Pelican a signalé des erreurs : content/members/lea-fontaine.md: Avatar: "
-                                                "« images/avatar-lea-fontaine.jpg » ne peut pas être lu comme une image (image file is truncated"))
+                                                "« images/avatar-lea-fontaine.jpg » ne peut pas être lu comme une image (le fichier est tronqué ou "
+                                                "abîmé) : exportez-la de nouveau"))
 
 
 def test_a_logo_bomb_in_an_edition_names_the_setting(site, capsys):

@@ -134,8 +134,8 @@ class BlueskyAccount(Account):
             return ServiceError(_("{action}: Bluesky refused it (HTTP {status}: {words})", action=action,
                                   status=response.status_code, words=words), response.status_code)
         if isinstance(error, httpx.HTTPError):  # what the SDK lets through (a connection closed without an answer)
-            return ServiceError(_("{action}: Bluesky did not answer ({reason})", action=action,
-                                  reason=describe_error(error, otherwise=_("the connection failed"))))
+            reason = describe_error(error, otherwise=_("the connection failed"))
+            return ServiceError(_("{action}: Bluesky did not answer ({reason})", action=action, reason=reason))
         if isinstance(error, (AtProtocolError, ValueError)):
             return ServiceError(_("{action}: Bluesky's answer could not be read ({words})", action=action, words=their_words(error)))
         return None

@@ -8,6 +8,7 @@ from pathlib import Path
 from tribune.generators import ContentGenerator
 
 from tribune.clock import now
+from tribune.errors import describe_error
 from tribune.i18n import _
 from tribune.images import ImageError
 from tribune.lint import display_path
@@ -99,8 +100,9 @@ class MembersGenerator(ContentGenerator):
                     logger.error(_('{path}: Avatar: "{value}" {error}', path=display_path(Path(member.source_path)),
                                    value=member.metadata["avatar"], error=error))
                 except OSError as error:  # a damaged photo (cut short...): its header passed the lint
+                    reason = describe_error(error, otherwise=_("the file is cut short or damaged"))
                     logger.error(_('{path}: Avatar: "{value}" cannot be read as an image ({reason}): export it again',
-                                   path=display_path(Path(member.source_path)), value=member.metadata["avatar"], reason=error))
+                                   path=display_path(Path(member.source_path)), value=member.metadata["avatar"], reason=reason))
         for member in self.members:
             self.write_item(writer, member, "member")
         self.write_index(writer, "members")
