@@ -89,7 +89,8 @@ SETTINGS = (ROOT / "pelicanconf.py").read_text(encoding="utf-8").splitlines()
 ADDED = len(SETTINGS) + 2  # the line each breaker adds, after a blank one
 PATH_LINE, THEME_LINE = (next(number for number, line in enumerate(SETTINGS, 1) if line.startswith(f"{key} =")) for key in ("PATH", "THEME"))
 BROKEN_SETTINGS = {
-    "a settings line that is not Python": (_syntax_error, f"pelicanconf.py:{ADDED}: cette ligne des réglages n’est pas du Python valide"),
+    "a settings line that is not Python": (_syntax_error, f"pelicanconf.py:{ADDED}: cette ligne des réglages n’est pas du Python valide "
+                                           "(une parenthèse, un crochet ou une accolade est ouvert et jamais fermé, colonne 12)\u202f: corrigez-la"),
     "a settings line that fails": (_name_error, f"pelicanconf.py:{ADDED}: les réglages s’arrêtent à cette ligne (NameError"),
     "no content folder": (lambda site: shutil.rmtree(site / "content"), french(
         f"pelicanconf.py:{PATH_LINE}: PATH: le dossier de contenu content n'existe pas : créez-le, ou corrigez PATH")),

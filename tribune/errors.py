@@ -70,15 +70,31 @@ def _system_cause(error: BaseException) -> str | None:
     return None
 
 
+def _syntax_words(error: SyntaxError) -> str:
+    """The common mistakes of a line of Python, in words (Python's own are English)."""
+    said = (error.msg or "").lower()
+    if isinstance(error, IndentationError):
+        return _("the line is indented: start it at the beginning of the line")
+    if "never closed" in said or "was not closed" in said:
+        return _("a bracket is opened and never closed")
+    if "unmatched" in said or "does not match" in said:
+        return _("a bracket is closed that was never opened")
+    if "unterminated" in said or "eol while scanning" in said or "eof while scanning" in said:
+        return _("a quotation mark is opened and never closed")
+    return _("Python cannot read it")
+
+
 def describe_error(error: Exception, otherwise: str | None = None) -> str:
     """What went wrong, in words, without the file's name (the message around it names it):
-    a file the system refuses, a file that is not valid JSON or not UTF-8 text, a connection
+    a file the system refuses, a file that is not valid JSON, UTF-8 text or Python, a connection
     refused or a host unknown (under whatever library made the call); ``otherwise`` (by
     default the error's own text) for anything else."""
     if isinstance(error, json.JSONDecodeError):
         return _("it is not valid JSON (line {line}, column {column})", line=error.lineno, column=error.colno)
     if isinstance(error, UnicodeDecodeError):
         return _("it is not UTF-8 text (byte {position}): save it again as UTF-8", position=error.start + 1)
+    if isinstance(error, SyntaxError):
+        return _("{what}, column {column}", what=_syntax_words(error), column=error.offset or 1)
     known = _system_cause(error)
     if known:
         return known

@@ -14,6 +14,7 @@ from pathlib import Path
 import pelican
 from pelican.settings import get_settings_from_file, read_settings
 
+from tribune.errors import describe_error
 from tribune.i18n import _, set_language
 from tribune.lint import display_path
 
@@ -39,7 +40,7 @@ def _run(config: Path) -> dict:
     except SyntaxError as error:
         where = Path(error.filename or config)
         message = _("{path}:{line}: this line of the settings is not valid Python ({reason}): correct it",
-                    path=display_path(where), line=error.lineno or 1, reason=error.msg)
+                    path=display_path(where), line=error.lineno or 1, reason=describe_error(error))
     except Exception as error:  # noqa: BLE001 - anything the Python of a settings file raises
         folder = config.resolve().parent
         frames = [frame for frame in traceback.extract_tb(error.__traceback__) if Path(frame.filename).resolve().parent == folder]
