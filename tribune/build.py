@@ -25,13 +25,15 @@ from pathlib import Path
 from pelican import Pelican, signals
 from pelican.log import LimitFilter, console
 
-from tribune import caches, confinement, limits, lint, prereading, rendering, workers, writer
+from tribune import caches, confinement, limits, lint, prereading, rendering, scheduling, workers, writer
 from tribune.errors import describe_os_error
 from tribune.folders import UnsafeFolder, check_build_folders, mark
 from tribune.i18n import _, _n, set_language
 from tribune.lint import ERROR, WARNING, Problem, display_path
+from tribune.pelican_warnings import located
 from tribune.search import SearchIndexError, build_index
 from tribune.settings import read_site_settings
+from tribune.signals import page_rendered
 
 
 class BuildError(Exception):
@@ -64,10 +66,11 @@ class Census:
 class BuildResult:
     output: Path
     seconds: float
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # Pelican's, at their content line
     pages: int = 0  # pages and feeds written by Pelican's writer...
     reused: int = 0  # ...of which taken from the previous output (tribune.rendering)
     census: Census = field(default_factory=Census)
+    problems: list[Problem] = field(default_factory=list)  # the lint's warnings and notices: nothing that stopped it
 
 
 def load_site(config: str | Path = "pelicanconf.py", **overrides) -> Site:
@@ -80,11 +83,19 @@ def load_site(config: str | Path = "pelicanconf.py", **overrides) -> Site:
     prereading.install()
     confinement.install()
     limits.install()
+    scheduling.install()
     signals.all_generators_finalized.connect(_count)
+    page_rendered.connect(_recall_warnings)
     return Site(config, settings, Pelican(settings))
 
 
 _censuses: dict[int, Census] = {}  # by the id of the settings of the build in progress
+_recalled: dict[int, list[str]] = {}  # warnings of the pages rendered or reused, by the same id
+
+
+def _recall_warnings(name: str, settings: dict, extras: dict) -> None:
+    """page_rendered: the warnings a page logged when it was rendered, this build or an earlier one."""
+    _recalled.setdefault(id(settings), []).extend(extras.get(rendering.WARNINGS, ()))
 
 
 def _count(generators) -> None:
@@ -119,6 +130,8 @@ class _PelicanLog(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append(record)
+        if record.levelno == logging.WARNING:
+            rendering.remember_warning(record.getMessage())  # said again when the page is reused
 
     def messages(self, level: int) -> list[str]:
         return [record.getMessage() for record in self.records if record.levelno >= level]
@@ -180,7 +193,7 @@ def build(site: Site, strict: bool = False, search: bool = False) -> BuildResult
         _stop_if_linted_wrong(linting)
         raise
     try:
-        _stop_if_linted_wrong(linting, fresh)
+        problems = _stop_if_linted_wrong(linting, fresh)
         _swap_in(fresh, result.output, result.pages)
     except OSError as error:
         shutil.rmtree(fresh, ignore_errors=True)
@@ -190,18 +203,20 @@ def build(site: Site, strict: bool = False, search: bool = False) -> BuildResult
         raise
     result.pages.save()
     return BuildResult(result.output, time.perf_counter() - started, result.warnings, len(result.pages.records), result.pages.reused,
-                       result.census)
+                       result.census, problems)
 
 
-def _stop_if_linted_wrong(linting, fresh: Path | None = None) -> None:
+def _stop_if_linted_wrong(linting, fresh: Path | None = None) -> list[Problem]:
     """Raise the lint's problems, if it found some that stop the build (dropping ``fresh``):
-    they say what is wrong better than whatever Pelican made of the same content."""
-    blocking, _problems = linting.result()
+    they say what is wrong better than whatever Pelican made of the same content. Else return
+    its warnings and notices, for the build to say them (every build: the lint reads every file)."""
+    blocking, problems = linting.result()
     if blocking:
         if fresh is not None:
             shutil.rmtree(fresh, ignore_errors=True)
         raise BuildError(_n("{count} problem in the content: nothing was built", "{count} problems in the content: nothing was built",
                             len(blocking)), blocking)
+    return problems
 
 
 @dataclass
@@ -237,12 +252,13 @@ def _build_beside(site: Site, strict: bool, search: bool) -> tuple[Path, _Built]
         site.settings["OUTPUT_PATH"] = str(fresh)
         # With a search index, pages are indexed before the swap: they must all be in place.
         pages = rendering.PageCache(site.settings, previous_output=output, moving=not search)
+        _recalled.pop(id(site.settings), None)
         with _captured_pelican_log() as log, rendering.caching(pages), _quiet_pelican():
             site.pelican.run()
         errors = log.messages(logging.ERROR)
         if errors:
             raise BuildError(_("Pelican reported errors: {errors}", errors="; ".join(errors)))
-        warnings = log.messages(logging.WARNING)
+        warnings = located(log.messages(logging.WARNING) + _recalled.pop(id(site.settings), []), Path(site.settings["PATH"]))
         if strict and warnings:
             raise BuildError(_("Pelican reported warnings (strict mode): {warnings}", warnings="; ".join(warnings)))
         if search:
