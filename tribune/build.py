@@ -30,10 +30,9 @@ from tribune.errors import describe_os_error
 from tribune.folders import UnsafeFolder, check_build_folders, mark
 from tribune.i18n import _, _n, set_language
 from tribune.lint import ERROR, WARNING, Problem, display_path
-from tribune.pelican_warnings import located
+from tribune.pelican_warnings import every_build
 from tribune.search import SearchIndexError, build_index
 from tribune.settings import read_site_settings
-from tribune.signals import page_rendered
 
 
 class BuildError(Exception):
@@ -85,17 +84,10 @@ def load_site(config: str | Path = "pelicanconf.py", **overrides) -> Site:
     limits.install()
     scheduling.install()
     signals.all_generators_finalized.connect(_count)
-    page_rendered.connect(_recall_warnings)
     return Site(config, settings, Pelican(settings))
 
 
 _censuses: dict[int, Census] = {}  # by the id of the settings of the build in progress
-_recalled: dict[int, list[str]] = {}  # warnings of the pages rendered or reused, by the same id
-
-
-def _recall_warnings(name: str, settings: dict, extras: dict) -> None:
-    """page_rendered: the warnings a page logged when it was rendered, this build or an earlier one."""
-    _recalled.setdefault(id(settings), []).extend(extras.get(rendering.WARNINGS, ()))
 
 
 def _count(generators) -> None:
@@ -130,8 +122,6 @@ class _PelicanLog(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append(record)
-        if record.levelno == logging.WARNING:
-            rendering.remember_warning(record.getMessage())  # said again when the page is reused
 
     def messages(self, level: int) -> list[str]:
         return [record.getMessage() for record in self.records if record.levelno >= level]
@@ -252,13 +242,12 @@ def _build_beside(site: Site, strict: bool, search: bool) -> tuple[Path, _Built]
         site.settings["OUTPUT_PATH"] = str(fresh)
         # With a search index, pages are indexed before the swap: they must all be in place.
         pages = rendering.PageCache(site.settings, previous_output=output, moving=not search)
-        _recalled.pop(id(site.settings), None)
         with _captured_pelican_log() as log, rendering.caching(pages), _quiet_pelican():
             site.pelican.run()
         errors = log.messages(logging.ERROR)
         if errors:
             raise BuildError(_("Pelican reported errors: {errors}", errors="; ".join(errors)))
-        warnings = located(log.messages(logging.WARNING) + _recalled.pop(id(site.settings), []), Path(site.settings["PATH"]))
+        warnings = every_build(log.messages(logging.WARNING), site.settings, reused=pages.reused > 0)
         if strict and warnings:
             raise BuildError(_("Pelican reported warnings (strict mode): {warnings}", warnings="; ".join(warnings)))
         if search:

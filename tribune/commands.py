@@ -247,6 +247,7 @@ def run_publish(config: str = "publishconf.py", target: str | None = None, dry_r
     except (PublishError, BuildError) as error:
         _say(_("Not published: {reason}. The live site is unchanged.", reason=error))
         return 1
+    _print_problems(report.notices, True)
     if dry_run:
         print(report.plan.listing())
     print(report.summary())
