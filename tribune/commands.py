@@ -36,8 +36,13 @@ def _print_problems(problems, strict: bool) -> None:
     (publish checks with --strict), so that no warning reads as harmless."""
     for problem in problems:
         severity = ERROR if problem.severity == ERROR or (strict and problem.severity == WARNING) else problem.severity
-        refused = " " + _("— invoke publish refuses this (--strict)") if severity == WARNING else ""
-        print(f"{problem} [{severity_label(severity)}]{refused}", file=sys.stderr)
+        print(_marked(str(problem), severity), file=sys.stderr)
+
+
+def _marked(line: str, severity: str) -> str:
+    """A problem's line with its severity, and for a warning, that publish refuses it."""
+    refused = " " + _("— invoke publish refuses this (--strict)") if severity == WARNING else ""
+    return f"{line} [{severity_label(severity)}]{refused}"
 
 
 def _command(task: str | None = None):
@@ -124,8 +129,8 @@ def run_build(config: str = "pelicanconf.py", strict: bool = False, search: bool
         _say(_("Build failed: {reason}. output/ is unchanged.", reason=error))
         return 1
     _print_problems(result.problems, strict)
-    for warning in result.warnings:
-        _say(_("warning: {message}", message=warning))
+    for warning in result.warnings:  # Pelican's, at their content line when found: as the lint's, for editors to jump to
+        _say(_marked(warning, WARNING))
     _say_counts(result.problems, len(result.warnings))
     files = sum(1 for path in result.output.rglob("*") if path.is_file())
     print(_("Site built in {folder}/: {made}; {seconds} s.", folder=display_path(result.output),
