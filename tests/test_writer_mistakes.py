@@ -149,3 +149,31 @@ def test_a_post_dated_later_waits_for_its_day(site_copy, capsys, monkeypatch):
     code, said, _out = _build(capsys)
     assert code == 0 and not [line for line in said if "programmé" in line]
     assert page.exists() and "Un billet programmé" in (site_copy / "output/feeds/all.atom.xml").read_text(encoding="utf-8")
+
+
+EDITION = "Title: La lettre de la Guilde\nSubject: Des nouvelles\nDate: {date}\nLang: fr\n\nBonjour à toutes et à tous,\n\nÀ bientôt !\n"
+
+
+def test_an_edition_with_nothing_but_the_editors_word_is_warned(site_copy):
+    name = _write(site_copy, "newsletters/2027-06.md", EDITION.format(date="2027-06-01 09:00"))
+    assert [p for p in _problems(site_copy) if p.startswith(name)] == [
+        french(f"{name}:1: Title: l'édition n'a que le mot de l'équipe : aucun billet, événement ni membre de son mois ; nommez-en dans "
+               "Posts:, Events: ou Spotlight:, ou vérifiez leurs dates"),
+    ]
+
+
+def test_an_editions_file_name_agrees_with_its_date(site_copy):
+    name = _write(site_copy, "newsletters/2026-09-rentree.md", EDITION.format(date="2026-10-01 09:00"))
+    assert [p for p in _problems(site_copy, only=ERROR) if p.startswith(name)] == [
+        french(f"{name}:3: Date: le fichier porte le mois de septembre 2026 mais la Date est en octobre 2026 : renommez le fichier "
+               "2026-10-rentree.md, ou corrigez la Date"),
+    ]
+
+
+def test_two_members_in_the_spotlight_the_same_month_are_warned(site_copy):
+    hugo = site_copy / "content/members/hugo-marchand.md"
+    hugo.write_text(hugo.read_text(encoding="utf-8").replace("Spotlight: 2026-10", "Spotlight: 2026-11"), encoding="utf-8")
+    assert [p for p in _problems(site_copy) if "members/" in p] == [
+        french("content/members/lea-fontaine.md:8: Spotlight: content/members/hugo-marchand.md est à l'honneur le même mois (2026-11) : "
+               "un seul membre est présenté par mois ; donnez à l'un des deux un autre mois"),
+    ]
