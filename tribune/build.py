@@ -76,6 +76,7 @@ def load_site(config: str | Path = "pelicanconf.py", **overrides) -> Site:
     """Read a settings file as Pelican does and register its plugins (and their lint rules)."""
     config = Path(config)
     settings = read_site_settings(config, **overrides)  # or SettingsError
+    scheduling.take_over(settings)
     set_language(settings.get("DEFAULT_LANG"), settings.get("TIMEZONE"))
     writer.install()
     caches.install()

@@ -27,9 +27,21 @@ from tribune.lint import NOTICE, Corpus, Problem, problem
 from tribune.rules import parse_date
 
 
+_CHOICE = "_TRIBUNE_WITH_FUTURE_DATES"  # the site's WITH_FUTURE_DATES, once take_over() has turned Pelican's off
+
+
+def take_over(settings: dict) -> None:
+    """Decide on Tribune's clock instead of Pelican: Pelican's own rule (the machine's clock,
+    wherever a post is read: the build, the newsletter's and the networks' light reading) is
+    turned off, and the site's choice kept for :func:`waits`."""
+    if _CHOICE not in settings:
+        settings[_CHOICE] = settings.get("WITH_FUTURE_DATES", True)
+        settings["WITH_FUTURE_DATES"] = True
+
+
 def waits(settings: dict) -> bool:
     """Whether posts dated later than now wait for their day (WITH_FUTURE_DATES = False)."""
-    return settings.get("WITH_FUTURE_DATES", True) is False
+    return settings.get(_CHOICE, settings.get("WITH_FUTURE_DATES", True)) is False
 
 
 def later(date: datetime, settings: dict) -> bool:
