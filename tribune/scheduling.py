@@ -6,7 +6,8 @@ a post read the day before its date would stay a draft for good, and a build pin
 another day (``TRIBUNE_NOW``, see :mod:`tribune.clock`) would still decide on today. Here the
 decision is made again on every build, from the post's own Status and Date and
 :func:`tribune.clock.now`, once Pelican has sorted its posts (``article_generator_pretaxonomy``,
-before categories, tags, feeds and archives are made of them).
+before categories, tags, feeds and archives are made of them). Pelican's own rule is turned
+off (:func:`take_over`): nothing depends on the machine's date.
 
 The lint says it at the Date line of each scheduled post (a notice: nothing to fix), so that
 check, build and publish all say when the post goes out. A site rebuilt by a scheduled CI job
