@@ -177,3 +177,13 @@ def test_two_members_in_the_spotlight_the_same_month_are_warned(site_copy):
         french("content/members/lea-fontaine.md:8: Spotlight: content/members/hugo-marchand.md est à l'honneur le même mois (2026-11) : "
                "un seul membre est présenté par mois ; donnez à l'un des deux un autre mois"),
     ]
+
+
+def test_publish_says_when_a_scheduled_post_goes_out_and_leaves_it_out(site_copy, tmp_path, capsys):
+    name = _write(site_copy, "posts/2027-01-05-programme.md", _post("Un billet programmé", date="2027-01-05 09:30"))
+    code = commands.run_publish("publishconf.py", target=str(tmp_path / "www"), dry_run=True)
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert french(f"{name}:2: Date: programmé pour le 5 janvier 2027 à 9\u00a0h\u00a030 : pas publié avant ce jour (le site doit être "
+                  "reconstruit ce jour-là) [remarque]") in err.splitlines()
+    assert not (site_copy / ".publish/site/billets/un-billet-programme").exists()
