@@ -144,7 +144,7 @@ def _say_counts(problems, pelican_warnings: int) -> None:
     notices = sum(1 for problem in problems if problem.severity == NOTICE)
     if warnings or notices:
         counts = [_n("{count} warning", "{count} warnings", warnings)] + ([_n("{count} notice", "{count} notices", notices)] if notices else [])
-        _say(_("The build says: {counts} (invoke check lists the same).", counts=", ".join(counts)))
+        _say(_("The build says: {counts}.", counts=", ".join(counts)))
 
 
 @_command()

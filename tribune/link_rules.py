@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from tribune.confinement import folder_of
 from tribune.i18n import _
 from tribune.lint import ERROR, Corpus, Problem, display_path
 from tribune.paths import INTERNAL_LINK, OutsideContent, content_path, is_web_address
@@ -46,13 +47,6 @@ def _exists(root: Path, written: str, folder: str) -> bool | None:
         return None
 
 
-def _folder_of(source: Source, root: Path) -> str:
-    try:
-        return source.path.resolve().parent.relative_to(root).as_posix()
-    except ValueError:
-        return ""
-
-
 def _missing(link: str, kind: str, target: str, candidates: list[str]) -> str:
     guess = closest(target.lstrip("/"), candidates)
     if guess:
@@ -61,7 +55,7 @@ def _missing(link: str, kind: str, target: str, candidates: list[str]) -> str:
 
 
 def _unresolved(root: Path, source: Source, markdown: list[str], every: list[str]) -> Iterable[tuple[int, str]]:
-    folder = _folder_of(source, root)
+    folder = folder_of(source, root)
     for number, line in text_lines(source):
         if "{" in line:
             for link in INTERNAL_LINK.finditer(line):
