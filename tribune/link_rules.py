@@ -20,7 +20,8 @@ from tribune.rules import text_lines
 from tribune.source import Source
 from tribune.suggest import closest
 
-_MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?(?P<src>[^)\s>]+)")
+#: A Markdown image, ![alt](src): its alt text and path (the SEO plugin checks the alt text).
+MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]+)")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*(?:\"(?P<double>[^\"]*)\"|'(?P<single>[^']*)'|(?P<bare>[^\s>\"']+))", re.IGNORECASE)
 
 
@@ -31,7 +32,7 @@ def _content_files(root: Path) -> tuple[list[str], list[str]]:
 
 
 def _images(line: str) -> Iterable[str]:
-    for image in _MARKDOWN_IMAGE.finditer(line):
+    for image in MARKDOWN_IMAGE.finditer(line):
         yield image["src"]
     if "<" in line:
         for image in _HTML_IMAGE.finditer(line):

@@ -8,11 +8,11 @@ import re
 from collections.abc import Iterable
 
 from tribune.i18n import _
+from tribune.link_rules import MARKDOWN_IMAGE
 from tribune.lint import NOTICE, WARNING, Corpus, Problem, display_path, problem
 from tribune.rules import is_translation, lang_of
 from tribune.source import Source
 
-_MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)")
 _HTML_IMAGE = re.compile(r"<img\b(?P<attributes>[^>]*)>", re.IGNORECASE)
 
 KINDS = ("post", "page")
@@ -69,7 +69,7 @@ def check_images(corpus: Corpus) -> Iterable[Problem]:
             if has_image and not source.get("Image-Alt"):
                 yield problem(source, "Image", _("no Image-Alt: describe the image for people who cannot see it"), WARNING)
             for line, text in source.body_lines():
-                for image in _MARKDOWN_IMAGE.finditer(text):
+                for image in MARKDOWN_IMAGE.finditer(text):
                     has_image = True
                     if not image["alt"].strip():
                         yield _warning(source, line, _("image {src} has no alt text: ![describe it]({src})", src=image["src"]))
