@@ -2,7 +2,6 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
-
 from datetime import date
 
 from tribune.dates import format_date
