@@ -169,6 +169,22 @@ def site_copy(tmp_path) -> Path:
     return copy_site(tmp_path / "site")
 
 
+@pytest.fixture(scope="session")
+def _built_sample(tmp_path_factory) -> Path:
+    """The sample site's sources copied and built once: output/ and the caches filled."""
+    site = copy_site(tmp_path_factory.mktemp("built") / "site")
+    build(load_site(site / "pelicanconf.py"))
+    return site
+
+
+@pytest.fixture
+def built_copy(site_copy, _built_sample) -> Path:
+    """The site copy as `invoke build` leaves it (output/ and the caches filled), free to
+    break: copied from a build made once, not built again for each test."""
+    shutil.copytree(_built_sample, site_copy, symlinks=True, dirs_exist_ok=True)  # the same sources, and what the build made
+    return site_copy
+
+
 @pytest.fixture
 def english_copy(tmp_path) -> Path:
     """A copy of the sample site set to English (DEFAULT_LANG = "en"): the kit speaks English.
@@ -197,20 +213,28 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def chromium_on(folder: Path, *arguments: str):
-    """(Debian's chromium through Playwright, started with ``arguments`` too, the base URL of
-    ``folder`` served on 127.0.0.1); the test is skipped without them."""
+def chromium(*arguments: str):
+    """Debian's chromium through Playwright, started with ``arguments`` too; the test is
+    skipped without them."""
     playwright = pytest.importorskip("playwright.sync_api")
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("Debian's chromium is not installed")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", *arguments])
-            try:
-                yield browser, f"http://127.0.0.1:{server.server_port}/"
-            finally:
-                browser.close()
-    finally:
-        server.shutdown()
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", *arguments])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def chromium_on(folder: Path, *arguments: str):
+    """(Debian's chromium through Playwright, started with ``arguments`` too, the base URL of
+    ``folder`` served on 127.0.0.1); the test is skipped without them."""
+    with chromium(*arguments) as browser:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(folder)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            yield browser, f"http://127.0.0.1:{server.server_port}/"
+        finally:
+            server.shutdown()

@@ -32,11 +32,10 @@ Un portrait.
 
 
 @pytest.fixture
-def site(site_copy, monkeypatch):
+def site(built_copy, monkeypatch):
     """The sample site built once (output/ to keep as it is), as the current folder."""
-    monkeypatch.chdir(site_copy)
-    build(load_site(site_copy / "pelicanconf.py"))
-    return site_copy
+    monkeypatch.chdir(built_copy)
+    return built_copy
 
 
 @pytest.fixture

@@ -25,10 +25,10 @@ def png_header(width: int, height: int) -> bytes:
 
 
 @pytest.fixture
-def site(site_copy, monkeypatch):
-    monkeypatch.chdir(site_copy)
-    build(load_site(site_copy / "pelicanconf.py"))
-    return site_copy
+def site(built_copy, monkeypatch):
+    """The sample site built (output/ to keep as it is), as the current folder."""
+    monkeypatch.chdir(built_copy)
+    return built_copy
 
 
 @pytest.mark.parametrize("body, line, depth", [

@@ -30,13 +30,6 @@ def _tree_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-@pytest.fixture
-def built_copy(site_copy):
-    """A copy of the sample site with an output/ already built, to check that it stays as it was."""
-    build(load_site(site_copy / "pelicanconf.py"))
-    return site_copy
-
-
 def _problems_after_failed_build(site: Path) -> list[str]:
     output = site / "output"
     before = _tree_digest(output)

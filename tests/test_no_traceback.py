@@ -289,12 +289,10 @@ def test_a_reader_that_goes_away_is_no_broken_pipe(site_copy):
 
 
 def test_the_preview_server_says_nothing_when_a_browser_drops_a_connection(tmp_path, capfd):
-    from functools import partial
-
-    from tribune.serve import PreviewServer, QuietHandler
+    from tribune.preview import Preview, PreviewServer
 
     (tmp_path / "big.html").write_bytes(b"x" * 20_000_000)
-    server = PreviewServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(tmp_path)))
+    server = PreviewServer(("127.0.0.1", 0), Preview(tmp_path))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         for _ in range(3):
@@ -323,3 +321,26 @@ def test_the_audit_leaves_no_process_behind(tmp_path):
     stat = Path(f"/proc/{int(pid_file.read_text())}/stat")
     time.sleep(0.2)
     assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z"  # gone, or dead and not yet reaped
+
+
+SETTING_TYPOS = {
+    'MARKDOWN_MAX_BYTES = "5 MB"': "MARKDOWN_MAX_BYTES : '5 MB' n'est pas un nombre entier : corrigez-le (par exemple MARKDOWN_MAX_BYTES = 5000000)",
+    'IMAGE_MAX_PIXELS = "40M"': "IMAGE_MAX_PIXELS : '40M' n'est pas un nombre entier",
+    'READER_PROCESSES = "deux"': "READER_PROCESSES : 'deux' n'est pas un nombre entier",
+    "MEMBER_AVATAR_SIZES = (0,)": ("MEMBER_AVATAR_SIZES : (0,) n'est pas une liste de nombres entiers supérieurs à 0 : corrigez-le "
+                                   "(par exemple MEMBER_AVATAR_SIZES = (96, 192, 384))"),
+}
+
+
+@pytest.mark.parametrize("typo", list(SETTING_TYPOS))
+def test_a_setting_of_the_wrong_kind_is_named_at_its_line(site_copy, typo):
+    """A number typed as words, or sizes that cannot be: named in the settings file, not where
+    the build would stop on it."""
+    with (site_copy / "pelicanconf.py").open("a", encoding="utf-8") as settings:
+        settings.write(f"\n{typo}\n")
+    result = invoke(site_copy, "build", timeout=60)
+    printed = told(result)
+    assert result.returncode == 1 and len(printed.strip().splitlines()) == 1, printed
+    expected = french(f"pelicanconf.py:{ADDED} : {SETTING_TYPOS[typo]}").replace("’", "'").replace("n'est", "n’est")
+    assert printed.strip().startswith(expected), printed
+    assert not (site_copy / "output").exists()

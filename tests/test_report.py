@@ -102,6 +102,10 @@ def test_without_mailchimp_one_message_and_the_repository_figures(site_copy, cap
     assert code == 0
     assert (out + err).count("MAILCHIMP_API_KEY") == 1  # said once, not again in a summary
     assert err.startswith("Les chiffres de Mailchimp n’ont pas pu être relevés\u202f: ") and "Le rapport ne montre que les chiffres du dépôt." in err
+    # the sample's objectives on the newsletter's and the veille's figures: named by their label, with no data
+    assert ("  – Taux d’ouverture ≥ 40,0\xa0% par lettre\u202f: pas de données (pas de chiffres cette fois\u202f: voir "
+            "«\u202fLa lettre\u202f»)") in out.splitlines()
+    assert "  – Mentions ≥ 10 par mois\u202f: pas de données" in out and "veille.mentions" not in out
     # the repository's figures are in the CSV, every month from the first, an empty one at zero
     posts = [(r["period"], r["value"]) for r in rows(site_copy, "content") if r["indicator"] == "content.posts"]
     assert posts[0] == ("2026-01", "1") and posts[-1][0] == "2026-11" and ("2026-08", "0") in posts and len(posts) == 11
@@ -156,10 +160,10 @@ def test_objectives_met_not_met_and_without_data_come_first(served, site_copy, c
     code, out, _err = report(capsys, refresh=True)
     assert out.splitlines()[:7] == [
         "Objectifs\u202f:",
-        "  ✔ Taux d’ouverture ≥ 40,0\xa0% par lettre\u202f: 41,1\xa0% en 2026-11, atteint, en hausse (37,2\xa0% → 41,1\xa0%)",
-        "  ✘ Taux de clic ≥ 12,0\xa0% par lettre\u202f: 10,0\xa0% en 2026-11, non atteint, en hausse (8,0\xa0% → 10,0\xa0%)",
-        "  ✔ Billets publiés ≥ 1 par mois\u202f: 1 en 2026-10, atteint, en hausse (1 → 0 → 1 → 1)",
-        "  ✘ Billets publiés ≥ 4 par trimestre\u202f: 2 en 2026-Q3, non atteint, en baisse (3 → 4 → 2)",
+        "  ✔ Taux d’ouverture ≥ 40,0\xa0% par lettre\u202f: 41,1\xa0% pour la lettre 2026-11, atteint, en hausse (37,2\xa0% → 41,1\xa0%)",
+        "  ✘ Taux de clic ≥ 12,0\xa0% par lettre\u202f: 10,0\xa0% pour la lettre 2026-11, non atteint, en hausse (8,0\xa0% → 10,0\xa0%)",
+        "  ✔ Billets publiés ≥ 1 par mois\u202f: 1 en octobre 2026, atteint, en hausse (1 → 0 → 1 → 1)",
+        "  ✘ Billets publiés ≥ 4 par trimestre\u202f: 2 en T3 2026, non atteint, en baisse (3 → 4 → 2)",
         "  – forum.replies\u202f: pas de données (aucun plugin ne fournit «\u202fforum.replies\u202f» (son plugin est-il dans PLUGINS\u202f?))",
         "  – content.post\u202f: pas de données (aucun plugin ne fournit «\u202fcontent.post\u202f»\u202f: vouliez-vous dire content.posts\u202f?)",
     ]
@@ -180,10 +184,12 @@ def test_objectives_written_wrong_are_one_line(site_copy, capsys, monkeypatch):
     monkeypatch.chdir(site_copy)
     with (site_copy / "pelicanconf.py").open("a", encoding="utf-8") as conf:
         conf.write('\nOBJECTIVES = [{"indicator": "content.posts", "at_least": 4}, {"indicator": "content.posts", "at_least": "quatre"}]\n')
-    code, _out, err = report(capsys)
-    assert code == 0
-    assert ("pelicanconf.py\u202f: OBJECTIVES, objectif 2 (content.posts)\u202f: «\u202fquatre\u202f» n’est pas un nombre "
-            "(écrivez par exemple 4, ou \"40 %\" pour un taux)") in err.splitlines()
+    line = (site_copy / "pelicanconf.py").read_text(encoding="utf-8").count("\n")
+    code, out, err = report(capsys)
+    assert code == 1 and out == ""
+    assert err.splitlines() == [f"pelicanconf.py:{line}\u202f: OBJECTIVES, objectif 2 (content.posts)\u202f: «\u202fquatre\u202f» n’est "
+                                "pas un nombre (écrivez par exemple 4, ou \"40 %\" pour un taux)"]
+    assert not (site_copy / "reports/indicators.html").exists()
 
 
 def test_a_plugin_offers_its_figures_with_one_function_and_one_connection(site_copy, capsys, monkeypatch):
@@ -202,7 +208,7 @@ def test_a_plugin_offers_its_figures_with_one_function_and_one_connection(site_c
         code, out, _err = report(capsys)
     finally:
         indicator_figures.disconnect(offer_replies)
-    assert code == 0 and "  ✔ Réponses ≥ 4 par mois\u202f: 5 en 2026-10, atteint, en hausse (3 → 5)" in out
+    assert code == 0 and "  ✔ Réponses ≥ 4 par mois\u202f: 5 en octobre 2026, atteint, en hausse (3 → 5)" in out
     assert [(r["period"], r["value"]) for r in rows(site_copy, "forum")] == [("2026-09", "3"), ("2026-10", "5"), ("2026-11", "0")]
     soup = BeautifulSoup((site_copy / "reports/indicators.html").read_text(encoding="utf-8"), "html.parser")
     assert soup.select_one("#forum h2").get_text() == "Forum" and soup.select_one("#forum svg")

@@ -25,14 +25,15 @@ from pathlib import Path
 from pelican import Pelican, signals
 from pelican.log import LimitFilter, console
 
-from tribune import caches, confinement, limits, lint, prereading, rendering, scheduling, workers, writer
+from tribune import caches, confinement, images, limits, lint, prereading, rendering, scheduling, workers, writer
 from tribune.errors import describe_os_error
 from tribune.folders import UnsafeFolder, check_build_folders, mark
 from tribune.i18n import _, _n, set_language
 from tribune.lint import ERROR, WARNING, Problem, display_path
 from tribune.pelican_warnings import every_build
 from tribune.search import SearchIndexError, build_index
-from tribune.settings import read_site_settings
+from tribune.generators import registered_defaults
+from tribune.settings import check_kinds, read_site_settings
 
 
 class BuildError(Exception):
@@ -72,6 +73,17 @@ class BuildResult:
     problems: list[Problem] = field(default_factory=list)  # the lint's warnings and notices: nothing that stopped it
 
 
+# Tribune's own settings that no default dict holds (they are read with a fallback): their
+# kind, shown by an example value.
+_CORE_SETTINGS = {
+    "MARKDOWN_MAX_BYTES": limits.DEFAULT_MAX_BYTES,
+    "MARKDOWN_MAX_NESTING": limits.DEFAULT_MAX_NESTING,
+    "IMAGE_MAX_PIXELS": images.DEFAULT_MAX_PIXELS,
+    "READER_PROCESSES": 2,
+    "WRITER_PROCESSES": 2,
+}
+
+
 def load_site(config: str | Path = "pelicanconf.py", **overrides) -> Site:
     """Read a settings file as Pelican does and register its plugins (and their lint rules)."""
     config = Path(config)
@@ -85,7 +97,9 @@ def load_site(config: str | Path = "pelicanconf.py", **overrides) -> Site:
     limits.install()
     scheduling.install()
     signals.all_generators_finalized.connect(_count)
-    return Site(config, settings, Pelican(settings))
+    pelican = Pelican(settings)  # its plugins give their settings their defaults
+    check_kinds(config, settings, _CORE_SETTINGS | registered_defaults())  # or SettingsError
+    return Site(config, settings, pelican)
 
 
 _censuses: dict[int, Census] = {}  # by the id of the settings of the build in progress

@@ -22,7 +22,7 @@ from tribune.i18n import _, _n, number
 from tribune.lint import ERROR, NOTICE, WARNING, display_path, severity_label
 from tribune.lock import LockBusy, LockError, site_lock
 from tribune.scaffold import ScaffoldError, new_content
-from tribune.settings import SettingsError, speak_for
+from tribune.settings import SettingsError, line_of, speak_for
 
 INTERRUPTED = 130  # the exit status of a command stopped by Ctrl-C, as shells give it
 
@@ -386,6 +386,9 @@ def run_report(config: str = "pelicanconf.py", refresh: bool = False) -> int:
         report = indicators.make_report(site.settings, refresh=refresh, say=_say)
     except ClockError as error:
         _say(_("No report: {error}", error=error))
+        return 1
+    except indicators.ObjectiveError as error:
+        _say(_("{path}:{line}: {error}", path=display_path(site.config), line=line_of(site.config, "OBJECTIVES"), error=error))
         return 1
     for line in report.objective_lines() + report.summary():
         print(line)

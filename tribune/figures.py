@@ -32,9 +32,10 @@ from datetime import datetime
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_skeleton
 from babel.numbers import format_decimal, format_percent
 
-from tribune.i18n import language
+from tribune.i18n import _, language
 
 #: Kinds of values: a count of things in a period (summed over longer periods, zero when
 #: absent), a level at the period's end (an audience's size: absent stays absent), a share
@@ -166,3 +167,15 @@ def show(value, kind: str = COUNT) -> str:
         pattern = locale.percent_formats[None].pattern.replace("#,##0", "#,##0.0")
         return format_percent(value, format=pattern, locale=locale)
     return format_decimal(value, format="#,##0.#", locale=locale)
+
+
+def period_words(period: str, per: str) -> str:
+    """A period as a reader says it ("novembre 2026", "semaine 47 de 2026", "T4 2026"), not
+    as the report keys it ("2026-11", "2026-W47", "2026-Q4")."""
+    if per == MONTH and len(period) == 7:
+        return format_skeleton("yMMMM", datetime(int(period[:4]), int(period[5:7]), 1), locale=site_locale())
+    if per == WEEK and "-W" in period:
+        return _("week {week} of {year}", week=int(period[6:]), year=period[:4])
+    if per == "quarter" and "-Q" in period:
+        return _("Q{quarter} {year}", quarter=period[6:], year=period[:4])
+    return period

@@ -41,6 +41,7 @@ class ContentGenerator(Generator):
 
 
 _DEFAULT_SETTERS: dict[int, object] = {}
+_REGISTERED: dict[int, dict] = {}
 
 
 def register_defaults(defaults: dict) -> None:
@@ -55,4 +56,10 @@ def register_defaults(defaults: dict) -> None:
             pelican.settings.setdefault(key, value)
 
     _DEFAULT_SETTERS[id(defaults)] = set_defaults
+    _REGISTERED[id(defaults)] = defaults
     signals.initialized.connect(set_defaults, weak=False)
+
+
+def registered_defaults() -> dict:
+    """Every plugin's defaults, by setting: what the settings' kinds are checked against."""
+    return {key: value for defaults in _REGISTERED.values() for key, value in defaults.items()}

@@ -1,47 +1,36 @@
 """`invoke serve`: preview the site on 127.0.0.1 and rebuild it when a file changes.
 
 The server serves the output folder by name, so the folder swapped in by each rebuild
-(see :mod:`tribune.build`) is picked up at the next request; a rebuild that fails keeps
-the last good site on screen and prints what to fix.
+(see :mod:`tribune.build`) is picked up at the next request. Each rebuild builds the search
+index too (Pagefind: a few tenths of a second on the sample site), so that the search page
+works in the preview. After each rebuild the open pages reload (:mod:`tribune.reload`); a
+rebuild that fails prints what to fix, and the pages show the same lines, one click away from
+the last good site (:mod:`tribune.preview`). Drafts and scheduled posts are readable at
+``/__tribune/brouillons/`` (:mod:`tribune.drafts`). None of it is written to output/.
 
 The port is taken before the first build: when it is busy (another preview still running),
 the next free one is taken, and the address printed says which.
 """
 
 import errno
+import io
 import sys
 import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import contextmanager
 from pathlib import Path
 
 import watchfiles
 
 from tribune.build import load_site
+from tribune.drafts import Drafts
 from tribune.i18n import _, _n
+from tribune.preview import DRAFTS_PATH, Preview, PreviewServer
 
 PORTS_TRIED = 20  # the port asked for and the next ones, when it is busy
 
 
 class PortError(ValueError):
     """No port to listen on: not a port number, or none free; the message says what to do."""
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002  (the standard library's name)
-        pass
-
-
-class PreviewServer(ThreadingHTTPServer):
-    """Serves a folder on this machine. A browser that drops a connection before the answer is
-    sent (a reload, a closed tab, a tool done with a page) is no error: the standard library
-    would print a BrokenPipeError traceback for it."""
-
-    daemon_threads = True
-
-    def handle_error(self, request, client_address) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
 
 
 def parse_port(value: str | int) -> int:
@@ -55,11 +44,11 @@ def parse_port(value: str | int) -> int:
     return port
 
 
-def listen(bind: str, port: int, handler) -> ThreadingHTTPServer:
+def listen(bind: str, port: int, preview: Preview) -> PreviewServer:
     """A server on ``port``, or on the next free one when it is busy."""
     for candidate in range(port, min(port + PORTS_TRIED, 65536)):
         try:
-            return PreviewServer((bind, candidate), handler)
+            return PreviewServer((bind, candidate), preview)
         except PermissionError:
             raise PortError(_("port {port} is reserved for the system (below 1024): give --port 8000 or another number above 1024",
                               port=candidate)) from None
@@ -70,29 +59,76 @@ def listen(bind: str, port: int, handler) -> ThreadingHTTPServer:
                       first=port, last=candidate))
 
 
+class _Transcript(io.TextIOBase):
+    """The error stream, also kept line by line: what a rebuild told the writer."""
+
+    def __init__(self, shown):
+        self.shown, self.lines, self._partial = shown, [], ""
+
+    def write(self, text: str) -> int:
+        self.shown.write(text)
+        *done, self._partial = (self._partial + text).split("\n")
+        self.lines.extend(done)
+        return len(text)
+
+    def flush(self) -> None:
+        self.shown.flush()
+
+    def fileno(self) -> int:
+        return self.shown.fileno()
+
+    def isatty(self) -> bool:
+        return self.shown.isatty()
+
+    @property
+    def encoding(self) -> str:
+        return self.shown.encoding
+
+
+@contextmanager
+def _transcribed():
+    """What is printed on the error stream meanwhile, printed still, and kept."""
+    shown, sys.stderr = sys.stderr, _Transcript(sys.stderr)
+    try:
+        yield sys.stderr.lines
+    finally:
+        sys.stderr = shown
+
+
 def serve(config: str, port: int, bind: str = "127.0.0.1") -> None:
     """Serve output/ on http://bind:port/ (or the next free port), build, and rebuild on every
     change, until Ctrl-C."""
     from tribune.commands import INTERRUPTED, run_build
 
-    output = Path(load_site(config).settings["OUTPUT_PATH"])
-    server = listen(bind, port, partial(QuietHandler, directory=str(output)))
+    preview = Preview(Path(load_site(config).settings["OUTPUT_PATH"]).resolve())
+    server = listen(bind, port, preview)
     taken = server.server_address[1]
+    drafts = Drafts()
     serving = None
+
+    def rebuilt() -> bool:
+        """Build (with the search index), then show the result to the open pages; False on Ctrl-C."""
+        with _transcribed() as told:
+            code = run_build(config, search=True)
+        if code == INTERRUPTED:
+            return False
+        preview.rebuilt(told if code else None, None if code else drafts.render())
+        return True
+
     try:
         if taken != port:
             print(_("Port {port} is busy (another preview?): this one uses port {taken}.", port=port, taken=taken), file=sys.stderr)
-        if run_build(config) == INTERRUPTED:
+        if not rebuilt():
             return  # the build said so
         site_root = Path(config).resolve().parent
         watched = [path for path in (site_root / "content", site_root / "theme", site_root / "plugins", Path(config)) if path.exists()]
         serving = threading.Thread(target=server.serve_forever, daemon=True)
         serving.start()
-        print(_("Preview on http://{host}:{port}/ (Ctrl-C to stop); rebuilding when content, theme or plugins change.",
-                host=bind, port=taken), flush=True)
+        print(_("Preview on http://{host}:{port}/ (Ctrl-C to stop); rebuilding when content, theme or plugins change; "
+                "drafts and scheduled posts on http://{host}:{port}{drafts}", host=bind, port=taken, drafts=DRAFTS_PATH), flush=True)
         for changes in watchfiles.watch(*watched):
             print(_n("{count} change: rebuilding…", "{count} changes: rebuilding…", len(changes)), flush=True)
-            if run_build(config) == INTERRUPTED:
+            if not rebuilt():
                 return
     except KeyboardInterrupt:
         print(_("Preview stopped."))
@@ -100,3 +136,4 @@ def serve(config: str, port: int, bind: str = "127.0.0.1") -> None:
         if serving:
             server.shutdown()
         server.server_close()
+        drafts.close()

@@ -25,7 +25,7 @@ class SettingsError(Exception):
     """The settings file cannot be read; the message starts with its path and line."""
 
 
-def _line_of(config: Path, key: str) -> int:
+def line_of(config: Path, key: str) -> int:
     """The line where ``key`` is last set in the settings file (1 when it is not set there)."""
     text = config.read_text(encoding="utf-8", errors="replace")
     found = list(re.finditer(rf"^{key}\s*=", text, re.MULTILINE))
@@ -63,15 +63,54 @@ def read_site_settings(config: str | Path, **overrides) -> dict:
     content = folder / str(written.get("PATH") or "")
     if not content.is_dir():
         raise SettingsError(_("{path}:{line}: PATH: the content folder {folder} does not exist: create it, or correct PATH",
-                              path=display_path(config), line=_line_of(config, "PATH"), folder=display_path(content)))
+                              path=display_path(config), line=line_of(config, "PATH"), folder=display_path(content)))
     theme = str(written.get("THEME") or "")
     if theme and not (folder / theme).is_dir() and not (_PELICAN_THEMES / theme).is_dir():
         raise SettingsError(_("{path}:{line}: THEME: the theme folder {folder} does not exist: correct THEME",
-                              path=display_path(config), line=_line_of(config, "THEME"), folder=display_path(folder / theme)))
+                              path=display_path(config), line=line_of(config, "THEME"), folder=display_path(folder / theme)))
     try:
         return read_settings(str(config), override=overrides or None)
     except ValueError as error:  # Pelican's other checks of the settings
         raise SettingsError(_("{path}: {reason}", path=display_path(config), reason=error)) from None
+
+
+def _kind_of(default) -> tuple[str, object] | None:
+    """What a setting must be, judged from its default: (what to say, test), or None when any
+    value goes (None, a dict, a callable...)."""
+    def whole(value, least=0) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and value >= least
+
+    if isinstance(default, bool):
+        return _("True or False"), lambda value: isinstance(value, bool)
+    if isinstance(default, int):
+        return _("a whole number"), whole
+    if isinstance(default, float):
+        return _("a number"), lambda value: whole(value) or (isinstance(value, float) and value >= 0)
+    if isinstance(default, str):
+        return _("a text in quotes"), lambda value: isinstance(value, str)
+    if isinstance(default, (list, tuple)) and default and all(whole(item, 1) for item in default):
+        return _("a list of whole numbers above 0"), lambda value: (isinstance(value, (list, tuple)) and len(value) > 0
+                                                                     and all(whole(item, 1) for item in value))
+    if isinstance(default, (list, tuple)) and default and all(isinstance(item, str) for item in default):
+        return _("a list of texts in quotes"), lambda value: (isinstance(value, (list, tuple))
+                                                               and all(isinstance(item, str) for item in value))
+    return None
+
+
+def check_kinds(config: str | Path, settings: dict, defaults: dict) -> None:
+    """Raise :class:`SettingsError` for the first setting whose value is not of its default's
+    kind ("5 MB" for a number of bytes, (0,) for image sizes): without this, the mistake
+    stops the build far from the settings file, in words that do not name it."""
+    config = Path(config)
+    for key, default in defaults.items():
+        kind = _kind_of(default)
+        if kind is None or key not in settings:
+            continue
+        expected, fits = kind
+        if not fits(settings[key]):
+            raise SettingsError(_("{path}:{line}: {setting}: {value} is not {expected}: correct it (e.g. {setting} = {example})",
+                                  path=display_path(config), line=line_of(config, key), setting=key,
+                                  value=repr(settings[key]), expected=expected, example=repr(default)))
 
 
 def speak_for(config: str | Path) -> None:

@@ -48,6 +48,7 @@ class Outcome:
     target: str = ""
     kind: str = COUNT
     period: str = ""
+    per: str = ""  # what a period is: month, quarter, year, week or edition
     value: float | None = None
     history: list = field(default_factory=list)  # (period, value) of the last complete periods, oldest first
     in_progress: tuple | None = None  # (period, value) of the current one
@@ -149,14 +150,17 @@ def judge(objective: Objective, indicators: dict[str, Indicator], moment, sectio
     shown_target = show(target, indicator.kind)
     label = _("{indicator} {sign} {target} {per}", indicator=indicator.label, sign=sign, target=shown_target, per=_per_words(per)
               if per in _PERIODS[indicator.per] else per)
-    outcome = Outcome(objective, label, NO_DATA, f"{sign} {shown_target}", indicator.kind)
+    outcome = Outcome(objective, label, NO_DATA, f"{sign} {shown_target}", indicator.kind, per=per)
     if per not in _PERIODS[indicator.per]:
         outcome.reason = _("\"{key}\" is counted {per_indicator}, not {per}: write \"per\": \"{allowed}\"", key=indicator.key,
                            per_indicator=_per_words(indicator.per), per=per, allowed=indicator.per)
         return outcome
     complete, outcome.in_progress = _periods(indicator, per, moment)
     if not complete:
-        outcome.reason = _("no figures yet")
+        section = sections.get(objective.indicator.split(".")[0])
+        fetched_none = all(value is None for value in indicator.values.values())
+        outcome.reason = (_("no figures this time: see “{section}”", section=section) if fetched_none and section
+                          else _("no figures yet"))
         return outcome
     outcome.history = complete[-4:]
     outcome.period, outcome.value = complete[-1]

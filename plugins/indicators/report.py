@@ -15,14 +15,14 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from tribune.clock import now
-from tribune.figures import RATE, Figures, Link, Value, show, site_locale
+from tribune.figures import EDITION, RATE, Figures, Link, Value, period_words, show, site_locale
 from tribune.i18n import _
 from tribune.sanitise import is_safe_url
 from tribune.signals import indicator_figures
 from tribune.templating import theme_environment
 
 from .charts import data, draw
-from .objectives import NO_DATA, ObjectiveError, Outcome, judge, read_objectives, status_words, trend_words
+from .objectives import NO_DATA, Outcome, judge, read_objectives, status_words, trend_words
 from .periods import axis, values_on
 
 CSV_COLUMNS = ["section", "indicator", "label", "period", "value", "kind", "target", "status", "trend", "fetched_at", "note"]
@@ -59,7 +59,6 @@ def _link(cell, public: bool):
 class Report:
     figures: Figures
     outcomes: list[Outcome]
-    problem: str = ""  # OBJECTIVES that cannot be read
 
     @property
     def settings(self) -> dict:
@@ -70,7 +69,7 @@ class Report:
 
     def notes(self) -> list[str]:
         """What the reader must know, each said once."""
-        said = [self.problem] if self.problem else []
+        said = []
         for section in self.sections():
             said += [note for note in section.notes if note not in said]
         return said
@@ -87,9 +86,13 @@ class Report:
                 continue
             history = " → ".join(show(value, outcome.kind) for _period, value in outcome.history)
             trend = _(", {trend} ({history})", trend=trend_words(outcome.trend), history=history) if outcome.trend else ""
-            lines.append(_("  {sign} {label}: {value} in {period}, {status}{trend}", sign=sign, label=outcome.label,
-                           value=show(outcome.value, outcome.kind), period=outcome.period, status=status_words(outcome.status),
-                           trend=trend))
+            value, status = show(outcome.value, outcome.kind), status_words(outcome.status)
+            if outcome.per == EDITION:
+                lines.append(_("  {sign} {label}: {value} for newsletter {edition}, {status}{trend}", sign=sign,
+                               label=outcome.label, value=value, edition=outcome.period, status=status, trend=trend))
+            else:
+                lines.append(_("  {sign} {label}: {value} in {period}, {status}{trend}", sign=sign, label=outcome.label,
+                               value=value, period=period_words(outcome.period, outcome.per), status=status, trend=trend))
         return lines
 
     def summary(self) -> list[str]:
@@ -142,13 +145,10 @@ class Report:
 
 def make_report(settings: dict, refresh: bool = False, say=print) -> Report:
     """Gather every plugin's figures (fetching services again when ``refresh``), then judge the
-    objectives."""
+    objectives. Objectives written wrong raise :class:`ObjectiveError` before anything is fetched."""
+    objectives = read_objectives(settings)
     figures = Figures(settings, now(settings.get("TIMEZONE", "UTC")), report_folder(settings), refresh, say)
     indicator_figures.send(figures)
-    try:
-        objectives = read_objectives(settings)
-    except ObjectiveError as error:
-        return Report(figures, [], _("pelicanconf.py: {error}", error=error))
     indicators = figures.indicators()
     sections = {key: section.title for key, section in figures.sections.items()}
     return Report(figures, [judge(objective, indicators, figures.moment, sections) for objective in objectives])

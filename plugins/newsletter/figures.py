@@ -147,9 +147,10 @@ def offer_newsletter_figures(figures: Figures) -> None:
         section.note(_("The Mailchimp figures could not be fetched: {reason}.", reason=missing) + " " +
                      (_("The report shows those fetched on {date}.", date=fetched[:10]) if rows else
                       _("The report shows the repository's figures only.")))
+    # Offered even without figures, so that an objective on them is shown by its label.
+    for key, (label, kind) in labels.items():
+        section.add(f"newsletter.{key}", label, values[key], kind=kind, per=EDITION, fetched_at=fetched)
     if rows:
-        for key, (label, kind) in labels.items():
-            section.add(f"newsletter.{key}", label, values[key], kind=kind, per=EDITION, fetched_at=fetched)
         section.chart(_("Opens and clicks per newsletter"), ["newsletter.open_rate", "newsletter.proxy_excluded_open_rate",
                                                              "newsletter.click_rate"])
         section.table(_("Each newsletter, as Mailchimp reports it"), [
@@ -158,13 +159,13 @@ def offer_newsletter_figures(figures: Figures) -> None:
         if links:
             section.table(_("Most clicked links"), [_("Newsletter"), _("Link"), _("Clicks"), _("People")], links, private=True)
     growth = sorted((cache.get("growth") or {}).get("history") or [], key=lambda g: str(g.get("month", "")))
+    size = {str(g.get("month", ""))[:7]: _count(g.get("subscribed") or g.get("existing")) for g in growth}
+    months = sorted(size)
+    gained = {month: size[month] - size[previous] for previous, month in zip(months, months[1:])}
+    stamp = (cache.get("growth") or {}).get("fetched_at", "")
+    section.add("newsletter.subscribers", _("Subscribers"), size, kind=LEVEL, fetched_at=stamp, private=True)
+    section.add("newsletter.new_subscribers", _("Subscribers gained (net)"), gained, fetched_at=stamp, private=True)
     if growth:
-        size = {str(g.get("month", ""))[:7]: _count(g.get("subscribed") or g.get("existing")) for g in growth}
-        months = sorted(size)
-        gained = {month: size[month] - size[previous] for previous, month in zip(months, months[1:])}
-        stamp = (cache.get("growth") or {}).get("fetched_at", "")
-        section.add("newsletter.subscribers", _("Subscribers"), size, kind=LEVEL, fetched_at=stamp, private=True)
-        section.add("newsletter.new_subscribers", _("Subscribers gained (net)"), gained, fetched_at=stamp, private=True)
         section.chart(_("Newsletter subscribers"), ["newsletter.subscribers"], style="line", private=True)
     if sent:
         section.summarise(_comparison(sent))

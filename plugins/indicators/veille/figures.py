@@ -17,6 +17,12 @@ from .store import Cache
 WEEKS = 26
 
 
+def _offer_without_figures(section) -> None:
+    """The indicators with no value: an objective on them is shown by its label, with no data."""
+    section.add("veille.mentions", _("Mentions"), {})
+    section.add("veille.mentions_per_week", _("Mentions"), {}, per=WEEK)
+
+
 def offer_veille_figures(figures: Figures) -> None:
     settings = figures.settings
     if not settings.get("VEILLE_SOURCES"):
@@ -27,9 +33,11 @@ def offer_veille_figures(figures: Figures) -> None:
         cache = Cache.read(figures.folder)
     except VeilleError as error:
         section.note(str(error))
+        _offer_without_figures(section)
         return
     if not cache.last_run:
         section.note(_("No veille yet: run invoke veille to read the sources of VEILLE_SOURCES."))
+        _offer_without_figures(section)
         return
     zone = settings.get("TIMEZONE", "UTC")
     mentions = sorted(cache.mentions, key=lambda m: m.date, reverse=True)
