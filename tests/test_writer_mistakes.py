@@ -56,6 +56,23 @@ def test_links_and_images_that_lead_nowhere_are_errors_with_the_closest_file(sit
     ]
 
 
+def test_an_image_from_another_site_is_a_warning_with_where_to_save_it(site_copy):
+    """The site loads nothing from other hosts: an image linked from one would be fetched from
+    there by every reader's browser. A data: image and a link (not an image) to a site are fine."""
+    body = ("![Le tournoi](https://photos.example/albums/tournoi.jpg?size=large)\n"
+            "<img src=\"//cdn.example/logo.png\" alt=\"Logo\"> et [un lien](https://photos.example/albums/)\n"
+            "![Point](data:image/png;base64,iVBORw0KGgo=)\n")
+    name = _write(site_copy, "posts/images-ailleurs.md", _post("Des images d'ailleurs", body=body))
+    assert [p for p in _problems(site_copy, only=WARNING) if p.startswith(name) and "autre site" in p] == [
+        french(f"{name}:8: https://photos.example/albums/tournoi.jpg?size=large : une image d'un autre site (photos.example) : "
+               "le navigateur de chaque lecteur la demanderait à photos.example, et elle peut y disparaître ; enregistrez-la "
+               "dans content/images/ et écrivez {static}/images/tournoi.jpg"),
+        french(f"{name}:9: //cdn.example/logo.png : une image d'un autre site (cdn.example) : le navigateur de chaque lecteur "
+               "la demanderait à cdn.example, et elle peut y disparaître ; enregistrez-la dans content/images/ et écrivez "
+               "{static}/images/logo.png"),
+    ]
+
+
 def test_a_draft_is_checked_for_links_once_it_is_no_longer_a_draft(site_copy):
     _write(site_copy, "posts/brouillon.md", _post("Un brouillon", body="[x]({filename}/pages/absente.md)", extra="Status: draft\n"))
     assert not [p for p in _problems(site_copy) if "brouillon.md" in p]
