@@ -344,3 +344,19 @@ def test_a_setting_of_the_wrong_kind_is_named_at_its_line(site_copy, typo):
     expected = french(f"pelicanconf.py:{ADDED} : {SETTING_TYPOS[typo]}").replace("’", "'").replace("n'est", "n’est")
     assert printed.strip().startswith(expected), printed
     assert not (site_copy / "output").exists()
+
+
+INVOKES_OWN_WORDS = {
+    ("build", "-z"): "« -z » n'est ni une tâche ni une de ses options : invoke --list montre les tâches, invoke --help TÂCHE "
+                     "les options de l'une d'elles",
+    ("serve", "--port"): "--port attend une valeur après lui : invoke --help TÂCHE montre les options",
+    ("new", "post"): "invoke new attend title : invoke --help new en montre un exemple",
+}
+
+
+@pytest.mark.parametrize("arguments", list(INVOKES_OWN_WORDS), ids=" ".join)
+def test_invokes_own_words_on_arguments_are_in_the_sites_language(site_copy, arguments):
+    """invoke reads the command line before any task runs: its words too are the site's."""
+    result = invoke(site_copy, *arguments)
+    assert result.returncode == 1
+    assert told(result).strip() == french(INVOKES_OWN_WORDS[arguments])
