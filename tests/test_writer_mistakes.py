@@ -154,8 +154,8 @@ def test_every_build_says_the_warnings_even_when_it_reuses_every_page(site_copy,
 
 def test_a_post_dated_later_waits_for_its_day(site_copy, capsys, monkeypatch):
     name = _write(site_copy, "posts/2027-01-05-programme.md", _post("Un billet programmé", date="2027-01-05"))
-    scheduled = french(f"{name}:2: Date: programmé pour le 5 janvier 2027 : pas publié avant ce jour (le site doit être reconstruit "
-                       "ce jour-là) [remarque]")
+    scheduled = french(f"{name}:2: Date: programmé pour le 5 janvier 2027 : pas publié avant (le site doit être reconstruit "
+                       "après ce moment) [remarque]")
     checked = commands.run_check("pelicanconf.py")
     assert (checked, capsys.readouterr().err.splitlines()) == (0, [scheduled])
     code, said, _out = _build(capsys)
@@ -201,6 +201,6 @@ def test_publish_says_when_a_scheduled_post_goes_out_and_leaves_it_out(site_copy
     code = commands.run_publish("publishconf.py", target=str(tmp_path / "www"), dry_run=True)
     err = capsys.readouterr().err
     assert code == 0, err
-    assert french(f"{name}:2: Date: programmé pour le 5 janvier 2027 à 9\u00a0h\u00a030 : pas publié avant ce jour (le site doit être "
-                  "reconstruit ce jour-là) [remarque]") in err.splitlines()
+    assert french(f"{name}:2: Date: programmé pour le 5 janvier 2027 à 9\u00a0h\u00a030 : pas publié avant (le site doit être "
+                  "reconstruit après ce moment) [remarque]") in err.splitlines()
     assert not (site_copy / ".publish/site/billets/un-billet-programme").exists()

@@ -96,5 +96,5 @@ def check_scheduled_posts(corpus: Corpus) -> Iterable[Problem]:
         date = parse_date(written)
         status = (source.get("Status") or corpus.settings.get("DEFAULT_STATUS") or "published").lower()
         if date and status == "published" and later(date, corpus.settings):
-            yield problem(source, "Date", _("scheduled for {day}: not published before that day (the site must be built again "
-                                            "on that day)", day=day_in_words(written, date, corpus.settings)), NOTICE)
+            yield problem(source, "Date", _("scheduled for {day}: not published before then (the site must be built again "
+                                            "after that moment)", day=day_in_words(written, date, corpus.settings)), NOTICE)
