@@ -31,6 +31,14 @@ def sentence(rng: random.Random, length: int) -> str:
     return " ".join(words).capitalize() + rng.choice([".", ".", ".", " !", " ?"])
 
 
+def fitted(text: str, length: int) -> str:
+    """``text`` cut at a word to at most ``length`` characters: titles and summaries within the
+    SEO lint's limits, so that the synthetic site passes `invoke publish`'s strict check."""
+    while len(text) > length:
+        text = text.rsplit(" ", 1)[0]
+    return text
+
+
 def paragraph(rng: random.Random, words: int) -> str:
     parts, total = [], 0
     while total < words:
@@ -41,7 +49,7 @@ def paragraph(rng: random.Random, words: int) -> str:
 
 
 def post(rng: random.Random, index: int, date: datetime, n: int) -> str:
-    title = f"{sentence(rng, rng.randint(4, 7))[:-1].rstrip(' !?.')} {index}"
+    title = f"{fitted(sentence(rng, rng.randint(4, 7))[:-1].rstrip(' !?.'), 50)} {index}"
     other = rng.randrange(n)
     body = "\n\n".join([
         paragraph(rng, 90),
@@ -57,7 +65,7 @@ def post(rng: random.Random, index: int, date: datetime, n: int) -> str:
     ])
     tags = ", ".join(rng.sample(TAGS, 3))
     header = (f"Title: {title}\nDate: {date:%Y-%m-%d %H:%M}\nCategory: {rng.choice(CATEGORIES)}\nTags: {tags}\n"
-              f"Author: {rng.choice(AUTHORS)}\nSummary: {sentence(rng, 18)}\n")
+              f"Author: {rng.choice(AUTHORS)}\nSummary: {fitted(sentence(rng, 18), 150)}\n")
     # Drawn whether or not the post keeps it: the text of every post stays the same.
     image = f"Image: images/{rng.choice(['guilde', 'soiree', 'pollen', 'tournoi'])}.png\nImage-Alt: {sentence(rng, 6)[:-1]}\n"
     return f"{header}{image if index % WITH_IMAGE_EVERY == 0 else ''}\n{body}\n"
