@@ -30,16 +30,17 @@ _TITLE_SIZES = (76, 68, 60, 52, 46)  # the largest at which the title fits in fo
 _PNG = {"optimize": False, "compress_level": 1}
 
 
-@lru_cache(maxsize=None)
-def _font(path: str | None, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(path or font_lato.LatoBold, size)
-
-
-@lru_cache(maxsize=None)
 def _font_identity(path: str | None) -> str:
-    """The font file as a card's key sees it: replaced, it draws other cards."""
+    """The font file as the caches see it (read on every card, not cached: a font file replaced
+    under the same name while `invoke serve` runs draws new cards, with the new font)."""
     stat = os.stat(path or font_lato.LatoBold)
     return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+@lru_cache(maxsize=64)
+def _font(path: str | None, size: int, identity: str) -> ImageFont.FreeTypeFont:
+    """The font at ``size``, loaded once per process (``identity`` keys it to the file's state)."""
+    return ImageFont.truetype(path or font_lato.LatoBold, size)
 
 
 def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
@@ -55,17 +56,17 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
 
 
 @lru_cache(maxsize=1024)
-def _fit_title(title: str, font_path: str | None) -> tuple[int, tuple[str, ...]]:
+def _fit_title(title: str, font_path: str | None, identity: str) -> tuple[int, tuple[str, ...]]:
     """The largest size at which the title fits in four lines, and its lines."""
     for size in _TITLE_SIZES:
-        lines = _wrap(title, _font(font_path, size), WIDTH - 2 * _MARGIN)
+        lines = _wrap(title, _font(font_path, size, identity), WIDTH - 2 * _MARGIN)
         if len(lines) <= 4:
             return size, tuple(lines)
     return size, tuple(lines[:4])
 
 
 @lru_cache(maxsize=8)
-def _blank_card(site_name: str, colours: tuple[str, str, str], font_path: str | None) -> Image.Image:
+def _blank_card(site_name: str, colours: tuple[str, str, str], font_path: str | None, identity: str) -> Image.Image:
     """What every card of the site shows: the background, the accent bar and the site's line
     (below the title's area, which never reaches it)."""
     background, text, accent = colours
@@ -73,15 +74,16 @@ def _blank_card(site_name: str, colours: tuple[str, str, str], font_path: str | 
     draw = ImageDraw.Draw(image)
     draw.rectangle([0, HEIGHT - 24, WIDTH, HEIGHT], fill=accent)
     draw.ellipse([_MARGIN, HEIGHT - 118, _MARGIN + 30, HEIGHT - 88], fill=accent)
-    draw.text((_MARGIN + 46, HEIGHT - 122), site_name, font=_font(font_path, 34), fill=text)
+    draw.text((_MARGIN + 46, HEIGHT - 122), site_name, font=_font(font_path, 34, identity), fill=text)
     return image
 
 
 def draw_card(title: str, site_name: str, colours: tuple[str, str, str], font_path: str | None) -> Image.Image:
-    image = _blank_card(site_name, tuple(colours), font_path).copy()
+    identity = _font_identity(font_path)
+    image = _blank_card(site_name, tuple(colours), font_path, identity).copy()
     draw = ImageDraw.Draw(image)
-    size, lines = _fit_title(title, font_path)
-    font = _font(font_path, size)
+    size, lines = _fit_title(title, font_path, identity)
+    font = _font(font_path, size, identity)
     line_height = int(size * 1.2)
     top = (HEIGHT - 120 - line_height * len(lines)) // 2
     for index, line in enumerate(lines):
