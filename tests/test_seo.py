@@ -1,17 +1,21 @@
 """SEO: every page type read as a crawler reads it, the sitemap, robots.txt and the SEO lint."""
 
+import importlib
 import json
 import re
+import shutil
+import sys
 from datetime import datetime
 from xml.etree import ElementTree
 
 import pytest
-from PIL import Image
+import font_lato
+from PIL import Image, ImageChops
 
 from tribune.build import check, load_site
 from tribune.lint import WARNING
 
-from .conftest import build_site, french
+from .conftest import ROOT, build_site, french
 
 SITE = "https://guilde.editions-boussole.fr"
 PAGE_TYPES = {
@@ -173,6 +177,34 @@ def test_share_image_generated_for_a_post_without_image_and_cached(site_copy, tm
     stamps = {path: path.stat().st_mtime_ns for path in cached}
     build_site(site_copy, "publishconf.py", tmp_path / "two")
     assert {path: path.stat().st_mtime_ns for path in cached} == stamps  # not redrawn
+
+
+def share_card_module():
+    sys.path.insert(0, str(ROOT / "plugins"))
+    try:
+        return importlib.import_module("seo.share_image")
+    finally:
+        sys.path.remove(str(ROOT / "plugins"))
+
+
+def test_a_share_card_is_drawn_again_only_when_what_it_shows_changes(tmp_path):
+    """Cards are cached by what is drawn on them, the font file included: the same card is
+    copied, not drawn again; a font file replaced under the same name (while a preview runs)
+    draws a new card, in the new font."""
+    cards = share_card_module()
+    font = tmp_path / "police.ttf"
+    shutil.copyfile(font_lato.LatoBold, font)
+    settings = {"CACHE_PATH": str(tmp_path / "cache"), "SEO_SHARE_IMAGE_FONT": str(font)}
+    first = cards.share_image("Un billet sans image", "La Guilde", settings, tmp_path / "un.png")
+    again = cards.share_image("Un billet sans image", "La Guilde", settings, tmp_path / "deux.png")
+    cached = list((tmp_path / "cache" / "share-images").glob("*.png"))
+    assert len(cached) == 1 and first.read_bytes() == again.read_bytes() == cached[0].read_bytes()
+    shutil.copyfile(font_lato.LatoThin, font)
+    thin = cards.share_image("Un billet sans image", "La Guilde", settings, tmp_path / "trois.png")
+    assert len(list((tmp_path / "cache" / "share-images").glob("*.png"))) == 2
+    with Image.open(first) as bold, Image.open(thin) as light:
+        assert bold.size == light.size == (1200, 630)
+        assert ImageChops.difference(bold.convert("RGB"), light.convert("RGB")).getbbox() is not None
 
 
 def test_tag_pages_can_be_noindexed_by_setting(site_copy, tmp_path):
