@@ -13,6 +13,10 @@ PRODUCTION_SITEURL = "https://guilde.editions-boussole.fr"
 RELATIVE_URLS = True
 AUTHOR = "Camille Rousseau"
 DEFAULT_CATEGORY = "Communauté"  # for `invoke new post`
+# The site's categories, e.g. ["Communauté", "Conseils de jeu", "Coulisses"]: a post in any
+# other is an error (the closest one suggested). None: any category goes, and one written
+# nearly as another in use (« Comunauté », « communauté ») is a warning.
+CATEGORIES = None
 ORGANIZATION = "Éditions Boussole"
 TIMEZONE = "Europe/Paris"
 DEFAULT_LANG = "fr"
@@ -51,6 +55,9 @@ LOAD_CONTENT_CACHE = True
 GZIP_CACHE = False  # a bigger cache file, but no second spent compressing it on every build
 
 # -- Reading ------------------------------------------------------------------------
+# A post dated later than now (Tribune's clock: TRIBUNE_NOW, else the current time) waits for
+# its day: not published, listed nor in the feeds before it (tribune/scheduling.py).
+WITH_FUTURE_DATES = False
 # Summary is plain text (escaped by the theme), not Markdown: faster and safe.
 FORMATTED_FIELDS = []
 SUMMARY_MAX_LENGTH = 40

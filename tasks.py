@@ -8,7 +8,7 @@ send, schedule or deploy elsewhere have none.
 
 from invoke import Exit, Task, task
 
-from tribune import commands
+from tribune import arguments, commands
 from tribune.i18n import _
 from tribune.settings import speak_for
 
@@ -16,6 +16,7 @@ LOCAL = "pelicanconf.py"
 PRODUCTION = "publishconf.py"
 
 speak_for(LOCAL)  # descriptions and help in the site's language
+arguments.install()  # and invoke's own words on arguments it cannot read
 commands.end_quietly()  # no traceback when invoke itself is interrupted, or its reader goes away
 
 #: The short flags, the same in every task that has the option.

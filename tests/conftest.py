@@ -74,6 +74,8 @@ class BuiltSite:
 
 
 def build_site(site_root: Path, config: str, output: Path, search: bool = True, **overrides) -> BuiltSite:
+    if site_root == ROOT:  # the repository's caches are not shared by tests running side by side
+        overrides.setdefault("CACHE_PATH", str(output.parent / f"{output.name}-cache"))
     site = load_site(site_root / config, OUTPUT_PATH=str(output), **overrides)
     build(site, search=search)
     return BuiltSite(output, site.settings)

@@ -97,3 +97,30 @@ def test_hostile_text_in_event_fields_is_escaped_everywhere(site_copy, tmp_path)
     assert hostile in [line.get_text() for line in soup.select(".facts__line")]
     calendar = icalendar.Calendar.from_ical((tmp_path / "out/evenements/hostile.ics").read_bytes())
     assert str(calendar.walk("VEVENT")[0]["LOCATION"]).startswith(f"{hostile}, {hostile}")
+
+
+
+def _gap(value: str, zone: str, shifted: str) -> str:
+    return french(f"2: Start: « {value} » n'existe pas à l'heure de {zone} : on avance les horloges cette nuit-là, et les agendas "
+                  f"afficheraient {shifted} ; choisissez une autre heure")
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("2026-12-20 20:00", "2027-03-28 02:30"), _gap("2027-03-28 02:30", "Europe/Paris", "28 mars 2027 à 3\u00a0h\u00a030")),
+        # The gap of the event's own time zone, not the site's:
+        (("Duration: 2h", "Duration: 2h\nTimezone: America/Montreal"), None),
+        (("2026-12-20 20:00", "2027-03-14 02:30\nTimezone: America/Montreal"),
+         _gap("2027-03-14 02:30", "America/Montreal", "14 mars 2027 à 3\u00a0h\u00a030")),
+        (("Start: 2026-12-20 20:00\nDuration: 2h", "Start: 2026-12-20\nDuration: 2d"),
+         french("3: Duration: un événement sur des journées entières (Start sans heure) prend son dernier jour, pas une durée : écrivez "
+                "End: 2026-12-21, ou donnez une heure à Start")),
+    ],
+)
+def test_times_that_read_well_but_mean_something_else_are_warned(site_copy, monkeypatch, change, expected):
+    monkeypatch.chdir(site_copy)
+    (site_copy / "content/events/test.md").write_text(GOOD.replace(*change), encoding="utf-8")
+    blocking, problems = check(load_site(site_copy / "pelicanconf.py"))
+    assert [str(p) for p in problems if p.path == "content/events/test.md"] == ([f"content/events/test.md:{expected}"] if expected else [])
+    assert blocking == []  # warnings: publish (--strict) refuses them

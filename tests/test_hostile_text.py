@@ -152,7 +152,7 @@ Un paragraphe sans danger.
 
 <script>alert(1)</script>
 Un [lien](javascript:alert(2)) et <a href=" JaVaScRiPt:alert(3)">un autre</a>.
-<img src="images/pollen.png" alt="Une abeille" onerror="alert(4)">
+<img src="/images/pollen.png" alt="Une abeille" onerror="alert(4)">
 
 ```html
 <script>montré, pas exécuté</script>

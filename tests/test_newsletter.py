@@ -192,7 +192,7 @@ def test_an_empty_edition_is_an_error(site_copy, monkeypatch):
 def test_duplicate_edition_id_and_bad_file_name(site_copy, monkeypatch):
     monkeypatch.chdir(site_copy)
     (site_copy / "content/newsletters/archives").mkdir()
-    (site_copy / "content/newsletters/archives/2026-11.md").write_text(EDITION, encoding="utf-8")
+    (site_copy / "content/newsletters/archives/2026-11.md").write_text(EDITION.replace("2026-12-01", "2026-11-02"), encoding="utf-8")
     (site_copy / "content/newsletters/novembre.md").write_text(EDITION, encoding="utf-8")
     assert _errors(site_copy) == [
         french("content/newsletters/archives/2026-11.md:1: identifiant d'édition « 2026-11 » en double : content/newsletters/2026-11.md "

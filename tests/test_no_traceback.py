@@ -325,10 +325,10 @@ def test_the_audit_leaves_no_process_behind(tmp_path):
 
 
 SETTING_TYPOS = {
-    'MARKDOWN_MAX_BYTES = "5 MB"': "MARKDOWN_MAX_BYTES : '5 MB' n'est pas un nombre entier : corrigez-le (par exemple MARKDOWN_MAX_BYTES = 5000000)",
-    'IMAGE_MAX_PIXELS = "40M"': "IMAGE_MAX_PIXELS : '40M' n'est pas un nombre entier",
-    'READER_PROCESSES = "deux"': "READER_PROCESSES : 'deux' n'est pas un nombre entier",
-    "MEMBER_AVATAR_SIZES = (0,)": ("MEMBER_AVATAR_SIZES : (0,) n'est pas une liste de nombres entiers supérieurs à 0 : corrigez-le "
+    'MARKDOWN_MAX_BYTES = "5 MB"': "MARKDOWN_MAX_BYTES : « 5 MB » n'est pas un nombre entier : corrigez-le (par exemple MARKDOWN_MAX_BYTES = 5000000)",
+    'IMAGE_MAX_PIXELS = "40M"': "IMAGE_MAX_PIXELS : « 40M » n'est pas un nombre entier",
+    'READER_PROCESSES = "deux"': "READER_PROCESSES : « deux » n'est pas un nombre entier",
+    "MEMBER_AVATAR_SIZES = (0,)": ("MEMBER_AVATAR_SIZES : « (0,) » n'est pas une liste de nombres entiers supérieurs à 0 : corrigez-le "
                                    "(par exemple MEMBER_AVATAR_SIZES = (96, 192, 384))"),
 }
 
@@ -342,7 +342,7 @@ def test_a_setting_of_the_wrong_kind_is_named_at_its_line(site_copy, typo):
     result = invoke(site_copy, "build", timeout=60)
     printed = told(result)
     assert result.returncode == 1 and len(printed.strip().splitlines()) == 1, printed
-    expected = french(f"pelicanconf.py:{ADDED} : {SETTING_TYPOS[typo]}").replace("’", "'").replace("n'est", "n’est")
+    expected = f"pelicanconf.py:{ADDED}: " + french(SETTING_TYPOS[typo])
     assert printed.strip().startswith(expected), printed
     assert not (site_copy / "output").exists()
 
@@ -355,3 +355,19 @@ def test_a_command_whose_reader_goes_away_ends_quietly(site_copy):
     check.stdout.close()  # as `head` does once it has its lines; the command has not written yet
     assert check.stderr.read() == ""
     assert check.wait(timeout=120) == 128 + signal.SIGPIPE
+
+
+INVOKES_OWN_WORDS = {
+    ("build", "-z"): "« -z » n'est ni une tâche ni une de ses options : invoke --list montre les tâches, invoke --help TÂCHE "
+                     "les options de l'une d'elles",
+    ("serve", "--port"): "--port attend une valeur après lui : invoke --help TÂCHE montre les options",
+    ("new", "post"): "invoke new attend title : invoke --help new en montre un exemple",
+}
+
+
+@pytest.mark.parametrize("arguments", list(INVOKES_OWN_WORDS), ids=" ".join)
+def test_invokes_own_words_on_arguments_are_in_the_sites_language(site_copy, arguments):
+    """invoke reads the command line before any task runs: its words too are the site's."""
+    result = invoke(site_copy, *arguments)
+    assert result.returncode == 1
+    assert told(result).strip() == french(INVOKES_OWN_WORDS[arguments])

@@ -101,7 +101,7 @@ ORDINARY = [
     ("quote", "Suivez-moi : @lea@mastodon.example !"),
     ("body", "Sur Mastodon, je suis @lea@mastodon.example (ou [@lea](https://mastodon.example/@lea))."),
     ("body", "Look at the results: the tournament was at Lyon."),
-    ("body", '![Zoé au tournoi](images/zoe@2x.png) <img src="images/logo@2x.JPG" alt="">'),
+    ("body", '[Zoé au tournoi](https://photos.example/zoe@2x.png) <a href="https://photos.example/logo@2x.JPG">le logo</a>'),
 ]
 
 

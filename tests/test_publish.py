@@ -140,9 +140,10 @@ def test_a_failed_build_leaves_the_live_site_untouched(site, tmp_path, capsys):
 
 
 def test_a_warning_stops_publishing(site, tmp_path, capsys):
-    (site / "content/posts/sans-image.md").write_text("Title: Sans image\nDate: 2026-11-01\nCategory: Coulisses\n\nTexte.\n", encoding="utf-8")
+    (site / "content/posts/coulises.md").write_text("Title: Une catégorie mal écrite\nDate: 2026-11-01\nCategory: Coulises\n\nTexte.\n",
+                                                    encoding="utf-8")
     code, _, err = publish(capsys, tmp_path / "www")
-    assert code == 1 and french("le billet n'a pas d'image") in err
+    assert code == 1 and french("Category: vouliez-vous dire « Coulisses » ?") in err
     assert not (tmp_path / "www").exists()
 
 

@@ -187,7 +187,7 @@ def test_objectives_written_wrong_are_one_line(site_copy, capsys, monkeypatch):
     line = (site_copy / "pelicanconf.py").read_text(encoding="utf-8").count("\n")
     code, out, err = report(capsys)
     assert code == 1 and out == ""
-    assert err.splitlines() == [f"pelicanconf.py:{line}\u202f: OBJECTIVES, objectif 2 (content.posts)\u202f: «\u202fquatre\u202f» n’est "
+    assert err.splitlines() == [f"pelicanconf.py:{line}: OBJECTIVES, objectif 2 (content.posts)\u202f: «\u202fquatre\u202f» n’est "
                                 "pas un nombre (écrivez par exemple 4, ou \"40 %\" pour un taux)"]
     assert not (site_copy / "reports/indicators.html").exists()
 

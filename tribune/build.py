@@ -25,11 +25,12 @@ from pathlib import Path
 from pelican import Pelican, signals
 from pelican.log import LimitFilter, console
 
-from tribune import caches, confinement, images, limits, lint, prereading, rendering, workers, writer
+from tribune import caches, confinement, images, limits, lint, prereading, rendering, scheduling, workers, writer
 from tribune.errors import describe_os_error
 from tribune.folders import UnsafeFolder, check_build_folders, mark
 from tribune.i18n import _, _n, set_language
 from tribune.lint import ERROR, WARNING, Problem, display_path
+from tribune.pelican_warnings import every_build
 from tribune.search import SearchIndexError, build_index
 from tribune.generators import registered_defaults
 from tribune.settings import check_kinds, read_site_settings
@@ -65,10 +66,11 @@ class Census:
 class BuildResult:
     output: Path
     seconds: float
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # Pelican's, at their content line
     pages: int = 0  # pages and feeds written by Pelican's writer...
     reused: int = 0  # ...of which taken from the previous output (tribune.rendering)
     census: Census = field(default_factory=Census)
+    problems: list[Problem] = field(default_factory=list)  # the lint's warnings and notices: nothing that stopped it
 
 
 # Tribune's own settings that no default dict holds (they are read with a fallback): their
@@ -86,12 +88,14 @@ def load_site(config: str | Path = "pelicanconf.py", **overrides) -> Site:
     """Read a settings file as Pelican does and register its plugins (and their lint rules)."""
     config = Path(config)
     settings = read_site_settings(config, **overrides)  # or SettingsError
+    scheduling.take_over(settings)
     set_language(settings.get("DEFAULT_LANG"), settings.get("TIMEZONE"))
     writer.install()
     caches.install()
     prereading.install()
     confinement.install()
     limits.install()
+    scheduling.install()
     signals.all_generators_finalized.connect(_count)
     pelican = Pelican(settings)  # its plugins give their settings their defaults
     check_kinds(config, settings, _CORE_SETTINGS | registered_defaults())  # or SettingsError
@@ -194,7 +198,7 @@ def build(site: Site, strict: bool = False, search: bool = False) -> BuildResult
         _stop_if_linted_wrong(linting)
         raise
     try:
-        _stop_if_linted_wrong(linting, fresh)
+        problems = _stop_if_linted_wrong(linting, fresh)
         _swap_in(fresh, result.output, result.pages)
     except OSError as error:
         shutil.rmtree(fresh, ignore_errors=True)
@@ -204,18 +208,20 @@ def build(site: Site, strict: bool = False, search: bool = False) -> BuildResult
         raise
     result.pages.save()
     return BuildResult(result.output, time.perf_counter() - started, result.warnings, len(result.pages.records), result.pages.reused,
-                       result.census)
+                       result.census, problems)
 
 
-def _stop_if_linted_wrong(linting, fresh: Path | None = None) -> None:
+def _stop_if_linted_wrong(linting, fresh: Path | None = None) -> list[Problem]:
     """Raise the lint's problems, if it found some that stop the build (dropping ``fresh``):
-    they say what is wrong better than whatever Pelican made of the same content."""
-    blocking, _problems = linting.result()
+    they say what is wrong better than whatever Pelican made of the same content. Else return
+    its warnings and notices, for the build to say them (every build: the lint reads every file)."""
+    blocking, problems = linting.result()
     if blocking:
         if fresh is not None:
             shutil.rmtree(fresh, ignore_errors=True)
         raise BuildError(_n("{count} problem in the content: nothing was built", "{count} problems in the content: nothing was built",
                             len(blocking)), blocking)
+    return problems
 
 
 @dataclass
@@ -256,7 +262,7 @@ def _build_beside(site: Site, strict: bool, search: bool) -> tuple[Path, _Built]
         errors = log.messages(logging.ERROR)
         if errors:
             raise BuildError(_("Pelican reported errors: {errors}", errors="; ".join(errors)))
-        warnings = log.messages(logging.WARNING)
+        warnings = every_build(log.messages(logging.WARNING), site.settings, reused=pages.reused > 0)
         if strict and warnings:
             raise BuildError(_("Pelican reported warnings (strict mode): {warnings}", warnings="; ".join(warnings)))
         if search:

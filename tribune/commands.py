@@ -34,9 +34,17 @@ def _say(line: str) -> None:
 
 
 def _print_problems(problems, strict: bool) -> None:
+    """Each problem on its line, with its severity; a warning says that publishing refuses it
+    (publish checks with --strict), so that no warning reads as harmless."""
     for problem in problems:
         severity = ERROR if problem.severity == ERROR or (strict and problem.severity == WARNING) else problem.severity
-        print(f"{problem} [{severity_label(severity)}]", file=sys.stderr)
+        print(_marked(str(problem), severity), file=sys.stderr)
+
+
+def _marked(line: str, severity: str) -> str:
+    """A problem's line with its severity, and for a warning, that publish refuses it."""
+    refused = " " + _("— invoke publish refuses this (--strict)") if severity == WARNING else ""
+    return f"{line} [{severity_label(severity)}]{refused}"
 
 
 def _command(task: str | None = None):
@@ -141,12 +149,23 @@ def run_build(config: str = "pelicanconf.py", strict: bool = False, search: bool
         _print_problems(getattr(error, "problems", []), strict)
         _say(_("Build failed: {reason}. output/ is unchanged.", reason=error))
         return 1
-    for warning in result.warnings:
-        _say(_("warning: {message}", message=warning))
+    _print_problems(result.problems, strict)
+    for warning in result.warnings:  # Pelican's, at their content line when found: as the lint's, for editors to jump to
+        _say(_marked(warning, WARNING))
+    _say_counts(result.problems, len(result.warnings))
     files = sum(1 for path in result.output.rglob("*") if path.is_file())
     print(_("Site built in {folder}/: {made}; {seconds} s.", folder=display_path(result.output),
             made=_site_words(result.census, files, result.reused, result.pages), seconds=number(result.seconds, 2)))
     return 0
+
+
+def _say_counts(problems, pelican_warnings: int) -> None:
+    """After a build: how many warnings and notices it said, every build (none is kept back)."""
+    warnings = sum(1 for problem in problems if problem.severity == WARNING) + pelican_warnings
+    notices = sum(1 for problem in problems if problem.severity == NOTICE)
+    if warnings or notices:
+        counts = [_n("{count} warning", "{count} warnings", warnings)] + ([_n("{count} notice", "{count} notices", notices)] if notices else [])
+        _say(_("The build says: {counts}.", counts=", ".join(counts)))
 
 
 @_command()
@@ -254,6 +273,7 @@ def run_publish(config: str = "publishconf.py", target: str | None = None, dry_r
     except (PublishError, BuildError) as error:
         _say(_("Not published: {reason}. The live site is unchanged.", reason=error))
         return 1
+    _print_problems(report.notices, True)
     if dry_run:
         print(report.plan.listing())
     print(report.summary())

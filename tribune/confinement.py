@@ -55,7 +55,7 @@ def check_file_links(corpus: Corpus) -> Iterable[Problem]:
     root = Path(corpus.settings["PATH"]).resolve()
     for sources in corpus.sources.values():
         for source in sources:
-            folder = _folder_of(source, root)
+            folder = folder_of(source, root)
             for line, text in source.body_lines():
                 for link in INTERNAL_LINK.finditer(text):
                     try:
@@ -66,7 +66,9 @@ def check_file_links(corpus: Corpus) -> Iterable[Problem]:
                                                                              target=link["target"], error=error), ERROR)
 
 
-def _folder_of(source: Source, root: Path) -> str:
+def folder_of(source: Source, root: Path) -> str:
+    """The folder of ``source``, relative to the content folder ``root``: where its relative
+    links start from."""
     try:
         return source.path.resolve().parent.relative_to(root).as_posix()
     except ValueError:  # the file itself is a link out of content/: check_symbolic_links says so

@@ -18,12 +18,13 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tribune.build import BuildError, build, check, load_site
 from tribune.deploy import DeployError, Plan, deployer_for
 from tribune.i18n import _, _n, number
+from tribune.lint import NOTICE, Problem
 
 
 PUBLISH_FOLDER = ".publish"
@@ -42,6 +43,7 @@ class Report:
     plan: Plan
     seconds: float
     deployed: bool
+    notices: list[Problem] = field(default_factory=list)  # the lint's: what the build did on its own (a post scheduled...)
 
     def census(self) -> dict[str, int]:
         files = [p for p in self.output.rglob("*") if p.is_file()]
@@ -102,7 +104,7 @@ def publish(config: str = "publishconf.py", target: str | None = None, dry_run: 
         deployer.preflight(folder)
     except DeployError as error:
         raise PublishError(str(error)) from error
-    blocking, _problems = check(site, strict=True)
+    blocking, problems = check(site, strict=True)
     if blocking:
         raise PublishError(_("the content check failed (strict: warnings count):\n{problems}", problems="\n".join(map(str, blocking))))
     try:
@@ -117,7 +119,8 @@ def publish(config: str = "publishconf.py", target: str | None = None, dry_run: 
             deployer.deploy(built.output, plan)
     except DeployError as error:
         raise PublishError(_("the deploy failed: {reason}", reason=error)) from error
-    return Report(built.output, name, deployer.kind, plan, time.perf_counter() - started, not dry_run and not plan.empty)
+    return Report(built.output, name, deployer.kind, plan, time.perf_counter() - started, not dry_run and not plan.empty,
+                  [problem for problem in problems if problem.severity == NOTICE])
 
 
 def set_emails_aside(output: Path, settings: dict) -> None:

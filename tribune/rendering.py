@@ -43,6 +43,7 @@ _FORMAT = 1  # of the file below: a change of it drops every record
 _CACHE_FILE = "rendered-pages.pickle"
 _VOLATILE_CONTEXT = frozenset({"localsiteurl", "output_file"})
 _UNORDERED_CONTEXT = frozenset({"staticfiles"})  # Pelican lists them from a set of paths
+WARNINGS = "tribune.warnings"  # the extras key of the warnings logged while a page rendered
 
 
 @dataclass
@@ -63,6 +64,14 @@ def remember(key: str, value) -> None:
     record = _recording.get()
     if record is not None:
         record.extras[key] = value
+
+
+def remember_warning(message: str) -> None:
+    """Keep a warning logged while the page renders: a build that reuses the page says it again
+    (:data:`WARNINGS` in the extras page_rendered gives back), so the cache hides no warning."""
+    record = _recording.get()
+    if record is not None and message not in record.extras.setdefault(WARNINGS, []):
+        record.extras[WARNINGS].append(message)
 
 
 def wrote_file(relative_path: str) -> None:

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
+from pelican.readers import HTMLReader, MarkdownReader, RstReader
+
 from tribune import confinement, limits
 from tribune.i18n import _
 from tribune.images import ImageError, image_size, revealing_metadata
@@ -218,7 +220,7 @@ _HTML_LINK = re.compile(
 )
 
 
-def _text_lines(source: Source) -> Iterable[tuple[int, str]]:
+def text_lines(source: Source) -> Iterable[tuple[int, str]]:
     """The body's lines with their numbers, code left out (fenced blocks and `code spans`):
     what a writer shows as code is printed as text, never run."""
     for number, line in outside_fences(source.body_lines()):
@@ -254,7 +256,7 @@ def check_scripts(corpus: Corpus) -> Iterable[Problem]:
         if corpus.kinds.get(kind) and corpus.kinds[kind].third_party:
             continue
         for source in sources:
-            for number, line in _text_lines(source):
+            for number, line in text_lines(source):
                 for message in _scripts_in(line):
                     yield Problem(display_path(source.path), number, "", message, WARNING)
 
@@ -272,7 +274,7 @@ def check_merge_tags(corpus: Corpus) -> Iterable[Problem]:
                 tag = MERGE_TAG.search(written.value)
                 if tag:
                     yield Problem(display_path(source.path), written.line, written.key, _merge_tag_warning(tag.group(0)), WARNING)
-            for number, line in _text_lines(source):
+            for number, line in text_lines(source):
                 tag = MERGE_TAG.search(line)
                 if tag:
                     yield Problem(display_path(source.path), number, "", _merge_tag_warning(tag.group(0)), WARNING)
@@ -338,8 +340,51 @@ def check_image_metadata(corpus: Corpus) -> Iterable[Problem]:
                                   "published with it: export it again without its metadata (most image editors offer it)", revealed=revealed), WARNING)
 
 
+def check_indented_fields(corpus: Corpus) -> Iterable[Problem]:
+    """A field line indented by a tab or spaces: Pelican reads it as the end of the previous
+    field, or as the first line of the text, and the field is silently lost."""
+    extra = {key.lower() for key in corpus.settings.get("EXTRA_METADATA_FIELDS", [])}
+    for name, sources in corpus.sources.items():
+        kind = corpus.kinds.get(name)
+        for source in sources:
+            for written in source.indented:
+                if (kind and kind.spec(written.key)) or written.key.lower() in extra:
+                    yield Problem(display_path(source.path), written.line, written.key,
+                                  _("the line is indented (a tab or spaces before {field}:), so Pelican does not read it as a field and "
+                                    "the {field} is lost: start the line at the margin", field=written.key), ERROR)
+
+
+#: What Pelican reads besides .md files: it would publish them, unchecked.
+_READ_BY_PELICAN = {f".{suffix}" for reader in (MarkdownReader, HTMLReader, RstReader) for suffix in reader.file_extensions} - {".md"}
+
+
+def check_unread_files(corpus: Corpus) -> Iterable[Problem]:
+    """A file of a content folder that is not .md: Pelican ignores it (a .txt, a .docx: the
+    writer thinks it is published), or publishes it without the lint (a .markdown, a .html).
+    Static folders (images/) and the data files plugins keep beside content (.json) are left alone."""
+    root = Path(corpus.settings["PATH"])
+    static = [root / folder for folder in corpus.settings.get("STATIC_PATHS", [])]
+    for directory in sorted({directory for kind in corpus.kinds.values() for directory in kind.directories}):
+        folder = root / directory
+        if folder.suffix != ".md" and folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if (not path.is_file() or path.suffix in (".md", ".json") or path.name.startswith(".") or path.name.endswith("~")
+                        or any(path.is_relative_to(place) for place in static)):
+                    continue
+                better = f"{path.stem}.md"
+                if path.suffix.lower() in _READ_BY_PELICAN:
+                    message = _("{name}: Pelican publishes this file, but Tribune checks only .md files: rename it {better}",
+                                name=path.name, better=better)
+                else:
+                    message = _("{name} is not read: a content folder takes .md files only; rename it {better}, or move it out of "
+                                "content/", name=path.name, better=better)
+                yield Problem(display_path(path), 1, "", message, WARNING)
+
+
 def register(registry: Registry) -> None:
     """Add the core kinds and rules to a lint run (called before the plugins add theirs)."""
+    from tribune import link_rules, scheduling, taxonomy  # which use this module's checks
+
     registry.add_kind(post_kind(registry.settings))
     registry.add_kind(page_kind(registry.settings))
     registry.add_rule(check_languages)
@@ -352,3 +397,8 @@ def register(registry: Registry) -> None:
     limits.register(registry)
     registry.add_rule(check_scripts)
     registry.add_rule(check_merge_tags)
+    registry.add_rule(check_indented_fields)
+    registry.add_rule(check_unread_files)
+    registry.add_rule(link_rules.check_links_resolve)
+    registry.add_rule(taxonomy.check_categories_and_tags)
+    registry.add_rule(scheduling.check_scheduled_posts)

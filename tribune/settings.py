@@ -109,9 +109,10 @@ def check_kinds(config: str | Path, settings: dict, defaults: dict) -> None:
             continue
         expected, fits = kind
         if not fits(settings[key]):
-            raise SettingsError(_("{path}:{line}: {setting}: {value} is not {expected}: correct it (e.g. {setting} = {example})",
+            value = settings[key]
+            raise SettingsError(_("{path}:{line}: {setting}: “{value}” is not {expected}: correct it (e.g. {setting} = {example})",
                                   path=display_path(config), line=line_of(config, key), setting=key,
-                                  value=repr(settings[key]), expected=expected, example=repr(default)))
+                                  value=value if isinstance(value, str) else repr(value), expected=expected, example=repr(default)))
 
 
 def speak_for(config: str | Path) -> None:

@@ -18,6 +18,7 @@ _FENCE = re.compile(r"^-{3}\s*$")
 _CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _FIELD = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 _CONTINUATION = re.compile(r"^[ ]{4,}(?P<value>.*)$")
+_INDENTED_FIELD = re.compile(r"^(?:\t|[ ]{4,})\s*(?P<key>[A-Za-z0-9_-]+):(?:\s|$)(?P<value>.*)$")
 
 
 class SourceError(Exception):
@@ -46,6 +47,9 @@ class Source:
     fields: dict[str, Field] = field(default_factory=dict)  # by lower-case key
     body: str = ""
     body_line: int = 1
+    # Lines that look like fields but are indented (a tab, four spaces or more), which Pelican
+    # reads as the previous field's continuation, or as the start of the text: the field is lost.
+    indented: list[Field] = field(default_factory=list)
 
     def get(self, key: str, default: str | None = None) -> str | None:
         found = self.fields.get(key.lower())
@@ -126,6 +130,9 @@ def parse_text(path: Path, text: str) -> Source:
             index += 1
             break
         match = _FIELD.match(line)
+        indented = _INDENTED_FIELD.match(line)
+        if indented:
+            source.indented.append(Field(indented["key"], indented["value"].strip(), index + 1))
         if match:
             previous = Field(match["key"], match["value"].strip(), index + 1)
             source.fields[previous.key.lower()] = previous

@@ -1,10 +1,12 @@
 """The events' lint: each field checked, then the fields checked together."""
 
 from collections.abc import Iterable
+from datetime import timezone
 from urllib.parse import urlsplit
 
+from tribune.dates import format_moment
 from tribune.i18n import _
-from tribune.lint import ContentKind, Corpus, FieldSpec, Problem, display_path, problem
+from tribune.lint import WARNING, ContentKind, Corpus, FieldSpec, Problem, display_path, problem
 from tribune.rules import check_image, check_slug
 
 from .contents import KINDS, MODES, STATUSES
@@ -80,11 +82,13 @@ def check_events(corpus: Corpus) -> Iterable[Problem]:
         if source.get("End") and source.get("Duration"):
             yield problem(source, "Duration", _("give End or Duration, not both"))
         try:
-            read_schedule(source.get("Start"), source.get("End"), source.get("Duration"), zone)
+            schedule = read_schedule(source.get("Start"), source.get("End"), source.get("Duration"), zone)
         except ScheduleOrderError as error:
             yield problem(source, error.field, error.message)
         except ScheduleError:
             pass  # a value that does not parse: reported by its field's own check
+        else:
+            yield from _odd_times(source, schedule)
         # A missing place or link is reported on the Mode: line, which is what asks for it.
         mode = (source.get("Mode") or "").lower()
         needs = {"offline": ("Venue", "Address"), "online": ("URL",), "mixed": ("Venue", "Address", "URL")}.get(mode, ())
@@ -93,6 +97,22 @@ def check_events(corpus: Corpus) -> Iterable[Problem]:
                 reason = _("where to join") if field == "URL" else _("where it takes place")
                 yield Problem(display_path(source.path), source.line_of("Mode"), field,
                               _("missing: a Mode: {mode} event needs its {field}: line ({reason})", mode=mode, field=field, reason=reason))
+
+
+def _odd_times(source, schedule) -> Iterable[Problem]:
+    """Times that read well but do not mean what the writer thinks: a start in the hour the
+    clocks skip in spring (it exists on no clock), an all-day event given a Duration."""
+    if schedule.all_day:
+        if source.get("Duration") and not source.get("End"):
+            yield problem(source, "Duration", _("an all-day event (Start without a time) takes its last day, not a Duration: write "
+                                                "End: {end}, or give Start a time", end=schedule.end.isoformat()), WARNING)
+        return
+    start = schedule.start
+    real = start.astimezone(timezone.utc).astimezone(schedule.zone)
+    if real.replace(tzinfo=None) != start.replace(tzinfo=None):
+        yield problem(source, "Start", _('"{value}" does not exist in {zone}: the clocks go forward that night, and calendars would show '
+                                         "{shifted}; choose another time", value=source.get("Start"), zone=schedule.zone.key,
+                                         shifted=format_moment(real, schedule.zone.key)), WARNING)
 
 
 def add_lint_rules(registry) -> None:

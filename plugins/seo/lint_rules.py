@@ -6,15 +6,13 @@ on them. Thresholds are settings: SEO_TITLE_MAX_LENGTH (60), SEO_DESCRIPTION_MAX
 
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
 from tribune.i18n import _
-from tribune.lint import WARNING, Corpus, Problem, display_path, problem
-from tribune.paths import INTERNAL_LINK
+from tribune.link_rules import MARKDOWN_IMAGE
+from tribune.lint import NOTICE, WARNING, Corpus, Problem, display_path, problem
 from tribune.rules import is_translation, lang_of
 from tribune.source import Source
 
-_MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)")
 _HTML_IMAGE = re.compile(r"<img\b(?P<attributes>[^>]*)>", re.IGNORECASE)
 
 KINDS = ("post", "page")
@@ -65,14 +63,14 @@ def check_duplicates(corpus: Corpus) -> Iterable[Problem]:
 
 
 def check_images(corpus: Corpus) -> Iterable[Problem]:
-    """Images without alt text, and posts without any image."""
+    """Images without alt text (warnings), and posts without any image (a notice)."""
     for kind in KINDS:
         for source in _published(corpus, kind):
             has_image = bool(source.get("Image"))
             if has_image and not source.get("Image-Alt"):
                 yield problem(source, "Image", _("no Image-Alt: describe the image for people who cannot see it"), WARNING)
             for line, text in source.body_lines():
-                for image in _MARKDOWN_IMAGE.finditer(text):
+                for image in MARKDOWN_IMAGE.finditer(text):
                     has_image = True
                     if not image["alt"].strip():
                         yield _warning(source, line, _("image {src} has no alt text: ![describe it]({src})", src=image["src"]))
@@ -83,20 +81,8 @@ def check_images(corpus: Corpus) -> Iterable[Problem]:
                         yield _warning(source, line, _('<img> without alt text: add one, alt="describe it"; or write ![describe it]({src})',
                                                        src=src[2] if src else "…"))
             if kind == "post" and not has_image and not is_translation(source):
-                yield problem(source, "Image", _("the post has no image: social networks will show the generated card"), WARNING)
+                # A notice: the generated card is a fine image, and publishing does not wait for another one.
+                yield problem(source, "Image", _("the post has no image: social networks will show the generated card"), NOTICE)
 
 
-def check_internal_links(corpus: Corpus) -> Iterable[Problem]:
-    """{filename}, {static} and {attach} links to files that do not exist."""
-    content = Path(corpus.settings["PATH"])
-    for kind in KINDS:
-        for source in _published(corpus, kind):
-            for line, text in source.body_lines():
-                for link in INTERNAL_LINK.finditer(text):
-                    target = link["target"]
-                    resolved = content / target.lstrip("/") if target.startswith("/") else source.path.parent / target
-                    if not resolved.exists():
-                        yield _warning(source, line, _("link to {{{kind}}}{target}: no such file in the content", kind=link["kind"], target=target))
-
-
-RULES = (check_lengths, check_duplicates, check_images, check_internal_links)
+RULES = (check_lengths, check_duplicates, check_images)

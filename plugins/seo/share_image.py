@@ -2,13 +2,22 @@
 
 Social networks show a picture with every shared link; a post without one looks broken.
 Each card is drawn once with Pillow and kept in Pelican's cache folder under a key made of
-everything drawn on it, so an unchanged post is never redrawn, and a changed title is.
+everything drawn on it (the font file included), so an unchanged post is never redrawn, and a
+changed title is.
+
+A first build draws a card for most posts, in the workers that render the pages
+(:mod:`tribune.writer`), so it must be cheap: fonts are loaded and the site's line (the
+same on every card) drawn once per process, a title is laid out once, and the PNG is
+compressed at zlib's fastest level (about a third of the time of the default level, for files
+a quarter larger): the cards go to social networks, which re-encode them, and nothing else
+reads them.
 """
 
 import hashlib
 import os
 import re
 import shutil
+from functools import lru_cache
 from pathlib import Path
 
 import font_lato
@@ -17,17 +26,28 @@ from PIL import Image, ImageDraw, ImageFont
 WIDTH, HEIGHT = 1200, 630
 _MARGIN = 80
 _DRAWING_VERSION = "1"  # bump when the drawing changes, to invalidate cached cards
+_TITLE_SIZES = (76, 68, 60, 52, 46)  # the largest at which the title fits in four lines
+_PNG = {"optimize": False, "compress_level": 1}
 
 
-def _font(path: str | None, size: int) -> ImageFont.FreeTypeFont:
+def _font_identity(path: str | None) -> str:
+    """The font file as the caches see it (read on every card, not cached: a font file replaced
+    under the same name while `invoke serve` runs draws new cards, with the new font)."""
+    stat = os.stat(path or font_lato.LatoBold)
+    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+@lru_cache(maxsize=64)
+def _font(path: str | None, size: int, identity: str) -> ImageFont.FreeTypeFont:
+    """The font at ``size``, loaded once per process (``identity`` keys it to the file's state)."""
     return ImageFont.truetype(path or font_lato.LatoBold, size)
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
+def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     lines, line = [], ""
     for word in re.split(r"[ \t\n]+", text.strip()):  # not at no-break spaces: « stays with its word
         candidate = f"{line} {word}".strip()
-        if line and draw.textlength(candidate, font=font) > width:
+        if line and font.getlength(candidate, mode="L") > width:  # what ImageDraw.textlength measures on an RGB image
             lines.append(line)
             line = word
         else:
@@ -35,29 +55,39 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
     return lines + ([line] if line else [])
 
 
-def _fit_title(draw, title: str, font_path: str | None) -> tuple[ImageFont.FreeTypeFont, list[str]]:
-    """The largest size at which the title fits in four lines."""
-    for size in (76, 68, 60, 52, 46):
-        font = _font(font_path, size)
-        lines = _wrap(draw, title, font, WIDTH - 2 * _MARGIN)
+@lru_cache(maxsize=1024)
+def _fit_title(title: str, font_path: str | None, identity: str) -> tuple[int, tuple[str, ...]]:
+    """The largest size at which the title fits in four lines, and its lines."""
+    for size in _TITLE_SIZES:
+        lines = _wrap(title, _font(font_path, size, identity), WIDTH - 2 * _MARGIN)
         if len(lines) <= 4:
-            return font, lines
-    return font, lines[:4]
+            return size, tuple(lines)
+    return size, tuple(lines[:4])
 
 
-def draw_card(title: str, site_name: str, colours: tuple[str, str, str], font_path: str | None) -> Image.Image:
+@lru_cache(maxsize=8)
+def _blank_card(site_name: str, colours: tuple[str, str, str], font_path: str | None, identity: str) -> Image.Image:
+    """What every card of the site shows: the background, the accent bar and the site's line
+    (below the title's area, which never reaches it)."""
     background, text, accent = colours
     image = Image.new("RGB", (WIDTH, HEIGHT), background)
     draw = ImageDraw.Draw(image)
     draw.rectangle([0, HEIGHT - 24, WIDTH, HEIGHT], fill=accent)
-    font, lines = _fit_title(draw, title, font_path)
-    line_height = int(font.size * 1.2)
+    draw.ellipse([_MARGIN, HEIGHT - 118, _MARGIN + 30, HEIGHT - 88], fill=accent)
+    draw.text((_MARGIN + 46, HEIGHT - 122), site_name, font=_font(font_path, 34, identity), fill=text)
+    return image
+
+
+def draw_card(title: str, site_name: str, colours: tuple[str, str, str], font_path: str | None) -> Image.Image:
+    identity = _font_identity(font_path)
+    image = _blank_card(site_name, tuple(colours), font_path, identity).copy()
+    draw = ImageDraw.Draw(image)
+    size, lines = _fit_title(title, font_path, identity)
+    font = _font(font_path, size, identity)
+    line_height = int(size * 1.2)
     top = (HEIGHT - 120 - line_height * len(lines)) // 2
     for index, line in enumerate(lines):
-        draw.text((_MARGIN, top + index * line_height), line, font=font, fill=text)
-    site_font = _font(font_path, 34)
-    draw.ellipse([_MARGIN, HEIGHT - 118, _MARGIN + 30, HEIGHT - 88], fill=accent)
-    draw.text((_MARGIN + 46, HEIGHT - 122), site_name, font=site_font, fill=text)
+        draw.text((_MARGIN, top + index * line_height), line, font=font, fill=colours[1])
     return image
 
 
@@ -65,14 +95,14 @@ def share_image(title: str, site_name: str, settings: dict, destination: Path) -
     """Write the card of ``title`` at ``destination``, from the cache when it was drawn before."""
     colours = tuple(settings.get("SEO_SHARE_IMAGE_COLORS", ("#0f5c63", "#ffffff", "#f2b134")))
     font_path = settings.get("SEO_SHARE_IMAGE_FONT")
-    key = hashlib.sha256("\0".join([_DRAWING_VERSION, title, site_name, *colours, str(font_path)]).encode()).hexdigest()[:20]
+    key = hashlib.sha256("\0".join([_DRAWING_VERSION, title, site_name, *colours, _font_identity(font_path)]).encode()).hexdigest()[:20]
     cached = Path(settings["CACHE_PATH"]) / "share-images" / f"{key}.png"
     if not cached.is_file():
         # Drawn aside then renamed: pages are rendered by several processes at once
         # (tribune.writer), and another may be copying this card.
         cached.parent.mkdir(parents=True, exist_ok=True)
         drawing = cached.with_suffix(f".{os.getpid()}.tmp")
-        draw_card(title, site_name, colours, font_path).save(drawing, "PNG", optimize=False, compress_level=6)
+        draw_card(title, site_name, colours, font_path).save(drawing, "PNG", **_PNG)
         os.replace(drawing, cached)
     destination.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(cached, destination)

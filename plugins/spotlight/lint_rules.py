@@ -229,9 +229,25 @@ def _texts(source: Source, withdrawn: dict) -> Iterable[tuple[int, str, str]]:
         yield number, "", line
 
 
+def check_one_spotlight_a_month(corpus: Corpus) -> Iterable[Problem]:
+    """Two published members in the spotlight the same month: the home page and the edition
+    show one member a month, so the other would not be shown. A warning on each after the first."""
+    first: dict[str, Source] = {}
+    for member in sorted(corpus.of_kind("member"), key=lambda source: source.path):
+        month = (member.get("Spotlight") or "").strip()
+        if not month or not publishable({key: written.value for key, written in member.fields.items()}):
+            continue
+        if month in first:
+            yield problem(member, "Spotlight", _("{path} is in the spotlight the same month ({month}): one member a month is shown; give "
+                                                 "one of them another month", path=display_path(first[month].path), month=month), WARNING)
+        else:
+            first[month] = member
+
+
 def add_lint_rules(registry) -> None:
     registry.add_kind(member_kind(registry.settings))
     registry.add_rule(check_members)
+    registry.add_rule(check_one_spotlight_a_month)
     registry.add_rule(check_personal_data)
     registry.add_rule(check_links_to_withdrawn_members)
     registry.add_rule(check_authorship)
