@@ -256,6 +256,7 @@ def test_seo_lint_warnings(site_copy, monkeypatch):
         french("content/posts/a.md:4: Summary: 170 caractères ; la description est coupée à 160 : raccourcissez-la à 160 caractères au plus"),
         french("content/posts/a.md:5: Image: pas d'Image-Alt: décrivez l'image pour les personnes qui ne la voient pas"),
         "content/posts/a.md:7: l’image images/x.png n’a pas de texte alternatif\u202f: ![décrivez-la](images/x.png)",
+        french('content/posts/a.md:8: <img> sans texte alternatif : ajoutez-en un, alt="décrivez-la" ; ou écrivez ![décrivez-la](images/y.png)'),
         french("content/posts/b.md:1: Title: le même titre que content/posts/2026-02-09-cinq-conseils-soiree-jeux.md : donnez-lui un "
                "Title: qui lui soit propre"),
     ]
