@@ -185,3 +185,14 @@ def test_output_keeps_nothing_of_the_preview(preview):
         data = path.read_bytes()
         assert not any(trace in data for trace in (b"tribune-preview", b"tribune-notice", b"__tribune", b"EventSource")), path
         assert b"campagne-participative" not in data and b"tournoi-du-printemps-2027" not in data, path  # no draft, nothing scheduled
+
+
+def test_a_page_the_site_does_not_have_is_a_french_404(preview):
+    """Not the standard library's English error page: the preview's own, with a way home."""
+    with socket.create_connection(("127.0.0.1", int(preview.url.split(":")[2].strip("/")))) as reader:
+        reader.sendall(b"GET /billets/nulle-part/ HTTP/1.0\r\n\r\n")
+        served = b"".join(iter(lambda: reader.recv(65536), b"")).decode("utf-8")
+    head, page = served.split("\r\n\r\n", 1)
+    assert head.startswith("HTTP/1.0 404")
+    assert "<h1>Page introuvable</h1>" in page and "/billets/nulle-part/" in page and '<a href="/">Page d’accueil</a>' in page
+    assert "Error response" not in page and "data-tribune-preview" in page  # and it reloads with the next rebuild

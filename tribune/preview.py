@@ -134,6 +134,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             notice = _notice(_("Not published: only this preview shows this page."), _("Drafts and scheduled posts"), DRAFTS_PATH)
         if target.endswith(".html") and os.path.isfile(target):
             return self._answer(200, Path(target).read_bytes(), generation, notice)
+        if is_page and not os.path.exists(target):
+            return self._answer(404, not_found_page(request.path).encode(), generation)
         return super().send_head()
 
     def _answer(self, status: int, page: bytes, generation: str, notice: str = ""):
@@ -184,7 +186,21 @@ def page(title: str, body: str) -> str:
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">'
             f"<title>{html.escape(title)}</title><style>body{{font:1rem/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;"
             f"padding:0 1rem}}pre{{white-space:pre-wrap;background:#fff4f4;border-left:4px solid #b00020;padding:1rem;"
-            f"overflow-wrap:anywhere}}</style></head><body><h1>{html.escape(title)}</h1>{body}</body></html>")
+            f"overflow-wrap:anywhere}}:root{{color-scheme:light dark}}@media (prefers-color-scheme:dark){{"
+            f"body{{background:#121212;color:#eee}}pre{{background:#2a1618;border-color:#ff6b7f}}a{{color:#8ab4ff}}}}"
+            f"</style></head><body><h1>{html.escape(title)}</h1>{body}</body></html>")
+
+
+def not_found_page(path: str) -> str:
+    """A page the last build did not make, said in the site's language (not the standard
+    library's English error page); the drafts' list before any rebuild succeeded says when
+    it will be there."""
+    if path.startswith(PREFIX):
+        return page(_("Drafts and scheduled posts"), "<p>" + html.escape(
+            _("They are listed once a rebuild succeeds: correct the problems the terminal shows.")) + "</p>")
+    home = html.escape(_("Home page"))
+    return page(_("Page not found"), "<p>" + html.escape(_("The last site built has no page at {path}.", path=path)) +
+                f' <a href="/">{home}</a></p>')
 
 
 def _notice(text: str, link: str, href: str) -> str:
