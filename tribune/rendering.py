@@ -316,7 +316,8 @@ def forget_bodies() -> None:
     of the class, keyed by the content object itself, that nothing else empties: each build
     of a process that builds again (``invoke serve``) would keep every content object it made
     and, through their ``_context``, the whole site of that build. They save work within one
-    build only: a content object is not asked for its body after its build."""
+    build only: a content object is not asked for its body after its build (but by the
+    preview's drafts page, which empties them again: :mod:`tribune.drafts`)."""
     for name in ("get_content", "get_summary"):
         method = Content.__dict__[name]
         getattr(method, "__wrapped__", method).cache.clear()
