@@ -56,7 +56,7 @@ def test_pagination_as_the_writer_reproduces_it(tmp_path):
 
 def test_the_bodies_a_page_reads_are_still_followed(tmp_path):
     """The page cache wraps Pelican's memoized get_content and get_summary, and notes the
-    body read through the content property, memo or not."""
+    body read through the content property, memo or not; their memos can be emptied."""
     rendering.follow_bodies()
     for name in ("get_content", "get_summary"):
         assert isinstance(Content.__dict__[name].__wrapped__, memoized), name
@@ -69,6 +69,8 @@ def test_the_bodies_a_page_reads_are_still_followed(tmp_path):
         with cache.recording("billet.html", "article.html") as record:
             assert article.content == "<p>Le texte.</p>"
         assert list(record.bodies) == [str(tmp_path / "billet.md")], attempt
+    rendering.forget_bodies()  # the memos, dicts of the class keyed by the content, emptied as a build ends
+    assert not any(key[0] is article for name in ("get_content", "get_summary") for key in Content.__dict__[name].__wrapped__.cache)
 
 
 def test_the_readers_cache_prereading_fills(tmp_path):

@@ -33,6 +33,9 @@ from tribune.dates import format_moment
 from tribune.i18n import _
 from tribune.lint import display_path
 from tribune.preview import DRAFTS_PATH, page
+from tribune.rendering import forget_bodies
+from tribune.scheduling import day_in_words
+from tribune.source import SourceError, read_source
 
 DRAFT, SCHEDULED = "draft", "scheduled"
 
@@ -67,18 +70,24 @@ class Drafts:
     def render(self) -> Path:
         """Render the last build's unpublished posts and pages, and their list, into the
         preview's folder (in place of the previous ones); return the folder. What plugins
-        wrote beside them (share images) stays for the next rebuild."""
+        wrote beside them (share images) stays for the next rebuild. The build's generators
+        (its whole site) are let go once their drafts are rendered: the preview keeps no
+        site between rebuilds."""
         pages = self.folder / DRAFTS_PATH.strip("/")
         shutil.rmtree(pages, ignore_errors=True)
-        items = unpublished(self._generators)
-        for item in items:
-            if item.rendered:
-                try:
-                    _render(item, self.folder)
-                except Exception as error:  # noqa: BLE001 - one draft's template error is said on the list, the preview goes on
-                    item.failed = f"{type(error).__name__}: {error}"
-        pages.mkdir(parents=True, exist_ok=True)
-        (pages / "index.html").write_text(drafts_page(items), encoding="utf-8")
+        generators, self._generators = self._generators, []
+        items = unpublished(generators)
+        try:
+            for item in items:
+                if item.rendered:
+                    try:
+                        _render(item, self.folder)
+                    except Exception as error:  # noqa: BLE001 - one draft's template error is said on the list, the preview goes on
+                        item.failed = f"{type(error).__name__}: {error}"
+            pages.mkdir(parents=True, exist_ok=True)
+            (pages / "index.html").write_text(drafts_page(items), encoding="utf-8")
+        finally:
+            forget_bodies()  # the drafts' bodies, memoized by Pelican as the build's are
         return self.folder
 
 
@@ -170,4 +179,16 @@ def _describe(item: Unpublished) -> str:
     date = _dated(item.content)
     if date is None:
         return path
-    return _("{path}, dated {date}", path=path, date=format_moment(date))
+    return _("{path}, dated {date}", path=path, date=_date_words(item.content, date))
+
+
+def _date_words(content, date) -> str:
+    """The day of a Date written without an hour, the moment of one written with it: as the
+    lint's notice of a scheduled post says it (:func:`tribune.scheduling.day_in_words`)."""
+    try:
+        written = read_source(Path(content.source_path)).get("Date")
+    except (OSError, SourceError):
+        written = None
+    if not written:  # a date Pelican found elsewhere: the moment it read
+        return format_moment(date)
+    return day_in_words(written, date, content.settings)

@@ -296,17 +296,31 @@ _active: dict[int, PageCache] = {}
 
 @contextmanager
 def caching(cache: PageCache):
-    """Let the writer of the build of ``cache.settings`` use ``cache``."""
+    """Let the writer of the build of ``cache.settings`` use ``cache``; when the build ends,
+    Pelican's memos of its bodies are emptied (:func:`forget_bodies`)."""
     _active[id(cache.settings)] = cache
     try:
         yield cache
     finally:
         _active.pop(id(cache.settings), None)
+        forget_bodies()
 
 
 def cache_for(settings: dict) -> PageCache:
     """The page cache of the build of ``settings`` (one that reuses nothing outside a build)."""
     return _active.get(id(settings)) or PageCache(settings or {})
+
+
+def forget_bodies() -> None:
+    """Empty Pelican's memos of ``Content.get_content`` and ``get_summary``. They are dicts
+    of the class, keyed by the content object itself, that nothing else empties: each build
+    of a process that builds again (``invoke serve``) would keep every content object it made
+    and, through their ``_context``, the whole site of that build. They save work within one
+    build only: a content object is not asked for its body after its build (but by the
+    preview's drafts page, which empties them again: :mod:`tribune.drafts`)."""
+    for name in ("get_content", "get_summary"):
+        method = Content.__dict__[name]
+        getattr(method, "__wrapped__", method).cache.clear()
 
 
 def follow_bodies() -> None:

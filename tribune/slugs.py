@@ -5,12 +5,15 @@ python-slugify, so that "Été à Montréal : l'équipe !" always gives
 "ete-a-montreal-l-equipe": plain ASCII, no accents, no spaces, in every output path.
 """
 
-from functools import cache
+from functools import lru_cache
 
 from slugify import slugify as _python_slugify
 
 
-@cache  # titles come back in the lint, the newsletter's catalogue and Pelican; taxonomies in every file
+# Titles come back in the lint, the newsletter's catalogue and Pelican; taxonomies in every
+# file. Bounded, for `invoke serve`, whose process meets a new title at each title edit, but
+# large enough for every title and taxonomy of a site of tens of thousands of posts.
+@lru_cache(maxsize=65_536)
 def slugify(text: str) -> str:
     """Return the ASCII, lower-case, hyphenated slug of ``text``."""
     return _python_slugify(text)
