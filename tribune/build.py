@@ -284,7 +284,8 @@ def _build_beside(site: Site, strict: bool, search: bool) -> tuple[Path, _Built]
         raise
     finally:
         site.pelican.output_path = site.settings["OUTPUT_PATH"] = str(output)
-    return fresh, _Built(output, pages, warnings, _censuses.pop(id(site.settings), Census()))
+        census = _censuses.pop(id(site.settings), Census())  # a failed build's too: serve rebuilds in one process
+    return fresh, _Built(output, pages, warnings, census)
 
 
 @contextmanager
