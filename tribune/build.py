@@ -34,6 +34,7 @@ from tribune.pelican_warnings import every_build
 from tribune.search import SearchIndexError, build_index
 from tribune.generators import registered_defaults
 from tribune.settings import check_kinds, read_site_settings
+from tribune.signals import build_failed
 
 
 class BuildError(Exception):
@@ -244,6 +245,7 @@ def _build_beside(site: Site, strict: bool, search: bool) -> tuple[Path, _Built]
     output = Path(site.settings["OUTPUT_PATH"]).resolve()
     # Named before it is made: whatever stops the build from now on (Ctrl-C included) removes it.
     fresh = output.parent / f".{output.name}.new-{secrets.token_hex(4)}"
+    failed = True  # until Pelican's run and the index are done
     try:
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
@@ -282,7 +284,11 @@ def _build_beside(site: Site, strict: bool, search: bool) -> tuple[Path, _Built]
     except BaseException:  # Ctrl-C: the new folder goes, output/ stays as it was
         shutil.rmtree(fresh, ignore_errors=True)
         raise
+    else:
+        failed = False
     finally:
+        if failed:
+            build_failed.send(site.pelican)
         site.pelican.output_path = site.settings["OUTPUT_PATH"] = str(output)
         census = _censuses.pop(id(site.settings), Census())  # a failed build's too: serve rebuilds in one process
     return fresh, _Built(output, pages, warnings, census)

@@ -23,3 +23,8 @@ page_rendered = signal("tribune_page_rendered")
 #: Sent by the indicators report (plugins/indicators) with a :class:`tribune.figures.Figures`:
 #: each plugin that has figures adds its section, its indicators, charts and tables.
 indicator_figures = signal("tribune_indicator_figures")
+
+#: Sent with the Pelican object of a build that failed (Pelican's ``finalized`` is never sent
+#: then): a plugin lets go of what it kept for that build (``invoke serve`` rebuilds in one
+#: process, and a failed rebuild must not stay in memory).
+build_failed = signal("tribune_build_failed")

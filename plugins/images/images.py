@@ -21,6 +21,7 @@ from pelican import signals
 
 from tribune.generators import register_defaults
 from tribune.responsive_images import DEFAULT_WIDTHS, ImageSet, ResponsiveImages
+from tribune.signals import build_failed
 
 DEFAULTS = {
     "IMAGE_WIDTHS": DEFAULT_WIDTHS,
@@ -100,3 +101,4 @@ def register() -> None:
     signals.get_generators.connect(start_build)
     signals.generator_init.connect(add_template_helpers)
     signals.finalized.connect(finish_build)
+    build_failed.connect(finish_build)

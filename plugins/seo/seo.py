@@ -17,7 +17,7 @@ from jinja2 import pass_context
 from pelican import signals
 
 from tribune import writer
-from tribune.signals import jsonld_graph, lint_registry, page_rendered
+from tribune.signals import build_failed, jsonld_graph, lint_registry, page_rendered
 
 from .describe import SiteSeo
 from .lint_rules import RULES
@@ -60,6 +60,11 @@ def add_sitemap_entry(name: str, settings: dict, extras: dict) -> None:
         site_seo.indexable[entry.url] = entry
 
 
+def forget_build(pelican) -> None:
+    """A failed build: what was kept for it goes (tribune.signals.build_failed)."""
+    _builds.pop(id(pelican.settings), None)
+
+
 def finish_build(pelican) -> None:
     site_seo = _builds.pop(id(pelican.settings), None)
     if site_seo is None:
@@ -81,6 +86,7 @@ def register() -> None:
     signals.generator_init.connect(add_template_global)
     page_rendered.connect(add_sitemap_entry)
     signals.finalized.connect(finish_build)
+    build_failed.connect(forget_build)
     jsonld_graph.connect(add_blog_posting)
     jsonld_graph.connect(add_breadcrumbs)
     lint_registry.connect(add_lint_rules)

@@ -10,7 +10,7 @@ Settings are documented in README.md.
 from pelican import signals
 
 from tribune.generators import register_defaults
-from tribune.signals import jsonld_graph, lint_registry, scaffold_registry
+from tribune.signals import build_failed, jsonld_graph, lint_registry, scaffold_registry
 
 from . import authorship
 from .generator import MembersGenerator, drop_avatar_originals
@@ -49,6 +49,7 @@ def register() -> None:
     signals.get_generators.connect(authorship.start_build)
     signals.content_object_init.connect(authorship.credit_content)
     signals.finalized.connect(authorship.finish_build)
+    build_failed.connect(authorship.finish_build)
     jsonld_graph.connect(add_person)
     lint_registry.connect(add_lint_rules)
     scaffold_registry.connect(register_scaffold)
