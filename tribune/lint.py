@@ -9,7 +9,6 @@ signal: connect a receiver to :data:`tribune.signals.lint_registry` in the plugi
 call :meth:`Registry.add_kind` or :meth:`Registry.add_rule` on the registry it is sent.
 """
 
-import difflib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from pathlib import Path
 from tribune.i18n import _
 from tribune.signals import lint_registry
 from tribune.source import Source, SourceError, read_source
+from tribune.suggest import closest
 
 ERROR = "error"
 WARNING = "warning"
@@ -129,9 +129,9 @@ def _check_fields(kind: ContentKind, source: Source, extra_keys: set[str]) -> It
         if spec is None:
             if key in extra_keys:
                 continue
-            guess = difflib.get_close_matches(key, [name.lower() for name in known], n=1, cutoff=0.6)
+            guess = closest(key, known, cutoff=60)
             if guess:
-                yield problem(source, key, _("unknown field, did you mean {field}?", field=kind.spec(guess[0]).name))
+                yield problem(source, key, _("unknown field, did you mean {field}?", field=guess))
             else:
                 yield problem(source, key, _("unknown field: {kind} accepts {fields}", kind=label, fields=", ".join(known)))
         elif spec.check and written.value:

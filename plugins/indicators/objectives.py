@@ -13,11 +13,11 @@ offered, or has no value yet), with its trend: the last value against the averag
 three before it.
 """
 
-import difflib
 from dataclasses import dataclass, field
 
 from tribune.figures import COUNT, EDITION, LEVEL, MONTH, RATE, WEEK, Indicator, show
 from tribune.i18n import _
+from tribune.suggest import closest
 
 from .periods import axis, current, grouped, values_on
 
@@ -135,10 +135,10 @@ def judge(objective: Objective, indicators: dict[str, Indicator], moment, sectio
     where a figure that is missing this time is explained."""
     indicator = indicators.get(objective.indicator)
     if indicator is None:
-        close = difflib.get_close_matches(objective.indicator, list(indicators), n=1, cutoff=0.8)
+        close = closest(objective.indicator, indicators, cutoff=80)
         section = sections.get(objective.indicator.split(".")[0])
         if close:
-            reason = _("no plugin offers \"{key}\": did you mean {close}?", key=objective.indicator, close=close[0])
+            reason = _("no plugin offers \"{key}\": did you mean {close}?", key=objective.indicator, close=close)
         elif section:
             reason = _("no figures this time: see “{section}”", section=section)
         else:
