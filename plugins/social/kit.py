@@ -21,6 +21,7 @@ of the sitemap) and is not in the search index.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
@@ -62,9 +63,23 @@ class Kit:
     slug: str
     url: str
     save_as: str
-    texts: list[KitText]
+    settings: dict = field(repr=False)
+    strings: dict = field(repr=False)  # the interface's words in the piece's language
     status: str = "hidden"  # noindex, out of the sitemap
     translations: list = field(default_factory=list)
+
+    @cached_property
+    def texts(self) -> list[KitText]:
+        """Each network's text, composed when the page renders: a rebuild that takes the page
+        from the previous output (tribune.rendering) composes nothing, and the body a text
+        is made from is read while the page renders, so its record depends on it."""
+        texts = []
+        networks = list(self.settings.get("SOCIAL_KIT_NETWORKS", NETWORKS))
+        for name, text in texts_for(self.piece, self.settings, networks, KIT_CAMPAIGN).items():
+            form, fallback = _form(text, self.settings)
+            texts.append(KitText(name, text.network.label, text.text, text.count, text.network.limit,
+                                 self.strings.get("units", {}).get(text.network.unit, text.network.unit), text.over, form, fallback))
+        return texts
 
     @property
     def metadata(self) -> dict:
@@ -108,13 +123,9 @@ def _form(text: SocialText, settings: dict) -> tuple[ShareForm, str]:
 
 
 def make_kit(item, settings: dict, strings: dict) -> Kit:
-    texts = []
-    for name, text in texts_for(item, settings, list(settings.get("SOCIAL_KIT_NETWORKS", NETWORKS)), KIT_CAMPAIGN).items():
-        form, fallback = _form(text, settings)
-        texts.append(KitText(name, text.network.label, text.text, text.count, text.network.limit,
-                             strings.get("units", {}).get(text.network.unit, text.network.unit), text.over, form, fallback))
     title = Markup(strings.get("kit_title", "{title}")).format(title=escape(item.title))
-    return Kit(item, title, item.lang, item.slug, kit_url(item, settings), kit_url(item, settings, "SOCIAL_KIT_SAVE_AS"), texts)
+    return Kit(item, title, item.lang, item.slug, kit_url(item, settings), kit_url(item, settings, "SOCIAL_KIT_SAVE_AS"),
+               settings, strings)
 
 
 class KitGenerator(Generator):
