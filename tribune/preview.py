@@ -45,6 +45,7 @@ class Preview:
     failure: list[str] | None = None  # the lines the failed rebuild printed; None after a good one
     failed_in: str = ""  # the generation of that failure
     unpublished: Path | None = None  # the folder of the drafts' pages (tribune.drafts)
+    search: Path | None = None  # the folder of the search index, /pagefind/ (tribune.preview_search)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def rebuilt(self, failure: list[str] | None, unpublished: Path | None = None) -> None:
@@ -58,7 +59,7 @@ class Preview:
             self.failed_in = self.builds.generation if failure is not None else ""
 
     def roots(self) -> list[Path]:
-        return [self.output] + ([self.unpublished] if self.unpublished else [])
+        return [self.output] + [folder for folder in (self.unpublished, self.search) if folder]
 
 
 class PreviewServer(ThreadingHTTPServer):

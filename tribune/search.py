@@ -24,16 +24,18 @@ class SearchIndexError(Exception):
     """Pagefind failed; its own message says why."""
 
 
-def build_index(site: Path) -> Path:
-    """Index the built site in place (``site/pagefind/``) and return the bundle's folder."""
+def build_index(site: Path, bundle: Path | None = None) -> Path:
+    """Index the built site into ``bundle`` (by default in place: ``site/pagefind/``) and
+    return the bundle's folder."""
+    bundle = bundle or site / "pagefind"
     result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"],
+        [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle), "--quiet"],
         capture_output=True, text=True, timeout=600, preexec_fn=die_with_parent,
     )
     if result.returncode != 0:
         raise SearchIndexError(_("Pagefind could not index {folder}: {reason}", folder=site, reason=(result.stderr or result.stdout).strip()[:500]))
-    entry = site / "pagefind" / "pagefind-entry.json"
+    entry = bundle / "pagefind-entry.json"
     data = json.loads(entry.read_text(encoding="utf-8"))
     data["languages"] = dict(sorted(data.get("languages", {}).items()))
     entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    return site / "pagefind"
+    return bundle

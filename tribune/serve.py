@@ -1,9 +1,9 @@
 """`invoke serve`: preview the site on 127.0.0.1 and rebuild it when a file changes.
 
 The server serves the output folder by name, so the folder swapped in by each rebuild
-(see :mod:`tribune.build`) is picked up at the next request. Each rebuild builds the search
-index too (Pagefind: a few tenths of a second on the sample site), so that the search page
-works in the preview. After each rebuild the open pages reload (:mod:`tribune.reload`); a
+(see :mod:`tribune.build`) is picked up at the next request. The search index is made after
+each rebuild, off its path (:mod:`tribune.preview_search`), so that the search page works in
+the preview without the writer waiting for it. After each rebuild the open pages reload (:mod:`tribune.reload`); a
 rebuild that fails prints what to fix, and the pages show the same lines, one click away from
 the last good site (:mod:`tribune.preview`). Drafts and scheduled posts are readable at
 ``/__tribune/brouillons/`` (:mod:`tribune.drafts`). None of it is written to output/.
@@ -25,6 +25,7 @@ from tribune.build import load_site
 from tribune.drafts import Drafts
 from tribune.i18n import _, _n
 from tribune.preview import DRAFTS_PATH, Preview, PreviewServer
+from tribune.preview_search import BackgroundIndex
 
 PORTS_TRIED = 20  # the port asked for and the next ones, when it is busy
 
@@ -100,19 +101,24 @@ def serve(config: str, port: int, bind: str = "127.0.0.1") -> None:
     change, until Ctrl-C."""
     from tribune.commands import INTERRUPTED, run_build
 
-    preview = Preview(Path(load_site(config).settings["OUTPUT_PATH"]).resolve())
+    output = Path(load_site(config).settings["OUTPUT_PATH"]).resolve()
+    preview = Preview(output)
     server = listen(bind, port, preview)
     taken = server.server_address[1]
+    search = BackgroundIndex(output)
+    preview.search = search.folder
     drafts = Drafts()
     serving = None
 
     def rebuilt() -> bool:
-        """Build (with the search index), then show the result to the open pages; False on Ctrl-C."""
+        """Build, show the result to the open pages, then index it for search; False on Ctrl-C."""
         with _transcribed() as told:
-            code = run_build(config, search=True, lock_as="invoke serve")
+            code = run_build(config, lock_as="invoke serve")
         if code == INTERRUPTED:
             return False
         preview.rebuilt(told if code else None, None if code else drafts.render())
+        if not code:
+            search.refresh()
         return True
 
     try:
@@ -137,3 +143,4 @@ def serve(config: str, port: int, bind: str = "127.0.0.1") -> None:
             server.shutdown()
         server.server_close()
         drafts.close()
+        search.close()

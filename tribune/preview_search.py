@@ -1,0 +1,87 @@
+"""The preview's search index, made after each rebuild, outside output/ and off the rebuild's path.
+
+Pagefind indexes the whole site every time (it has no incremental mode): seconds at a
+thousand posts. A writer saving a post waits for the page, not for the search, so the preview
+shows the rebuilt site first and indexes it afterwards, in a thread, into a folder of its own
+that the preview server serves at ``/pagefind/`` (:class:`tribune.preview.Preview`). A search
+made meanwhile answers from the previous index. output/ gets no index, as after ``invoke
+build``.
+
+Pagefind reads output/ while the next rebuild may swap it: an index made across a swap is
+thrown away and made again, and a failure waits for the next rebuild (the terminal says
+nothing: the site is fine, its search is a few seconds late).
+"""
+
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+from tribune.search import SearchIndexError, build_index
+
+
+class BackgroundIndex:
+    """The latest search index of ``output``, in ``folder / "pagefind"``."""
+
+    def __init__(self, output: Path):
+        self.output = output
+        self.folder = Path(tempfile.mkdtemp(prefix="tribune-preview-search-"))
+        self._wanted = threading.Condition()
+        self._pending = False  # a rebuild ended since the index in the making was started
+        self._indexing = False
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="tribune-preview-search", daemon=True)
+        self._thread.start()
+
+    def refresh(self) -> None:
+        """A rebuild swapped a new site in: index it (again, if an index is in the making)."""
+        with self._wanted:
+            self._pending = True
+            self._wanted.notify()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Until the index of the latest site is in place (for tests); False on timeout."""
+        with self._wanted:
+            return self._wanted.wait_for(lambda: not self._pending and not self._indexing, timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._wanted:
+                self._wanted.wait_for(lambda: self._pending or self._closed)
+                if self._closed:
+                    return
+                self._pending, self._indexing = False, True
+            made = self._index()
+            with self._wanted:
+                self._indexing = False
+                if made is not None and not self._pending:
+                    self._put_in_place(made)
+                elif made is not None:
+                    shutil.rmtree(made, ignore_errors=True)  # made across a swap: made again
+                self._wanted.notify_all()
+
+    def _index(self) -> Path | None:
+        staging = Path(tempfile.mkdtemp(prefix="next-", dir=self.folder))
+        try:
+            build_index(self.output, staging / "pagefind")
+        except (SearchIndexError, OSError, ValueError):  # output/ swapped under Pagefind, or gone: the next rebuild retries
+            shutil.rmtree(staging, ignore_errors=True)
+            return None
+        return staging
+
+    def _put_in_place(self, staging: Path) -> None:
+        """The new bundle replaces the old one in one rename; the old one goes afterwards."""
+        current = self.folder / "pagefind"
+        retired = self.folder / f"old-{staging.name}"
+        if current.exists():
+            current.rename(retired)
+        (staging / "pagefind").rename(current)
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(retired, ignore_errors=True)
+
+    def close(self) -> None:
+        with self._wanted:
+            self._closed = True
+            self._wanted.notify_all()
+        self._thread.join(timeout=60)
+        shutil.rmtree(self.folder, ignore_errors=True)
