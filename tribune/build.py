@@ -178,10 +178,12 @@ def _swap_in(fresh: Path, output: Path, pages: rendering.PageCache) -> None:
         shutil.rmtree(retired, ignore_errors=True)
 
 
-def build(site: Site, strict: bool = False, search: bool = False) -> BuildResult:
+def build(site: Site, strict: bool = False, search: bool = False, keep=None) -> BuildResult:
     """Check the content, build the site beside its output folder, then swap it in.
 
-    With ``search``, the Pagefind index is built into the new site before the swap.
+    With ``search``, the Pagefind index is built into the new site before the swap. ``keep``,
+    when given, is called with the site and its page cache (with the writer's calls) once the
+    new output is in place: what the preview keeps to rebuild in memory (:mod:`tribune.live`).
     Raises :class:`BuildError` when the lint finds an error (or a warning in strict mode),
     or when Pelican or Pagefind fails or Pelican logs an error; output/ is then untouched.
     """
@@ -194,7 +196,7 @@ def build(site: Site, strict: bool = False, search: bool = False) -> BuildResult
     # own, which is dropped when the lint finds a problem.
     linting = workers.beside(check, site, strict)
     try:
-        fresh, result = _build_beside(site, strict, search)
+        fresh, result = _build_beside(site, strict, search, calls=keep is not None)
     except BuildError:
         _stop_if_linted_wrong(linting)
         raise
@@ -208,6 +210,8 @@ def build(site: Site, strict: bool = False, search: bool = False) -> BuildResult
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     result.pages.save()
+    if keep is not None:
+        keep(site, result.pages)
     return BuildResult(result.output, time.perf_counter() - started, result.warnings, len(result.pages.records), result.pages.reused,
                        result.census, problems)
 
@@ -240,7 +244,7 @@ def leftovers(output: Path) -> list[Path]:
     return sorted(output.parent.glob(f".{output.name}.new-*")) + sorted(output.parent.glob(f".{output.name}.old-*"))
 
 
-def _build_beside(site: Site, strict: bool, search: bool) -> tuple[Path, _Built]:
+def _build_beside(site: Site, strict: bool, search: bool, calls: bool = False) -> tuple[Path, _Built]:
     """Pelican's build into a new folder beside output/ (removed if it fails)."""
     output = Path(site.settings["OUTPUT_PATH"]).resolve()
     # Named before it is made: whatever stops the build from now on (Ctrl-C included) removes it.
@@ -258,7 +262,7 @@ def _build_beside(site: Site, strict: bool, search: bool) -> tuple[Path, _Built]
         site.pelican.output_path = str(fresh)
         site.settings["OUTPUT_PATH"] = str(fresh)
         # With a search index, pages are indexed before the swap: they must all be in place.
-        pages = rendering.PageCache(site.settings, previous_output=output, moving=not search)
+        pages = rendering.PageCache(site.settings, previous_output=output, moving=not search, calls=calls)
         with _captured_pelican_log() as log, rendering.caching(pages), _quiet_pelican():
             site.pelican.run()
         errors = log.messages(logging.ERROR)

@@ -140,11 +140,12 @@ def _site_words(census, files: int, reused: int, pages: int) -> str:
 
 
 @_command("invoke build")
-def run_build(config: str = "pelicanconf.py", strict: bool = False, search: bool = False) -> int:
-    """Check then build (and index for search); print every problem, or where the site was written."""
+def run_build(config: str = "pelicanconf.py", strict: bool = False, search: bool = False, keep=None) -> int:
+    """Check then build (and index for search); print every problem, or where the site was written.
+    ``keep``: see :func:`tribune.build.build`."""
     site = load_site(config)
     try:
-        result = build(site, strict=strict, search=search)
+        result = build(site, strict=strict, search=search, keep=keep)
     except BuildError as error:
         _print_problems(getattr(error, "problems", []), strict)
         _say(_("Build failed: {reason}. output/ is unchanged.", reason=error))
@@ -156,6 +157,28 @@ def run_build(config: str = "pelicanconf.py", strict: bool = False, search: bool
     files = sum(1 for path in result.output.rglob("*") if path.is_file())
     print(_("Site built in {folder}/: {made}; {seconds} s.", folder=display_path(result.output),
             made=_site_words(result.census, files, result.reused, result.pages), seconds=number(result.seconds, 2)))
+    return 0
+
+
+@_command("invoke build")
+def run_update(config: str, live, changed: set[str]) -> int | None:
+    """``invoke serve``'s update in memory of the files ``changed`` (:mod:`tribune.live`),
+    said as a build says it; None when only a full rebuild can take them (nothing done)."""
+    try:
+        update = live.update(changed)
+    except BuildError as error:
+        _print_problems(error.problems, strict=False)
+        _say(_("Build failed: {reason}. output/ is unchanged.", reason=error))
+        return 1
+    if update is None:
+        return None
+    _print_problems(update.problems, strict=False)
+    for warning in update.warnings:
+        _say(_marked(warning, WARNING))
+    _say_counts(update.problems, len(update.warnings))
+    print(_n("Site updated in {folder}/: {count} file rendered again; {seconds} s.",
+             "Site updated in {folder}/: {count} files rendered again; {seconds} s.", update.rendered,
+             folder=display_path(live.output), seconds=number(update.seconds, 2)))
     return 0
 
 

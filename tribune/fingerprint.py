@@ -100,13 +100,13 @@ class Digest:
             self.contents[path] = content
             self._pending.append(content)
 
-    def _state(self, content: Content) -> None:
+    def _state(self, content: Content, keys: set[str] | None = None) -> None:
         """Everything a content object holds but its body: metadata, URLs, dates, links.
 
         Pickled (C speed: a site has thousands of these), taxonomies and other content
         objects by reference; walked by add() when something in it cannot be pickled."""
         self._write("state", content.source_path or "")
-        state = {key: value for key, value in vars(content).items() if key not in _NOT_STATE}
+        state = {key: value for key, value in vars(content).items() if key not in _NOT_STATE and (keys is None or key in keys)}
         buffer = io.BytesIO()
         try:
             # By name (attributes are not always set in the same order) and without pickle's
@@ -151,6 +151,16 @@ def _sorted(values) -> list:
     if all(type(value) is str for value in values):
         return sorted(values)
     return sorted(values, key=lambda value: Digest().add(value).hexdigest())
+
+
+def state_digest(content: Content, keys) -> str:
+    """The digest of the attributes ``keys`` of one content object, its body left out (other
+    content objects it refers to count by reference): whether a file read again changed
+    anything but its body, compared on what reading it sets."""
+    digest = Digest()
+    digest._state(content, set(keys))
+    digest._pending.clear()
+    return digest.hexdigest()
 
 
 def body_digest(content: Content) -> str:

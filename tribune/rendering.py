@@ -81,6 +81,15 @@ def wrote_file(relative_path: str) -> None:
         record.files.append(relative_path)
 
 
+def depends_on_body(content) -> None:
+    """Note that the page being rendered shows words of ``content``'s body it read some other
+    way than from Pelican's object (e.g. the first paragraph of its file): a change of that
+    body renders the page again."""
+    record = _recording.get()
+    if record is not None and getattr(content, "source_path", None) and content.source_path not in record.bodies:
+        record.bodies[content.source_path] = body_digest(content)
+
+
 def _always(content) -> bool:
     return True
 
@@ -108,11 +117,14 @@ def _read_body(name: str, reads_body=_always):
 class PageCache:
     """The records of one build, and those of the build whose output is still in place."""
 
-    def __init__(self, settings: dict, previous_output: Path | None = None, moving: bool = False):
+    def __init__(self, settings: dict, previous_output: Path | None = None, moving: bool = False, calls: bool = False):
         self.settings = settings
         self.previous_output = previous_output
         self.records: dict[str, PageRecord] = {}
         self.reused = 0
+        # With ``calls``, each call to the writer, by the files it makes: what the preview
+        # calls again to render those files again (tribune.live).
+        self.calls: dict[str, tuple] | None = {} if calls else None
         # Pages reused may be moved in from the previous output when the new one is swapped
         # in (tribune.build), instead of being linked while the site is built.
         self.moving = moving and previous_output is not None
@@ -121,6 +133,25 @@ class PageCache:
         self._site: str | None = None
         self._contents: dict[str, Content] = {}
         self._bodies: dict[str, str] = {}
+
+    @classmethod
+    def following(cls, built: "PageCache") -> "PageCache":
+        """The cache of a partial rebuild of the site ``built`` made, in the same process:
+        its records are the previous ones, and its digest of the site is that build's (the
+        caller makes sure the site's shape did not change: only bodies did)."""
+        cache = cls(built.settings, built.previous_output, calls=built.calls is not None)
+        cache._site, cache._contents, cache._previous = built._site, built._contents, built.records
+        return cache
+
+    def note_call(self, names: list[str], call: tuple) -> None:
+        """Remember the writer's call that makes the files ``names`` (when asked to)."""
+        if self.calls is not None:
+            for name in names:
+                self.calls[name] = call
+
+    def rendered(self) -> dict[str, PageRecord]:
+        """The records of the files this build rendered (not taken from the previous output)."""
+        return {name: record for name, record in self.records.items() if self._previous.get(name) is not record}
 
     @property
     def path(self) -> Path:

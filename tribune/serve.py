@@ -24,6 +24,7 @@ import watchfiles
 from tribune.build import load_site
 from tribune.drafts import Drafts
 from tribune.i18n import _, _n
+from tribune.live import LiveSite
 from tribune.preview import DRAFTS_PATH, Preview, PreviewServer
 from tribune.preview_search import BackgroundIndex
 
@@ -96,10 +97,23 @@ def _transcribed():
         sys.stderr = shown
 
 
+def rebuild(config: str, live: LiveSite, changed: set[str] | None = None) -> tuple[int, bool]:
+    """What the preview does when files change: take ``changed`` in memory when the kept
+    build can (:mod:`tribune.live`), else rebuild the site and keep that build. The exit code,
+    and whether it was an update in memory (whose records ``live.save()`` writes after)."""
+    from tribune.commands import run_build, run_update
+
+    code = run_update(config, live, changed, lock_as="invoke serve") if changed else None
+    if code is not None:
+        return code, True
+    live.forget()
+    return run_build(config, lock_as="invoke serve", keep=live.keep), False
+
+
 def serve(config: str, port: int, bind: str = "127.0.0.1") -> None:
     """Serve output/ on http://bind:port/ (or the next free port), build, and rebuild on every
     change, until Ctrl-C."""
-    from tribune.commands import INTERRUPTED, run_build
+    from tribune.commands import INTERRUPTED
 
     output = Path(load_site(config).settings["OUTPUT_PATH"]).resolve()
     preview = Preview(output)
@@ -107,17 +121,22 @@ def serve(config: str, port: int, bind: str = "127.0.0.1") -> None:
     taken = server.server_address[1]
     search = BackgroundIndex(output)
     preview.search = search.folder
+    live = LiveSite()
     drafts = Drafts()
     serving = None
 
-    def rebuilt() -> bool:
-        """Build, show the result to the open pages, then index it for search; False on Ctrl-C."""
+    def rebuilt(changed: set[str] | None = None) -> bool:
+        """Update in memory what ``changed`` touched, or rebuild; show the result to the open
+        pages, then index it for search; False on Ctrl-C."""
         with _transcribed() as told:
-            code = run_build(config, lock_as="invoke serve")
+            code, updated = rebuild(config, live, changed)
         if code == INTERRUPTED:
             return False
-        preview.rebuilt(told if code else None, None if code else drafts.render())
+        # An update in memory changes no draft: the drafts' pages stay as they are.
+        preview.rebuilt(told if code else None, None if code or updated else drafts.render())
         if not code:
+            if updated:
+                live.save()
             search.refresh()
         return True
 
@@ -134,7 +153,7 @@ def serve(config: str, port: int, bind: str = "127.0.0.1") -> None:
                 "drafts and scheduled posts on http://{host}:{port}{drafts}", host=bind, port=taken, drafts=DRAFTS_PATH), flush=True)
         for changes in watchfiles.watch(*watched):
             print(_n("{count} change: rebuilding…", "{count} changes: rebuilding…", len(changes)), flush=True)
-            if not rebuilt():
+            if not rebuilt({path for _change, path in changes}):
                 return
     except KeyboardInterrupt:
         print(_("Preview stopped."))
@@ -144,3 +163,4 @@ def serve(config: str, port: int, bind: str = "127.0.0.1") -> None:
         server.server_close()
         drafts.close()
         search.close()
+        live.close()

@@ -129,6 +129,11 @@ class PageWriter(Writer):
         self.cache.start(context)
         item = kwargs.get("article") or kwargs.get("page") or kwargs.get("item")
         self._who = display_path(item.source_path) if getattr(item, "source_path", None) else _("the {template} page", template=template_name or name)
+        if name and self.cache.calls is not None:
+            self.cache.note_call([file for file, _ in self._pages_of(name, url, paginated, template_name, kwargs)],
+                                 ("write_file", (name, template, context), dict(
+                                     relative_urls=relative_urls, paginated=paginated, template_name=template_name,
+                                     override_output=override_output, url=url, **kwargs)))
         if name and (self.moving or self.deferring):
             pages = self._pages_of(name, url, paginated, template_name, kwargs)
             if self.moving and self._move_later([file for file, _ in pages], template, context, override_output):
@@ -208,6 +213,7 @@ class PageWriter(Writer):
             return super().write_feed(elements, context, path, url, feed_type, *args, **kwargs)
         self._who = _("the feed {path}", path=path)
         kind = f"feed:{feed_type}"
+        self.cache.note_call([path], ("write_feed", (list(elements), context, path, url, feed_type, *args), kwargs))
         record = self.cache.reusable(path, kind)
         if record is not None:
             self._linked.add(sanitised_join(self.output_path, path))

@@ -35,6 +35,7 @@ from tribune.headers import first_paragraph
 from tribune.i18n import _, number
 from tribune.images import ImageError, image_size
 from tribune.paths import OutsideContent, content_path
+from tribune.rendering import depends_on_body
 from tribune.sanitise import defuse_merge_tags, is_safe_url, url_scheme, writers_html
 from tribune.templating import load_interface_strings, theme_environment
 from tribune.text import plain_text, shorten
@@ -188,7 +189,10 @@ class Mailer:
 
     def summary_of(self, content) -> str:
         summary = content.metadata.get("summary")
-        return shorten(plain_text(summary) if summary else first_paragraph(content.header, self.settings), 220)
+        if summary:
+            return shorten(plain_text(summary), 220)
+        depends_on_body(content)  # a page showing this e-mail shows its first paragraph
+        return shorten(first_paragraph(content.header, self.settings), 220)
 
     def _items(self, contents: EditionContents, lang: str, body: str) -> dict:
         site_zone = ZoneInfo(self.settings.get("TIMEZONE", "UTC"))

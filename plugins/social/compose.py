@@ -27,6 +27,7 @@ import regex
 
 from tribune.headers import first_paragraph
 from tribune.i18n import _
+from tribune.rendering import depends_on_body
 from tribune.source import Source, read_source
 from tribune.text import shorten
 from tribune.typography import french_text
@@ -178,6 +179,7 @@ def words_of(content, settings: dict) -> Words:
         summary = "\n".join(part for part in (subject if subject != title else "", _plain(source.get("Preheader"))) if part)
     elif not summary:
         summary = _plain(first_paragraph(source, settings))
+        depends_on_body(content)
     if kind == "Event":
         from events.when import when_in_words
 

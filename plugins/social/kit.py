@@ -21,7 +21,6 @@ of the sitemap) and is not in the search index.
 """
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
@@ -68,11 +67,13 @@ class Kit:
     status: str = "hidden"  # noindex, out of the sitemap
     translations: list = field(default_factory=list)
 
-    @cached_property
+    @property
     def texts(self) -> list[KitText]:
-        """Each network's text, composed when the page renders: a rebuild that takes the page
-        from the previous output (tribune.rendering) composes nothing, and the body a text
-        is made from is read while the page renders, so its record depends on it."""
+        """Each network's text, composed when the page renders (each time: the preview renders
+        a page again from the same objects, after the body changed, tribune.live): a rebuild
+        that takes the page from the previous output (tribune.rendering) composes nothing,
+        and the body a text is made from is read while the page renders, so its record
+        depends on it."""
         texts = []
         networks = list(self.settings.get("SOCIAL_KIT_NETWORKS", NETWORKS))
         for name, text in texts_for(self.piece, self.settings, networks, KIT_CAMPAIGN).items():

@@ -1,0 +1,156 @@
+"""The preview's rebuilds in memory (:mod:`tribune.live`), as `invoke serve` makes them
+(``tribune.serve.rebuild``): after a series of edits, output/ is file for file what a build
+from nothing of the same sources makes. Body edits of published posts and pages are taken in
+memory (a few files rendered again); anything else makes a full rebuild; a problem in the
+content leaves output/ as it was, and an update that fails half-way leaves a site the next
+rebuild makes whole."""
+
+import gc
+import os
+import re
+import shutil
+import weakref
+from pathlib import Path
+
+import pytest
+from pelican import signals as pelican_signals
+
+from tribune.build import build, load_site
+from tribune.live import LiveSite
+from tribune.serve import rebuild
+
+POST = "content/posts/2026-07-20-ete-a-montreal.md"
+POST_PAGE = "billets/ete-a-montreal-l-equipe/index.html"
+PAGE = "content/pages/a-propos.md"
+TRANSLATION = "content/posts/2026-01-12-welcome-to-the-guild.md"
+
+
+@pytest.fixture
+def live(built_copy, monkeypatch):
+    monkeypatch.chdir(built_copy)
+    kept = LiveSite()
+    assert rebuild("pelicanconf.py", kept) == (0, False)  # the preview's first build
+    yield kept
+    kept.close()
+
+
+def _edit(site: Path, name: str, old: str, new: str) -> str:
+    path = site / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (name, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return str(path)
+
+
+def _saved(live: LiveSite, *paths: str) -> tuple[int, bool]:
+    code, updated = rebuild("pelicanconf.py", live, set(paths))
+    if updated and code == 0:
+        live.save()  # as the preview does once the pages reloaded
+    return code, updated
+
+
+def _files(output: Path) -> dict[str, bytes]:
+    return {path.relative_to(output).as_posix(): path.read_bytes() for path in sorted(output.rglob("*")) if path.is_file()}
+
+
+def _as_built_from_nothing(site: Path, tmp_path: Path) -> None:
+    """output/ is, file for file, what a build of the same sources into a new folder makes."""
+    fresh = tmp_path / f"fresh-{len(list(tmp_path.glob('fresh-*')))}"
+    fresh.mkdir()
+    for name in ("content", "pelicanconf.py", "theme"):
+        if (site / name).is_dir():
+            shutil.copytree(site / name, fresh / name)
+        elif (site / name).exists():
+            shutil.copy2(site / name, fresh / name)
+    build(load_site(fresh / "pelicanconf.py"))
+    expected, got = _files(fresh / "output"), _files(site / "output")
+    assert sorted(got) == sorted(expected)
+    assert [name for name in expected if got[name] != expected[name]] == []
+
+
+def test_body_edits_are_taken_in_memory_and_the_output_is_a_build_from_nothing(live, built_copy, tmp_path, capsys):
+    # A post whose list pages, feeds and relay kit show its first paragraph (no Summary: line):
+    # removing the line is a full rebuild; its body edits then reach those pages too.
+    assert _saved(live, _edit(built_copy, POST, "\nSummary:", "\nX-Summary:")) == (1, False)  # a problem: an unknown field
+    summary = "X-Summary: Cet été, l'équipe des Éditions Boussole a traversé l'Atlantique pour présenter Pollen aux joueuses et joueurs québécois.\n"
+    assert _saved(live, _edit(built_copy, POST, summary, "")) == (0, False)
+    capsys.readouterr()
+    assert _saved(live, _edit(built_copy, POST, "Pour la première fois", "Un tout nouveau début. Pour la première fois")) == (0, True)
+    rendered = int(re.search(r"Site mis à jour dans output/\u202f: (\d+) fichiers rendus de nouveau", capsys.readouterr().out).group(1))
+    showing = [name for name, data in _files(built_copy / "output").items() if "Un tout nouveau début".encode() in data]
+    assert len(showing) >= 5 and len(showing) <= rendered < len(_files(built_copy / "output")) / 5  # its page, lists, feeds, kit
+    assert _saved(live, _edit(built_copy, PAGE, "jeux de demain.", "jeux de demain, et d'après-demain.")) == (0, True)
+    assert _saved(live, _edit(built_copy, TRANSLATION, "\n\n", "\n\nA brand new first paragraph.\n\n")) == (0, True)
+    page = (built_copy / "output" / POST_PAGE).read_text(encoding="utf-8")
+    assert "Un tout nouveau début" in page
+    _as_built_from_nothing(built_copy, tmp_path)
+
+
+def test_anything_but_a_body_is_a_full_rebuild_and_the_output_is_a_build_from_nothing(live, built_copy, tmp_path):
+    assert _saved(live, _edit(built_copy, POST, "Title: ", "Title: Nouveau titre : ")) == (0, False)
+    assert _saved(live, _edit(built_copy, POST, "Tags: ", "Tags: nouveauté, ")) == (0, False)
+    new = built_copy / "content/posts/2026-11-01-nouveau.md"
+    new.write_text("Title: Un billet neuf\nDate: 2026-11-01 10:00\nCategory: Communauté\nSummary: Tout neuf.\n\nSon texte.\n",
+                   encoding="utf-8")
+    assert _saved(live, str(new)) == (0, False)
+    assert _saved(live, _edit(built_copy, POST, "Pour la première fois", "Cette fois")) == (0, True)  # after all that, in memory
+    (built_copy / "content/posts/2026-02-09-cinq-conseils-soiree-jeux.md").unlink()
+    assert _saved(live, str(built_copy / "content/posts/2026-02-09-cinq-conseils-soiree-jeux.md")) == (0, False)
+    template = built_copy / "theme/templates/article.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("</article>", "<p>Merci de votre lecture.</p></article>", 1),
+                        encoding="utf-8")
+    assert _saved(live, str(template)) == (0, False)
+    retitled = built_copy / "output/billets/nouveau-titre-ete-a-montreal-l-equipe/index.html"
+    assert "Merci de votre lecture" in retitled.read_text(encoding="utf-8") and "Cette fois" in retitled.read_text(encoding="utf-8")
+    _as_built_from_nothing(built_copy, tmp_path)
+
+
+def test_a_problem_in_a_body_leaves_output_as_it_was(live, built_copy, tmp_path, capsys):
+    before = _files(built_copy / "output")
+    capsys.readouterr()
+    broken = _edit(built_copy, POST, "Pour la première fois", "Voir [ce billet]({filename}/posts/nulle-part.md). Pour la première fois")
+    assert _saved(live, broken) == (1, True)
+    said = capsys.readouterr().err
+    assert f"{POST}:" in said and "{filename}/posts/nulle-part.md" in said and "output/ n’a pas changé" in said
+    assert _files(built_copy / "output") == before
+    assert _saved(live, _edit(built_copy, POST, "Voir [ce billet]({filename}/posts/nulle-part.md). ", "Enfin. ")) == (0, True)
+    assert "Enfin. Pour la première fois" in (built_copy / "output" / POST_PAGE).read_text(encoding="utf-8")
+    _as_built_from_nothing(built_copy, tmp_path)
+
+
+def test_an_update_that_fails_half_way_leaves_a_site_the_next_rebuild_makes_whole(live, built_copy, tmp_path, monkeypatch):
+    """As a process killed while it renames files: some new, some old; the records are gone
+    first, so the next rebuild (a full one) renders every page."""
+    replace, replaced, output = os.replace, [], str(built_copy / "output")
+
+    def fail_the_second_in_output(source, target):
+        if str(target).startswith(output):
+            if replaced:
+                raise OSError(28, "No space left on device")
+            replaced.append(target)
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", fail_the_second_in_output)
+    assert _saved(live, _edit(built_copy, POST, "Pour la première fois", "Avant la panne. Pour la première fois")) == (1, True)
+    monkeypatch.setattr(os, "replace", replace)
+    assert replaced and not list(built_copy.glob(".output.new-*"))  # half done, and nothing left beside output/
+    assert _saved(live, _edit(built_copy, PAGE, "jeux de demain.", "jeux de demain !")) == (0, False)  # not from a half-made state
+    _as_built_from_nothing(built_copy, tmp_path)
+
+
+def test_the_preview_keeps_one_build_in_memory(live, built_copy):
+    articles: list[weakref.ref] = []
+
+    def hear(generators):
+        articles.extend(weakref.ref(article) for generator in generators for article in getattr(generator, "articles", ()))
+
+    pelican_signals.all_generators_finalized.connect(hear)
+    try:
+        for number in range(3):
+            assert _saved(live, _edit(built_copy, POST, "Title: ", f"Title: {number} ")) == (0, False)
+            assert _saved(live, _edit(built_copy, POST, "Pour la première fois", f"{number}. Pour la première fois")) == (0, True)
+    finally:
+        pelican_signals.all_generators_finalized.disconnect(hear)
+    gc.collect()
+    alive = [ref() for ref in articles if ref() is not None]
+    assert alive and len(alive) <= len(articles) // 3  # the last build's posts only
