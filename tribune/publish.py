@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tribune.build import BuildError, build, check, load_site
+from tribune.build import BuildError, build, load_site
 from tribune.deploy import DeployError, Plan, deployer_for
 from tribune.i18n import _, _n, number
 from tribune.lint import NOTICE, Problem
@@ -104,14 +104,13 @@ def publish(config: str = "publishconf.py", target: str | None = None, dry_run: 
         deployer.preflight(folder)
     except DeployError as error:
         raise PublishError(str(error)) from error
-    blocking, problems = check(site, strict=True)
-    if blocking:
-        raise PublishError(_("the content check failed (strict: warnings count):\n{problems}", problems="\n".join(map(str, blocking))))
-    try:
+    try:  # the strict check runs beside the build (tribune.build): its problems stop it before anything is swapped
         built = build(site, strict=True, search=True)
     except BuildError as error:
-        details = "".join(f"\n{problem}" for problem in error.problems)
-        raise PublishError(_("the build failed: {reason}{details}", reason=error, details=details)) from error
+        if error.problems:
+            raise PublishError(_("the content check failed (strict: warnings count):\n{problems}",
+                                 problems="\n".join(map(str, error.problems)))) from error
+        raise PublishError(_("the build failed: {reason}", reason=error)) from error
     set_emails_aside(built.output, site.settings)
     try:
         plan = deployer.plan(built.output)
@@ -120,7 +119,7 @@ def publish(config: str = "publishconf.py", target: str | None = None, dry_run: 
     except DeployError as error:
         raise PublishError(_("the deploy failed: {reason}", reason=error)) from error
     return Report(built.output, name, deployer.kind, plan, time.perf_counter() - started, not dry_run and not plan.empty,
-                  [problem for problem in problems if problem.severity == NOTICE])
+                  [problem for problem in built.problems if problem.severity == NOTICE])
 
 
 def set_emails_aside(output: Path, settings: dict) -> None:
