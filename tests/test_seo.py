@@ -207,6 +207,22 @@ def test_a_share_card_is_drawn_again_only_when_what_it_shows_changes(tmp_path):
         assert ImageChops.difference(bold.convert("RGB"), light.convert("RGB")).getbbox() is not None
 
 
+def test_a_share_card_is_a_palette_png_in_the_site_colours(tmp_path):
+    """A palette PNG (fast to encode): its background, accent and fully covered text are the
+    colours set, and the text's anti-aliasing blends only those two."""
+    cards = share_card_module()
+    settings = {"CACHE_PATH": str(tmp_path / "cache"), "SEO_SHARE_IMAGE_COLORS": ("#f5efe6", "#1b3a4b", "#e07a5f")}
+    card = cards.share_image("Illustration", "La Guilde", settings, tmp_path / "carte.png")
+    with Image.open(card) as image:
+        assert image.mode == "P" and image.size == (1200, 630)
+        rgb = image.convert("RGB")
+    colours = {colour for _count, colour in rgb.getcolors(256)}
+    assert rgb.getpixel((5, 5)) == (0xF5, 0xEF, 0xE6) and rgb.getpixel((600, 620)) == (0xE0, 0x7A, 0x5F)
+    assert (0x1B, 0x3A, 0x4B) in colours  # the middle of the letters
+    for colour in colours - {(0xE0, 0x7A, 0x5F)}:  # every other colour lies between text and background
+        assert all(min(t, b) <= c <= max(t, b) for c, t, b in zip(colour, (0x1B, 0x3A, 0x4B), (0xF5, 0xEF, 0xE6)))
+
+
 def test_tag_pages_can_be_noindexed_by_setting(site_copy, tmp_path):
     site = build_site(site_copy, "publishconf.py", tmp_path / "out", SEO_NOINDEX_TAGS=True)
     assert meta(site.html("etiquettes/pollen/"), "robots").startswith("noindex")

@@ -7,10 +7,10 @@ changed title is.
 
 A first build draws a card for most posts, in the workers that render the pages
 (:mod:`tribune.writer`), so it must be cheap: fonts are loaded and the site's line (the
-same on every card) drawn once per process, a title is laid out once, and the PNG is
-compressed at zlib's fastest level (about a third of the time of the default level, for files
-a quarter larger): the cards go to social networks, which re-encode them, and nothing else
-reads them.
+same on every card) drawn once per process, a title is laid out once, the card is a palette
+image (256 colours: the text's anti-aliasing over the background, and the accent) and its PNG
+is compressed at zlib's fastest level: the cards go to social networks, which re-encode them,
+and nothing else reads them.
 """
 
 import hashlib
@@ -21,11 +21,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import font_lato
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 1200, 630
 _MARGIN = 80
-_DRAWING_VERSION = "1"  # bump when the drawing changes, to invalidate cached cards
+_DRAWING_VERSION = "2"  # bump when the drawing changes, to invalidate cached cards
 _TITLE_SIZES = (76, 68, 60, 52, 46)  # the largest at which the title fits in four lines
 _PNG = {"optimize": False, "compress_level": 1}
 
@@ -65,29 +65,54 @@ def _fit_title(title: str, font_path: str | None, identity: str) -> tuple[int, t
     return size, tuple(lines[:4])
 
 
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return ImageColor.getrgb(colour)[:3]
+
+
 @lru_cache(maxsize=8)
-def _blank_card(site_name: str, colours: tuple[str, str, str], font_path: str | None, identity: str) -> Image.Image:
-    """What every card of the site shows: the background, the accent bar and the site's line
-    (below the title's area, which never reaches it)."""
-    background, text, accent = colours
-    image = Image.new("RGB", (WIDTH, HEIGHT), background)
-    draw = ImageDraw.Draw(image)
-    draw.rectangle([0, HEIGHT - 24, WIDTH, HEIGHT], fill=accent)
-    draw.ellipse([_MARGIN, HEIGHT - 118, _MARGIN + 30, HEIGHT - 88], fill=accent)
-    draw.text((_MARGIN + 46, HEIGHT - 122), site_name, font=_font(font_path, 34, identity), fill=text)
+def _palette(colours: tuple[str, str, str]) -> list[int]:
+    """The card's 256 colours: the text over the background at 255 strengths (the text's
+    anti-aliasing), then the accent."""
+    background, text, accent = map(_rgb, colours)
+    blends = [tuple(round(b + (t - b) * level / (_LEVELS - 1)) for b, t in zip(background, text)) for level in range(_LEVELS)]
+    return [channel for colour in [*blends, accent] for channel in colour]
+
+
+# A glyph's coverage (0 to 255) as one of the palette's 255 text strengths: two coverages
+# a 255th apart share one, a difference no eye sees (at most one unit of a channel).
+_LEVELS = 255
+_STRENGTH = [round(coverage * (_LEVELS - 1) / 255) for coverage in range(256)]
+_ACCENT = _LEVELS  # the palette's last colour
+
+
+@lru_cache(maxsize=8)
+def _blank_card(site_name: str, font_path: str | None, identity: str) -> Image.Image:
+    """What every card of the site shows, as text coverage: the site's line (below the
+    title's area, which never reaches it)."""
+    image = Image.new("L", (WIDTH, HEIGHT), 0)
+    ImageDraw.Draw(image).text((_MARGIN + 46, HEIGHT - 122), site_name, font=_font(font_path, 34, identity), fill=255)
     return image
 
 
 def draw_card(title: str, site_name: str, colours: tuple[str, str, str], font_path: str | None) -> Image.Image:
+    """The card as a palette image: the text drawn as coverage, then each pixel given its
+    colour from the palette. A palette PNG is a third of the bytes of an RGB one to
+    compress, with no row filtering: the encoding, most of a card's cost, is several times
+    faster (docs/performance.md)."""
     identity = _font_identity(font_path)
-    image = _blank_card(site_name, tuple(colours), font_path, identity).copy()
-    draw = ImageDraw.Draw(image)
+    coverage = _blank_card(site_name, font_path, identity).copy()
+    draw = ImageDraw.Draw(coverage)
     size, lines = _fit_title(title, font_path, identity)
     font = _font(font_path, size, identity)
     line_height = int(size * 1.2)
     top = (HEIGHT - 120 - line_height * len(lines)) // 2
     for index, line in enumerate(lines):
-        draw.text((_MARGIN, top + index * line_height), line, font=font, fill=colours[1])
+        draw.text((_MARGIN, top + index * line_height), line, font=font, fill=255)
+    image = coverage.point(_STRENGTH)
+    image.putpalette(_palette(tuple(colours)))  # an "L" image given a palette is a "P" one
+    shapes = ImageDraw.Draw(image)
+    shapes.rectangle([0, HEIGHT - 24, WIDTH, HEIGHT], fill=_ACCENT)
+    shapes.ellipse([_MARGIN, HEIGHT - 118, _MARGIN + 30, HEIGHT - 88], fill=_ACCENT)
     return image
 
 
