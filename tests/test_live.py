@@ -79,7 +79,12 @@ def test_body_edits_are_taken_in_memory_and_the_output_is_a_build_from_nothing(l
     rendered = int(re.search(r"Site mis à jour dans output/\u202f: (\d+) fichiers rendus de nouveau", capsys.readouterr().out).group(1))
     showing = [name for name, data in _files(built_copy / "output").items() if "Un tout nouveau début".encode() in data]
     assert len(showing) >= 5 and len(showing) <= rendered < len(_files(built_copy / "output")) / 5  # its page, lists, feeds, kit
-    assert _saved(live, _edit(built_copy, PAGE, "jeux de demain.", "jeux de demain, et d'après-demain.")) == (0, True)
+    # Saved as editors (and sed -i) save: written aside, then renamed over the file.
+    page = built_copy / PAGE
+    aside = page.with_name(".a-propos.md.tmp1234")
+    aside.write_text(page.read_text(encoding="utf-8").replace("jeux de demain.", "jeux de demain, et d'après-demain."), encoding="utf-8")
+    os.replace(aside, page)
+    assert _saved(live, str(aside), str(page)) == (0, True)
     assert _saved(live, _edit(built_copy, TRANSLATION, "\n\n", "\n\nA brand new first paragraph.\n\n")) == (0, True)
     page = (built_copy / "output" / POST_PAGE).read_text(encoding="utf-8")
     assert "Un tout nouveau début" in page

@@ -76,6 +76,7 @@ class _Kept:
     generators: list
     pages: rendering.PageCache
     registry: lint.Registry
+    files: frozenset[str]  # every file of the content, the theme and the plugins the build saw
 
     @property
     def output(self) -> Path:
@@ -100,7 +101,7 @@ class LiveSite:
     def keep(self, site: Site, pages: rendering.PageCache) -> None:
         """A full build's hook (``build(keep=...)``): its site, generators and records."""
         heard, self._heard = self._heard, []
-        self._kept = _Kept(site, heard, pages, lint.registry_for(site.settings))
+        self._kept = _Kept(site, heard, pages, lint.registry_for(site.settings), _files_seen(site))
 
     @property
     def output(self) -> Path | None:
@@ -137,7 +138,7 @@ class LiveSite:
             content._content = new._content
         rendering.forget_bodies()  # Pelican's memos of the old bodies
         pages, warnings = _render_again(kept, {content.source_path for content, _new in edits})
-        self._kept = _Kept(kept.site, kept.generators, pages, kept.registry)
+        self._kept = _Kept(kept.site, kept.generators, pages, kept.registry, kept.files)
         return Update(time.perf_counter() - started, len(pages.rendered()), warnings, problems)
 
     def save(self) -> None:
@@ -158,6 +159,8 @@ def _body_edits(kept: _Kept, changed: set[str]) -> list[tuple[object, object]]:
                     known[content.source_path] = (generator, kind, content)
     edits = []
     for path in sorted(changed):
+        if not os.path.lexists(path) and path not in kept.files:
+            continue  # made and removed since the build (an editor's or sed's file saved aside, then renamed)
         if path not in known or not os.path.isfile(path):
             raise _GiveUp(f"not a published post or page: {path}")
         generator, (content_class, _lists, preread, context_signal), content = known[path]
@@ -178,6 +181,18 @@ def _body_edits(kept: _Kept, changed: set[str]) -> list[tuple[object, object]]:
             raise _GiveUp(f"{path}: more than its body changed")
         edits.append((content, new))
     return edits
+
+
+def _files_seen(site: Site) -> frozenset[str]:
+    """The files of the folders the preview watches, as the build saw them: a path that
+    changed and is gone, and was not among them, was never part of any build."""
+    settings = site.settings
+    roots = [settings["PATH"], settings.get("THEME", ""), *settings.get("PLUGIN_PATHS", [])]
+    files = {str(site.config.resolve())}
+    for root in filter(None, roots):
+        for folder, _folders, names in os.walk(os.path.abspath(root)):
+            files.update(os.path.join(folder, name) for name in names)
+    return frozenset(files)
 
 
 def _linted(kept: _Kept) -> tuple[list[Problem], list[Problem]]:
