@@ -19,11 +19,12 @@ from pathlib import Path
 from pelican import signals
 
 from tribune.i18n import _
-from tribune.lint import ERROR, Corpus, Problem, display_path, problem
+from tribune.lint import ERROR, Corpus, Problem, SourceMemo, display_path, problem
 from tribune.paths import INTERNAL_LINK, OutsideContent, content_path
 from tribune.source import Source
 
 logger = logging.getLogger(__name__)
+_links_out = SourceMemo()  # each body's links out of content/, while the content folder's listing stays the same
 
 
 def check_symbolic_links(corpus: Corpus) -> Iterable[Problem]:
@@ -52,18 +53,22 @@ def check_symbolic_links(corpus: Corpus) -> Iterable[Problem]:
 
 def check_file_links(corpus: Corpus) -> Iterable[Problem]:
     """{static}, {attach} and {filename} links of every body must stay inside content/."""
-    root = Path(corpus.settings["PATH"]).resolve()
+    content = corpus.content_folder
+
+    def outside(source: Source) -> Iterable[Problem]:
+        folder = folder_of(source, content.root)
+        for line, text in source.body_lines():
+            for link in INTERNAL_LINK.finditer(text):
+                try:
+                    content.content_path(link["target"], folder)
+                except OutsideContent as error:
+                    yield Problem(display_path(source.path), line, "", _("{{{kind}}}{target} {error}: link to a file of content/ "
+                                                                         "(e.g. {{static}}/images/photo.jpg)", kind=link["kind"],
+                                                                         target=link["target"], error=error), ERROR)
+
     for sources in corpus.sources.values():
         for source in sources:
-            folder = folder_of(source, root)
-            for line, text in source.body_lines():
-                for link in INTERNAL_LINK.finditer(text):
-                    try:
-                        content_path(root, link["target"], folder)
-                    except OutsideContent as error:
-                        yield Problem(display_path(source.path), line, "", _("{{{kind}}}{target} {error}: link to a file of content/ "
-                                                                             "(e.g. {{static}}/images/photo.jpg)", kind=link["kind"],
-                                                                             target=link["target"], error=error), ERROR)
+            yield from _links_out.recall(corpus, source, content.version, outside)
 
 
 def folder_of(source: Source, root: Path) -> str:

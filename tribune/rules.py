@@ -17,7 +17,7 @@ from pelican.readers import HTMLReader, MarkdownReader, RstReader
 from tribune import confinement, limits
 from tribune.i18n import _
 from tribune.images import ImageError, image_size, revealing_metadata
-from tribune.lint import ERROR, WARNING, ContentKind, Corpus, FieldSpec, Problem, Registry, display_path, problem
+from tribune.lint import ERROR, WARNING, ContentKind, Corpus, FieldSpec, Problem, Registry, SourceMemo, display_path, problem
 from tribune.paths import INTERNAL_LINK, OutsideContent, content_path, is_web_address
 from tribune.sanitise import LINK_SCHEMES, MERGE_TAG, is_safe_url, url_scheme
 from tribune.slugs import slugify
@@ -290,10 +290,13 @@ def reencoded_images(corpus: Corpus) -> dict[Path, tuple[Source, str]]:
                 value = source.get(key)
                 if value and not is_web_address(value):
                     try:
-                        images[(Path(corpus.settings["PATH"]) / content_path(corpus.settings["PATH"], value)).resolve()] = (source, key)
+                        images[corpus.content_folder.located(value)[1]] = (source, key)
                     except OutsideContent:
                         continue  # named_file_problem says so
     return images
+
+
+_named_images = SourceMemo()  # the real paths of the images each file names, while the content folder's listing stays the same
 
 
 def check_reencoded_images_stay_private(corpus: Corpus) -> Iterable[Problem]:
@@ -303,18 +306,23 @@ def check_reencoded_images_stay_private(corpus: Corpus) -> Iterable[Problem]:
     private = reencoded_images(corpus)
     if not private:
         return
-    root = corpus.settings["PATH"]
+    root, content = corpus.settings["PATH"], corpus.content_folder
+
+    def named(source: Source) -> Iterable[tuple[int, str, str, Path]]:
+        """(line, field, value, real path) of each image the file names as its Image or links to."""
+        images = [(source.line_of("Image"), "Image", source.get("Image"), "")] if source.get("Image") else []
+        folder = source.path.parent.relative_to(Path(root)).as_posix() if source.path.is_relative_to(root) else ""
+        images += [(line, "", link["target"], folder) for line, text in source.body_lines() if "{" in text
+                   for link in INTERNAL_LINK.finditer(text) if link["kind"] != "filename"]
+        for line, key, value, relative_to in images:
+            try:
+                yield line, key, value, content.located(value, relative_to)[1]
+            except OutsideContent:
+                continue
+
     for sources in corpus.sources.values():
         for source in sources:
-            named = [(source.line_of("Image"), "Image", source.get("Image"), "")] if source.get("Image") else []
-            folder = source.path.parent.relative_to(Path(root)).as_posix() if source.path.is_relative_to(root) else ""
-            named += [(line, "", link["target"], folder) for line, text in source.body_lines() if "{" in text
-                      for link in INTERNAL_LINK.finditer(text) if link["kind"] != "filename"]
-            for line, key, value, relative_to in named:
-                try:
-                    real = (Path(root) / content_path(root, value, relative_to)).resolve()
-                except OutsideContent:
-                    continue
+            for line, key, value, real in _named_images.recall(corpus, source, (content.version, root), named):
                 owner = private.get(real)
                 if owner and owner[0] is not source:
                     yield Problem(display_path(source.path), line, key, _("{value} is the {field} of {owner}, which the build re-encodes "
