@@ -30,25 +30,24 @@ _links_out = SourceMemo()  # each body's links out of content/, while the conten
 def check_symbolic_links(corpus: Corpus) -> Iterable[Problem]:
     """Every symbolic link under content/ must lead to a file or folder inside it, and not to
     a folder that holds it (Pelican follows links as it walks, and would walk it forever)."""
-    root = Path(corpus.settings["PATH"]).resolve()
-    for folder, folders, files in os.walk(root):
-        for name in sorted(folders + files):
-            path = Path(folder) / name
-            if not path.is_symlink():
-                continue
-            target, where = os.readlink(path), display_path(path)
-            try:
-                real = path.resolve(strict=True)
-            except (OSError, RuntimeError):  # missing, or a loop of links
-                yield Problem(where, 1, "", _("a symbolic link to {target}, which leads nowhere (a missing file, or a loop of links): "
-                                              "remove it", target=target), ERROR)
-                continue
-            if real != root and root not in real.parents:
-                yield Problem(where, 1, "", _("a symbolic link to {target}, outside content/: Tribune publishes only what is inside "
-                                              "content/; put a copy of the file there instead", target=target), ERROR)
-            elif real.is_dir() and (real == Path(folder).resolve() or real in Path(folder).resolve().parents):
-                yield Problem(where, 1, "", _("a symbolic link to {target}, a folder that holds the link: Pelican would read it over "
-                                              "and over; remove it", target=target), ERROR)
+    root = corpus.content_folder.root
+    for name, what, *_rest in corpus.content_folder.listing:
+        if what != "link":
+            continue
+        path = root / name
+        target, where = os.readlink(path), display_path(path)
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # missing, or a loop of links
+            yield Problem(where, 1, "", _("a symbolic link to {target}, which leads nowhere (a missing file, or a loop of links): "
+                                          "remove it", target=target), ERROR)
+            continue
+        if real != root and root not in real.parents:
+            yield Problem(where, 1, "", _("a symbolic link to {target}, outside content/: Tribune publishes only what is inside "
+                                          "content/; put a copy of the file there instead", target=target), ERROR)
+        elif real.is_dir() and (real == path.parent.resolve() or real in path.parent.resolve().parents):
+            yield Problem(where, 1, "", _("a symbolic link to {target}, a folder that holds the link: Pelican would read it over "
+                                          "and over; remove it", target=target), ERROR)
 
 
 def check_file_links(corpus: Corpus) -> Iterable[Problem]:

@@ -13,7 +13,7 @@ import os
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 from tribune.content_folder import ContentFolder, content_folder
@@ -160,6 +160,9 @@ def problem(source: Source, key: str, message: str, severity: str = ERROR) -> Pr
     return Problem(display_path(source.path), source.line_of(key), written.key if written else key, message, severity)
 
 
+_fields = SourceMemo()
+
+
 def _check_fields(kind: ContentKind, source: Source, extra_keys: set[str]) -> Iterable[Problem]:
     label = kind.label or kind.name
     for spec in kind.fields:
@@ -231,7 +234,7 @@ def run(settings: dict, registry: Registry | None = None) -> list[Problem]:
                                                                      reason=error.strerror or error)))
                 continue
             readable.append(source)
-            problems.extend(_check_fields(kind, source, extra_keys))
+            problems.extend(_fields.recall(corpus, source, (kind, extra_keys), partial(_check_fields, kind, extra_keys=extra_keys)))
     for rule in registry.rules:
         problems.extend(rule(corpus))
     return sorted(set(problems))
