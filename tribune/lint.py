@@ -7,6 +7,8 @@ CI annotate the right line.
 Pelican plugins add their own content kinds and rules in the Pelican way, through a
 signal: connect a receiver to :data:`tribune.signals.lint_registry` in the plugin's ``register()`` and
 call :meth:`Registry.add_kind` or :meth:`Registry.add_rule` on the registry it is sent.
+A rule that looks at each file on its own keeps what it finds with a :class:`SourceMemo`:
+``invoke serve`` lints after every save, and only the files that changed are looked at again.
 """
 
 import os
@@ -102,8 +104,8 @@ class SourceMemo:
     (a new one once the file changed); ``facts`` are whatever else the finding depends on (the
     content folder's version, a setting), compared with ``==``; the language of the messages
     and the current folder (paths in problems are relative to it) count too. Only the
-    findings asked for by the latest run are kept: the memo never holds more than the site's
-    files, however many runs a process makes.
+    findings of the latest run (and of the one before, while a run takes from it) are kept: the
+    memo holds no more than the site's files, however many runs a process makes.
     """
 
     def __init__(self):
