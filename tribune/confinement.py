@@ -19,51 +19,55 @@ from pathlib import Path
 from pelican import signals
 
 from tribune.i18n import _
-from tribune.lint import ERROR, Corpus, Problem, display_path, problem
+from tribune.lint import ERROR, Corpus, Problem, SourceMemo, display_path, problem
 from tribune.paths import INTERNAL_LINK, OutsideContent, content_path
 from tribune.source import Source
 
 logger = logging.getLogger(__name__)
+_links_out = SourceMemo()  # each body's links out of content/, while the content folder's listing stays the same
 
 
 def check_symbolic_links(corpus: Corpus) -> Iterable[Problem]:
     """Every symbolic link under content/ must lead to a file or folder inside it, and not to
     a folder that holds it (Pelican follows links as it walks, and would walk it forever)."""
-    root = Path(corpus.settings["PATH"]).resolve()
-    for folder, folders, files in os.walk(root):
-        for name in sorted(folders + files):
-            path = Path(folder) / name
-            if not path.is_symlink():
-                continue
-            target, where = os.readlink(path), display_path(path)
-            try:
-                real = path.resolve(strict=True)
-            except (OSError, RuntimeError):  # missing, or a loop of links
-                yield Problem(where, 1, "", _("a symbolic link to {target}, which leads nowhere (a missing file, or a loop of links): "
-                                              "remove it", target=target), ERROR)
-                continue
-            if real != root and root not in real.parents:
-                yield Problem(where, 1, "", _("a symbolic link to {target}, outside content/: Tribune publishes only what is inside "
-                                              "content/; put a copy of the file there instead", target=target), ERROR)
-            elif real.is_dir() and (real == Path(folder).resolve() or real in Path(folder).resolve().parents):
-                yield Problem(where, 1, "", _("a symbolic link to {target}, a folder that holds the link: Pelican would read it over "
-                                              "and over; remove it", target=target), ERROR)
+    root = corpus.content_folder.root
+    for name, what, *_rest in corpus.content_folder.listing:
+        if what != "link":
+            continue
+        path = root / name
+        target, where = os.readlink(path), display_path(path)
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # missing, or a loop of links
+            yield Problem(where, 1, "", _("a symbolic link to {target}, which leads nowhere (a missing file, or a loop of links): "
+                                          "remove it", target=target), ERROR)
+            continue
+        if real != root and root not in real.parents:
+            yield Problem(where, 1, "", _("a symbolic link to {target}, outside content/: Tribune publishes only what is inside "
+                                          "content/; put a copy of the file there instead", target=target), ERROR)
+        elif real.is_dir() and (real == path.parent.resolve() or real in path.parent.resolve().parents):
+            yield Problem(where, 1, "", _("a symbolic link to {target}, a folder that holds the link: Pelican would read it over "
+                                          "and over; remove it", target=target), ERROR)
 
 
 def check_file_links(corpus: Corpus) -> Iterable[Problem]:
     """{static}, {attach} and {filename} links of every body must stay inside content/."""
-    root = Path(corpus.settings["PATH"]).resolve()
+    content = corpus.content_folder
+
+    def outside(source: Source) -> Iterable[Problem]:
+        folder = folder_of(source, content.root)
+        for line, text in source.body_lines():
+            for link in INTERNAL_LINK.finditer(text):
+                try:
+                    content.content_path(link["target"], folder)
+                except OutsideContent as error:
+                    yield Problem(display_path(source.path), line, "", _("{{{kind}}}{target} {error}: link to a file of content/ "
+                                                                         "(e.g. {{static}}/images/photo.jpg)", kind=link["kind"],
+                                                                         target=link["target"], error=error), ERROR)
+
     for sources in corpus.sources.values():
         for source in sources:
-            folder = folder_of(source, root)
-            for line, text in source.body_lines():
-                for link in INTERNAL_LINK.finditer(text):
-                    try:
-                        content_path(root, link["target"], folder)
-                    except OutsideContent as error:
-                        yield Problem(display_path(source.path), line, "", _("{{{kind}}}{target} {error}: link to a file of content/ "
-                                                                             "(e.g. {{static}}/images/photo.jpg)", kind=link["kind"],
-                                                                             target=link["target"], error=error), ERROR)
+            yield from _links_out.recall(corpus, source, content.version, outside)
 
 
 def folder_of(source: Source, root: Path) -> str:

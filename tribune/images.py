@@ -8,12 +8,13 @@ sizes, the e-mail) opens images here, where anything larger than ``IMAGE_MAX_PIX
 one readable line before a single pixel is decoded.
 """
 
+import os
 import warnings
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from tribune.i18n import _, number
+from tribune.i18n import _, language, number
 
 DEFAULT_MAX_PIXELS = 40_000_000
 
@@ -65,10 +66,25 @@ def image_size(path: Path, settings: dict) -> tuple[int, int]:
 _GPS_IFD, _SERIAL_NUMBERS = 0x8825, (0xA431, 0xC62F)  # GPSInfo; BodySerialNumber, CameraSerialNumber
 
 
+_REVEALED: dict[str, tuple[tuple, str | None]] = {}  # path -> (the version read, in which language), what it reveals
+
+
 def revealing_metadata(path: Path) -> str | None:
     """What an image's metadata tells about where and with what it was taken (a GPS position,
     a camera's serial number), in words; None when it tells nothing of the kind. Read from the
-    file's header: no pixel is decoded."""
+    file's header (no pixel is decoded), once per version of the file: the lint asks after every save."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None  # gone: other rules say so where it matters
+    version = (stat.st_size, stat.st_mtime_ns, stat.st_ino, language())
+    known = _REVEALED.get(str(path))
+    if known is None or known[0] != version:
+        known = _REVEALED[str(path)] = (version, _revealed_by(path))
+    return known[1]
+
+
+def _revealed_by(path: Path) -> str | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

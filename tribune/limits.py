@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from pelican import signals
 
 from tribune.i18n import _, number
-from tribune.lint import Corpus, Problem, display_path
-from tribune.source import outside_fences
+from tribune.lint import Corpus, Problem, SourceMemo, display_path
+from tribune.source import Source, outside_fences
 
 DEFAULT_MAX_BYTES = 5_000_000
 DEFAULT_MAX_NESTING = 40
@@ -115,12 +115,20 @@ def too_deep(text: str, settings: dict) -> tuple[int, str] | None:
 
 def check_limits(corpus: Corpus) -> Iterable[Problem]:
     """Bodies nested too deeply, at their line (file sizes are checked before a file is read)."""
+    settings = corpus.settings
+
+    def nested(source: Source) -> Iterable[Problem]:
+        found = too_deep(source.body, settings)
+        if found:
+            line, message = found
+            yield Problem(display_path(source.path), source.body_line + line - 1, "", message)
+
     for sources in corpus.sources.values():
         for source in sources:
-            found = too_deep(source.body, corpus.settings)
-            if found:
-                line, message = found
-                yield Problem(display_path(source.path), source.body_line + line - 1, "", message)
+            yield from _nested.recall(corpus, source, max_nesting(settings), nested)
+
+
+_nested = SourceMemo()
 
 
 def _limited_reader(reader_class: type) -> type:

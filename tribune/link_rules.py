@@ -14,13 +14,13 @@ can vanish or change there.
 
 import re
 from collections.abc import Iterable
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from tribune.confinement import folder_of
 from tribune.i18n import _
-from tribune.lint import ERROR, WARNING, Corpus, Problem, display_path
-from tribune.paths import INTERNAL_LINK, OutsideContent, content_path, is_web_address
+from tribune.content_folder import ContentFolder
+from tribune.lint import ERROR, WARNING, Corpus, Problem, SourceMemo, display_path
+from tribune.paths import INTERNAL_LINK, OutsideContent, is_web_address
 from tribune.rules import text_lines
 from tribune.source import Source
 from tribune.suggest import closest
@@ -28,12 +28,7 @@ from tribune.suggest import closest
 #: A Markdown image, ![alt](src): its alt text and path (the SEO plugin checks the alt text).
 MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]+)")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*(?:\"(?P<double>[^\"]*)\"|'(?P<single>[^']*)'|(?P<bare>[^\s>\"']+))", re.IGNORECASE)
-
-
-def _content_files(root: Path) -> tuple[list[str], list[str]]:
-    """The files of the content folder, relative to it: (Markdown files, every file)."""
-    every = sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file() and not path.name.startswith("."))
-    return [name for name in every if name.endswith(".md")], every
+_memo = SourceMemo()  # each body's links that lead nowhere, while the content folder's listing stays the same
 
 
 def _images(line: str) -> Iterable[str]:
@@ -49,11 +44,11 @@ def _file_name(src: str) -> str:
     return urlsplit(src).path.rsplit("/", 1)[-1] or "image.jpg"
 
 
-def _exists(root: Path, written: str, folder: str) -> bool | None:
+def _exists(content: ContentFolder, written: str, folder: str) -> bool | None:
     """Whether the file ``written`` names is in content/; None when it leads out of it (the
     confinement rules say so)."""
     try:
-        return (root / content_path(root, written, folder)).is_file()
+        return content.is_file(content.content_path(written, folder))
     except OutsideContent:
         return None
 
@@ -65,12 +60,13 @@ def _missing(link: str, kind: str, target: str, candidates: list[str]) -> str:
     return _("{link}: no such file in content/", link=link)
 
 
-def _unresolved(root: Path, source: Source, markdown: list[str], every: list[str]) -> Iterable[tuple[int, str, str]]:
-    folder = folder_of(source, root)
+def _unresolved(content: ContentFolder, source: Source) -> Iterable[tuple[int, str, str]]:
+    markdown, every = content.markdown, content.files
+    folder = folder_of(source, content.root)
     for number, line in text_lines(source):
         if "{" in line:
             for link in INTERNAL_LINK.finditer(line):
-                if _exists(root, link["target"], folder) is False:
+                if _exists(content, link["target"], folder) is False:
                     candidates = markdown if link["kind"] == "filename" else every
                     yield number, _missing(link.group(0), link["kind"], link["target"], candidates), ERROR
         if "![" in line or "<img" in line.lower():
@@ -83,7 +79,7 @@ def _unresolved(root: Path, source: Source, markdown: list[str], every: list[str
                 if not src or src.startswith(("{", "#")) or is_web_address(src):
                     continue  # a {static} link (above), a fragment, a data: image
                 if src.startswith("/"):  # a path of the site: the static file must be there
-                    if _exists(root, src, folder) is False:
+                    if _exists(content, src, folder) is False:
                         yield number, _missing(src, "static", src, every), ERROR
                     continue
                 guess = closest(src, every)
@@ -98,13 +94,16 @@ def _unresolved(root: Path, source: Source, markdown: list[str], every: list[str
 def check_links_resolve(corpus: Corpus) -> Iterable[Problem]:
     """Every {filename}, {static} and {attach} link, and every image path, of the bodies that
     are published leads to a file of content/."""
-    root = Path(corpus.settings["PATH"]).resolve()
-    if not root.is_dir():
+    content = corpus.content_folder
+    if not content.root.is_dir():
         return
-    markdown, every = _content_files(root)
+
+    def unresolved(source: Source) -> Iterable[Problem]:
+        path = display_path(source.path)
+        return (Problem(path, number, "", message, severity) for number, message, severity in _unresolved(content, source))
+
     for sources in corpus.sources.values():
         for source in sources:
             if (source.get("Status") or "").strip().lower() == "draft":
                 continue
-            for number, message, severity in _unresolved(root, source, markdown, every):
-                yield Problem(display_path(source.path), number, "", message, severity)
+            yield from _memo.recall(corpus, source, content.version, unresolved)

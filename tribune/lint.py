@@ -7,14 +7,19 @@ CI annotate the right line.
 Pelican plugins add their own content kinds and rules in the Pelican way, through a
 signal: connect a receiver to :data:`tribune.signals.lint_registry` in the plugin's ``register()`` and
 call :meth:`Registry.add_kind` or :meth:`Registry.add_rule` on the registry it is sent.
+A rule that looks at each file on its own keeps what it finds with a :class:`SourceMemo`:
+``invoke serve`` lints after every save, and only the files that changed are looked at again.
 """
 
 import os
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 from pathlib import Path
 
-from tribune.i18n import _
+from tribune.content_folder import ContentFolder, content_folder
+from tribune.i18n import _, language
 from tribune.signals import lint_registry
 from tribune.source import Source, SourceError, read_source
 from tribune.suggest import closest
@@ -85,6 +90,45 @@ class Corpus:
     def of_kind(self, name: str) -> list[Source]:
         return self.sources.get(name, [])
 
+    @cached_property
+    def content_folder(self) -> ContentFolder:
+        """The content folder as this run sees it, listed when a rule first asks."""
+        return content_folder(self.settings["PATH"])
+
+
+class SourceMemo:
+    """What a rule found in each source, kept from one lint run to the next in the same process
+    (``invoke serve`` lints after every save): found again only in the files that changed.
+
+    A source is the same as long as :func:`tribune.source.read_source` gives the same object
+    (a new one once the file changed); ``facts`` are whatever else the finding depends on (the
+    content folder's version, a setting), compared with ``==``; the language of the messages
+    and the current folder (paths in problems are relative to it) count too. Only the
+    findings of the latest run (and of the one before, while a run takes from it) are kept: the
+    memo holds no more than the site's files, however many runs a process makes.
+    """
+
+    def __init__(self):
+        self._run: weakref.ref | None = None
+        self._kept: dict[Path, tuple] = {}  # by path: (source, facts, findings), of this run
+        self._previous: dict[Path, tuple] = {}  # of the run before, while this one takes from it
+        self._context: tuple = ()
+
+    def recall(self, corpus: "Corpus", source: Source, facts, find: Callable[[Source], Iterable]) -> list:
+        """``list(find(source))``, or what it gave for the same source and facts in the previous run."""
+        if self._run is None or self._run() is not corpus:  # a new run
+            self._run = weakref.ref(corpus)
+            self._previous, self._kept = self._kept, {}
+            self._context = (language(), os.getcwd())
+        facts = (facts, self._context)
+        kept = self._kept.get(source.path) or self._previous.get(source.path)
+        if kept is not None and kept[0] is source and kept[1] == facts:
+            findings = kept[2]
+        else:
+            findings = list(find(source))
+        self._kept[source.path] = (source, facts, findings)
+        return findings
+
 
 #: A cross-file rule: looks at the whole corpus and yields problems.
 Rule = Callable[[Corpus], Iterable[Problem]]
@@ -116,6 +160,9 @@ def problem(source: Source, key: str, message: str, severity: str = ERROR) -> Pr
     """A problem on the field ``key`` of ``source``, at that field's line (or line 1)."""
     written = source.fields.get(key.lower())
     return Problem(display_path(source.path), source.line_of(key), written.key if written else key, message, severity)
+
+
+_fields = SourceMemo()
 
 
 def _check_fields(kind: ContentKind, source: Source, extra_keys: set[str]) -> Iterable[Problem]:
@@ -189,7 +236,7 @@ def run(settings: dict, registry: Registry | None = None) -> list[Problem]:
                                                                      reason=error.strerror or error)))
                 continue
             readable.append(source)
-            problems.extend(_check_fields(kind, source, extra_keys))
+            problems.extend(_fields.recall(corpus, source, (kind, extra_keys), partial(_check_fields, kind, extra_keys=extra_keys)))
     for rule in registry.rules:
         problems.extend(rule(corpus))
     return sorted(set(problems))

@@ -38,6 +38,12 @@ def content_path(root: str | Path, written: str, folder: str = "") -> str:
     where they lead: compare resolved paths to know two links to one file). Raises
     :class:`OutsideContent` when the path, or a link on its way, leads out of ``root``.
     """
+    return located(root, written, folder)[0]
+
+
+def located(root: str | Path, written: str, folder: str = "") -> tuple[str, Path]:
+    """:func:`content_path`, and the real path of the file (symbolic links followed): the
+    resolution that the check of the path makes anyway, for callers that need both."""
     path = _PREFIX.sub("", written.strip()).split("?")[0].split("#")[0]
     joined = path.lstrip("/") if path.startswith("/") else posixpath.join(folder, path)
     normal = posixpath.normpath(joined) if joined else "."
@@ -50,4 +56,4 @@ def content_path(root: str | Path, written: str, folder: str = "") -> str:
         raise OutsideContent(_("goes through a loop of symbolic links")) from None
     if real != root and root not in real.parents:
         raise OutsideContent(_("is a link to {path}, outside the content folder", path=real))
-    return normal
+    return normal, real

@@ -17,8 +17,8 @@ from pelican.readers import HTMLReader, MarkdownReader, RstReader
 from tribune import confinement, limits
 from tribune.i18n import _
 from tribune.images import ImageError, image_size, revealing_metadata
-from tribune.lint import ERROR, WARNING, ContentKind, Corpus, FieldSpec, Problem, Registry, display_path, problem
-from tribune.paths import INTERNAL_LINK, OutsideContent, content_path, is_web_address
+from tribune.lint import ERROR, WARNING, ContentKind, Corpus, FieldSpec, Problem, Registry, SourceMemo, display_path, problem
+from tribune.paths import INTERNAL_LINK, OutsideContent, is_web_address
 from tribune.sanitise import LINK_SCHEMES, MERGE_TAG, is_safe_url, url_scheme
 from tribune.slugs import slugify
 from tribune.source import Source, outside_fences
@@ -169,22 +169,22 @@ def check_slugs_and_translations(corpus: Corpus) -> Iterable[Problem]:
                                                            "give the translation the same Slug: as its original", slug=slug))
 
 
-def named_file_problem(source: Source, key: str, settings: dict) -> Problem | None:
+def named_file_problem(source: Source, key: str, corpus: Corpus) -> Problem | None:
     """What is wrong with the file a field names (Image:, Avatar:): it is outside the content
     folder (``..``, a symbolic link leading out), missing, or an image Tribune will not open
     (not an image, or over IMAGE_MAX_PIXELS)."""
     value = source.get(key)
     if not value or is_web_address(value):
         return None  # empty, or a web address
+    settings, content = corpus.settings, corpus.content_folder
     try:
-        relative = content_path(settings["PATH"], value)
+        relative = content.content_path(value)
     except OutsideContent as error:
         return problem(source, key, _('"{value}" {error}: name a file under content/images/', value=value, error=error))
-    path = Path(settings["PATH"]) / relative
-    if not path.is_file():
+    if not content.is_file(relative):
         return problem(source, key, _("{value}: no such file under content/", value=value))
     try:
-        image_size(path, settings)
+        image_size(Path(settings["PATH"]) / relative, settings)
     except ImageError as error:
         return problem(source, key, _("{value} {error}", value=value, error=error))
     return None
@@ -193,7 +193,7 @@ def named_file_problem(source: Source, key: str, settings: dict) -> Problem | No
 def check_images_exist(corpus: Corpus) -> Iterable[Problem]:
     """An Image: of any kind of content must be a file of the content folder (or a web address)."""
     for sources in corpus.sources.values():
-        yield from filter(None, (named_file_problem(source, "Image", corpus.settings) for source in sources))
+        yield from filter(None, (named_file_problem(source, "Image", corpus) for source in sources))
 
 
 def check_static_file_names(corpus: Corpus) -> Iterable[Problem]:
@@ -256,9 +256,16 @@ def check_scripts(corpus: Corpus) -> Iterable[Problem]:
         if corpus.kinds.get(kind) and corpus.kinds[kind].third_party:
             continue
         for source in sources:
-            for number, line in text_lines(source):
-                for message in _scripts_in(line):
-                    yield Problem(display_path(source.path), number, "", message, WARNING)
+            yield from _scripts.recall(corpus, source, None, _scripts_of)
+
+
+_scripts = SourceMemo()
+
+
+def _scripts_of(source: Source) -> Iterable[Problem]:
+    for number, line in text_lines(source):
+        for message in _scripts_in(line):
+            yield Problem(display_path(source.path), number, "", message, WARNING)
 
 
 def _merge_tag_warning(tag: str) -> str:
@@ -270,14 +277,21 @@ def check_merge_tags(corpus: Corpus) -> Iterable[Problem]:
     are live), so what the writer meant will not happen; warned at the line."""
     for sources in corpus.sources.values():
         for source in sources:
-            for written in source.fields.values():
-                tag = MERGE_TAG.search(written.value)
-                if tag:
-                    yield Problem(display_path(source.path), written.line, written.key, _merge_tag_warning(tag.group(0)), WARNING)
-            for number, line in text_lines(source):
-                tag = MERGE_TAG.search(line)
-                if tag:
-                    yield Problem(display_path(source.path), number, "", _merge_tag_warning(tag.group(0)), WARNING)
+            yield from _merge_tags.recall(corpus, source, None, _merge_tags_of)
+
+
+_merge_tags = SourceMemo()
+
+
+def _merge_tags_of(source: Source) -> Iterable[Problem]:
+    for written in source.fields.values():
+        tag = MERGE_TAG.search(written.value)
+        if tag:
+            yield Problem(display_path(source.path), written.line, written.key, _merge_tag_warning(tag.group(0)), WARNING)
+    for number, line in text_lines(source):
+        tag = MERGE_TAG.search(line)
+        if tag:
+            yield Problem(display_path(source.path), number, "", _merge_tag_warning(tag.group(0)), WARNING)
 
 
 def reencoded_images(corpus: Corpus) -> dict[Path, tuple[Source, str]]:
@@ -290,10 +304,13 @@ def reencoded_images(corpus: Corpus) -> dict[Path, tuple[Source, str]]:
                 value = source.get(key)
                 if value and not is_web_address(value):
                     try:
-                        images[(Path(corpus.settings["PATH"]) / content_path(corpus.settings["PATH"], value)).resolve()] = (source, key)
+                        images[corpus.content_folder.located(value)[1]] = (source, key)
                     except OutsideContent:
                         continue  # named_file_problem says so
     return images
+
+
+_named_images = SourceMemo()  # the real paths of the images each file names, while the content folder's listing stays the same
 
 
 def check_reencoded_images_stay_private(corpus: Corpus) -> Iterable[Problem]:
@@ -303,18 +320,23 @@ def check_reencoded_images_stay_private(corpus: Corpus) -> Iterable[Problem]:
     private = reencoded_images(corpus)
     if not private:
         return
-    root = corpus.settings["PATH"]
+    root, content = corpus.settings["PATH"], corpus.content_folder
+
+    def named(source: Source) -> Iterable[tuple[int, str, str, Path]]:
+        """(line, field, value, real path) of each image the file names as its Image or links to."""
+        images = [(source.line_of("Image"), "Image", source.get("Image"), "")] if source.get("Image") else []
+        folder = source.path.parent.relative_to(Path(root)).as_posix() if source.path.is_relative_to(root) else ""
+        images += [(line, "", link["target"], folder) for line, text in source.body_lines() if "{" in text
+                   for link in INTERNAL_LINK.finditer(text) if link["kind"] != "filename"]
+        for line, key, value, relative_to in images:
+            try:
+                yield line, key, value, content.located(value, relative_to)[1]
+            except OutsideContent:
+                continue
+
     for sources in corpus.sources.values():
         for source in sources:
-            named = [(source.line_of("Image"), "Image", source.get("Image"), "")] if source.get("Image") else []
-            folder = source.path.parent.relative_to(Path(root)).as_posix() if source.path.is_relative_to(root) else ""
-            named += [(line, "", link["target"], folder) for line, text in source.body_lines() if "{" in text
-                      for link in INTERNAL_LINK.finditer(text) if link["kind"] != "filename"]
-            for line, key, value, relative_to in named:
-                try:
-                    real = (Path(root) / content_path(root, value, relative_to)).resolve()
-                except OutsideContent:
-                    continue
+            for line, key, value, real in _named_images.recall(corpus, source, (content.version, root), named):
                 owner = private.get(real)
                 if owner and owner[0] is not source:
                     yield Problem(display_path(source.path), line, key, _("{value} is the {field} of {owner}, which the build re-encodes "

@@ -22,12 +22,22 @@ def closest(typed: str, known, cutoff: float = 70) -> str | None:
     return found[0] if found else None
 
 
-def nearly_same(one: str, other: str) -> bool:
-    """Two names a writer meant as one: the same but for case and accents, or one typo apart
-    (two in a long name). Short names are left alone: "jeu" and "jeux" are two words."""
-    a, b = folded(one), folded(other)
-    if a == b:
-        return True
-    shortest = min(len(a), len(b))
-    allowed = 2 if shortest >= 10 else 1 if shortest >= 6 else 0
-    return Levenshtein.distance(a, b, score_cutoff=allowed) <= allowed if allowed else False
+def nearly_same(names) -> dict[str, list[str]]:
+    """For each of ``names``, the others a writer meant as the same (in the order of ``names``):
+    the same but for case and accents, or one typo apart (two in a long name). Short names are
+    left alone: "jeu" and "jeux" are two words. Each name is folded once, and compared with
+    all the others at once (rapidfuzz, in C): a site's tags, each with each."""
+    names = list(names)
+    forms = [folded(name) for name in names]
+    alike: dict[str, list[str]] = {}
+    for name, form in zip(names, forms):
+        found = process.extract(form, forms, scorer=Levenshtein.distance, score_cutoff=2, limit=None)
+        others = sorted(index for _form, distance, index in found if names[index] != name and distance <= _typos_allowed(form, forms[index]))
+        alike[name] = [names[index] for index in others]
+    return alike
+
+
+def _typos_allowed(one: str, other: str) -> int:
+    """Typos two folded names may differ by and be one: none but for case and accents when one is short."""
+    shortest = min(len(one), len(other))
+    return 2 if shortest >= 10 else 1 if shortest >= 6 else 0

@@ -19,21 +19,24 @@ from tribune.source import Source
 from tribune.suggest import closest, nearly_same
 
 
-def _preferred(value: str, uses: Counter, favoured: set[str]) -> str | None:
-    """The spelling in use that ``value`` most likely meant, when it is another one."""
+def _preferred(uses: Counter, favoured: set[str]) -> dict[str, str]:
+    """For each spelling in use, the one it most likely meant, when it is another one."""
 
     def weight(name: str) -> tuple:
         return (uses[name], name in favoured, name[:1].isupper(), sum(not c.isascii() for c in name), name)
 
-    alike = [name for name in uses if name != value and nearly_same(name, value)]
-    best = max(alike, key=weight, default=None)
-    return best if best is not None and weight(best) > weight(value) else None
+    meant = {}
+    for value, alike in nearly_same(uses).items():
+        best = max(alike, key=weight, default=None)
+        if best is not None and weight(best) > weight(value):
+            meant[value] = best
+    return meant
 
 
 def _categories(corpus: Corpus, posts: list[Source]) -> Iterable[Problem]:
     allowed = list(corpus.settings.get("CATEGORIES") or [])
     uses = Counter(post.get("Category").strip() for post in posts if post.get("Category"))
-    favoured = set(allowed) | {corpus.settings.get("DEFAULT_CATEGORY") or ""}
+    preferred = _preferred(uses, set(allowed) | {corpus.settings.get("DEFAULT_CATEGORY") or ""})
     for post in posts:
         category = (post.get("Category") or "").strip()
         if not category:
@@ -45,7 +48,7 @@ def _categories(corpus: Corpus, posts: list[Source]) -> Iterable[Problem]:
                               "pelicanconf.py", value=category, categories=", ".join(allowed)))
             yield problem(post, "Category", message, ERROR)
             continue
-        meant = _preferred(category, uses, favoured)
+        meant = preferred.get(category)
         if meant:
             yield problem(post, "Category", _('did you mean "{name}"? ("{value}" would be a category of its own)', name=meant,
                                               value=category), WARNING)
@@ -54,9 +57,10 @@ def _categories(corpus: Corpus, posts: list[Source]) -> Iterable[Problem]:
 def _tags(posts: list[Source]) -> Iterable[Problem]:
     written = {post.path: ensure_metadata_list(post.get("Tags") or "") for post in posts}
     uses = Counter(tag for tags in written.values() for tag in tags)
+    preferred = _preferred(uses, set())
     for post in posts:
         for tag in written[post.path]:
-            meant = _preferred(tag, uses, set())
+            meant = preferred.get(tag)
             if meant:
                 yield problem(post, "Tags", _('did you mean "{name}"? ("{value}" would be a tag of its own)', name=meant, value=tag), WARNING)
 

@@ -6,10 +6,11 @@ on them. Thresholds are settings: SEO_TITLE_MAX_LENGTH (60), SEO_DESCRIPTION_MAX
 
 import re
 from collections.abc import Iterable
+from functools import partial
 
 from tribune.i18n import _
 from tribune.link_rules import MARKDOWN_IMAGE
-from tribune.lint import NOTICE, WARNING, Corpus, Problem, display_path, problem
+from tribune.lint import NOTICE, WARNING, Corpus, Problem, SourceMemo, display_path, problem
 from tribune.rules import is_translation, lang_of
 from tribune.source import Source
 
@@ -66,23 +67,30 @@ def check_images(corpus: Corpus) -> Iterable[Problem]:
     """Images without alt text (warnings), and posts without any image (a notice)."""
     for kind in KINDS:
         for source in _published(corpus, kind):
-            has_image = bool(source.get("Image"))
-            if has_image and not source.get("Image-Alt"):
-                yield problem(source, "Image", _("no Image-Alt: describe the image for people who cannot see it"), WARNING)
-            for line, text in source.body_lines():
-                for image in MARKDOWN_IMAGE.finditer(text):
-                    has_image = True
-                    if not image["alt"].strip():
-                        yield _warning(source, line, _("image {src} has no alt text: ![describe it]({src})", src=image["src"]))
-                for image in _HTML_IMAGE.finditer(text):
-                    has_image = True
-                    if not re.search(r"\balt\s*=\s*([\"'])\s*[^\"'\s]", image["attributes"]):
-                        src = re.search(r"\bsrc\s*=\s*([\"']?)([^\"'\s>]*)\1", image["attributes"])
-                        yield _warning(source, line, _('<img> without alt text: add one, alt="describe it"; or write ![describe it]({src})',
-                                                       src=src[2] if src else "…"))
-            if kind == "post" and not has_image and not is_translation(source):
-                # A notice: the generated card is a fine image, and publishing does not wait for another one.
-                yield problem(source, "Image", _("the post has no image: social networks will show the generated card"), NOTICE)
+            yield from _images.recall(corpus, source, kind, partial(_images_of, kind))
+
+
+_images = SourceMemo()
+
+
+def _images_of(kind: str, source: Source) -> Iterable[Problem]:
+    has_image = bool(source.get("Image"))
+    if has_image and not source.get("Image-Alt"):
+        yield problem(source, "Image", _("no Image-Alt: describe the image for people who cannot see it"), WARNING)
+    for line, text in source.body_lines():
+        for image in MARKDOWN_IMAGE.finditer(text):
+            has_image = True
+            if not image["alt"].strip():
+                yield _warning(source, line, _("image {src} has no alt text: ![describe it]({src})", src=image["src"]))
+        for image in _HTML_IMAGE.finditer(text):
+            has_image = True
+            if not re.search(r"\balt\s*=\s*([\"'])\s*[^\"'\s]", image["attributes"]):
+                src = re.search(r"\bsrc\s*=\s*([\"']?)([^\"'\s>]*)\1", image["attributes"])
+                yield _warning(source, line, _('<img> without alt text: add one, alt="describe it"; or write ![describe it]({src})',
+                                               src=src[2] if src else "…"))
+    if kind == "post" and not has_image and not is_translation(source):
+        # A notice: the generated card is a fine image, and publishing does not wait for another one.
+        yield problem(source, "Image", _("the post has no image: social networks will show the generated card"), NOTICE)
 
 
 RULES = (check_lengths, check_duplicates, check_images)

@@ -11,12 +11,13 @@ and the ledger.
 """
 
 from collections.abc import Iterable
+from functools import partial
 
 from pelican.contents import Article
 
 from tribune.headers import light_content
 from tribune.i18n import _
-from tribune.lint import ERROR, NOTICE, WARNING, Corpus, FieldSpec, Problem, display_path, problem
+from tribune.lint import ERROR, NOTICE, WARNING, Corpus, FieldSpec, Problem, SourceMemo, display_path, problem
 from tribune.rules import check_boolean
 from tribune.source import Source, SourceError
 
@@ -51,12 +52,7 @@ def check_texts(corpus: Corpus) -> Iterable[Problem]:
     networks = [name for name in NETWORKS if name in settings.get("SOCIAL_NETWORKS", []) or name in settings.get("SOCIAL_KIT_NETWORKS", [])]
     for kind in KINDS:
         for source in filter(_published, corpus.of_kind(kind)):
-            for key in ("Title", "Summary", *(NETWORKS[name].field for name in networks)):
-                mentions = defuse_mentions(source.get(key) or "")[1]
-                if mentions:
-                    yield problem(source, key, _("{mentions}: posted inert on the networks (Tribune pings no one, so that no stranger "
-                                                 "is notified); mention accounts by hand in a reply if you mean to",
-                                                 mentions=", ".join(mentions)), NOTICE)
+            yield from _mentions.recall(corpus, source, networks, partial(_mentions_in, networks))
             own = [name for name in networks if source.get(NETWORKS[name].field)]
             if not own:
                 continue  # Tribune's own texts fit their limits
@@ -73,6 +69,18 @@ def check_texts(corpus: Corpus) -> Iterable[Problem]:
                                                            "(link and hashtags included): shorten it", network=network.label,
                                                            count=text.count, units=unit_name(network.unit), over=text.over,
                                                            limit=network.limit), WARNING)
+
+
+_mentions = SourceMemo()
+
+
+def _mentions_in(networks: list[str], source: Source) -> Iterable[Problem]:
+    for key in ("Title", "Summary", *(NETWORKS[name].field for name in networks)):
+        mentions = defuse_mentions(source.get(key) or "")[1]
+        if mentions:
+            yield problem(source, key, _("{mentions}: posted inert on the networks (Tribune pings no one, so that no stranger "
+                                         "is notified); mention accounts by hand in a reply if you mean to",
+                                         mentions=", ".join(mentions)), NOTICE)
 
 
 def check_images(corpus: Corpus) -> Iterable[Problem]:

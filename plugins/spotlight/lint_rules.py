@@ -9,7 +9,7 @@ import markdown
 from pelican.readers import ensure_metadata_list
 
 from tribune.i18n import _
-from tribune.lint import NOTICE, WARNING, ContentKind, Corpus, FieldSpec, Problem, display_path, problem
+from tribune.lint import NOTICE, WARNING, ContentKind, Corpus, FieldSpec, Problem, SourceMemo, display_path, problem
 from tribune.personal_data import find_personal_data, in_words, site_region
 from tribune.rules import check_date, check_image, check_slug, check_status, named_file_problem, slug_of
 from tribune.slugs import slugify
@@ -74,7 +74,9 @@ def check_personal_data(corpus: Corpus) -> Iterable[Problem]:
     """An e-mail address or a phone number, however disguised, in any field or line of a member file."""
     site = site_region(corpus.settings)
     regions = tuple(dict.fromkeys(filter(None, (site, *corpus.settings.get("MEMBER_PHONE_REGIONS", PHONE_REGIONS)))))
-    for source in corpus.of_kind("member"):
+    options = _markdown_options(corpus.settings)
+
+    def personal_data(source: Source) -> Iterable[Problem]:
         path = display_path(source.path)
         texts = [(field.line, field.key, field.value) for field in source.fields.values()]
         texts += [(source.body_line + offset, "", line) for offset, line in enumerate(source.body.splitlines())]
@@ -84,11 +86,17 @@ def check_personal_data(corpus: Corpus) -> Iterable[Problem]:
                 written.add(_key(found.written))
                 yield Problem(path, line, key, _('{what} ("{written}"): personal data is not published; remove it',
                                                  what=in_words(found.what), written=found.written))
-        for line, text in _paragraphs_as_read(source, corpus.settings):
+        for line, text in _paragraphs_as_read(source, options):
             for found in find_personal_data(text, regions):
                 if _key(found.written) not in written:  # hidden in the source by markup, visible on the page
                     yield Problem(path, line, "", _('{what} ("{written}", once the page is shown): personal data is not published; '
                                                     "remove it", what=in_words(found.what), written=found.written))
+
+    for source in corpus.of_kind("member"):
+        yield from _personal_data.recall(corpus, source, (regions, options), personal_data)
+
+
+_personal_data = SourceMemo()
 
 
 def _key(found: str) -> str:
@@ -96,10 +104,14 @@ def _key(found: str) -> str:
     return re.sub(r"\W", "", unicodedata.normalize("NFKC", html.unescape(found)).casefold())
 
 
-def _paragraphs_as_read(source: Source, settings: dict) -> Iterable[tuple[int, str]]:
+def _markdown_options(settings: dict) -> dict:
+    """The site's Markdown options that change what a reader reads (its output format)."""
+    return {key: value for key, value in settings.get("MARKDOWN", {}).items() if key == "output_format"}
+
+
+def _paragraphs_as_read(source: Source, options: dict) -> Iterable[tuple[int, str]]:
     """Each paragraph of a body, at its first line, as a reader of the page reads it: Markdown
-    and HTML rendered, so that "jean@*exemple*.fr" or "06 12 34 <b>56</b> 78" read whole."""
-    options = {key: value for key, value in settings.get("MARKDOWN", {}).items() if key == "output_format"}
+    and HTML rendered (with ``options``), so that "jean@*exemple*.fr" or "06 12 34 <b>56</b> 78" read whole."""
     first, block = None, []
     for number, line in [*source.body_lines(), (None, "")]:
         if line.strip():
@@ -115,7 +127,7 @@ def check_members(corpus: Corpus) -> Iterable[Problem]:
         draft = (source.get("Status") or "").strip().lower() == "draft"  # not published: the date can wait
         if not source.get("Consent") and not draft:
             yield problem(source, "Consent", _("missing: a member is published only with the date of their consent (Consent: YYYY-MM-DD)"))
-        missing = named_file_problem(source, "Avatar", corpus.settings)
+        missing = named_file_problem(source, "Avatar", corpus)
         if missing:
             yield missing
 
