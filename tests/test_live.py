@@ -23,6 +23,7 @@ POST = "content/posts/2026-07-20-ete-a-montreal.md"
 POST_PAGE = "billets/ete-a-montreal-l-equipe/index.html"
 PAGE = "content/pages/a-propos.md"
 TRANSLATION = "content/posts/2026-01-12-welcome-to-the-guild.md"
+IN_AN_EDITION = "content/posts/2026-09-07-jeux-courts-pause-midi.md"  # in the October edition's e-mail
 
 
 @pytest.fixture
@@ -107,6 +108,17 @@ def test_anything_but_a_body_is_a_full_rebuild_and_the_output_is_a_build_from_no
     assert _saved(live, str(template)) == (0, False)
     retitled = built_copy / "output/billets/nouveau-titre-ete-a-montreal-l-equipe/index.html"
     assert "Merci de votre lecture" in retitled.read_text(encoding="utf-8") and "Cette fois" in retitled.read_text(encoding="utf-8")
+    _as_built_from_nothing(built_copy, tmp_path)
+
+
+def test_a_body_an_e_mail_shows_is_a_full_rebuild(live, built_copy, tmp_path):
+    """The newsletter's e-mails are written by the build itself, not by Pelican's writer: an
+    edition that sums a post up by its first paragraph is made again by a full rebuild."""
+    summary = "Summary: Vingt minutes, une table de cantine, des collègues curieux : trois jeux qui tiennent dans une pause déjeuner.\n"
+    assert _saved(live, _edit(built_copy, IN_AN_EDITION, summary, "")) == (0, False)
+    assert _saved(live, _edit(built_copy, IN_AN_EDITION, "La rentrée est là", "La rentrée est enfin là")) == (0, False)
+    assert "La rentrée est enfin là" in (built_copy / "output/newsletter/2026-10/email.txt").read_text(encoding="utf-8")
+    assert _saved(live, _edit(built_copy, POST, "Pour la première fois", "Cette fois")) == (0, True)  # a post in no e-mail
     _as_built_from_nothing(built_copy, tmp_path)
 
 

@@ -163,6 +163,8 @@ def _body_edits(kept: _Kept, changed: set[str]) -> list[tuple[object, object]]:
             continue  # made and removed since the build (an editor's or sed's file saved aside, then renamed)
         if path not in known or not os.path.isfile(path):
             raise _GiveUp(f"not a published post or page: {path}")
+        if path in kept.pages.shown_elsewhere:
+            raise _GiveUp(f"shown by a file written outside the pages (an e-mail): {path}")
         generator, (content_class, _lists, preread, context_signal), content = known[path]
         with _captured_pelican_log() as log, _quiet_pelican():
             try:

@@ -125,6 +125,8 @@ class PageCache:
         # With ``calls``, each call to the writer, by the files it makes: what the preview
         # calls again to render those files again (tribune.live).
         self.calls: dict[str, tuple] | None = {} if calls else None
+        # Contents whose bodies files written outside Pelican's writer show (shown_outside_pages).
+        self.shown_elsewhere: set[str] = set()
         # Pages reused may be moved in from the previous output when the new one is swapped
         # in (tribune.build), instead of being linked while the site is built.
         self.moving = moving and previous_output is not None
@@ -141,6 +143,7 @@ class PageCache:
         caller makes sure the site's shape did not change: only bodies did)."""
         cache = cls(built.settings, built.previous_output, calls=built.calls is not None)
         cache._site, cache._contents, cache._previous = built._site, built._contents, built.records
+        cache.shown_elsewhere = built.shown_elsewhere
         return cache
 
     def note_call(self, names: list[str], call: tuple) -> None:
@@ -335,6 +338,15 @@ def caching(cache: PageCache):
     finally:
         _active.pop(id(cache.settings), None)
         forget_bodies()
+
+
+def shown_outside_pages(settings: dict, source_paths) -> None:
+    """Files the build of ``settings`` writes itself, not through Pelican's writer (the
+    newsletter's e-mails), show the bodies of these contents: their pages' records cannot
+    say so, and an update in memory of one of them must be a full rebuild (tribune.live)."""
+    cache = _active.get(id(settings))
+    if cache is not None:
+        cache.shown_elsewhere.update(source_paths)
 
 
 def cache_for(settings: dict) -> PageCache:

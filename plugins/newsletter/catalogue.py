@@ -23,7 +23,7 @@ from tribune.i18n import _
 from tribune.source import SourceError
 
 from .contents import Edition
-from .post_index import PostHeader, post_headers
+from .post_index import PostHeader, post_folders, post_headers
 
 
 class EditionError(Exception):
@@ -86,21 +86,47 @@ class Catalogue:
     members: list[Member]
     editions: list[Edition]
     pages: list[Page]
+    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # what it was read from
     _built: dict = field(default_factory=dict)
 
     @classmethod
     def read(cls, settings: dict) -> "Catalogue":
-        """The catalogue of the content as it is now; read once for the lint and the build."""
+        """The catalogue of the content as it is now; read once for the lint and the build,
+        and kept by the preview while only posts' texts change (:meth:`_took_post_edits`)."""
         stamps = _stamps(settings)
         signature = (id(settings), settings.get("SITEURL"), stamps)
-        if _LAST.get("signature") != signature:
-            _LAST.update(signature=signature, catalogue=cls._read(settings, stamps))
+        last = _LAST.get("signature")
+        if last != signature and not (last and last[:2] == signature[:2] and _LAST["catalogue"]._took_post_edits(stamps)):
+            _LAST.update(catalogue=cls._read(settings, stamps))
+        _LAST["signature"] = signature
         return _LAST["catalogue"]
+
+    def _took_post_edits(self, stamps: dict[str, tuple[int, int]]) -> bool:
+        """When only posts' files changed (none added or removed) and not what an edition
+        chooses them by (date, language, slug), forget the posts built from them (built again
+        when an edition asks: Mailer.render renders again the editions that held them); True.
+        Anything else is read again: False, nothing done."""
+        if stamps.keys() != self.stamps.keys():
+            return False
+        changed = [path for path, stamp in stamps.items() if stamp != self.stamps[path]]
+        if not all(path.startswith(post_folders(self.settings)) for path in changed):
+            return False
+        if post_headers(self.settings, stamps) != self.post_headers:
+            return False
+        for path in changed:
+            self._built.pop(Path(path), None)
+        self.stamps = stamps
+        return True
+
+    def is_current(self, post: Article) -> bool:
+        """Whether ``post`` is the post built from its file as it is now."""
+        return self._built.get(Path(post.source_path)) is post
 
     @classmethod
     def _read(cls, settings: dict, stamps: dict[str, tuple[int, int]]) -> "Catalogue":
         return cls(
             settings,
+            stamps=stamps,
             post_headers=post_headers(settings, stamps),
             events=[e for e in _read_all(settings, "EVENT_PATHS", ["events"], Event) if e.status == "published"],
             members=_read_all(settings, "MEMBER_PATHS", ["members"], Member),

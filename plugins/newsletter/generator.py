@@ -4,6 +4,7 @@ archive, the archive's index and an Atom feed of editions."""
 from pathlib import Path
 
 from tribune.generators import ContentGenerator
+from tribune.rendering import shown_outside_pages
 from tribune.templating import load_interface_strings
 
 from .catalogue import Catalogue, EditionContents
@@ -37,6 +38,7 @@ class NewsletterGenerator(ContentGenerator):
         output = Path(self.output_path)
         for edition in self.editions:
             rendered = mailer.render(light[edition.edition_id])
+            shown_outside_pages(self.settings, rendered.from_bodies)
             write_edition_files(rendered, output / self.settings["NEWSLETTER_EMAIL_DIR"].format(edition=edition.edition_id), edition.source_path)
             edition.contents = self._site_objects(rendered.contents)
             self.write_item(writer, edition, "edition")

@@ -51,6 +51,11 @@ _INTERNAL = re.compile(r"\{(?P<kind>filename|static|attach)\}(?P<path>[^\"'\s)#?
 _IMG = re.compile(r"<img\b[^>]*>")
 
 
+def _summary_from_body(content) -> bool:
+    """An item without a Summary: line is summed up by its text's first paragraph."""
+    return not content.metadata.get("summary")
+
+
 @dataclass
 class RenderedEdition:
     edition: Edition
@@ -59,6 +64,7 @@ class RenderedEdition:
     text: str
     web_url: str
     links: list[str] = field(default_factory=list)
+    from_bodies: frozenset[str] = frozenset()  # the contents whose first paragraph it shows
 
     @property
     def html_bytes(self) -> int:
@@ -188,9 +194,8 @@ class Mailer:
         return french_html(html) if edition.lang.startswith("fr") else html
 
     def summary_of(self, content) -> str:
-        summary = content.metadata.get("summary")
-        if summary:
-            return shorten(plain_text(summary), 220)
+        if not _summary_from_body(content):
+            return shorten(plain_text(content.metadata["summary"]), 220)
         depends_on_body(content)  # a page showing this e-mail shows its first paragraph
         return shorten(first_paragraph(content.header, self.settings), 220)
 
@@ -239,9 +244,12 @@ class Mailer:
                 "text": count.replace("{count}", str(found.replies)).replace("{places}", places), "more": words["newsletter_more"]}
 
     def render(self, edition: Edition) -> RenderedEdition:
-        if edition.source_path not in self._rendered:
-            self._rendered[edition.source_path] = self._render(edition)
-        return self._rendered[edition.source_path]
+        """The edition's e-mail, rendered once while the posts it holds are those of the
+        catalogue (a post whose file changed is built again: Catalogue.read)."""
+        rendered = self._rendered.get(edition.source_path)
+        if rendered is None or not all(self.catalogue.is_current(post) for post in rendered.contents.posts):
+            rendered = self._rendered[edition.source_path] = self._render(edition)
+        return rendered
 
     def _render(self, edition: Edition) -> RenderedEdition:
         contents = self.catalogue.contents_of(edition)
@@ -262,7 +270,9 @@ class Mailer:
         html = _HREF_OR_SRC.sub(lambda m: self._tracked(m, edition), html)
         links = [html_lib.unescape(m["url"]) for m in _HREF_OR_SRC.finditer(html) if m["attribute"] == "href"]
         text = self.text(edition, body, items, web_url, lang)
-        return RenderedEdition(edition, contents, html, text, web_url, links)
+        shown = [*contents.posts, *contents.events, *([contents.member] if contents.member else [])]
+        return RenderedEdition(edition, contents, html, text, web_url, links,
+                               frozenset(content.source_path for content in shown if _summary_from_body(content)))
 
     def _tracked(self, match: re.Match, edition: Edition) -> str:
         url = html_lib.unescape(match["url"])

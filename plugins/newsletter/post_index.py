@@ -43,6 +43,12 @@ def _described(path: str, settings: dict) -> tuple | None:
     return date, lang_of(source, settings), slug_of(source)
 
 
+def post_folders(settings: dict) -> tuple[str, ...]:
+    """The posts' folders, each with its final separator (for ``str.startswith``)."""
+    content_path = Path(settings["PATH"])
+    return tuple(str(content_path / folder) + os.sep for folder in settings.get("ARTICLE_PATHS", ["posts"]))
+
+
 def post_headers(settings: dict, stamps: dict[str, tuple[int, int]]) -> list[PostHeader]:
     """The published posts of ``stamps`` (every Markdown file's path: (size, time)), in the
     order of their paths."""
@@ -50,9 +56,8 @@ def post_headers(settings: dict, stamps: dict[str, tuple[int, int]]) -> list[Pos
     cache_file = Path(settings.get("CACHE_PATH", "cache")) / _CACHE_FILE
     key = (_FORMAT, str(content_path), settings.get("DEFAULT_LANG"))
     known = _load(cache_file, key) if settings.get("LOAD_CONTENT_CACHE") else {}
-    folders = tuple(str(content_path / folder) + os.sep for folder in settings.get("ARTICLE_PATHS", ["posts"]))
     index, found = {}, []
-    for path in sorted(p for p in stamps if p.startswith(folders)):
+    for path in sorted(p for p in stamps if p.startswith(post_folders(settings))):
         stamp, described = known.get(path, (None, None))
         if stamp != stamps[path]:
             described = _described(path, settings)
