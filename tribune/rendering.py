@@ -329,15 +329,17 @@ _active: dict[int, PageCache] = {}
 
 
 @contextmanager
-def caching(cache: PageCache):
+def caching(cache: PageCache, forget: bool = True):
     """Let the writer of the build of ``cache.settings`` use ``cache``; when the build ends,
-    Pelican's memos of its bodies are emptied (:func:`forget_bodies`)."""
+    Pelican's memos of its bodies are emptied (:func:`forget_bodies`), unless the build's
+    contents live on (``forget=False``: the preview's kept build, tribune.live)."""
     _active[id(cache.settings)] = cache
     try:
         yield cache
     finally:
         _active.pop(id(cache.settings), None)
-        forget_bodies()
+        if forget:
+            forget_bodies()
 
 
 def shown_outside_pages(settings: dict, source_paths) -> None:
@@ -354,16 +356,22 @@ def cache_for(settings: dict) -> PageCache:
     return _active.get(id(settings)) or PageCache(settings or {})
 
 
-def forget_bodies() -> None:
+def forget_bodies(contents=None) -> None:
     """Empty Pelican's memos of ``Content.get_content`` and ``get_summary``. They are dicts
     of the class, keyed by the content object itself, that nothing else empties: each build
     of a process that builds again (``invoke serve``) would keep every content object it made
     and, through their ``_context``, the whole site of that build. They save work within one
     build only: a content object is not asked for its body after its build (but by the
-    preview's drafts page, which empties them again: :mod:`tribune.drafts`)."""
+    preview's drafts page, which empties them again: :mod:`tribune.drafts`). With ``contents``,
+    only their memos go: the preview's update in memory of their bodies (tribune.live)."""
     for name in ("get_content", "get_summary"):
         method = Content.__dict__[name]
-        getattr(method, "__wrapped__", method).cache.clear()
+        memo = getattr(method, "__wrapped__", method).cache
+        if contents is None:
+            memo.clear()
+        else:  # only these contents' (their body changed); the memo is keyed by (content, *arguments)
+            for key in [key for key in memo if any(key[0] is content for content in contents)]:
+                del memo[key]
 
 
 def follow_bodies() -> None:

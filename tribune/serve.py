@@ -137,6 +137,8 @@ def serve(config: str, port: int, bind: str = "127.0.0.1") -> None:
         if not code:
             if updated:
                 live.save()
+            else:
+                live.warm()
             search.refresh()
         return True
 

@@ -23,7 +23,7 @@ from tribune.i18n import _
 from tribune.source import SourceError
 
 from .contents import Edition
-from .post_index import PostHeader, post_folders, post_headers
+from .post_index import PostHeader, header_of, post_folders, post_headers
 
 
 class EditionError(Exception):
@@ -111,7 +111,8 @@ class Catalogue:
         changed = [path for path, stamp in stamps.items() if stamp != self.stamps[path]]
         if not all(path.startswith(post_folders(self.settings)) for path in changed):
             return False
-        if post_headers(self.settings, stamps) != self.post_headers:
+        headers = {str(header.path): header for header in self.post_headers}
+        if any(header_of(path, self.settings) != headers.get(path) for path in changed):
             return False
         for path in changed:
             self._built.pop(Path(path), None)

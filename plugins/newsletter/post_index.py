@@ -43,6 +43,18 @@ def _described(path: str, settings: dict) -> tuple | None:
     return date, lang_of(source, settings), slug_of(source)
 
 
+def _header(path: str, described: tuple, settings: dict) -> PostHeader:
+    date, lang, slug = described
+    zone = ZoneInfo(settings.get("TIMEZONE", "UTC"))
+    return PostHeader(Path(path), Path(path).relative_to(settings["PATH"]).as_posix(), date.replace(tzinfo=zone), lang, slug)
+
+
+def header_of(path: str, settings: dict) -> PostHeader | None:
+    """The header of the post at ``path`` as it is now; None when it is no published post."""
+    described = _described(path, settings)
+    return _header(path, described, settings) if described is not None else None
+
+
 def post_folders(settings: dict) -> tuple[str, ...]:
     """The posts' folders, each with its final separator (for ``str.startswith``)."""
     content_path = Path(settings["PATH"])
@@ -52,7 +64,7 @@ def post_folders(settings: dict) -> tuple[str, ...]:
 def post_headers(settings: dict, stamps: dict[str, tuple[int, int]]) -> list[PostHeader]:
     """The published posts of ``stamps`` (every Markdown file's path: (size, time)), in the
     order of their paths."""
-    content_path, zone = Path(settings["PATH"]), ZoneInfo(settings.get("TIMEZONE", "UTC"))
+    content_path = Path(settings["PATH"])
     cache_file = Path(settings.get("CACHE_PATH", "cache")) / _CACHE_FILE
     key = (_FORMAT, str(content_path), settings.get("DEFAULT_LANG"))
     known = _load(cache_file, key) if settings.get("LOAD_CONTENT_CACHE") else {}
@@ -63,8 +75,7 @@ def post_headers(settings: dict, stamps: dict[str, tuple[int, int]]) -> list[Pos
             described = _described(path, settings)
         index[path] = (stamps[path], described)
         if described is not None:
-            date, lang, slug = described
-            found.append(PostHeader(Path(path), Path(path).relative_to(content_path).as_posix(), date.replace(tzinfo=zone), lang, slug))
+            found.append(_header(path, described, settings))
     if settings.get("CACHE_CONTENT") and index != known:
         _save(cache_file, key, index)
     return found
