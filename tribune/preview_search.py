@@ -4,8 +4,9 @@ Pagefind indexes the whole site every time (it has no incremental mode): seconds
 thousand posts. A writer saving a post waits for the page, not for the search, so the preview
 shows the rebuilt site first and indexes it afterwards, in a thread, into a folder of its own
 that the preview server serves at ``/pagefind/`` (:class:`tribune.preview.Preview`). A search
-made meanwhile answers from the previous index. output/ gets no index, as after ``invoke
-build``.
+made meanwhile answers from the previous index. It waits until no rebuild came for
+:data:`QUIET_SECONDS` (but for the first index), and Pagefind runs at the lowest CPU priority: the writer's next update
+goes first. output/ gets no index, as after ``invoke build``.
 
 Pagefind reads output/ while the next rebuild may swap it: an index made across a swap is
 thrown away and made again, and a failure waits for the next rebuild (the terminal says
@@ -19,6 +20,8 @@ from pathlib import Path
 
 from tribune.search import SearchIndexError, build_index
 
+QUIET_SECONDS = 2.0  # without a rebuild, before the site is indexed
+
 
 class BackgroundIndex:
     """The latest search index of ``output``, in ``folder / "pagefind"``."""
@@ -28,7 +31,6 @@ class BackgroundIndex:
         self.folder = Path(tempfile.mkdtemp(prefix="tribune-preview-search-"))
         self._wanted = threading.Condition()
         self._pending = False  # a rebuild ended since the index in the making was started
-        self._indexing = False
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="tribune-preview-search", daemon=True)
         self._thread.start()
@@ -39,31 +41,29 @@ class BackgroundIndex:
             self._pending = True
             self._wanted.notify()
 
-    def wait(self, timeout: float | None = None) -> bool:
-        """Until the index of the latest site is in place (for tests); False on timeout."""
-        with self._wanted:
-            return self._wanted.wait_for(lambda: not self._pending and not self._indexing, timeout)
-
     def _run(self) -> None:
         while True:
             with self._wanted:
                 self._wanted.wait_for(lambda: self._pending or self._closed)
+                # Not while the writer is saving again and again: once the site is quiet (at
+                # once when there is no index yet: the search page needs one).
+                while self._pending and not self._closed and (self.folder / "pagefind").exists():
+                    self._pending = False
+                    self._wanted.wait(QUIET_SECONDS)
                 if self._closed:
                     return
-                self._pending, self._indexing = False, True
+                self._pending = False
             made = self._index()
             with self._wanted:
-                self._indexing = False
                 if made is not None and not self._pending:
                     self._put_in_place(made)
                 elif made is not None:
                     shutil.rmtree(made, ignore_errors=True)  # made across a swap: made again
-                self._wanted.notify_all()
 
     def _index(self) -> Path | None:
         staging = Path(tempfile.mkdtemp(prefix="next-", dir=self.folder))
         try:
-            build_index(self.output, staging / "pagefind")
+            build_index(self.output, staging / "pagefind", background=True)
         except (SearchIndexError, OSError, ValueError):  # output/ swapped under Pagefind, or gone: the next rebuild retries
             shutil.rmtree(staging, ignore_errors=True)
             return None

@@ -12,6 +12,7 @@ is rewritten in a stable order, so that publishing an unchanged site changes no 
 """
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,13 +25,14 @@ class SearchIndexError(Exception):
     """Pagefind failed; its own message says why."""
 
 
-def build_index(site: Path, bundle: Path | None = None) -> Path:
+def build_index(site: Path, bundle: Path | None = None, background: bool = False) -> Path:
     """Index the built site into ``bundle`` (by default in place: ``site/pagefind/``) and
-    return the bundle's folder."""
+    return the bundle's folder. ``background``: at the lowest CPU priority, so that what a
+    person waits for (the preview's next update) goes first."""
     bundle = bundle or site / "pagefind"
     result = subprocess.run(
         [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle), "--quiet"],
-        capture_output=True, text=True, timeout=600, preexec_fn=die_with_parent,
+        capture_output=True, text=True, timeout=600, preexec_fn=_behind if background else die_with_parent,
     )
     if result.returncode != 0:
         raise SearchIndexError(_("Pagefind could not index {folder}: {reason}", folder=site, reason=(result.stderr or result.stdout).strip()[:500]))
@@ -39,3 +41,8 @@ def build_index(site: Path, bundle: Path | None = None) -> Path:
     data["languages"] = dict(sorted(data.get("languages", {}).items()))
     entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     return bundle
+
+
+def _behind() -> None:
+    die_with_parent()
+    os.nice(19)
