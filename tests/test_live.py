@@ -31,6 +31,7 @@ def live(built_copy, monkeypatch):
     monkeypatch.chdir(built_copy)
     kept = LiveSite()
     assert rebuild("pelicanconf.py", kept) == (0, False)  # the preview's first build
+    kept.warm()
     yield kept
     kept.close()
 
@@ -45,8 +46,11 @@ def _edit(site: Path, name: str, old: str, new: str) -> str:
 
 def _saved(live: LiveSite, *paths: str) -> tuple[int, bool]:
     code, updated = rebuild("pelicanconf.py", live, set(paths))
-    if updated and code == 0:
-        live.save()  # as the preview does once the pages reloaded
+    if code == 0:  # as the preview does once the pages reloaded
+        if updated:
+            live.save()
+        else:
+            live.warm()
     return code, updated
 
 

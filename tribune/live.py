@@ -103,10 +103,6 @@ class LiveSite:
         """A full build's hook (``build(keep=...)``): its site, generators and records."""
         heard, self._heard = self._heard, []
         self._kept = _Kept(site, heard, pages, lint.registry_for(site.settings), _files_seen(site))
-        # The kept build lives until the next full rebuild: the collector's full passes need not
-        # walk its hundreds of thousands of objects at each update (pauses of a tenth of a second).
-        gc.collect()
-        gc.freeze()
 
     @property
     def output(self) -> Path | None:
@@ -149,11 +145,16 @@ class LiveSite:
         return Update(time.perf_counter() - started, len(pages.rendered()), warnings, problems)
 
     def warm(self) -> None:
-        """Lint the kept build's content once in this process (the build linted it in a child
-        process): each file is parsed and each rule's findings kept, so that the first update
-        re-reads only what it changed. Called after the pages reloaded."""
+        """Ready the kept build for updates, after the pages reloaded: lint its content once in
+        this process (the build linted it in a child process), so that each file is parsed
+        and each rule's findings kept, and the first update re-reads only what it changed;
+        then set the build aside from the collector: it lives until the next full rebuild, and
+        the collector's full passes need not walk its hundreds of thousands of objects at each
+        update (pauses of a tenth of a second at N=1000)."""
         if self._kept is not None:
             _linted(self._kept)
+            gc.collect()
+            gc.freeze()
 
     def save(self) -> None:
         """Write the records of the output now in place (after the pages reloaded)."""
