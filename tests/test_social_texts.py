@@ -56,6 +56,11 @@ def test_the_counts_of_emoji_accents_and_urls():
     assert counting.x_length("👩‍👩‍👧‍👦") == 2 and counting.x_length("👍🏽") == 2 and counting.x_length("1️⃣") == 2
     assert counting.x_length(URL) == 23 and counting.x_length("voir exemple.fr/page") == 5 + 23
     assert counting.x_length("e\u0301") == 1  # normalised to NFC first: one code point
+    # French typography's narrow no-break space is outside X's weight-1 ranges: it weighs 2 (16
+    # code points, 4 of them); © and ’ weigh 1, ♥ (an emoji) 2; mixed with an emoji and CJK,
+    # each counts its way.
+    assert counting.x_length("Été\u202f: «\u202fjeux\u202f»\u202f!") == 16 + 4
+    assert counting.x_length("© ♥ ’") == 5 + 1 and counting.x_length("Été\u202f! 🎲 漢") == 9 + 3
     # LinkedIn's composer counts JavaScript string length: an emoji outside the BMP is two
     assert counting.linkedin_length("🎲a") == 3
 

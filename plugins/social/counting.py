@@ -45,10 +45,12 @@ _URL_WEIGHT = 23
 
 MASTODON_URL_LENGTH = _URL_WEIGHT
 X_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
-# A code point outside X's weight-1 ranges. Emoji, their selectors and keycaps are all outside
-# them, so a text without one weighs its number of code points: the common case, found in one
-# regex pass instead of a grapheme and a weight per character.
+# A code point outside X's weight-1 ranges (it weighs 2), and one that makes its grapheme an
+# emoji (_is_emoji: the whole grapheme weighs 2). A text without the latter weighs its code
+# points, counted in two regex passes instead of a grapheme and a weight per character: the
+# common case (French text is heavy only by its narrow no-break spaces).
 _HEAVY = regex.compile("[^" + "".join(f"\\u{start:04x}-\\u{end:04x}" for start, end in X_RANGES) + "]")
+_EMOJI = regex.compile(r"[\ufe0f\u20e3]|(?=[^\x00-\u10ff])[\p{Extended_Pictographic}\p{Regional_Indicator}]")
 
 
 def graphemes(text: str) -> int:
@@ -116,8 +118,8 @@ def x_length(text: str) -> int:
 
 
 def _x_text_weight(text: str) -> int:
-    if not _HEAVY.search(text):
-        return len(text)
+    if not _EMOJI.search(text):  # each code point weighs 1, or 2 outside the ranges
+        return len(text) + len(_HEAVY.findall(text))
     return sum(2 if _is_emoji(cluster) else sum(map(_weight, cluster)) for cluster in GRAPHEME.findall(text))
 
 
