@@ -113,7 +113,8 @@ class LiveSite:
         self._kept = None
         self._heard = []
         rendering.forget_bodies()  # the kept build's, which its updates kept
-        gc.unfreeze()  # the kept build can go
+        gc.unfreeze()  # the kept build can go, and goes now: not alongside the next build
+        gc.collect()
 
     def close(self) -> None:
         signals.all_generators_finalized.disconnect(self._hear)
