@@ -25,6 +25,11 @@ _KEPT = 4  # content folders whose last listing is kept: a process lints one sit
 _last: OrderedDict[Path, "ContentFolder"] = OrderedDict()
 
 
+def forget_listings() -> None:
+    """Let go of the listings kept (:func:`tribune.lint.forget_memos`)."""
+    _last.clear()
+
+
 class ContentFolder:
     """The files of one content folder at the start of a lint run, and where paths lead."""
 

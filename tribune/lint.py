@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
 
-from tribune.content_folder import ContentFolder, content_folder
+from tribune.content_folder import ContentFolder, content_folder, forget_listings
 from tribune.i18n import _, language
 from tribune.signals import lint_registry
-from tribune.source import Source, SourceError, read_source
+from tribune.source import Source, SourceError, forget_sources, read_source
 from tribune.suggest import closest
 
 ERROR = "error"
@@ -113,6 +113,10 @@ class SourceMemo:
         self._kept: dict[Path, tuple] = {}  # by path: (source, facts, findings), of this run
         self._previous: dict[Path, tuple] = {}  # of the run before, while this one takes from it
         self._context: tuple = ()
+        _memos.add(self)
+
+    def forget(self) -> None:
+        self._run, self._kept, self._previous = None, {}, {}
 
     def recall(self, corpus: "Corpus", source: Source, facts, find: Callable[[Source], Iterable]) -> list:
         """``list(find(source))``, or what it gave for the same source and facts in the previous run."""
@@ -128,6 +132,19 @@ class SourceMemo:
             findings = list(find(source))
         self._kept[source.path] = (source, facts, findings)
         return findings
+
+
+_memos: "weakref.WeakSet[SourceMemo]" = weakref.WeakSet()
+
+
+def forget_memos() -> None:
+    """Let go of what the lint keeps from one run to the next in this process (the sources
+    read, each rule's findings, the content folders' listings): ``invoke serve`` does before a
+    full rebuild, which lints in a child process, so as not to hold them beside a new build."""
+    for memo in _memos:
+        memo.forget()
+    forget_sources()
+    forget_listings()
 
 
 #: A cross-file rule: looks at the whole corpus and yields problems.

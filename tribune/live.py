@@ -113,6 +113,7 @@ class LiveSite:
         self._kept = None
         self._heard = []
         rendering.forget_bodies()  # the kept build's, which its updates kept
+        lint.forget_memos()  # the full build lints in a child; warm() lints here again after it
         gc.unfreeze()  # the kept build can go, and goes now: not alongside the next build
         gc.collect()
 

@@ -99,6 +99,11 @@ def outside_fences(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]
 _READ: dict[Path, tuple[tuple[int, int], Source]] = {}
 
 
+def forget_sources() -> None:
+    """Let go of every source read (the lint's memos do too: :func:`tribune.lint.forget_memos`)."""
+    _READ.clear()
+
+
 def read_source(path: Path) -> Source:
     """Read ``path`` into a :class:`Source` (not to be modified), or raise :class:`SourceError`."""
     stat = path.stat()
