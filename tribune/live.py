@@ -26,7 +26,8 @@ saved is the Markdown of a published post or page whose fields did not change:
    preview's pages reload only once every file is in place.
 
 Everything else — a title, a new or deleted file, a member, an event, an edition, a
-template, a setting, a plugin — makes a full rebuild, which also starts a new kept build.
+template, a setting, a plugin, a post whose first paragraph an e-mail shows (the e-mails are
+written outside Pelican's writer) — makes a full rebuild, which also starts a new kept build.
 tests/test_live.py compares output/ after a series of edits with a build from nothing, file
 by file.
 """
