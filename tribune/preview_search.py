@@ -5,8 +5,8 @@ thousand posts. A writer saving a post waits for the page, not for the search, s
 shows the rebuilt site first and indexes it afterwards, in a thread, into a folder of its own
 that the preview server serves at ``/pagefind/`` (:class:`tribune.preview.Preview`). A search
 made meanwhile answers from the previous index. It waits until no rebuild came for
-:data:`QUIET_SECONDS` (but for the first index), and Pagefind runs at the lowest CPU priority: the writer's next update
-goes first. output/ gets no index, as after ``invoke build``.
+:data:`QUIET_SECONDS` (but for the first index), and Pagefind runs at the lowest CPU
+priority: the writer's next update goes first. output/ gets no index, as after ``invoke build``.
 
 Pagefind reads output/ while the next rebuild may swap it: an index made across a swap is
 thrown away and made again, and a failure waits for the next rebuild (the terminal says
@@ -70,7 +70,8 @@ class BackgroundIndex:
         return staging
 
     def _put_in_place(self, staging: Path) -> None:
-        """The new bundle replaces the old one in one rename; the old one goes afterwards."""
+        """The new bundle takes the old one's place (two renames: for that instant, a request
+        for /pagefind/ finds nothing); the old one is removed afterwards."""
         current = self.folder / "pagefind"
         retired = self.folder / f"old-{staging.name}"
         if current.exists():

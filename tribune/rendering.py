@@ -82,8 +82,8 @@ def wrote_file(relative_path: str) -> None:
 
 
 def depends_on_body(content) -> None:
-    """Note that the page being rendered shows words of ``content``'s body it read some other
-    way than from Pelican's object (e.g. the first paragraph of its file): a change of that
+    """Note that the page being rendered shows words of ``content``'s body (read through
+    Pelican's object, or some other way: the first paragraph of its file): a change of that
     body renders the page again."""
     record = _recording.get()
     if record is not None and getattr(content, "source_path", None) and content.source_path not in record.bodies:
@@ -105,9 +105,8 @@ def _read_body(name: str, reads_body=_always):
     method = Content.__dict__[name]  # Pelican's memoized descriptor
 
     def reading(content, *args, **kwargs):
-        record = _recording.get()
-        if record is not None and content.source_path and content.source_path not in record.bodies and reads_body(content):
-            record.bodies[content.source_path] = body_digest(content)
+        if _recording.get() is not None and reads_body(content):
+            depends_on_body(content)
         return method.__get__(content, type(content))(*args, **kwargs)
 
     reading.__wrapped__ = method

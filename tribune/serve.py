@@ -1,11 +1,12 @@
 """`invoke serve`: preview the site on 127.0.0.1 and rebuild it when a file changes.
 
 The server serves the output folder by name, so the folder swapped in by each rebuild
-(see :mod:`tribune.build`) is picked up at the next request. The search index is made after
+(see :mod:`tribune.build`) is picked up at the next request; an edit of a post's or a page's
+text alone is taken in memory instead (:mod:`tribune.live`). The search index is made after
 each rebuild, off its path (:mod:`tribune.preview_search`), so that the search page works in
-the preview without the writer waiting for it. After each rebuild the open pages reload (:mod:`tribune.reload`); a
-rebuild that fails prints what to fix, and the pages show the same lines, one click away from
-the last good site (:mod:`tribune.preview`). Drafts and scheduled posts are readable at
+the preview without the writer waiting for it. After each rebuild the open pages reload
+(:mod:`tribune.reload`); a rebuild that fails prints what to fix, and the pages show the
+same lines, one click away from the last good site (:mod:`tribune.preview`). Drafts and scheduled posts are readable at
 ``/__tribune/brouillons/`` (:mod:`tribune.drafts`). None of it is written to output/.
 
 The port is taken before the first build: when it is busy (another preview still running),

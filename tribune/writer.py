@@ -129,13 +129,12 @@ class PageWriter(Writer):
         self.cache.start(context)
         item = kwargs.get("article") or kwargs.get("page") or kwargs.get("item")
         self._who = display_path(item.source_path) if getattr(item, "source_path", None) else _("the {template} page", template=template_name or name)
-        if name and self.cache.calls is not None:
-            self.cache.note_call([file for file, _ in self._pages_of(name, url, paginated, template_name, kwargs)],
-                                 ("write_file", (name, template, context), dict(
-                                     relative_urls=relative_urls, paginated=paginated, template_name=template_name,
-                                     override_output=override_output, url=url, **kwargs)))
-        if name and (self.moving or self.deferring):
+        if name and (self.cache.calls is not None or self.moving or self.deferring):
             pages = self._pages_of(name, url, paginated, template_name, kwargs)
+            self.cache.note_call([file for file, _ in pages], ("write_file", (name, template, context), dict(
+                relative_urls=relative_urls, paginated=paginated, template_name=template_name, override_output=override_output,
+                url=url, **kwargs)))
+        if name and (self.moving or self.deferring):
             if self.moving and self._move_later([file for file, _ in pages], template, context, override_output):
                 return
             if self.deferring:
