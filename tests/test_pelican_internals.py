@@ -106,11 +106,14 @@ def test_the_build_s_other_hooks_into_pelican():
 
 @pytest.mark.parametrize("source, order", [
     (Pelican._get_generator_classes, ["ArticlesGenerator", "PagesGenerator", "get_generators.send", "StaticGenerator"]),
+    (Pelican.__init__, ["init_plugins()", "signals.initialized.send"]),
     (Pelican.run, ["generate_context", "all_generators_finalized.send", "_get_writer()", "generate_output(writer)", "signals.finalized.send"]),
 ])
 def test_the_order_render_pending_relies_on(source, order):
     """RenderPending renders the pages put off at its turn among the generators: after the
-    articles and pages, before the static files and before ``finalized``."""
+    articles, the pages and the plugins' generators (moved last among these once the plugins
+    are registered, which ``initialized`` follows), before the static files and before
+    ``finalized``."""
     text = inspect.getsource(source)
     positions = [text.find(word) for word in order]
     assert -1 not in positions and positions == sorted(positions), dict(zip(order, positions))

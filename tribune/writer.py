@@ -348,8 +348,9 @@ def _write_chunk(indexes: range) -> list[tuple[int, rendering.PageRecord]]:
 
 class RenderPending:
     """A generator in name only: at its turn among Pelican's generators, the pages put off
-    so far are rendered (after the articles and pages, which come first; before the static
-    files, which come last, and before ``finalized``)."""
+    so far are rendered: after every other generator's (the articles and pages come first,
+    the plugins' next, :func:`_render_pending_last`), before the static files, which come
+    last, and before ``finalized``."""
 
     def __init__(self, context=None, settings=None, **kwargs):
         self.context, self.settings = context, settings  # for plugins that look at every generator
@@ -367,8 +368,17 @@ def _render_pending(pelican):
     return RenderPending
 
 
+def _render_pending_last(pelican) -> None:
+    """Put RenderPending after the plugins' generators, which have all asked for theirs by
+    now (Pelican sends ``initialized`` once they are registered): their pages too are put
+    off and rendered on every core (a kit page per post: a third of a site's pages)."""
+    pelican_signals.get_generators.disconnect(_render_pending)
+    pelican_signals.get_generators.connect(_render_pending)
+
+
 def install() -> None:
     """Use this writer, with the page cache (once per process)."""
     rendering.follow_bodies()
     pelican_signals.get_writer.connect(_page_writer)
     pelican_signals.get_generators.connect(_render_pending)
+    pelican_signals.initialized.connect(_render_pending_last)
