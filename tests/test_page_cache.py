@@ -64,15 +64,28 @@ def test_a_summary_made_from_the_text_renders_the_lists_again(site_copy, tmp_pat
     assert files(output) == built_from_nothing(site_copy, tmp_path)
 
 
-def test_a_title_change_renders_every_page_again(site_copy, cached_site, tmp_path):
+LINKING = Path("content/posts/2026-01-12-bienvenue-dans-la-guilde.md")
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_title_change_renders_the_pages_that_show_the_post_and_no_other(site_copy, tmp_path, processes):
+    """Its pages (moved: the slug comes from the title), the lists, feeds and neighbours that
+    show it, and a post whose text links to it. With one process, that post's text is made
+    first for a feed and found memoized by its own page: the link must count all the same."""
+    linking = site_copy / LINKING
+    linking.write_text(linking.read_text(encoding="utf-8") + f"\nVoir aussi [nos conseils]({{filename}}/{POST.relative_to('content')}).\n",
+                       encoding="utf-8")
+    output = site_copy / "output"
+    build_copy(site_copy, output, WRITER_PROCESSES=processes)
     post = site_copy / POST
-    text = post.read_text(encoding="utf-8")
-    post.write_text(text.replace("Title: ", "Title: Nouveau : ", 1), encoding="utf-8")
-    result = build_copy(site_copy, cached_site)
-    assert result.reused == 0
-    archives = (cached_site / "archives/index.html").read_text(encoding="utf-8")
-    assert "Nouveau\u202f: Cinq conseils" in archives
-    assert files(cached_site) == built_from_nothing(site_copy, tmp_path)
+    post.write_text(post.read_text(encoding="utf-8").replace("Title: ", "Title: Nouveau : ", 1), encoding="utf-8")
+    result = build_copy(site_copy, output, WRITER_PROCESSES=processes)
+    assert 10 < result.pages - result.reused < result.pages / 3
+    assert "Nouveau\u202f: Cinq conseils" in (output / "archives/index.html").read_text(encoding="utf-8")
+    welcome = (output / "billets/bienvenue-dans-la-guilde-boussole/index.html").read_text(encoding="utf-8")
+    assert 'billets/nouveau-cinq-conseils-pour-animer-une-soiree-jeux/">nos conseils' in welcome
+    assert not (output / "billets/cinq-conseils-pour-animer-une-soiree-jeux").exists()
+    assert files(output) == built_from_nothing(site_copy, tmp_path)
 
 
 def test_a_template_change_renders_every_page_again(site_copy, cached_site, tmp_path):

@@ -117,3 +117,12 @@ def test_the_order_render_pending_relies_on(source, order):
     text = inspect.getsource(source)
     positions = [text.find(word) for word in order]
     assert -1 not in positions and positions == sorted(positions), dict(zip(order, positions))
+
+
+def test_content_classes_leave_attribute_lookup_to_python():
+    """The page cache notes the content objects a page reads by setting, then deleting,
+    ``Content.__getattribute__`` (rendering._noting_reads): Pelican's own would be lost."""
+    from pelican.contents import Page, Static
+
+    assert not any("__getattribute__" in vars(cls) or "__getattr__" in vars(cls) for cls in (Content, Article, Page, Static))
+    assert "_output_location_referenced" in inspect.getsource(Static)  # left out of the states (fingerprint._NOT_STATE)

@@ -5,7 +5,9 @@ nothing the page could have read has changed. Most of what a template reads is t
 context (every post's title, date, tags, the upcoming events, the member in the spotlight)
 and the settings; these digests cover all of it, walked structurally, so that two builds of
 the same site in two processes give the same digest. The bodies of posts, pages and events
-are left out on purpose: they are followed per page, where they are read.
+are left out on purpose: they are followed per page, where they are read; and so are the
+fields of each content object (its state): the site's digest refers to them by path, in
+their lists, and each page's record holds the states of the objects it read.
 
 A value the walker cannot describe stably (an object whose repr holds its address) still
 gets a digest, only a different one in every process: the cache then misses, it never lies.
@@ -24,22 +26,25 @@ from pelican.contents import Content, Static
 from pelican.urlwrappers import URLWrapper
 
 # What a content object carries that is not its state: the body (followed per page), the
-# shared context and settings (digested once, as the site's shape and settings).
-_NOT_STATE = frozenset({"_content", "_context", "settings"})
+# shared context and settings (digested once, as the site's shape and settings), and
+# Pelican's note that a static file's address was read (set while pages render).
+_NOT_STATE = frozenset({"_content", "_context", "settings", "_output_location_referenced"})
 _VERSIONED = ("pelican", "jinja2", "markdown", "pygments", "babel", "markupsafe")
 
 
 class Digest:
-    """A structural hash of Python values; content objects are described once each."""
+    """A structural hash of Python values; content objects are described once each, or only
+    referred to (``states=False``: the page cache follows their states page by page)."""
 
-    def __init__(self):
+    def __init__(self, states: bool = True):
         self._parts: list[str] = []  # hashed at the end, each part escaped by repr()
         self._stack: set[int] = set()
         self.contents: dict[str, Content] = {}  # every content object met, by source path
         self._pending: list[Content] = []
+        self._states = states
 
     def hexdigest(self) -> str:
-        while self._pending:  # content objects met on the way, described after the value
+        while self._pending and self._states:  # content objects met on the way, described after the value
             self._state(self._pending.pop())
         joined = "\n".join(self._parts).encode("utf-8", "surrogatepass")
         return hashlib.blake2b(joined, digest_size=20).hexdigest()
@@ -153,12 +158,12 @@ def _sorted(values) -> list:
     return sorted(values, key=lambda value: Digest().add(value).hexdigest())
 
 
-def state_digest(content: Content, keys) -> str:
-    """The digest of the attributes ``keys`` of one content object, its body left out (other
-    content objects it refers to count by reference): whether a file read again changed
-    anything but its body, compared on what reading it sets."""
+def state_digest(content: Content, keys=None) -> str:
+    """The digest of the attributes ``keys`` (by default all) of one content object, its body
+    left out (other content objects it refers to count by reference): what a page that read
+    its fields depends on; whether a file read again changed anything but its body."""
     digest = Digest()
-    digest._state(content, set(keys))
+    digest._state(content, None if keys is None else set(keys))
     digest._pending.clear()
     return digest.hexdigest()
 

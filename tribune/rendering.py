@@ -5,7 +5,12 @@ and written again. Here each page and feed written by Pelican's writer is record
 it read:
 
 - the site's shape, settings and code (:mod:`tribune.fingerprint`): the same for every page,
-  so a change to any title, date, tag, setting, template or plugin renders every page again;
+  so a change to a setting, a template or a plugin, or to which posts, tags, categories...
+  there are and in which order, renders every page again;
+- the fields of the posts, pages, events, images... whose attributes the page read, by
+  digest (followed as they are read, by a ``__getattribute__`` of Pelican's ``Content``
+  installed only while a page renders): a post's new title renders its own page, its kit,
+  the lists, feeds and neighbours that show it, and the posts whose bodies link to it;
 - the bodies of the posts, pages, events... the page printed (followed as they are read,
   ``content``/``summary``), by digest: a post's body is on its own page, and on the list
   pages that show its summary when the summary comes from the body.
@@ -34,12 +39,12 @@ from pathlib import Path
 
 from pelican.contents import Content
 
-from tribune.fingerprint import Digest, body_digest, code_digest
+from tribune.fingerprint import Digest, body_digest, code_digest, state_digest
 from tribune.signals import page_rendered
 
 logger = logging.getLogger(__name__)
 
-_FORMAT = 1  # of the file below: a change of it drops every record
+_FORMAT = 2  # of the file below: a change of it drops every record
 _CACHE_FILE = "rendered-pages.pickle"
 _VOLATILE_CONTEXT = frozenset({"localsiteurl", "output_file"})
 _UNORDERED_CONTEXT = frozenset({"staticfiles"})  # Pelican lists them from a set of paths
@@ -52,11 +57,38 @@ class PageRecord:
 
     template: str
     bodies: dict[str, str] = field(default_factory=dict)  # source path -> body digest
+    states: dict[str, str] = field(default_factory=dict)  # source path -> digest of the fields read
     extras: dict = field(default_factory=dict)  # remember(): plugins' values
     files: list[str] = field(default_factory=list)  # wrote_file(): output paths
 
 
 _recording: ContextVar[PageRecord | None] = ContextVar("tribune_page_recording", default=None)
+# The content objects read (by id) while a page or a body is made, innermost last; and the
+# objects each body read, by Pelican's memo key: a body memoized while another page rendered
+# (its links to other posts resolved then) still counts them on every page that shows it.
+_reading: list[dict[int, Content]] = []
+_body_reads: dict[tuple, dict[int, Content]] = {}
+
+
+def _noting_getattribute(content, name):
+    _reading[-1][id(content)] = content
+    return object.__getattribute__(content, name)
+
+
+@contextmanager
+def _noting_reads():
+    """The content objects whose attributes are read meanwhile (Content's attribute lookup
+    goes through _noting_getattribute only while something is noted: no cost otherwise)."""
+    reads: dict[int, Content] = {}
+    _reading.append(reads)
+    if len(_reading) == 1:
+        Content.__getattribute__ = _noting_getattribute
+    try:
+        yield reads
+    finally:
+        _reading.pop()
+        if not _reading:
+            del Content.__getattribute__
 
 
 def remember(key: str, value) -> None:
@@ -90,12 +122,29 @@ def depends_on_body(content) -> None:
         record.bodies[content.source_path] = body_digest(content)
 
 
+def depends_on_file(settings: dict, relative_path: str) -> None:
+    """Note that the page being rendered shows something read from the content folder's file
+    ``relative_path`` itself (an image's size), not from Pelican's object: a change of the
+    file renders the page again (through the state of the static file Pelican made of it,
+    which holds the file's size and time; a file Pelican does not know keeps the page from
+    being reused)."""
+    record = _recording.get()
+    if record is None:
+        return
+    path = os.path.join(settings["PATH"], relative_path)
+    static = cache_for(settings)._contents.get(path)
+    if static is not None and _reading:
+        _reading[-1][id(static)] = static
+    else:
+        record.states[f"file:{path}"] = ""
+
+
 def _always(content) -> bool:
     return True
 
 
 def _summary_from_body(content) -> bool:
-    return "summary" not in content.metadata  # else the Summary: line, in the site's digest
+    return "summary" not in content.metadata  # else the Summary: line, in the content's state
 
 
 def _read_body(name: str, reads_body=_always):
@@ -107,7 +156,17 @@ def _read_body(name: str, reads_body=_always):
     def reading(content, *args, **kwargs):
         if _recording.get() is not None and reads_body(content):
             depends_on_body(content)
-        return method.__get__(content, type(content))(*args, **kwargs)
+        key = (name, content, *args)
+        reads = _body_reads.get(key)
+        if reads is None:
+            with _noting_reads() as reads:
+                value = method.__get__(content, type(content))(*args, **kwargs)
+            _body_reads[key] = reads
+        else:
+            value = method.__get__(content, type(content))(*args, **kwargs)
+        if _reading:
+            _reading[-1].update(reads)
+        return value
 
     reading.__wrapped__ = method
     return reading
@@ -134,6 +193,7 @@ class PageCache:
         self._site: str | None = None
         self._contents: dict[str, Content] = {}
         self._bodies: dict[str, str] = {}
+        self._states: dict[str, tuple[Content, str]] = {}
 
     @classmethod
     def following(cls, built: "PageCache") -> "PageCache":
@@ -163,7 +223,7 @@ class PageCache:
         """Digest the site once its context is complete (at the first file written; once)."""
         if self._site is not None:
             return
-        digest = Digest()
+        digest = Digest(states=False)
         digest.add(_FORMAT).add(code_digest(self.settings))
         digest.add({key: value for key, value in self.settings.items() if key != "OUTPUT_PATH"})
         digest.add({key: set(value) if key in _UNORDERED_CONTEXT else value for key, value in context.items()
@@ -203,6 +263,18 @@ class PageCache:
             self._bodies[path] = body_digest(content) if content is not None else None
         return self._bodies[path]
 
+    def _state(self, content: Content) -> str:
+        """The digest of a content object's fields (once per object and build)."""
+        path = content.source_path or ""
+        known = self._states.get(path)
+        if known is None or known[0] is not content:
+            known = self._states[path] = (content, state_digest(content))
+        return known[1]
+
+    def _state_at(self, path: str) -> str | None:
+        content = self._contents.get(path)
+        return self._state(content) if content is not None else None
+
     def reusable(self, name: str, kind: str) -> PageRecord | None:
         """The previous record of output file ``name`` if it still holds (``kind``: its template).
         Whether its files are still in the previous output is found when they are carried."""
@@ -210,6 +282,8 @@ class PageCache:
         if record is None or record.template != kind:
             return None
         if any(self._body(path) != digest for path, digest in record.bodies.items()):
+            return None
+        if any(self._state_at(path) != digest for path, digest in record.states.items()):
             return None
         return record
 
@@ -312,9 +386,12 @@ class PageCache:
         record = PageRecord(kind)
         token = _recording.set(record)
         try:
-            yield record
+            with _noting_reads() as reads:
+                yield record
         finally:
             _recording.reset(token)
+        # A content object without a source path cannot be found again: its page is never reused.
+        record.states.update({content.source_path or "": self._state(content) for content in reads.values()})
 
     def keep(self, name: str, record: PageRecord, page: bool = True) -> None:
         """Keep the record of output file ``name``; for a page, give plugins back what they
@@ -362,7 +439,8 @@ def forget_bodies(contents=None) -> None:
     and, through their ``_context``, the whole site of that build. They save work within one
     build only: a content object is not asked for its body after its build (but by the
     preview's drafts page, which empties them again: :mod:`tribune.drafts`). With ``contents``,
-    only their memos go: the preview's update in memory of their bodies (tribune.live)."""
+    only their memos go: the preview's update in memory of their bodies (tribune.live). What
+    each body read (the objects its links lead to) goes with its memo."""
     for name in ("get_content", "get_summary"):
         method = Content.__dict__[name]
         memo = getattr(method, "__wrapped__", method).cache
@@ -371,6 +449,11 @@ def forget_bodies(contents=None) -> None:
         else:  # only these contents' (their body changed); the memo is keyed by (content, *arguments)
             for key in [key for key in memo if any(key[0] is content for content in contents)]:
                 del memo[key]
+    if contents is None:  # and what each body read: kept exactly as long as the memos
+        _body_reads.clear()
+    else:
+        for key in [key for key in _body_reads if any(key[1] is content for content in contents)]:
+            del _body_reads[key]
 
 
 def follow_bodies() -> None:

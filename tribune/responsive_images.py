@@ -124,6 +124,7 @@ class ResponsiveImages:
         """The set of the content file ``relative`` (also its path in the output), or None for
         a file that is not a still PNG or JPEG Tribune can open (it is then shown as it is)."""
         source = self.content / relative
+        rendering.depends_on_file(self.settings, relative)  # the page being rendered prints its sizes
         try:
             stat = source.stat()
         except OSError:

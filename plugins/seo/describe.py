@@ -100,6 +100,7 @@ class SiteSeo:
             return ShareImage(path, 0, 0, alt)
         try:
             relative = content_path(self.settings["PATH"], path)
+            rendering.depends_on_file(self.settings, relative)
             width, height = image_size(Path(self.settings["PATH"]) / relative, self.settings)
         except (OutsideContent, ImageError) as error:
             if path not in self._refused:  # said once, not once per page
