@@ -86,6 +86,9 @@ class SiteSeo:
         self.locales = {**DEFAULT_LOCALES, **settings.get("SEO_LOCALES", {})}
         self.indexable: dict[str, SitemapEntry] = {}
         self._refused: set[str] = set()  # images said to be wrong once already
+        # Each image's path in the content folder and size, or why it has none: found once
+        # per build (a path resolved and a file opened), asked for by thousands of pages.
+        self._images: dict[str, tuple[str, int, int] | Exception] = {}
 
     # -- URLs and images ------------------------------------------------------------
     def absolute(self, path: str) -> str:
@@ -98,15 +101,20 @@ class SiteSeo:
         """An image of the content folder, with its real size read from the file."""
         if "://" in path:
             return ShareImage(path, 0, 0, alt)
-        try:
-            relative = content_path(self.settings["PATH"], path)
-            rendering.depends_on_file(self.settings, relative)
-            width, height = image_size(Path(self.settings["PATH"]) / relative, self.settings)
-        except (OutsideContent, ImageError) as error:
+        if path not in self._images:
+            try:
+                relative = content_path(self.settings["PATH"], path)
+                self._images[path] = (relative, *image_size(Path(self.settings["PATH"]) / relative, self.settings))
+            except (OutsideContent, ImageError) as error:
+                self._images[path] = error
+        found = self._images[path]
+        if isinstance(found, Exception):
             if path not in self._refused:  # said once, not once per page
                 self._refused.add(path)
-                logger.error(_("Image: {value} {error}", value=path, error=error))  # fails the build; the lint names the file and line
+                logger.error(_("Image: {value} {error}", value=path, error=found))  # fails the build; the lint names the file and line
             return ShareImage(self.absolute(path), 0, 0, alt)
+        relative, width, height = found
+        rendering.depends_on_file(self.settings, relative)
         return ShareImage(self.absolute(relative), width, height, alt)
 
     def generated_image(self, name: str, title: str, lang: str) -> ShareImage:

@@ -19,6 +19,7 @@ the kit page and those the lint counts, so the three never differ.
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
@@ -83,11 +84,13 @@ class SocialText:
     own_words: bool  # the writer's own text (Social-<Network>:) rather than the title and summary
     mentions: list[str] = field(default_factory=list)  # @names made inert
 
-    @property
+    # Once each: a text is made whole (its segments are not changed after), and fitting it
+    # to a network and showing it on the kit page ask for its count again and again.
+    @cached_property
     def text(self) -> str:
         return "".join(segment.text for segment in self.segments)
 
-    @property
+    @cached_property
     def count(self) -> int:
         return self.network.count(self.text)
 
