@@ -202,6 +202,7 @@ class PageCache:
         caller makes sure the site's shape did not change: only bodies did)."""
         cache = cls(built.settings, built.previous_output, calls=built.calls is not None)
         cache._site, cache._contents, cache._previous = built._site, built._contents, built.records
+        cache._states = built._states  # bodies only changed: the objects' states (without body) did not
         cache.shown_elsewhere = built.shown_elsewhere
         return cache
 
