@@ -71,7 +71,8 @@ _body_reads: dict[tuple, dict[int, Content]] = {}
 
 
 def _noting_getattribute(content, name):
-    _reading[-1][id(content)] = content
+    if _reading:  # another thread may ask between the last note and the hook's removal
+        _reading[-1][id(content)] = content
     return object.__getattribute__(content, name)
 
 
