@@ -32,6 +32,7 @@ import logging
 import os
 import pickle
 import shutil
+import sys
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -397,7 +398,11 @@ class PageCache:
 
     def keep(self, name: str, record: PageRecord, page: bool = True) -> None:
         """Keep the record of output file ``name``; for a page, give plugins back what they
-        remembered (:data:`tribune.signals.page_rendered`)."""
+        remembered (:data:`tribune.signals.page_rendered`). Its paths and digests are shared
+        with every other record's (sys.intern): thousands of records name the same few
+        objects, and records come back from the workers each with its own copies."""
+        record.bodies = {sys.intern(path): sys.intern(digest) for path, digest in record.bodies.items()}
+        record.states = {sys.intern(path): sys.intern(digest) for path, digest in record.states.items()}
         self.records[name] = record
         if page:
             page_rendered.send(name, settings=self.settings, extras=record.extras)
