@@ -28,23 +28,34 @@ def _can_fork() -> bool:
 
 
 _PR_SET_PDEATHSIG = 1  # prctl(2)
+_LIBC = None  # the C library, once found (_libc)
 
 
-def die_with_parent() -> None:
+def die_with_parent(parent: int | None = None) -> None:
     """In a child process: be killed when the parent dies, whatever kills it (kill -9
     included), instead of living on as an orphan still writing into a build folder. Ctrl-C
     is the parent's to handle: the child ignores it (no traceback of its own), and dies with
-    the parent when the command stops.
+    the parent when the command stops. ``parent``: the parent's pid, taken by the parent
+    before it forked; without it, the child's parent as this starts (a parent killed between
+    the fork and then goes unseen, and its child lives on).
 
     Linux only (prctl's PR_SET_PDEATHSIG, kept across exec); elsewhere nothing is done."""
     if sys.platform != "linux":
         return
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = os.getppid()
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    parent = os.getppid() if parent is None else parent
+    _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # the parent died before the request was made
         os._exit(1)
+
+
+def _libc():
+    """The C library, found once in the parent (``find_library`` runs ldconfig: in each
+    child, it widened the moment in which a parent's death went unseen)."""
+    global _LIBC
+    if _LIBC is None:
+        _LIBC = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    return _LIBC
 
 
 @contextmanager
@@ -75,7 +86,9 @@ def map_forked(task: Callable, chunks: Iterable, count: int, state) -> Iterator:
     the results in the chunks' order."""
     global _inherited
     _inherited = state
-    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent)
+    _libc()
+    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent,
+                               initargs=(os.getpid(),))
     try:
         with _forking():  # the workers are forked as the chunks are handed out
             results = pool.map(task, chunks)
@@ -95,11 +108,13 @@ class _Forked:
     def __init__(self, function: Callable, args: tuple):
         self.function, self.args = function, args
         reading, writing = os.pipe()
+        parent = os.getpid()
+        _libc()
         with _forking():
             self.pid = os.fork()
             if self.pid == 0:  # the child: never returns into the parent's code, whatever happens
                 try:
-                    die_with_parent()
+                    die_with_parent(parent)
                     os.close(reading)
                     try:
                         data = pickle.dumps(function(*args), protocol=pickle.HIGHEST_PROTOCOL)
