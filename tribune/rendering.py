@@ -135,7 +135,7 @@ def depends_on_file(settings: dict, relative_path: str) -> None:
         return
     path = os.path.join(settings["PATH"], relative_path)
     static = cache_for(settings)._contents.get(path)
-    if static is not None and _reading:
+    if static is not None:  # noted as if its attributes were read (the page records: _reading is not empty)
         _reading[-1][id(static)] = static
     else:
         record.states[f"file:{path}"] = ""

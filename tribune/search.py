@@ -15,10 +15,11 @@ import json
 import os
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 from tribune.i18n import _
-from tribune.workers import die_with_parent
+from tribune.workers import dying_with_this_process
 
 
 class SearchIndexError(Exception):
@@ -30,9 +31,10 @@ def build_index(site: Path, bundle: Path | None = None, background: bool = False
     return the bundle's folder. ``background``: at the lowest CPU priority, so that what a
     person waits for (the preview's next update) goes first."""
     bundle = bundle or site / "pagefind"
+    first = dying_with_this_process()
     result = subprocess.run(
         [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle), "--quiet"],
-        capture_output=True, text=True, timeout=600, preexec_fn=_behind if background else die_with_parent,
+        capture_output=True, text=True, timeout=600, preexec_fn=partial(_behind, first) if background else first,
     )
     if result.returncode != 0:
         raise SearchIndexError(_("Pagefind could not index {folder}: {reason}", folder=site, reason=(result.stderr or result.stdout).strip()[:500]))
@@ -43,6 +45,6 @@ def build_index(site: Path, bundle: Path | None = None, background: bool = False
     return bundle
 
 
-def _behind() -> None:
-    die_with_parent()
+def _behind(first) -> None:
+    first()
     os.nice(19)

@@ -19,6 +19,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 
 _inherited = None  # what the forked workers of the running map_forked() work on
 
@@ -31,27 +32,35 @@ _PR_SET_PDEATHSIG = 1  # prctl(2)
 _LIBC = None  # the C library, once found (_libc)
 
 
-def die_with_parent(parent: int | None = None) -> None:
+def die_with_parent(parent: int) -> None:
     """In a child process: be killed when the parent dies, whatever kills it (kill -9
     included), instead of living on as an orphan still writing into a build folder. Ctrl-C
     is the parent's to handle: the child ignores it (no traceback of its own), and dies with
-    the parent when the command stops. ``parent``: the parent's pid, taken by the parent
-    before it forked; without it, the child's parent as this starts (a parent killed between
-    the fork and then goes unseen, and its child lives on).
+    the parent when the command stops. ``parent``: the parent's pid, taken before the fork
+    (the child's own view of its parent would miss a parent killed between the fork and
+    this): see :func:`dying_with_this_process`.
 
     Linux only (prctl's PR_SET_PDEATHSIG, kept across exec); elsewhere nothing is done."""
     if sys.platform != "linux":
         return
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = os.getppid() if parent is None else parent
     _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # the parent died before the request was made
         os._exit(1)
 
 
+def dying_with_this_process() -> Callable[[], None]:
+    """What a child of this process calls first (a worker's initializer, a subprocess's
+    ``preexec_fn``): :func:`die_with_parent` with this process's pid, taken now, before the
+    fork, and the C library found now, in the parent."""
+    if sys.platform == "linux":
+        _libc()
+    return partial(die_with_parent, os.getpid())
+
+
 def _libc():
-    """The C library, found once in the parent (``find_library`` runs ldconfig: in each
-    child, it widened the moment in which a parent's death went unseen)."""
+    """The C library, found once (``find_library`` runs ldconfig: in each child, it widened
+    the moment in which a parent's death went unseen)."""
     global _LIBC
     if _LIBC is None:
         _LIBC = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
@@ -86,9 +95,7 @@ def map_forked(task: Callable, chunks: Iterable, count: int, state) -> Iterator:
     the results in the chunks' order."""
     global _inherited
     _inherited = state
-    _libc()
-    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent,
-                               initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"), initializer=dying_with_this_process())
     try:
         with _forking():  # the workers are forked as the chunks are handed out
             results = pool.map(task, chunks)
@@ -108,13 +115,12 @@ class _Forked:
     def __init__(self, function: Callable, args: tuple):
         self.function, self.args = function, args
         reading, writing = os.pipe()
-        parent = os.getpid()
-        _libc()
+        first = dying_with_this_process()
         with _forking():
             self.pid = os.fork()
             if self.pid == 0:  # the child: never returns into the parent's code, whatever happens
                 try:
-                    die_with_parent(parent)
+                    first()
                     os.close(reading)
                     try:
                         data = pickle.dumps(function(*args), protocol=pickle.HIGHEST_PROTOCOL)

@@ -22,13 +22,13 @@ import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
-from tribune.workers import die_with_parent
+from tribune.workers import dying_with_this_process
 
 
 def _git(folder: Path, *arguments: str) -> str | None:
     try:
         result = subprocess.run(["git", "-c", "core.quotePath=false", *arguments], cwd=folder, capture_output=True, text=True,
-                                timeout=60, preexec_fn=die_with_parent)
+                                timeout=60, preexec_fn=dying_with_this_process())
     except (OSError, subprocess.SubprocessError):
         return None
     return result.stdout if result.returncode == 0 else None

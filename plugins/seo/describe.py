@@ -85,10 +85,10 @@ class SiteSeo:
         self.site_url = settings["SITEURL"].rstrip("/")
         self.locales = {**DEFAULT_LOCALES, **settings.get("SEO_LOCALES", {})}
         self.indexable: dict[str, SitemapEntry] = {}
-        self._refused: set[str] = set()  # images said to be wrong once already
-        # Each image's path in the content folder and size, or why it has none: found once
-        # per build (a path resolved and a file opened), asked for by thousands of pages.
-        self._images: dict[str, tuple[str, int, int] | Exception] = {}
+        # Each image's path in the content folder and size, or None when it has none (said
+        # once): found once per build (a path resolved, a file opened), asked for by
+        # thousands of pages.
+        self._images: dict[str, tuple[str, int, int] | None] = {}
 
     # -- URLs and images ------------------------------------------------------------
     def absolute(self, path: str) -> str:
@@ -106,12 +106,10 @@ class SiteSeo:
                 relative = content_path(self.settings["PATH"], path)
                 self._images[path] = (relative, *image_size(Path(self.settings["PATH"]) / relative, self.settings))
             except (OutsideContent, ImageError) as error:
-                self._images[path] = error
+                self._images[path] = None
+                logger.error(_("Image: {value} {error}", value=path, error=error))  # fails the build; the lint names the file and line
         found = self._images[path]
-        if isinstance(found, Exception):
-            if path not in self._refused:  # said once, not once per page
-                self._refused.add(path)
-                logger.error(_("Image: {value} {error}", value=path, error=found))  # fails the build; the lint names the file and line
+        if found is None:
             return ShareImage(self.absolute(path), 0, 0, alt)
         relative, width, height = found
         rendering.depends_on_file(self.settings, relative)
