@@ -1,9 +1,9 @@
 """The preview's rebuilds in memory (:mod:`tribune.live`), as `invoke serve` makes them
 (``tribune.serve.rebuild``): after a series of edits, output/ is file for file what a build
-from nothing of the same sources makes. Body edits of published posts and pages are taken in
-memory (a few files rendered again); anything else makes a full rebuild; a problem in the
-content leaves output/ as it was, and an update that fails half-way leaves a site the next
-rebuild makes whole."""
+from nothing of the same sources makes. Edits of the body, the title or the summary of
+published posts and pages are taken in memory (a few files rendered again, a post moved to
+its new address); anything else makes a full rebuild; a problem in the content leaves output/
+as it was, and an update that fails half-way leaves a site the next rebuild makes whole."""
 
 import gc
 import os
@@ -96,8 +96,8 @@ def test_body_edits_are_taken_in_memory_and_the_output_is_a_build_from_nothing(l
     _as_built_from_nothing(built_copy, tmp_path)
 
 
-def test_anything_but_a_body_is_a_full_rebuild_and_the_output_is_a_build_from_nothing(live, built_copy, tmp_path):
-    assert _saved(live, _edit(built_copy, POST, "Title: ", "Title: Nouveau titre : ")) == (0, False)
+def test_anything_but_a_body_a_title_or_a_summary_is_a_full_rebuild_and_the_output_is_a_build_from_nothing(live, built_copy, tmp_path):
+    assert _saved(live, _edit(built_copy, POST, "Title: ", "Title: Nouveau titre : ")) == (0, True)
     assert _saved(live, _edit(built_copy, POST, "Tags: ", "Tags: nouveauté, ")) == (0, False)
     new = built_copy / "content/posts/2026-11-01-nouveau.md"
     new.write_text("Title: Un billet neuf\nDate: 2026-11-01 10:00\nCategory: Communauté\nSummary: Tout neuf.\n\nSon texte.\n",
@@ -112,6 +112,65 @@ def test_anything_but_a_body_is_a_full_rebuild_and_the_output_is_a_build_from_no
     assert _saved(live, str(template)) == (0, False)
     retitled = built_copy / "output/billets/nouveau-titre-ete-a-montreal-l-equipe/index.html"
     assert "Merci de votre lecture" in retitled.read_text(encoding="utf-8") and "Cette fois" in retitled.read_text(encoding="utf-8")
+    _as_built_from_nothing(built_copy, tmp_path)
+
+
+def _addresses(output: Path) -> set[str]:
+    return set(re.findall(r"<loc>([^<]+)</loc>", (output / "sitemap.xml").read_text(encoding="utf-8")))
+
+
+def test_a_title_is_taken_in_memory_and_the_post_moves_to_its_new_address(live, built_copy, tmp_path, capsys):
+    """A new title without Slug: gives the post a new address: its page and its relay kit move
+    there, the old ones go, and every page that shows it or links to it follows (the lists,
+    the feeds, the sitemap, and a post whose body links to it, memoized or not)."""
+    linking = built_copy / "content/posts/2026-11-20-un-lien.md"
+    linking.write_text("Title: Un billet qui renvoie à un autre\nDate: 2026-11-20 10:00\nCategory: Communauté\nSummary: Un renvoi.\n\n"
+                       "Relisez [notre été]({filename}/posts/2026-07-20-ete-a-montreal.md).\n", encoding="utf-8")
+    assert _saved(live, str(linking)) == (0, False)  # a new post: a full rebuild
+    output = built_copy / "output"
+    old_address = "billets/ete-a-montreal-l-equipe/"
+    assert (output / old_address / "relais/index.html").is_file() and any(old_address in loc for loc in _addresses(output))
+    capsys.readouterr()
+    for number, title in enumerate(["Nouveau titre", "Titre encore changé"]):
+        assert _saved(live, _edit(built_copy, POST, "Title: ", f"Title: {title} : ")) == (0, True)
+        rendered = int(re.search(r"Site mis à jour dans output/\u202f: (\d+) fichiers rendus de nouveau", capsys.readouterr().out).group(1))
+        assert rendered < len(_files(output)) / 5
+        address = ("billets/nouveau-titre-ete-a-montreal-l-equipe/", "billets/titre-encore-change-nouveau-titre-ete-a-montreal-l-equipe/")[number]
+        page = (output / address / "index.html").read_text(encoding="utf-8")
+        assert f"<title>{title}\u202f: " in page
+        assert (output / address / "relais/index.html").is_file()
+        assert not (output / old_address).exists()
+        assert [loc for loc in _addresses(output) if "ete-a-montreal" in loc] == [f"http://localhost:8000/{address}"]
+        assert f'href="../../{address}"' in (output / "billets/un-billet-qui-renvoie-a-un-autre/index.html").read_text(encoding="utf-8")
+        assert f"{title}\u202f: " in (output / "index.html").read_text(encoding="utf-8")
+        old_address = address
+    assert _saved(live, _edit(built_copy, PAGE, "Summary: ", "Summary: En deux mots : ")) == (0, True)  # a page's summary
+    assert "En deux mots" in (output / "a-propos/index.html").read_text(encoding="utf-8")
+    summary = next(line for line in (built_copy / PAGE).read_text(encoding="utf-8").splitlines(keepends=True) if line.startswith("Summary: "))
+    assert _saved(live, _edit(built_copy, PAGE, summary, "")) == (0, False)  # none: the summary comes from the body, a full rebuild
+    _as_built_from_nothing(built_copy, tmp_path)
+
+
+def test_a_title_an_e_mail_shows_or_a_translation_is_linked_by_is_a_full_rebuild(live, built_copy, tmp_path, capsys):
+    assert _saved(live, _edit(built_copy, IN_AN_EDITION, "Title: ", "Title: Encore ")) == (0, False)
+    assert "Encore " in (built_copy / "output/newsletter/2026-10/email.txt").read_text(encoding="utf-8")
+    original = "content/posts/2026-01-12-bienvenue-dans-la-guilde.md"  # its English translation is linked by its Slug:
+    assert _saved(live, _edit(built_copy, original, "Title: ", "Title: Oui, ")) == (0, True)
+    capsys.readouterr()
+    slug = ("Slug: bienvenue-dans-la-guilde-boussole", "Slug: bienvenue-a-la-guilde")
+    assert _saved(live, _edit(built_copy, original, *slug)) == (1, False)  # the full rebuild: the translation lost its original
+    assert "welcome-to-the-guild.md:8: Translation:" in capsys.readouterr().err
+    assert _saved(live, _edit(built_copy, original, *reversed(slug))) == (0, False)
+    # A title that gives the post another post's address: the full rebuild says so.
+    taken = (built_copy / "content/posts/2026-06-22-jouer-en-famille.md").read_text(encoding="utf-8")
+    title = next(line for line in taken.splitlines() if line.startswith("Title: "))
+    capsys.readouterr()
+    text = (built_copy / POST).read_text(encoding="utf-8")
+    (built_copy / POST).write_text(re.sub(r"^Title: .*$", title, text, count=1, flags=re.M), encoding="utf-8")
+    assert _saved(live, str(built_copy / POST)) == (1, False)
+    assert POST in capsys.readouterr().err
+    (built_copy / POST).write_text(text, encoding="utf-8")
+    assert _saved(live, str(built_copy / POST)) == (0, False)
     _as_built_from_nothing(built_copy, tmp_path)
 
 
@@ -168,7 +227,7 @@ def test_the_preview_keeps_one_build_in_memory(live, built_copy):
     pelican_signals.all_generators_finalized.connect(hear)
     try:
         for number in range(3):
-            assert _saved(live, _edit(built_copy, POST, "Title: ", f"Title: {number} ")) == (0, False)
+            assert _saved(live, _edit(built_copy, POST, "Tags: ", f"Tags: étiquette-{number}, ")) == (0, False)
             assert _saved(live, _edit(built_copy, POST, "Pour la première fois", f"{number}. Pour la première fois")) == (0, True)
     finally:
         pelican_signals.all_generators_finalized.disconnect(hear)

@@ -8,13 +8,13 @@ import pytest
 from pelican import Pelican, signals
 from pelican.cache import FileDataCacher
 from pelican.contents import Article, Content
-from pelican.generators import Generator
+from pelican.generators import ArticlesGenerator, Generator, PagesGenerator
 from pelican.log import LimitFilter, console
 from pelican.paginator import Paginator
 from pelican.readers import Readers, _filter_discardable_metadata
 from pelican.settings import DEFAULT_CONFIG, read_settings
 from pelican.urlwrappers import Author, Category, Tag
-from pelican.utils import memoized
+from pelican.utils import memoized, order_content
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from tribune import rendering
@@ -126,3 +126,19 @@ def test_content_classes_leave_attribute_lookup_to_python():
 
     assert not any("__getattribute__" in vars(cls) or "__getattr__" in vars(cls) for cls in (Content, Article, Page, Static))
     assert "_output_location_referenced" in inspect.getsource(Static)  # left out of the states (fingerprint._NOT_STATE)
+
+
+def test_what_the_preview_relies_on_to_move_a_content_s_pages():
+    """An update in memory of a title (tribune.live) finds a content's own pages by the content
+    among the writer's keywords, and the generator that wrote them by its template's Jinja
+    environment; the contents' addresses are computed once while pages are written
+    (rendering._fixed_url_setting), through get_url_setting."""
+    assert parameters(rendering._get_url_setting) == ["self", "key"]
+    assert 'get_url_setting("url")' in inspect.getsource(Content.url.fget)
+    assert 'get_url_setting("save_as")' in inspect.getsource(Content.save_as.fget)
+    assert "article=article" in inspect.getsource(ArticlesGenerator.generate_articles)
+    assert "page=page" in inspect.getsource(PagesGenerator.generate_output)
+    assert "self.env = " in inspect.getsource(Generator.__init__)
+    assert "self.env.get_template" in inspect.getsource(Generator.get_template)
+    assert set(inspect.signature(order_content).parameters) == {"content_list", "order_by"}
+    assert '"reversed-"' in inspect.getsource(order_content)

@@ -6,6 +6,7 @@ laptop, in CI and in a minimal container.
 """
 
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_format_date
@@ -25,7 +26,14 @@ FORMATS = {
 
 def format_date(value: date | datetime, lang: str = "fr", style: str = "long") -> str:
     """Return ``value`` in words in ``lang`` ("fr", "en", ...) with a style of FORMATS."""
-    return _babel_format_date(value, format=FORMATS[style], locale=lang)
+    return _format_day(value.date() if isinstance(value, datetime) else value, lang, style)
+
+
+@lru_cache(maxsize=4096)
+def _format_day(day: date, lang: str, style: str) -> str:
+    """Babel's words for a day, once per day: a list page dates each of its posts (a thousand
+    on the archives' page), and a site has far fewer days than dated items."""
+    return _babel_format_date(day, format=FORMATS[style], locale=lang)
 
 
 def format_moment(value: datetime | str, zone: str | None = None) -> str:

@@ -38,7 +38,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pelican.contents import Content
+from pelican.contents import Content, Static
 
 from tribune.fingerprint import Digest, body_digest, code_digest, state_digest
 from tribune.signals import page_rendered
@@ -62,6 +62,15 @@ class PageRecord:
     extras: dict = field(default_factory=dict)  # remember(): plugins' values
     files: list[str] = field(default_factory=list)  # wrote_file(): output paths
 
+
+# While pages are written (from the writer's creation until the memos of the build's contents
+# are emptied: forget_bodies): each content's address and output path, computed once. Pelican
+# computes them at each reading (a copy of its metadata, a relative path, a format: a fifth of
+# the time a list page takes), from fields that no longer change once the generators have read
+# every content (but in the preview's update in memory, which forgets those of the contents it
+# changes); a static file's may (attach_to), and is not kept.
+_addresses: dict[int, tuple[Content, dict[str, str]]] | None = None  # by the content's id: it, and its addresses by key
+_get_url_setting = Content.get_url_setting
 
 _recording: ContextVar[PageRecord | None] = ContextVar("tribune_page_recording", default=None)
 # The content objects read (by id) while a page or a body is made, innermost last; and the
@@ -91,6 +100,26 @@ def _noting_reads():
         _reading.pop()
         if not _reading:
             del Content.__getattribute__
+
+
+def _fixed_url_setting(content, key: str) -> str:
+    """Content.get_url_setting (its url and save_as), once per content while pages are written."""
+    if _addresses is None or isinstance(content, Static):
+        return _get_url_setting(content, key)
+    known = _addresses.get(id(content))
+    if known is None:
+        known = _addresses[id(content)] = (content, {})  # the content kept: its id stays its own
+    if key not in known[1]:
+        known[1][key] = _get_url_setting(content, key)
+    return known[1][key]
+
+
+def addresses_fixed(settings: dict) -> None:
+    """The writer of the build of ``settings`` is made: the generators have read every content,
+    and each content's address is computed once from now (see _addresses)."""
+    global _addresses
+    if id(settings) in _active and _addresses is None:
+        _addresses = {}
 
 
 def remember(key: str, value) -> None:
@@ -185,12 +214,15 @@ class PageCache:
         # With ``calls``, each call to the writer, by the files it makes: what the preview
         # calls again to render those files again (tribune.live).
         self.calls: dict[str, tuple] | None = {} if calls else None
-        # Contents whose bodies files written outside Pelican's writer show (shown_outside_pages).
+        # Contents whose bodies, and those whose fields (a title, an address), files written
+        # outside Pelican's writer show (shown_outside_pages).
         self.shown_elsewhere: set[str] = set()
+        self.named_elsewhere: set[str] = set()
         # Pages reused may be moved in from the previous output when the new one is swapped
         # in (tribune.build), instead of being linked while the site is built.
         self.moving = moving and previous_output is not None
         self.to_move: list[str] = []
+        self.in_place = False  # a partial rebuild (following): pages reused stay where they are, with their files
         self._previous: dict[str, PageRecord] = {}
         self._site: str | None = None
         self._contents: dict[str, Content] = {}
@@ -198,14 +230,17 @@ class PageCache:
         self._states: dict[str, tuple[Content, str]] = {}
 
     @classmethod
-    def following(cls, built: "PageCache") -> "PageCache":
-        """The cache of a partial rebuild of the site ``built`` made, in the same process:
-        its records are the previous ones, and its digest of the site is that build's (the
-        caller makes sure the site's shape did not change: only bodies did)."""
-        cache = cls(built.settings, built.previous_output, calls=built.calls is not None)
+    def following(cls, built: "PageCache", changed: set[str] = frozenset()) -> "PageCache":
+        """The cache of a partial rebuild of the site ``built`` made, in the same process,
+        into a folder beside its output (pages still in that output are left there): its
+        records are the previous ones, and its digest of the site is that build's (the caller
+        makes sure the site's shape did not change). The objects of the source paths
+        ``changed`` had their fields changed in place: their states are digested again."""
+        cache = cls(built.settings, built.previous_output, moving=True, calls=built.calls is not None)
+        cache.in_place = True
         cache._site, cache._contents, cache._previous = built._site, built._contents, built.records
-        cache._states = built._states  # bodies only changed: the objects' states (without body) did not
-        cache.shown_elsewhere = built.shown_elsewhere
+        cache._states = {path: state for path, state in built._states.items() if path not in changed} if changed else built._states
+        cache.shown_elsewhere, cache.named_elsewhere = built.shown_elsewhere, built.named_elsewhere
         return cache
 
     def note_call(self, names: list[str], call: tuple) -> None:
@@ -311,9 +346,13 @@ class PageCache:
 
     def reuse(self, name: str, record: PageRecord, output: str) -> None:
         """Carry a page's or a feed's file and the files written beside it (FileNotFoundError
-        when one is gone from the previous output), and count it as reused."""
-        self.carry(name, output, replace=True)
-        self._carry_beside(record, output)
+        when one is gone from the previous output), and count it as reused. A partial rebuild
+        leaves them where they are (``in_place``)."""
+        if not self.in_place:
+            self.carry(name, output, replace=True)
+            self._carry_beside(record, output)
+        elif not os.path.isfile(os.path.join(self.previous_output, name)):
+            raise FileNotFoundError(name)
         self.reused += 1
 
     def _carry_beside(self, record: PageRecord, output: str) -> None:
@@ -326,11 +365,12 @@ class PageCache:
         try:
             if not all(os.path.isfile(os.path.join(self.previous_output, name)) for name in names):
                 return False
-            for record in records:
+            for record in records if not self.in_place else ():
                 self._carry_beside(record, output)
         except FileNotFoundError:
             return False
-        self.to_move.extend(names)
+        if not self.in_place:
+            self.to_move.extend(names)
         self.reused += len(names)
         return True
 
@@ -425,13 +465,16 @@ def caching(cache: PageCache, forget: bool = True):
             forget_bodies()
 
 
-def shown_outside_pages(settings: dict, source_paths) -> None:
+def shown_outside_pages(settings: dict, source_paths, body: bool = True) -> None:
     """Files the build of ``settings`` writes itself, not through Pelican's writer (the
-    newsletter's e-mails), show the bodies of these contents: their pages' records cannot
-    say so, and an update in memory of one of them must be a full rebuild (tribune.live)."""
+    newsletter's e-mails), show the bodies of these contents (or, ``body=False``, only their
+    fields: a title, an address): their pages' records cannot say so, and an update in memory
+    of what they show must be a full rebuild (tribune.live)."""
     cache = _active.get(id(settings))
     if cache is not None:
-        cache.shown_elsewhere.update(source_paths)
+        cache.named_elsewhere.update(source_paths)
+        if body:
+            cache.shown_elsewhere.update(source_paths)
 
 
 def cache_for(settings: dict) -> PageCache:
@@ -447,7 +490,9 @@ def forget_bodies(contents=None) -> None:
     build only: a content object is not asked for its body after its build (but by the
     preview's drafts page, which empties them again: :mod:`tribune.drafts`). With ``contents``,
     only their memos go: the preview's update in memory of their bodies (tribune.live). What
-    each body read (the objects its links lead to) goes with its memo."""
+    each body read (the objects its links lead to) goes with its memo, and the contents'
+    addresses (_addresses) with them."""
+    global _addresses
     for name in ("get_content", "get_summary"):
         method = Content.__dict__[name]
         memo = getattr(method, "__wrapped__", method).cache
@@ -458,9 +503,19 @@ def forget_bodies(contents=None) -> None:
                 del memo[key]
     if contents is None:  # and what each body read: kept exactly as long as the memos
         _body_reads.clear()
-    else:
-        for key in [key for key in _body_reads if any(key[1] is content for content in contents)]:
-            del _body_reads[key]
+        _addresses = None
+        return
+    for key in [key for key in _body_reads if any(key[1] is content for content in contents)]:
+        del _body_reads[key]
+    for content in contents if _addresses else ():
+        _addresses.pop(id(content), None)
+
+
+def bodies_reading(contents) -> list[Content]:
+    """The contents whose memoized bodies read one of ``contents`` (their links lead to
+    it): when its address changes, those bodies must be made again (forget_bodies)."""
+    ids = {id(content) for content in contents}
+    return list({id(key[1]): key[1] for key, reads in _body_reads.items() if ids & reads.keys()}.values())
 
 
 def follow_bodies() -> None:
@@ -468,3 +523,4 @@ def follow_bodies() -> None:
     if not hasattr(Content.__dict__["get_content"], "__wrapped__"):
         Content.get_content = _read_body("get_content")
         Content.get_summary = _read_body("get_summary", _summary_from_body)
+        Content.get_url_setting = _fixed_url_setting

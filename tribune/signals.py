@@ -28,3 +28,9 @@ indicator_figures = signal("tribune_indicator_figures")
 #: then): a plugin lets go of what it kept for that build (``invoke serve`` rebuilds in one
 #: process, and a failed rebuild must not stay in memory).
 build_failed = signal("tribune_build_failed")
+
+#: Sent by the preview's update in memory (tribune.live) when pages came or went, or a page
+#: rendered again remembered something else, with ``settings``, ``output`` (the folder to
+#: write into) and ``extras`` (what each page of the site remembered, in the site's order): a
+#: plugin that writes a file from every page's extras (the sitemap) writes it again.
+pages_changed = signal("tribune_pages_changed")

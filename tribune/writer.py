@@ -113,6 +113,7 @@ class PageWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self.cache = rendering.cache_for(settings)
+        rendering.addresses_fixed(settings)  # Pelican asks for its writer once every content is read
         self.processes = workers.processes(self.settings, "WRITER_PROCESSES")
         quiet = not pelican_signals.content_written.receivers  # nobody needs each file written as it is asked for
         self.deferring = quiet and self.processes > 1
@@ -122,10 +123,15 @@ class PageWriter(Writer):
         self._linked: set[str] = set()  # files linked to the previous output
         self._writers: dict[str, str] = {}  # each file claimed, with what writes it
         self._who = ""  # what the current write_file or write_feed call writes
+        # When set, the ids of the contents whose own pages alone are written (a call that
+        # names one of them among its keywords): the preview's update in memory (tribune.live).
+        self.only: set[int] | None = None
 
     # -- Pelican's writer's entry points ---------------------------------------------
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None, override_output=False,
                    url=None, **kwargs):
+        if self.only is not None and not any(id(value) in self.only for value in kwargs.values()):
+            return
         self.cache.start(context)
         item = kwargs.get("article") or kwargs.get("page") or kwargs.get("item")
         self._who = display_path(item.source_path) if getattr(item, "source_path", None) else _("the {template} page", template=template_name or name)
@@ -207,6 +213,8 @@ class PageWriter(Writer):
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom", *args, **kwargs):
         """A feed, linked from the previous output when the posts it holds did not change
         (Pelican's feed_generated and feed_written signals are then not sent)."""
+        if self.only is not None:
+            return None
         self.cache.start(context)
         if not path:
             return super().write_feed(elements, context, path, url, feed_type, *args, **kwargs)

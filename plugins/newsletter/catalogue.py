@@ -47,6 +47,10 @@ class EditionContents:
     def is_empty(self) -> bool:
         return not (self.posts or self.events or self.member)
 
+    def named(self) -> list:
+        """Every content the e-mail names (its title, its address): the conversation's too."""
+        return [*self.posts, *self.events, *([self.member] if self.member else []), *([self.conversation[1]] if self.conversation else [])]
+
 
 def _read_all(settings: dict, paths_setting: str, default: list[str], content_class) -> list:
     content_path = Path(settings["PATH"])
@@ -103,17 +107,23 @@ class Catalogue:
 
     def _took_post_edits(self, stamps: dict[str, tuple[int, int]]) -> bool:
         """When only posts' files changed (none added or removed) and not what an edition
-        chooses them by (date, language, slug), forget the posts built from them (built again
-        when an edition asks: Mailer.render renders again the editions that held them); True.
-        Anything else is read again: False, nothing done."""
+        chooses them by (date, language; a slug no edition names in Posts:), forget the posts
+        built from them (built again when an edition asks: Mailer.render renders again the
+        editions that held them); True. Anything else is read again: False, nothing done."""
         if stamps.keys() != self.stamps.keys():
             return False
         changed = [path for path, stamp in stamps.items() if stamp != self.stamps[path]]
         if not all(path.startswith(post_folders(self.settings)) for path in changed):
             return False
         headers = {str(header.path): header for header in self.post_headers}
-        if any(header_of(path, self.settings) != headers.get(path) for path in changed):
-            return False
+        now = {path: header_of(path, self.settings) for path in changed}
+        named = {slug for edition in self.editions for slug in edition.explicit.get("Posts", [])}
+        for path, header in now.items():
+            before = headers.get(path)
+            if header != before and (header is None or before is None or (header.date, header.lang) != (before.date, before.lang)
+                                     or {header.slug, before.slug} & named):
+                return False
+        self.post_headers = [now.get(str(header.path), header) for header in self.post_headers]
         for path in changed:
             self._built.pop(Path(path), None)
         self.stamps = stamps

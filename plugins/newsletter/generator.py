@@ -39,6 +39,7 @@ class NewsletterGenerator(ContentGenerator):
         for edition in self.editions:
             rendered = mailer.render(light[edition.edition_id])
             shown_outside_pages(self.settings, rendered.from_bodies)
+            shown_outside_pages(self.settings, [item.source_path for item in rendered.contents.named()], body=False)
             write_edition_files(rendered, output / self.settings["NEWSLETTER_EMAIL_DIR"].format(edition=edition.edition_id), edition.source_path)
             edition.contents = self._site_objects(rendered.contents)
             self.write_item(writer, edition, "edition")

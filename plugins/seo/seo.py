@@ -17,7 +17,7 @@ from jinja2 import pass_context
 from pelican import signals
 
 from tribune import writer
-from tribune.signals import build_failed, jsonld_graph, lint_registry, page_rendered
+from tribune.signals import build_failed, jsonld_graph, lint_registry, page_rendered, pages_changed
 
 from .describe import SiteSeo
 from .lint_rules import RULES
@@ -60,6 +60,15 @@ def add_sitemap_entry(name: str, settings: dict, extras: dict) -> None:
         site_seo.indexable[entry.url] = entry
 
 
+def rewrite_sitemap(settings: dict, output: str, extras: list[dict]) -> None:
+    """The preview moved or changed pages without a build (tribune.signals.pages_changed):
+    the sitemap again, from the entries the site's pages remembered (none: not this plugin's
+    site)."""
+    entries = {extra["seo.sitemap"].url: extra["seo.sitemap"] for extra in extras if "seo.sitemap" in extra}
+    if entries:
+        write_sitemap(list(entries.values()), Path(output))
+
+
 def forget_build(pelican) -> None:
     """A failed build: what was kept for it goes (tribune.signals.build_failed)."""
     _builds.pop(id(pelican.settings), None)
@@ -85,6 +94,7 @@ def register() -> None:
     signals.get_generators.connect(start_build)
     signals.generator_init.connect(add_template_global)
     page_rendered.connect(add_sitemap_entry)
+    pages_changed.connect(rewrite_sitemap)
     signals.finalized.connect(finish_build)
     build_failed.connect(forget_build)
     jsonld_graph.connect(add_blog_posting)
