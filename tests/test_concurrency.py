@@ -186,3 +186,24 @@ def test_the_preview_names_itself_in_the_lock_while_it_rebuilds(site_copy, monke
     assert commands.run_build(str(config), lock_as="invoke serve") == 0
     assert commands.run_build(str(config)) == 0
     assert noted[0].startswith(f"invoke serve (pid {os.getpid()} sur ") and noted[1].startswith("invoke build (pid "), noted
+
+
+def test_the_old_site_goes_after_the_swap_in_the_background_and_leaves_nothing_beside_output(built_copy):
+    """The command does not wait for the old output's files to be unlinked: the old folder is
+    moved into the cache and removed by a process of its own, which outlives the command."""
+    old = (built_copy / "output/index.html").stat().st_ino
+    post = built_copy / POST
+    post.write_text(post.read_text(encoding="utf-8").replace("Quatre jours", "Cinq jours"), encoding="utf-8")
+    build = start(built_copy, "build")
+    _out, err = build.communicate(timeout=300)
+    assert build.returncode == 0, err
+    assert leftovers(built_copy) == []
+    assert (built_copy / "output/index.html").stat().st_ino != old  # a new site in place (the home page shows the post)
+    removing = built_copy / "cache/removing"
+    wait_for(lambda: not removing.exists() or not any(removing.iterdir()), what="the old site to be removed")
+    # A removal cut short (the machine stopped) is finished by the next build.
+    (removing / ".output.old-cut").mkdir(parents=True)
+    (removing / ".output.old-cut/index.html").write_text("half removed")
+    build = start(built_copy, "build")
+    assert build.communicate(timeout=300) and build.returncode == 0
+    wait_for(lambda: not any(removing.iterdir()), what="the removal cut short to be finished")

@@ -25,7 +25,7 @@ from pathlib import Path
 from pelican import Pelican, signals
 from pelican.log import LimitFilter, console
 
-from tribune import caches, confinement, images, limits, lint, prereading, rendering, scheduling, workers, writer
+from tribune import caches, confinement, images, limits, lint, prereading, removal, rendering, scheduling, workers, writer
 from tribune.errors import describe_os_error
 from tribune.folders import UnsafeFolder, check_build_folders, mark
 from tribune.i18n import _, _n, set_language
@@ -161,7 +161,7 @@ def _captured_pelican_log():
 
 def _swap_in(fresh: Path, output: Path, pages: rendering.PageCache) -> None:
     """Put ``fresh`` where ``output`` is, with the pages it keeps from ``output`` moved in;
-    the old folder is removed only after the swap."""
+    the old folder is removed only after the swap, in the background (:mod:`tribune.removal`)."""
     retired = None
     if output.exists():
         retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
@@ -175,7 +175,7 @@ def _swap_in(fresh: Path, output: Path, pages: rendering.PageCache) -> None:
     fresh.rename(output)
     mark(output)
     if retired:
-        shutil.rmtree(retired, ignore_errors=True)
+        removal.remove_later(retired, pages.settings["CACHE_PATH"])
 
 
 def build(site: Site, strict: bool = False, search: bool = False, keep=None) -> BuildResult:
@@ -255,6 +255,7 @@ def _build_beside(site: Site, strict: bool, search: bool, calls: bool = False) -
             output.parent.mkdir(parents=True, exist_ok=True)
             for folder in leftovers(output):
                 shutil.rmtree(folder, ignore_errors=True)
+            removal.finish_removals(site.settings["CACHE_PATH"])
             fresh.mkdir()  # the mode mkdir gives (0755 under the usual umask), as the web root needs
         except OSError as error:
             raise BuildError(_("the site cannot be written beside {folder} ({reason})", folder=display_path(output),
