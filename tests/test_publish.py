@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tribune import commands
+from tribune import commands, removal
 from tribune.deploy import DeployError, GitHubPages, Rsync, refuse_dangerous
 from tribune.lock import NOTE_NAME
 
@@ -36,20 +36,26 @@ def summary(out: str) -> str:
 
 def snapshot(folder: Path) -> dict[str, tuple]:
     """Every entry under a folder, byte for byte: a file's bytes, mode and modification time, a
-    link's target (Python's own __pycache__ and the site's lock file, which every command takes,
-    left out)."""
+    link's target (Python's own __pycache__, the site's lock file, which every command takes, and
+    the old output folders a build's background removal may still be deleting, left out)."""
     entries = {}
-    for path in sorted(folder.rglob("*")):
-        if "__pycache__" in path.parts or path.name == NOTE_NAME:
-            continue
-        info, key = path.lstat(), path.relative_to(folder).as_posix()
-        if path.is_symlink():
-            entries[key] = ("link", os.readlink(path))
-        elif path.is_dir():
-            entries[key] = ("folder", info.st_mode)
-        else:
-            entries[key] = (path.read_bytes(), info.st_mode, info.st_mtime_ns)
-    return entries
+    for parent, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if name != "__pycache__" and not being_removed(Path(parent, name))]
+        for name in folders + [name for name in files if name != NOTE_NAME]:
+            path = Path(parent, name)
+            info, key = path.lstat(), path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                entries[key] = ("link", os.readlink(path))
+            elif path.is_dir():
+                entries[key] = ("folder", info.st_mode)
+            else:
+                entries[key] = (path.read_bytes(), info.st_mode, info.st_mtime_ns)
+    return dict(sorted(entries.items()))
+
+
+def being_removed(path: Path) -> bool:
+    """Whether ``path`` is a cache's removal folder, whose files vanish on their own."""
+    return path.name == removal.FOLDER and path.parent.name == "cache"
 
 
 def edit(site: Path, number: int) -> None:

@@ -52,7 +52,7 @@ from pelican.contents import Article, Content, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.readers import SkipStub
 
-from tribune import lint, rendering
+from tribune import lint, rendering, workers
 from tribune.build import BuildError, Site, _captured_pelican_log, _quiet_pelican
 from tribune.fingerprint import Digest, state_digest
 from tribune.i18n import _, _n
@@ -120,14 +120,30 @@ class _Edit:
 
     def apply(self) -> None:
         """The new body and fields into the kept object (its metadata changed only in FIELDS)."""
-        self.content._content = self.new._content
-        for name in self.fields - {"metadata"}:
-            setattr(self.content, name, getattr(self.new, name))
+        self._before = self._values(self.content)
+        self._put(self._values(self.new))
+
+    def undo(self) -> None:
+        """The kept object as it was before apply()."""
+        self._put(self._before)
+
+    def _values(self, content: Content) -> dict:
+        names = self.fields - {"metadata"} | {"_content"}
+        return {"attributes": {name: getattr(content, name) for name in names},
+                "metadata": {key: content.metadata[key] for key in FIELDS if key in content.metadata}}
+
+    def _put(self, values: dict) -> None:
+        for name, value in values["attributes"].items():
+            setattr(self.content, name, value)
         for key in FIELDS:
-            if key in self.new.metadata:
-                self.content.metadata[key] = self.new.metadata[key]
+            if key in values["metadata"]:
+                self.content.metadata[key] = values["metadata"][key]
             else:
                 self.content.metadata.pop(key, None)
+
+
+class _Blocked(BuildError):
+    """The lint found a problem that stops a build; raised before output/ changed."""
 
 
 class LiveSite:
@@ -176,10 +192,17 @@ class LiveSite:
             if os.environ.get("TRIBUNE_DEBUG"):
                 print(f"live: full rebuild ({reason})", file=sys.stderr)
             return None
-        blocking, problems = _linted(kept)
-        if blocking:
-            raise BuildError(_n("{count} problem in the content: nothing was built", "{count} problems in the content: nothing was built",
-                                len(blocking)), blocking)
+        linting = workers.beside(_linted, kept)  # on another core while the pages render
+        linted: list[tuple] = []
+
+        def lint_passed() -> None:
+            """Called before output/ changes: a problem that stops a build stops the update."""
+            linted.append(linting.result())
+            blocking = linted[0][0]
+            if blocking:
+                raise _Blocked(_n("{count} problem in the content: nothing was built", "{count} problems in the content: nothing was built",
+                                  len(blocking)), blocking)
+
         self._kept = None  # until the update is whole: a failure below makes a full rebuild next
         # Pelican's memos of the old bodies, and of the bodies whose links lead to a content
         # whose fields (its address) changed.
@@ -187,9 +210,19 @@ class LiveSite:
         for edit in edits:
             edit.apply()
         rendering.forget_bodies(stale)
-        pages, warnings = _render_again(kept, edits)
+        try:
+            pages, warnings = _render_again(kept, edits, lint_passed)
+        except _Blocked:  # nothing changed on disk: nor in memory
+            for edit in reversed(edits):
+                edit.undo()
+            rendering.forget_bodies(stale)
+            self._kept = kept
+            raise
+        finally:
+            if not linted:  # stopped before: the child is waited for all the same
+                linting.result()
         self._kept = _Kept(kept.site, kept.generators, pages, kept.registry, kept.files)
-        return Update(time.perf_counter() - started, len(pages.rendered()), warnings, problems)
+        return Update(time.perf_counter() - started, len(pages.rendered()), warnings, linted[0][1])
 
     def warm(self) -> None:
         """Ready the kept build for updates, after the pages reloaded: lint its content once in
@@ -293,9 +326,9 @@ def _linted(kept: _Kept) -> tuple[list[Problem], list[Problem]]:
     return [problem for problem in problems if problem.severity == ERROR], problems
 
 
-def _render_again(kept: _Kept, edits: list[_Edit]) -> tuple[rendering.PageCache, list[str]]:
-    """Render again, beside output/, the files that read what ``edits`` changed, then put
-    them in place; the records of the whole output.
+def _render_again(kept: _Kept, edits: list[_Edit], may_change_output) -> tuple[rendering.PageCache, list[str]]:
+    """Render again, beside output/, the files that read what ``edits`` changed, then, when
+    ``may_change_output()`` does not raise, put them in place; the records of the whole output.
 
     The writer's calls that made those files are made again, with the objects changed in
     place. But a content whose fields changed may have changed the addresses of its own
@@ -335,6 +368,7 @@ def _render_again(kept: _Kept, edits: list[_Edit]) -> tuple[rendering.PageCache,
         rendered = pages.rendered()
         if gone or any(previous.records.get(name, rendering.PageRecord("")).extras != record.extras for name, record in rendered.items()):
             pages_changed.send(settings, output=str(staging), extras=[record.extras for record in records.values()])
+        may_change_output()
         previous.path.unlink(missing_ok=True)  # until the records say what is in place again
         _put_in_place(staging, output, rendered)
         _remove(output, gone, previous.records, records)
