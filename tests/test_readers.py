@@ -3,9 +3,10 @@
 
 import json
 import re
+import shutil
 
 import feedparser
-from PIL import Image
+from PIL import Image, features
 
 from .conftest import build_site, chromium_on
 
@@ -136,6 +137,73 @@ def test_responsive_copies_are_made_once_and_only_when_lighter(tmp_path):
     # Opened through tribune.images: over IMAGE_MAX_PIXELS, shown as it is, never decoded.
     assert ResponsiveImages({**settings, "IMAGE_MAX_PIXELS": 1000}).image_set("images/photo.jpg") is None
 
+
+
+def test_processes_asking_for_one_image_at_once_share_its_copies_and_survive_one_killed(tmp_path):
+    """Pages render in several processes: each copy is encoded by one of them, and a process
+    killed while it encodes leaves its copy to the others, not a wait without end."""
+    import fcntl
+    import multiprocessing
+    import os
+    import signal
+    import time
+
+    from tribune import responsive_images
+
+    (tmp_path / "content/images").mkdir(parents=True)
+    Image.new("RGB", (1700, 900), "#336699").save(tmp_path / "content/images/logo.png")
+    settings = {"PATH": str(tmp_path / "content"), "CACHE_PATH": str(tmp_path / "cache"), "OUTPUT_PATH": str(tmp_path / "out")}
+    journal = tmp_path / "encoded.txt"
+    real_encode = responsive_images._encode
+
+    def noted_encode(image, extension, lossless_too):
+        time.sleep(0.05)  # slow enough for the processes to overlap
+        with open(journal, "a") as note:
+            note.write(f"{os.getpid()} {image.width} {extension}\n")
+        return real_encode(image, extension, lossless_too)
+
+    def ask(ready):
+        responsive_images._encode = noted_encode
+        ready.wait()
+        responsive_images.ResponsiveImages(settings).image_set("images/logo.png")
+
+    context = multiprocessing.get_context("fork")
+    ready = context.Event()
+    askers = [context.Process(target=ask, args=(ready,)) for _ in range(3)]
+    for process in askers:
+        process.start()
+    ready.set()
+    for process in askers:
+        process.join(60)
+    lines = journal.read_text().splitlines()
+    copies = [line.split(" ", 1)[1] for line in lines]
+    assert len(copies) == len(set(copies)) == 4 + 5 * len([ext for ext, _ in responsive_images._MODERN if features.check(ext)])
+    assert len({line.split(" ")[0] for line in lines}) > 1  # shared out, not one process doing all
+    found = responsive_images.ResponsiveImages(settings).image_set("images/logo.png")
+
+    # A process that claimed the first copy (a byte of the lock file) then was killed.
+    shutil.rmtree(tmp_path / "cache"), journal.unlink()
+    lock = tmp_path / f"cache/images/{found.fallback[0].cached.name.split('-')[0]}.lock"
+    lock.parent.mkdir(parents=True)
+    claimed = context.Event()
+
+    def claim_and_hang():
+        with open(lock, "a+b") as held:
+            fcntl.lockf(held, fcntl.LOCK_EX, 1, 0)
+            claimed.set()
+            time.sleep(60)
+
+    hanging = context.Process(target=claim_and_hang)
+    hanging.start()
+    assert claimed.wait(10)
+    asker = context.Process(target=ask, args=(ready,))
+    asker.start()
+    time.sleep(0.5)
+    assert asker.is_alive()  # waiting for the copy claimed elsewhere, the others done
+    os.kill(hanging.pid, signal.SIGKILL)
+    asker.join(30)
+    assert asker.exitcode == 0 and len(journal.read_text().splitlines()) == len(copies)
+    assert responsive_images.ResponsiveImages(settings).image_set("images/logo.png") == found
 
 # -- Search and 404 -------------------------------------------------------------------------
 

@@ -17,10 +17,12 @@ and the recipe, like the avatars; those kept are copied into the output beside t
 (:func:`tribune.rendering.wrote_file`) so that a page taken from the previous output brings them.
 """
 
+import fcntl
 import hashlib
 import io
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,29 +150,23 @@ class ResponsiveImages:
             fallback_ext, _ = _FALLBACKS[original.format]
             widths = widths_of(self.settings, width)
             digest = hashlib.sha256(RECIPE.encode() + source.read_bytes()).hexdigest()[:20]
-            stem = str(Path(relative).with_suffix(""))
-            pixels = None
+            copies = [(w, fallback_ext) for w in widths[:-1]] + [(w, ext) for ext, _ in self.modern for w in widths]
+            _encode_missing(original, copies, lambda w, ext: self.cache / f"{digest}-{w}.{ext}", self.cache / f"{digest}.lock")
+        stem = str(Path(relative).with_suffix(""))
 
-            def variant(w: int, extension: str) -> Variant:
-                nonlocal pixels
-                cached = self.cache / f"{digest}-{w}.{extension}"
-                if not cached.is_file():
-                    if pixels is None:
-                        original.load()
-                        pixels = original.convert("RGBA" if original.mode in ("RGBA", "LA", "PA") or "transparency" in original.info else "RGB")
-                    resized = pixels if w == width else pixels.resize((w, round(height * w / width)), Image.Resampling.LANCZOS)
-                    _write_aside(cached, _encode(resized, extension, lossless_too=original.format == "PNG"))
-                return Variant(f"{stem}-{w}w.{extension}", w, cached.stat().st_size, cached)
+        def variant(w: int, extension: str) -> Variant:
+            cached = self.cache / f"{digest}-{w}.{extension}"
+            return Variant(f"{stem}-{w}w.{extension}", w, cached.stat().st_size, cached)
 
-            fallback = [variant(w, fallback_ext) for w in widths[:-1]] + [Variant(relative, width, source.stat().st_size)]
-            found = ImageSet(relative, width, height, _lighter_only(fallback))
-            best = _weight(found.fallback, widths)
-            for extension, mime in reversed(self.modern):  # WebP first: AVIF must beat it too
-                offered = _lighter_only([variant(w, extension) for w in widths])
-                if _weight(offered, widths) < best:
-                    best = _weight(offered, widths)
-                    found.sources.insert(0, (mime, offered))
-            return found
+        fallback = [variant(w, fallback_ext) for w in widths[:-1]] + [Variant(relative, width, source.stat().st_size)]
+        found = ImageSet(relative, width, height, _lighter_only(fallback))
+        best = _weight(found.fallback, widths)
+        for extension, mime in reversed(self.modern):  # WebP first: AVIF must beat it too
+            offered = _lighter_only([variant(w, extension) for w in widths])
+            if _weight(offered, widths) < best:
+                best = _weight(offered, widths)
+                found.sources.insert(0, (mime, offered))
+        return found
 
     def _publish(self, found: ImageSet) -> None:
         """Copy the variants into the output (once) and name them to the page being rendered."""
@@ -183,6 +179,52 @@ class ResponsiveImages:
                 shutil.copyfile(variant.cached, copying)
                 os.replace(copying, target)  # pages render in several processes at once
             rendering.wrote_file(variant.path)
+
+
+def _encode_missing(original: Image.Image, copies: list[tuple[int, str]], cached: Callable[[int, str], Path], lock_path: Path) -> None:
+    """Encode the copies (width, extension) of ``original`` not yet in the cache.
+
+    Pages render in several processes at once, and an image shown on many pages (a logo, a
+    series' illustration) is asked for by each of them at the start of a first build: each
+    process claims a copy before encoding it (a lock on its byte of the image's lock file,
+    which the system releases if the process dies), encodes those no other has claimed, then
+    waits for the others' and encodes what a process that stopped left undone. Each copy is
+    encoded once, and an image's copies on every core.
+    """
+    if all(cached(*copy).is_file() for copy in copies):
+        return
+    pixels = None
+
+    def encode(width: int, extension: str) -> None:
+        nonlocal pixels
+        if cached(width, extension).is_file():  # made by another process meanwhile
+            return
+        if pixels is None:
+            original.load()
+            pixels = original.convert("RGBA" if original.mode in ("RGBA", "LA", "PA") or "transparency" in original.info else "RGB")
+        resized = pixels if width == original.width else pixels.resize((width, round(original.height * width / original.width)),
+                                                                        Image.Resampling.LANCZOS)
+        _write_aside(cached(width, extension), _encode(resized, extension, lossless_too=original.format == "PNG"))
+
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+b") as lock:
+        claimed_elsewhere = []
+        for index, copy in enumerate(copies):
+            try:
+                fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, index)
+            except OSError:
+                claimed_elsewhere.append((index, copy))
+                continue
+            try:
+                encode(*copy)
+            finally:
+                fcntl.lockf(lock, fcntl.LOCK_UN, 1, index)
+        for index, copy in claimed_elsewhere:
+            fcntl.lockf(lock, fcntl.LOCK_EX, 1, index)  # until the process encoding it is done
+            try:
+                encode(*copy)
+            finally:
+                fcntl.lockf(lock, fcntl.LOCK_UN, 1, index)
 
 
 def _write_aside(path: Path, data: bytes) -> None:
