@@ -10,7 +10,10 @@ from pelicanconf import *  # noqa: E402,F401,F403
 SITEURL = PRODUCTION_SITEURL  # noqa: F405
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
-LOAD_CONTENT_CACHE = False  # a release is built from the sources alone, with no cache
+# The release is built with the caches of the last publish (.publish/cache/, never the
+# preview's): a build from caches gives the same files as one from nothing, which the tests
+# check file by file. `invoke clean` removes them, for a release built from the sources alone.
+LOAD_CONTENT_CACHE = True
 
 # Where `invoke publish` deploys: a folder on this machine (the web server's document root,
 # kept as a link to the live release), "user@host:/path" (rsync over SSH) or "github-pages".

@@ -3,6 +3,7 @@
 import os
 import shutil
 import threading
+import time
 from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -71,6 +72,15 @@ class BuiltSite:
         path = urlsplit(absolute).path[len(urlsplit(site).path):]
         target = self.output / path
         return target / "index.html" if path.endswith("/") or path == "" else target
+
+
+def removals_finished(releases: Path, seconds: float = 30) -> None:
+    """Wait until the releases a deploy pruned (renamed ``.removing-…``, deleted in the
+    background) are gone, as they must be soon after the command."""
+    deadline = time.monotonic() + seconds
+    while any(p.name.startswith(".removing-") for p in releases.iterdir()):
+        assert time.monotonic() < deadline, f"pruned releases still in {releases}"
+        time.sleep(0.05)
 
 
 def build_site(site_root: Path, config: str, output: Path, search: bool = True, **overrides) -> BuiltSite:

@@ -12,6 +12,8 @@ import pytest
 from tribune import deploy
 from tribune.deploy import ADOPTED, MARKER, LocalFolder
 
+from .conftest import removals_finished
+
 # Every call that changes the file system during a deploy (pathlib's mkdir, rename, symlink_to,
 # unlink and rmdir go through os).
 STEPS = [(os, "mkdir"), (os, "link"), (os, "replace"), (os, "rename"), (os, "symlink"), (os, "unlink"),
@@ -72,6 +74,7 @@ def clean(target: Path, adopted: bool = False) -> None:
     """Nothing left behind: the releases folder holds its marker, its history and the releases
     it names (and the adopted one), and no switch link is left beside the target."""
     releases = target.parent / f".{target.name}.releases"
+    removals_finished(releases)
     history = json.loads((releases / "history.json").read_text())
     assert target.resolve().name == history[-1]
     expected = {MARKER, "history.json", *history} | ({ADOPTED} if adopted else set())

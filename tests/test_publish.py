@@ -4,6 +4,7 @@ and the search index holding what readers may find, and nothing else."""
 import gzip
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -18,7 +19,7 @@ from tribune.lock import NOTE_NAME
 
 from .conftest import chromium_on
 
-from .conftest import french
+from .conftest import french, removals_finished
 
 SITE = "https://guilde.editions-boussole.fr"
 
@@ -71,6 +72,7 @@ def releases_of(target: Path) -> Path:
 
 
 def release_names(target: Path) -> set[str]:
+    removals_finished(releases_of(target))
     return {p.name for p in releases_of(target).iterdir() if p.is_dir()}
 
 
@@ -132,6 +134,46 @@ def test_publish_twice_then_one_change_then_rollback(site, tmp_path, capsys):
     assert commands.run_rollback("publishconf.py", target=str(target)) == 0
     assert target.resolve() == first_release and tree(target) == first
     assert "des centaines" in (target / "billets/ete-a-montreal-l-equipe/index.html").read_text()
+
+
+def test_a_release_built_from_the_last_publish_s_caches_is_the_release_built_from_nothing(site, tmp_path, capsys, monkeypatch):
+    """publishconf.py reads the caches publish keeps (.publish/cache/): after a body edit and a
+    retitled post, then a new post, the release must be, file for file, the one a production
+    build from the sources alone makes (pages, feeds, sitemap, share images, search index)."""
+    from tribune import publish as publishing
+    from tribune.build import build, load_site
+
+    reused, real_build = [], publishing.build
+
+    def noting_build(*args, **kwargs):
+        built = real_build(*args, **kwargs)
+        reused.append(built.reused)
+        return built
+
+    def as_built_from_nothing(round: int) -> None:
+        fresh_site = load_site("publishconf.py", OUTPUT_PATH=str(tmp_path / f"fresh-{round}/site"),
+                               CACHE_PATH=str(tmp_path / f"fresh-{round}/cache"), LOAD_CONTENT_CACHE=False)
+        fresh = build(fresh_site, strict=True, search=True)
+        publishing.set_emails_aside(fresh.output, fresh_site.settings)
+        deployed = {p.relative_to(target).as_posix(): p.read_bytes() for p in sorted(target.rglob("*")) if p.is_file()}
+        made = {p.relative_to(fresh.output).as_posix(): p.read_bytes() for p in sorted(fresh.output.rglob("*")) if p.is_file()}
+        assert deployed.keys() == made.keys()
+        assert [name for name in deployed if deployed[name] != made[name]] == []
+
+    target = tmp_path / "www"
+    assert publish(capsys, target)[0] == 0
+    monkeypatch.setattr(publishing, "build", noting_build)
+    edit(site, 1)
+    post = site / "content/posts/2026-02-09-cinq-conseils-soiree-jeux.md"
+    post.write_text(re.sub(r"^Title: .*$", "Title: Six conseils pour une soirée jeux", post.read_text(encoding="utf-8"), count=1, flags=re.M),
+                    encoding="utf-8")
+    assert publish(capsys, target)[0] == 0
+    assert reused[-1] > 40  # from the caches: most pages kept from the last release's build
+    as_built_from_nothing(1)
+    (site / "content/posts/2026-11-20-nouveau.md").write_text("Title: Un billet tout neuf\nDate: 2026-11-20\nCategory: Communauté\n"
+                                                              "Tags: jeux\nSummary: Du neuf.\n\nUn billet tout neuf.\n", encoding="utf-8")
+    assert publish(capsys, target)[0] == 0
+    as_built_from_nothing(2)
 
 
 def test_a_failed_build_leaves_the_live_site_untouched(site, tmp_path, capsys):
@@ -380,6 +422,18 @@ def test_github_pages_branch_with_nojekyll_and_cname(tmp_path):
     cname = subprocess.run(["git", "show", "gh-pages:CNAME"], cwd=repository, capture_output=True, text=True).stdout
     assert cname.strip() == "guilde.editions-boussole.fr"
     assert deployer.plan(site).empty
+    # Names git would quote (a space, accents), in folders: compared by their bytes.
+    (site / "docs").mkdir()
+    (site / "docs/compte rendu.pdf").write_bytes(b"%PDF-1.4 un")
+    (site / "docs/été.html").write_text("<p>Été</p>")
+    deployer.deploy(site, deployer.plan(site))
+    assert deployer.plan(site).empty
+    (site / "index.html").write_text("<p>Bonsoir</p>")
+    (site / "docs/compte rendu.pdf").unlink()
+    (site / "docs/été.html").write_text("<p>Été</p>")  # the same bytes, written again
+    (site / "nouveau.html").write_text("<p>Nouveau</p>")
+    plan = deployer.plan(site)
+    assert (plan.added, plan.changed, plan.removed) == (["nouveau.html"], ["index.html"], ["docs/compte rendu.pdf"])
 
 
 def indexed(output: Path) -> dict[str, str]:

@@ -31,6 +31,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tribune import removal
 from tribune.errors import describe_os_error
 from tribune.i18n import _
 
@@ -59,18 +60,38 @@ class Plan:
         return _("{added} added, {changed} changed, {removed} removed", added=len(self.added), changed=len(self.changed), removed=len(self.removed))
 
 
-def _digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _files(root: Path | None) -> dict[str, Path]:
+    """Every file under ``root`` by its path relative to it (links to folders not followed),
+    listed with os.scandir, which knows an entry's type without a stat: pathlib's rglob took a
+    fifth of a second for 5 000 files, on each side of a comparison."""
     if root is None or not root.is_dir():
         return {}
-    return {p.relative_to(root).as_posix(): p for p in root.rglob("*") if p.is_file()}
+    found = {}
+
+    def list_folder(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    list_folder(entry.path, f"{prefix}{entry.name}/")
+                elif entry.is_file():
+                    found[prefix + entry.name] = Path(entry.path)
+
+    list_folder(str(root), "")
+    return found
+
+
+def _same_bytes(first: Path, second: Path) -> bool:
+    """Whether two files hold the same bytes: sizes first (most changed pages differ there),
+    then the bytes themselves, read side by side until they differ."""
+    if first.stat().st_size != second.stat().st_size:
+        return False
+    with first.open("rb") as one, second.open("rb") as other:
+        while True:
+            block = one.read(1 << 20)
+            if block != other.read(1 << 20):
+                return False
+            if not block:
+                return True
 
 
 def compare(site: Path, live: Path | None) -> Plan:
@@ -80,11 +101,10 @@ def compare(site: Path, live: Path | None) -> Plan:
     for relative, path in sorted(new.items()):
         if relative not in old:
             plan.added.append(relative)
-        elif path.stat().st_size != old[relative].stat().st_size or _digest(path) != _digest(old[relative]):
+        elif not _same_bytes(path, old[relative]):
             plan.changed.append(relative)
     plan.removed = sorted(set(old) - set(new))
     return plan
-
 
 MARKER = ".tribune-site"
 """The file that marks a releases folder as Tribune's, written before anything else in it. It
@@ -97,6 +117,7 @@ ADOPTED = "adopted"
 _NEVER_PRUNED = (ADOPTED, "initial")  # "initial": the name older Tribunes gave a folder they took over
 _RELEASE_NAME = re.compile(r"^\d{8}-\d{6}-\w+$")  # what Tribune names a release (prune deletes no other)
 _PARTIAL = ".partial-"  # a file being written in place of history.json
+_REMOVING = ".removing-"  # a release being deleted
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2  # from <fcntl.h> and <linux/fs.h>
 
 
@@ -312,12 +333,15 @@ class LocalFolder:
         """A complete new release beside the live one, unchanged files hard-linked from it."""
         release = self.releases / f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}"
         release.mkdir()
-        unchanged = set(_files(site)) - set(plan.added) - set(plan.changed)
         files = sorted(_files(site).items())
+        fresh = {*plan.added, *plan.changed}
+        folders = {release}
         for count, (relative, source) in enumerate(files, start=1):
             destination = release / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            if relative in unchanged and live is not None:
+            if destination.parent not in folders:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(destination.parent)
+            if relative not in fresh and live is not None:
                 os.link(live / relative, destination)  # the same file, untouched
             else:
                 shutil.copy2(source, destination)
@@ -326,13 +350,23 @@ class LocalFolder:
 
     def _prune(self, history: list[str], live: Path | None) -> None:
         """Delete the releases neither kept in ``history``, adopted nor live: older ones, those
-        rolled back from, and those a killed deploy left half-written."""
+        rolled back from, and those a killed deploy left half-written. Each is renamed out of
+        the releases' names first (one step), then deleted in the background: unlinking a
+        release's thousands of files took half a second of every publish."""
         kept = {*history, *_NEVER_PRUNED, *([live.name] if live else [])}
         for entry in self.releases.iterdir():
             if entry.name in kept:
                 continue
             if _RELEASE_NAME.match(entry.name) and entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry, ignore_errors=True)
+                doomed = self.releases / f"{_REMOVING}{entry.name}"
+                try:
+                    entry.rename(doomed)
+                except OSError:  # the site is switched already: this must not fail the publish
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    removal.remove_in_background(doomed)
+            elif entry.name.startswith(_REMOVING) and entry.is_dir() and not entry.is_symlink():
+                removal.remove_in_background(entry)  # a removal cut short
             elif entry.name.startswith(_PARTIAL):
                 entry.unlink(missing_ok=True)
 
@@ -442,15 +476,15 @@ class GitHubPages:
                                 'name a branch of its own, e.g. github-pages:gh-pages', branch=self.branch))
 
     def plan(self, site: Path) -> Plan:
+        """The branch's files against the site's: names from one ``git ls-tree``, contents by
+        their blob ids, computed here (two git commands per file took half a minute at 5 000)."""
         self.preflight(site)
-        listing = self._git("ls-tree", "-r", "--name-only", self.branch)
-        old = set(listing.stdout.split()) if listing.returncode == 0 else set()
-        new = set(_files(site)) | {".nojekyll"} | ({"CNAME"} if self.cname else set())
-        plan = Plan(added=sorted(new - old), removed=sorted(old - new))
-        for relative in sorted(new & old & set(_files(site))):
-            blob = self._git("hash-object", str(site / relative)).stdout.strip()
-            if blob != self._git("rev-parse", f"{self.branch}:{relative}").stdout.strip():
-                plan.changed.append(relative)
+        listing = self._git("ls-tree", "-r", "-z", self.branch)
+        blobs = dict(_blob_of(entry) for entry in listing.stdout.split("\0") if entry) if listing.returncode == 0 else {}
+        files = _files(site)
+        new = set(files) | {".nojekyll"} | ({"CNAME"} if self.cname else set())
+        plan = Plan(added=sorted(new - blobs.keys()), removed=sorted(blobs.keys() - new))
+        plan.changed = [relative for relative in sorted(files.keys() & blobs.keys()) if _blob_id(files[relative], blobs[relative]) != blobs[relative]]
         return plan
 
     def deploy(self, site: Path, plan: Plan) -> None:
@@ -468,6 +502,19 @@ class GitHubPages:
         finally:
             os.chdir(previous)
 
+
+
+def _blob_of(entry: str) -> tuple[str, str]:
+    """(path, blob id) of a line of ``git ls-tree -z``: "<mode> <type> <id>\\t<path>"."""
+    info, path = entry.split("\t", 1)
+    return path, info.split()[2]
+
+
+def _blob_id(path: Path, like: str) -> str:
+    """The id git gives the file's bytes as a blob: SHA-1, or SHA-256 in a repository that
+    uses it (``like``, an id of the branch, tells which by its length)."""
+    data = path.read_bytes()
+    return hashlib.new("sha1" if len(like) == 40 else "sha256", b"blob %d\0" % len(data) + data).hexdigest()
 
 def deployer_for(target: str, settings: dict, progress=None, adopt: bool = False, keep_out: tuple[Path, ...] = ()):
     """The deployer a PUBLISH_TARGET names: github-pages[:branch], [user@]host:/path, or a folder

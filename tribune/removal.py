@@ -30,7 +30,7 @@ def remove_later(folder: Path, cache_path: str) -> None:
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
         return
-    _remove_in_background(moved)
+    remove_in_background(moved)
 
 
 def finish_removals(cache_path: str) -> None:
@@ -39,10 +39,12 @@ def finish_removals(cache_path: str) -> None:
     trash = Path(cache_path).resolve() / FOLDER
     if trash.is_dir():
         for folder in sorted(trash.iterdir()):
-            _remove_in_background(folder)
+            remove_in_background(folder)
 
 
-def _remove_in_background(folder: Path) -> None:
+def remove_in_background(folder: Path) -> None:
+    """``rm -rf folder`` in a process of its own, not waited for (``folder`` must already be
+    where nobody looks: the caller moved it there)."""
     _running[:] = [process for process in _running if process.poll() is None]
     try:
         _running.append(subprocess.Popen(["rm", "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
