@@ -1,6 +1,7 @@
 """Publishing: a real build deployed to temporary targets, atomic, idempotent, reversible,
 and the search index holding what readers may find, and nothing else."""
 
+import contextlib
 import gzip
 import json
 import os
@@ -443,6 +444,33 @@ def indexed(output: Path) -> dict[str, str]:
         data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
         pages[data["url"]] = data["meta"].get("type")
     return pages
+
+
+def test_pagefind_given_only_the_marked_pages_makes_the_bundle_of_the_whole_site(production_site, tmp_path, monkeypatch):
+    """Pagefind is given the pages that carry data-pagefind-body (hard links, in a scratch
+    folder removed afterwards): the bundle is the one it makes of every page."""
+    from tribune import search
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    marked = search.build_index(production_site.output, tmp_path / "marked/pagefind")
+    assert [p.name for p in (tmp_path / "marked").iterdir()] == ["pagefind"]  # the scratch folder is gone
+    monkeypatch.setattr(search, "_pages_to_index", lambda site, scratch: contextlib.nullcontext(site))
+    whole = search.build_index(production_site.output, tmp_path / "whole/pagefind")
+    assert len(files(marked)) > 20 and files(marked) == files(whole) == files(production_site.output / "pagefind")
+
+
+def test_a_site_with_no_marked_page_has_every_page_indexed(tmp_path):
+    from tribune import search
+
+    site = tmp_path / "site"
+    for name, title in (("index.html", "Accueil"), ("billets/un/index.html", "Un billet")):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(f'<!doctype html><html lang="fr"><head><title>{title}</title></head><body><h1>{title}</h1>'
+                                 "<p>Un texte à chercher.</p></body></html>", encoding="utf-8")
+    search.build_index(site)
+    assert sorted(indexed(site)) == ["/", "/billets/un/"]
 
 
 def test_the_search_index_holds_what_readers_may_find(production_site):

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from tribune import removal
 from tribune.errors import describe_os_error
+from tribune.trees import files_under
 from tribune.i18n import _
 
 
@@ -60,26 +61,6 @@ class Plan:
         return _("{added} added, {changed} changed, {removed} removed", added=len(self.added), changed=len(self.changed), removed=len(self.removed))
 
 
-def _files(root: Path | None) -> dict[str, Path]:
-    """Every file under ``root`` by its path relative to it (links to folders not followed),
-    listed with os.scandir, which knows an entry's type without a stat: pathlib's rglob took a
-    fifth of a second for 5 000 files, on each side of a comparison."""
-    if root is None or not root.is_dir():
-        return {}
-    found = {}
-
-    def list_folder(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    list_folder(entry.path, f"{prefix}{entry.name}/")
-                elif entry.is_file():
-                    found[prefix + entry.name] = Path(entry.path)
-
-    list_folder(str(root), "")
-    return found
-
-
 def _same_bytes(first: Path, second: Path) -> bool:
     """Whether two files hold the same bytes: sizes first (most changed pages differ there),
     then the bytes themselves, read side by side until they differ."""
@@ -96,7 +77,7 @@ def _same_bytes(first: Path, second: Path) -> bool:
 
 def compare(site: Path, live: Path | None) -> Plan:
     """Files added, changed (by content) and removed between the live folder and the new site."""
-    new, old = _files(site), _files(live)
+    new, old = files_under(site), files_under(live)
     plan = Plan()
     for relative, path in sorted(new.items()):
         if relative not in old:
@@ -333,7 +314,7 @@ class LocalFolder:
         """A complete new release beside the live one, unchanged files hard-linked from it."""
         release = self.releases / f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}"
         release.mkdir()
-        files = sorted(_files(site).items())
+        files = sorted(files_under(site).items())
         fresh = {*plan.added, *plan.changed}
         folders = {release}
         for count, (relative, source) in enumerate(files, start=1):
@@ -481,7 +462,7 @@ class GitHubPages:
         self.preflight(site)
         listing = self._git("ls-tree", "-r", "-z", self.branch)
         blobs = dict(_blob_of(entry) for entry in listing.stdout.split("\0") if entry) if listing.returncode == 0 else {}
-        files = _files(site)
+        files = files_under(site)
         new = set(files) | {".nojekyll"} | ({"CNAME"} if self.cname else set())
         plan = Plan(added=sorted(new - blobs.keys()), removed=sorted(blobs.keys() - new))
         plan.changed = [relative for relative in sorted(files.keys() & blobs.keys()) if _blob_id(files[relative], blobs[relative]) != blobs[relative]]

@@ -25,6 +25,7 @@ from tribune.build import BuildError, build, load_site
 from tribune.deploy import DeployError, Plan, deployer_for
 from tribune.i18n import _, _n, number
 from tribune.lint import NOTICE, Problem
+from tribune.trees import files_under
 
 
 PUBLISH_FOLDER = ".publish"
@@ -46,7 +47,7 @@ class Report:
     notices: list[Problem] = field(default_factory=list)  # the lint's: what the build did on its own (a post scheduled...)
 
     def census(self) -> dict[str, int]:
-        files = [p for p in self.output.rglob("*") if p.is_file()]
+        files = list(files_under(self.output).values())
         return {
             "pages": sum(1 for p in files if p.suffix == ".html"),
             "feeds": sum(1 for p in files if p.suffix == ".xml" and p.name != "sitemap.xml"),

@@ -13,13 +13,21 @@ is rewritten in a stable order, so that publishing an unchanged site changes no 
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
 from tribune.i18n import _
+from tribune.trees import files_under
 from tribune.workers import dying_with_this_process
+
+
+_MARK = b"data-pagefind-body"  # what the theme puts on the main content of a page to index
 
 
 class SearchIndexError(Exception):
@@ -31,11 +39,13 @@ def build_index(site: Path, bundle: Path | None = None, background: bool = False
     return the bundle's folder. ``background``: at the lowest CPU priority, so that what a
     person waits for (the preview's next update) goes first."""
     bundle = bundle or site / "pagefind"
+    bundle.parent.mkdir(parents=True, exist_ok=True)
     first = dying_with_this_process()
-    result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle), "--quiet"],
-        capture_output=True, text=True, timeout=600, preexec_fn=partial(_behind, first) if background else first,
-    )
+    with _pages_to_index(site, bundle.parent) as pages:
+        result = subprocess.run(
+            [sys.executable, "-m", "pagefind", "--site", str(pages), "--output-path", str(bundle), "--quiet"],
+            capture_output=True, text=True, timeout=600, preexec_fn=partial(_behind, first) if background else first,
+        )
     if result.returncode != 0:
         raise SearchIndexError(_("Pagefind could not index {folder}: {reason}", folder=site, reason=(result.stderr or result.stdout).strip()[:500]))
     entry = bundle / "pagefind-entry.json"
@@ -43,6 +53,34 @@ def build_index(site: Path, bundle: Path | None = None, background: bool = False
     data["languages"] = dict(sorted(data.get("languages", {}).items()))
     entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     return bundle
+
+
+@contextmanager
+def _pages_to_index(site: Path, scratch: Path) -> Iterator[Path]:
+    """A folder holding, at their paths in ``site``, only the pages that carry the mark
+    Pagefind indexes (hard links, in a temporary folder in ``scratch``), or ``site`` itself
+    when no page carries it (Pagefind then indexes every page).
+
+    Pagefind parses every HTML file it is given before it knows a page has nothing to index:
+    two thirds of the pages at N=1000 (lists, tags, relay kits), a quarter of its time. Given
+    only the marked pages, at the same relative paths, it makes the same bundle.
+    """
+    marked = [path for name, path in files_under(site).items() if name.endswith(".html") and _MARK in path.read_bytes()]
+    if not marked:
+        yield site
+        return
+    mirror = Path(tempfile.mkdtemp(prefix=".pages-to-index-", dir=scratch))
+    try:
+        for path in marked:
+            copy = mirror / path.relative_to(site)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, copy)
+            except OSError:  # another file system
+                shutil.copyfile(path, copy)
+        yield mirror
+    finally:
+        shutil.rmtree(mirror, ignore_errors=True)
 
 
 def _behind(first) -> None:
