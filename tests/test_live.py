@@ -198,6 +198,46 @@ def test_a_problem_in_a_body_leaves_output_as_it_was(live, built_copy, tmp_path,
     _as_built_from_nothing(built_copy, tmp_path)
 
 
+def _children_left() -> list[str]:
+    """This process's children that ended and were not waited for (the background removal's
+    ``rm`` left out: it is waited for at the next removal), by name."""
+    left = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)
+        except OSError:  # ended meanwhile
+            continue
+        state, parent = fields[1].split()[:2]
+        name = fields[0].split("(", 1)[1]
+        if int(parent) == os.getpid() and state == "Z" and name != "rm":
+            left.append(name)
+    return left
+
+
+def test_a_lint_that_crashes_during_an_update_says_it_in_one_line_and_leaves_nothing_behind(live, built_copy, tmp_path, monkeypatch, capsys):
+    """The lint runs in a forked child during an update; a rule that crashes there is run
+    again here to raise its error: said in one line, output/ unchanged, the child waited for,
+    the pipe closed once (its number may be another file's by then), the next save a full
+    rebuild."""
+    from tribune import live as live_module
+
+    def crashing(kept):
+        raise RuntimeError("une règle a planté")
+
+    real_lint = live_module._linted
+    monkeypatch.setattr(live_module, "_linted", crashing)
+    before, descriptors = _files(built_copy / "output"), sorted(os.listdir("/proc/self/fd"))
+    capsys.readouterr()
+    assert _saved(live, _edit(built_copy, POST, "Pour la première fois", "Après la panne. Pour la première fois")) == (1, True)
+    said = capsys.readouterr().err
+    assert "RuntimeError: une règle a planté" in said and said.count("\n") == 1 and "Traceback" not in said
+    assert _files(built_copy / "output") == before
+    assert sorted(os.listdir("/proc/self/fd")) == descriptors and _children_left() == []
+    monkeypatch.setattr(live_module, "_linted", real_lint)
+    assert _saved(live, str(built_copy / POST)) == (0, False)  # the kept build was dropped: a full rebuild
+    _as_built_from_nothing(built_copy, tmp_path)
+
+
 def test_an_update_that_fails_half_way_leaves_a_site_the_next_rebuild_makes_whole(live, built_copy, tmp_path, monkeypatch):
     """As a process killed while it renames files: some new, some old; the records are gone
     first, so the next rebuild (a full one) renders every page."""

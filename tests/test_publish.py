@@ -465,12 +465,14 @@ def test_a_site_with_no_marked_page_has_every_page_indexed(tmp_path):
     from tribune import search
 
     site = tmp_path / "site"
-    for name, title in (("index.html", "Accueil"), ("billets/un/index.html", "Un billet")):
+    pages = (("index.html", "Accueil", "Un texte à chercher."), ("billets/un/index.html", "Un billet", "Un autre texte."),
+             ("billets/theme/index.html", "Le thème", "Il marque le texte : <code>&lt;main data-pagefind-body&gt;</code>"))
+    for name, title, text in pages:
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_text(f'<!doctype html><html lang="fr"><head><title>{title}</title></head><body><h1>{title}</h1>'
-                                 "<p>Un texte à chercher.</p></body></html>", encoding="utf-8")
+                                 f"<p>{text}</p></body></html>", encoding="utf-8")
     search.build_index(site)
-    assert sorted(indexed(site)) == ["/", "/billets/un/"]
+    assert sorted(indexed(site)) == ["/", "/billets/theme/", "/billets/un/"]  # the words in a text are no mark
 
 
 def test_the_search_index_holds_what_readers_may_find(production_site):

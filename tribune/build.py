@@ -196,6 +196,19 @@ def build(site: Site, strict: bool = False, search: bool = False, keep=None) -> 
     # own, which is dropped when the lint finds a problem.
     linting = workers.beside(check, site, strict)
     try:
+        problems, result = _built_and_swapped(site, strict, search, keep, linting)
+    finally:
+        linting.close()  # waited for already, unless Ctrl-C stopped the build first
+    result.pages.save()
+    if keep is not None:
+        keep(site, result.pages)
+    return BuildResult(result.output, time.perf_counter() - started, result.warnings, len(result.pages.records), result.pages.reused,
+                       result.census, problems)
+
+
+def _built_and_swapped(site: Site, strict: bool, search: bool, keep, linting) -> tuple[list[Problem], "_Built"]:
+    """Pelican's build beside output/, the lint's verdict (``linting``), then the swap."""
+    try:
         fresh, result = _build_beside(site, strict, search, calls=keep is not None)
     except BuildError:
         _stop_if_linted_wrong(linting)
@@ -209,11 +222,7 @@ def build(site: Site, strict: bool = False, search: bool = False, keep=None) -> 
     except BaseException:  # Ctrl-C included: nothing half-built is left beside output/
         shutil.rmtree(fresh, ignore_errors=True)
         raise
-    result.pages.save()
-    if keep is not None:
-        keep(site, result.pages)
-    return BuildResult(result.output, time.perf_counter() - started, result.warnings, len(result.pages.records), result.pages.reused,
-                       result.census, problems)
+    return problems, result
 
 
 def _stop_if_linted_wrong(linting, fresh: Path | None = None) -> list[Problem]:

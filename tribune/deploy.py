@@ -460,8 +460,8 @@ class GitHubPages:
         """The branch's files against the site's: names from one ``git ls-tree``, contents by
         their blob ids, computed here (two git commands per file took half a minute at 5 000)."""
         self.preflight(site)
-        listing = self._git("ls-tree", "-r", "-z", self.branch)
-        blobs = dict(_blob_of(entry) for entry in listing.stdout.split("\0") if entry) if listing.returncode == 0 else {}
+        listing = subprocess.run(["git", "ls-tree", "-r", "-z", self.branch], cwd=self.repository, capture_output=True)  # bytes: names as they are
+        blobs = dict(_blob_of(entry) for entry in listing.stdout.split(b"\0") if entry) if listing.returncode == 0 else {}
         files = files_under(site)
         new = set(files) | {".nojekyll"} | ({"CNAME"} if self.cname else set())
         plan = Plan(added=sorted(new - blobs.keys()), removed=sorted(blobs.keys() - new))
@@ -485,17 +485,22 @@ class GitHubPages:
 
 
 
-def _blob_of(entry: str) -> tuple[str, str]:
-    """(path, blob id) of a line of ``git ls-tree -z``: "<mode> <type> <id>\\t<path>"."""
-    info, path = entry.split("\t", 1)
-    return path, info.split()[2]
+def _blob_of(entry: bytes) -> tuple[str, str]:
+    """(path, blob id) of an entry of ``git ls-tree -z``: "<mode> <type> <id>\\t<path>", the
+    path decoded as the file system's names are (so that it meets the site's own)."""
+    info, path = entry.split(b"\t", 1)
+    return os.fsdecode(path), info.split()[2].decode("ascii")
 
 
 def _blob_id(path: Path, like: str) -> str:
     """The id git gives the file's bytes as a blob: SHA-1, or SHA-256 in a repository that
-    uses it (``like``, an id of the branch, tells which by its length)."""
-    data = path.read_bytes()
-    return hashlib.new("sha1" if len(like) == 40 else "sha256", b"blob %d\0" % len(data) + data).hexdigest()
+    uses it (``like``, an id of the branch, tells which by its length); read in blocks."""
+    digest = hashlib.new("sha1" if len(like) == 40 else "sha256", b"blob %d\0" % path.stat().st_size)
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
 
 def deployer_for(target: str, settings: dict, progress=None, adopt: bool = False, keep_out: tuple[Path, ...] = ()):
     """The deployer a PUBLISH_TARGET names: github-pages[:branch], [user@]host:/path, or a folder

@@ -193,6 +193,14 @@ class LiveSite:
                 print(f"live: full rebuild ({reason})", file=sys.stderr)
             return None
         linting = workers.beside(_linted, kept)  # on another core while the pages render
+        try:
+            return self._take(kept, edits, linting, started)
+        finally:
+            linting.close()  # already waited for, unless the update stopped before it
+
+    def _take(self, kept: _Kept, edits: list[_Edit], linting, started: float) -> Update:
+        """Apply ``edits`` to the kept build and render what they touched, the lint's verdict
+        (``linting``) asked for before output/ changes."""
         linted: list[tuple] = []
 
         def lint_passed() -> None:
@@ -218,9 +226,6 @@ class LiveSite:
             rendering.forget_bodies(stale)
             self._kept = kept
             raise
-        finally:
-            if not linted:  # stopped before: the child is waited for all the same
-                linting.result()
         self._kept = _Kept(kept.site, kept.generators, pages, kept.registry, kept.files)
         return Update(time.perf_counter() - started, len(pages.rendered()), warnings, linted[0][1])
 

@@ -17,6 +17,7 @@ and the recipe, like the avatars; those kept are copied into the output beside t
 (:func:`tribune.rendering.wrote_file`) so that a page taken from the previous output brings them.
 """
 
+import errno
 import fcntl
 import hashlib
 import io
@@ -210,21 +211,37 @@ def _encode_missing(original: Image.Image, copies: list[tuple[int, str]], cached
     with open(lock_path, "a+b") as lock:
         claimed_elsewhere = []
         for index, copy in enumerate(copies):
-            try:
-                fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, index)
-            except OSError:
+            if not _lock(lock, index, wait=False):
                 claimed_elsewhere.append((index, copy))
                 continue
             try:
                 encode(*copy)
             finally:
-                fcntl.lockf(lock, fcntl.LOCK_UN, 1, index)
+                _unlock(lock, index)
         for index, copy in claimed_elsewhere:
-            fcntl.lockf(lock, fcntl.LOCK_EX, 1, index)  # until the process encoding it is done
+            _lock(lock, index, wait=True)  # until the process encoding it is done
             try:
                 encode(*copy)
             finally:
-                fcntl.lockf(lock, fcntl.LOCK_UN, 1, index)
+                _unlock(lock, index)
+
+
+def _lock(lock, index: int, wait: bool) -> bool:
+    """Lock byte ``index`` of ``lock``: True once this process holds it, False when another
+    does (``wait``: never False). On a file system without locks (some network mounts), True
+    without a lock: a copy may then be encoded twice, and is written by rename all the same."""
+    try:
+        fcntl.lockf(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB), 1, index)
+    except OSError as error:
+        return error.errno not in (errno.EAGAIN, errno.EACCES)
+    return True
+
+
+def _unlock(lock, index: int) -> None:
+    try:
+        fcntl.lockf(lock, fcntl.LOCK_UN, 1, index)
+    except OSError:  # no locks on this file system: none was taken
+        pass
 
 
 def _write_aside(path: Path, data: bytes) -> None:

@@ -13,6 +13,7 @@ is rewritten in a stable order, so that publishing an unchanged site changes no 
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,7 +28,9 @@ from tribune.trees import walk_files
 from tribune.workers import dying_with_this_process
 
 
-_MARK = b"data-pagefind-body"  # what the theme puts on the main content of a page to index
+# What the theme puts on the main content of a page to index: the attribute in a tag, not the
+# words in a page's text (a post about the theme shows them, escaped: "&lt;main data-…").
+_MARK = re.compile(rb"<[^<>]*\sdata-pagefind-body[\s=/>]")
 
 
 class SearchIndexError(Exception):
@@ -85,7 +88,8 @@ def _pages_to_index(site: Path, scratch: Path) -> Iterator[Path]:
 
 def _marked(path: str) -> bool:
     with open(path, "rb") as page:
-        return _MARK in page.read()
+        text = page.read()
+    return b"data-pagefind-body" in text and _MARK.search(text) is not None  # the regular expression only where it may match
 
 
 def _behind(first) -> None:

@@ -131,13 +131,35 @@ class _Forked:
                 finally:
                     os._exit(0)
         os.close(writing)
-        self.reading = reading
+        self.reading: int | None = reading
+        self._outcome: tuple[bool, object] | None = None
 
     def result(self):
-        with os.fdopen(self.reading, "rb") as pipe:
-            data = pipe.read()
-        os.waitpid(self.pid, 0)
-        return pickle.loads(data) if data else self.function(*self.args)
+        """The call's result, or its error raised; asked again, the same (the pipe is read,
+        and the child waited for, once: its descriptor's number may be another file's by then)."""
+        if self._outcome is None:
+            with os.fdopen(self._taken(), "rb") as pipe:
+                data = pipe.read()
+            os.waitpid(self.pid, 0)
+            try:
+                self._outcome = (True, pickle.loads(data) if data else self.function(*self.args))
+            except Exception as error:  # noqa: BLE001 - kept, to be raised at every asking
+                self._outcome = (False, error)
+        done, value = self._outcome
+        if not done:
+            raise value
+        return value
+
+    def close(self) -> None:
+        """Stop the child and wait for it, for a caller that no longer needs the result."""
+        if self.reading is not None:
+            os.close(self._taken())
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+
+    def _taken(self) -> int:
+        reading, self.reading = self.reading, None
+        return reading
 
 
 class _Here:
@@ -149,11 +171,15 @@ class _Here:
     def result(self):
         return self.function(*self.args)
 
+    def close(self) -> None:
+        """Nothing runs until the result is asked for."""
+
 
 def beside(function: Callable, *args):
     """``function(*args)`` in a forked child while this process goes on; ``.result()`` waits
-    for it and raises its error, if any. With one core or without fork, or when the child
-    fails, the call is made here when its result is asked for (its error raised here)."""
+    for it and raises its error, if any; ``.close()`` stops it when the result is no longer
+    wanted (the caller calls it in every case). With one core or without fork, or when the
+    child fails, the call is made here when its result is asked for (its error raised here)."""
     if not _can_fork() or (os.cpu_count() or 1) < 2:
         return _Here(function, args)
     return _Forked(function, args)
