@@ -138,7 +138,6 @@ def test_responsive_copies_are_made_once_and_only_when_lighter(tmp_path):
     assert ResponsiveImages({**settings, "IMAGE_MAX_PIXELS": 1000}).image_set("images/photo.jpg") is None
 
 
-
 def test_processes_asking_for_one_image_at_once_share_its_copies_and_survive_one_killed(tmp_path):
     """Pages render in several processes: each copy is encoded by one of them, and a process
     killed while it encodes leaves its copy to the others, not a wait without end."""

@@ -87,6 +87,7 @@ def compare(site: Path, live: Path | None) -> Plan:
     plan.removed = sorted(set(old) - set(new))
     return plan
 
+
 MARKER = ".tribune-site"
 """The file that marks a releases folder as Tribune's, written before anything else in it. It
 lives in the releases folder, not in a release: the target is a link to a release, and a file
@@ -482,7 +483,6 @@ class GitHubPages:
             raise DeployError(_("GitHub Pages: {reason}", reason=error.message)) from error
         finally:
             os.chdir(previous)
-
 
 
 def _blob_of(entry: bytes) -> tuple[str, str]:
