@@ -33,8 +33,8 @@ from pathlib import Path
 
 from tribune import removal
 from tribune.errors import describe_os_error
-from tribune.trees import files_under
 from tribune.i18n import _
+from tribune.trees import files_under
 
 
 class DeployError(Exception):
@@ -448,8 +448,8 @@ class GitHubPages:
         self.branch, self.cname, self.push = branch, cname, push
         self.repository = repository or Path.cwd()
 
-    def _git(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["git", *args], cwd=self.repository, capture_output=True, text=True)
+    def _git(self, *args: str, text: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *args], cwd=self.repository, capture_output=True, text=text)
 
     def preflight(self, site: Path) -> None:
         """Refuse the branch checked out here: it holds the site's sources, not its pages."""
@@ -461,7 +461,7 @@ class GitHubPages:
         """The branch's files against the site's: names from one ``git ls-tree``, contents by
         their blob ids, computed here (two git commands per file took half a minute at 5 000)."""
         self.preflight(site)
-        listing = subprocess.run(["git", "ls-tree", "-r", "-z", self.branch], cwd=self.repository, capture_output=True)  # bytes: names as they are
+        listing = self._git("ls-tree", "-r", "-z", self.branch, text=False)  # bytes: names as they are
         blobs = dict(_blob_of(entry) for entry in listing.stdout.split(b"\0") if entry) if listing.returncode == 0 else {}
         files = files_under(site)
         new = set(files) | {".nojekyll"} | ({"CNAME"} if self.cname else set())

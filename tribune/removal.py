@@ -8,7 +8,8 @@ nothing is copied), then removed by ``rm -rf`` in a process of its own, which th
 not wait for and which outlives it if need be. It holds none of the command's files (the
 site's lock included: Popen closes them). A removal cut short (the machine stopped) is taken up
 again by the next build. Where the move or the process cannot be made (another disk, no ``rm``),
-the folder is removed at once, as before.
+the folder is removed at once, as before. A publish removes the releases it prunes the same
+way (:func:`remove_in_background`, after renaming them out of the releases' names).
 """
 
 import shutil

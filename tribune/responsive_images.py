@@ -151,13 +151,16 @@ class ResponsiveImages:
             fallback_ext, _ = _FALLBACKS[original.format]
             widths = widths_of(self.settings, width)
             digest = hashlib.sha256(RECIPE.encode() + source.read_bytes()).hexdigest()[:20]
+
+            def cached(w: int, extension: str) -> Path:
+                return self.cache / f"{digest}-{w}.{extension}"
+
             copies = [(w, fallback_ext) for w in widths[:-1]] + [(w, ext) for ext, _ in self.modern for w in widths]
-            _encode_missing(original, copies, lambda w, ext: self.cache / f"{digest}-{w}.{ext}", self.cache / f"{digest}.lock")
+            _encode_missing(original, copies, cached, self.cache / f"{digest}.lock")
         stem = str(Path(relative).with_suffix(""))
 
         def variant(w: int, extension: str) -> Variant:
-            cached = self.cache / f"{digest}-{w}.{extension}"
-            return Variant(f"{stem}-{w}w.{extension}", w, cached.stat().st_size, cached)
+            return Variant(f"{stem}-{w}w.{extension}", w, cached(w, extension).stat().st_size, cached(w, extension))
 
         fallback = [variant(w, fallback_ext) for w in widths[:-1]] + [Variant(relative, width, source.stat().st_size)]
         found = ImageSet(relative, width, height, _lighter_only(fallback))
