@@ -1,10 +1,14 @@
 """Work in forked processes: results come back, and errors are raised in the build's process."""
 
 import os
+import subprocess
+import sys
 
 import pytest
 
 from tribune import workers
+
+from .conftest import ROOT
 
 forks = pytest.mark.skipif(workers.processes({}, "ANY") < 2 or (os.cpu_count() or 1) < 2, reason="needs fork and two cores")
 
@@ -25,3 +29,26 @@ def test_a_call_beside_that_fails_raises_its_error_here():
     with pytest.raises(ValueError, match="un champ illisible"):
         pending.result()
     assert os.getpid() in calls  # run again here, where its error can be reported
+
+
+# A Ctrl-C that reaches a child the moment it is forked (a terminal sends it to every process of
+# the command): the child's own fork hooks run before it ignores Ctrl-C, so this one sends it then.
+_CTRL_C_AT_EVERY_FORK = """
+import os, signal, sys
+from tribune import workers
+os.register_at_fork(after_in_child=lambda: os.kill(os.getpid(), signal.SIGINT))
+{call}
+"""
+
+
+@pytest.mark.parametrize("call", [
+    "print(workers.run_captured(['echo', 'fait'], timeout=60).stdout.strip())",
+    "print(workers.run_captured(['echo', 'fait'], timeout=60, behind=True).stdout.strip())",
+    "print('fait' if workers.beside(os.getpid).result() != os.getpid() else 'ici')",
+    "print('fait' if list(workers.map_forked(abs, [-1, -2], 2, None)) == [1, 2] else 'faux')",
+])
+@forks
+def test_a_child_forked_as_ctrl_c_arrives_leaves_it_to_the_command(call):
+    result = subprocess.run([sys.executable, "-c", _CTRL_C_AT_EVERY_FORK.format(call=call)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "fait\n", "")

@@ -15,17 +15,15 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 
 from tribune.i18n import _
 from tribune.trees import walk_files
-from tribune.workers import dying_with_this_process
+from tribune.workers import run_captured
 
 
 # What the theme puts on the main content of a page to index: the attribute in a tag, not the
@@ -43,12 +41,9 @@ def build_index(site: Path, bundle: Path | None = None, background: bool = False
     person waits for (the preview's next update) goes first."""
     bundle = bundle or site / "pagefind"
     bundle.parent.mkdir(parents=True, exist_ok=True)
-    first = dying_with_this_process()
     with _pages_to_index(site, bundle.parent) as pages:
-        result = subprocess.run(
-            [sys.executable, "-m", "pagefind", "--site", str(pages), "--output-path", str(bundle), "--quiet"],
-            capture_output=True, text=True, timeout=600, preexec_fn=partial(_behind, first) if background else first,
-        )
+        result = run_captured([sys.executable, "-m", "pagefind", "--site", str(pages), "--output-path", str(bundle), "--quiet"],
+                              timeout=600, behind=background)
     if result.returncode != 0:
         raise SearchIndexError(_("Pagefind could not index {folder}: {reason}", folder=site, reason=(result.stderr or result.stdout).strip()[:500]))
     entry = bundle / "pagefind-entry.json"
@@ -90,8 +85,3 @@ def _marked(path: str) -> bool:
     with open(path, "rb") as page:
         text = page.read()
     return b"data-pagefind-body" in text and _MARK.search(text) is not None  # the regular expression only where it may match
-
-
-def _behind(first) -> None:
-    first()
-    os.nice(19)

@@ -15,11 +15,13 @@ import multiprocessing
 import os
 import pickle
 import signal
+import subprocess
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import partial
+from pathlib import Path
 
 _inherited = None  # what the forked workers of the running map_forked() work on
 
@@ -44,6 +46,7 @@ def die_with_parent(parent: int) -> None:
     if sys.platform != "linux":
         return
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held back by _forking(): dropped now
     _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # the parent died before the request was made
         os._exit(1)
@@ -56,6 +59,29 @@ def dying_with_this_process() -> Callable[[], None]:
     if sys.platform == "linux":
         _libc()
     return partial(die_with_parent, os.getpid())
+
+
+def run_captured(command: list[str], *, timeout: float, cwd: Path | None = None, behind: bool = False) -> subprocess.CompletedProcess:
+    """``subprocess.run(command, capture_output=True, text=True)`` for a program that dies
+    with this process and leaves Ctrl-C to it (it ignores it; this process, stopped by it,
+    kills the program on its way out). ``behind``: at the lowest CPU priority, so that what
+    a person waits for goes first. A timeout raises :class:`subprocess.TimeoutExpired`."""
+    first = dying_with_this_process()
+    with _forking():  # only while forking: Ctrl-C stops the wait for the program at once
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   preexec_fn=partial(_behind, first) if behind else first)
+    with process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except BaseException:
+            process.kill()
+            raise
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def _behind(first: Callable[[], None]) -> None:
+    first()
+    os.nice(19)
 
 
 def _libc():
@@ -71,7 +97,8 @@ def _libc():
 def _forking():
     """Ctrl-C waits while processes are forked (it is delivered right after): a child must not
     get it before it has learnt to ignore it (:func:`die_with_parent`), or it prints a
-    traceback of its own."""
+    traceback of its own (Python's own fork hooks run first in the child: threading's, for
+    one). The child inherits the held-back signal, and drops it in :func:`die_with_parent`."""
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield

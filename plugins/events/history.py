@@ -22,13 +22,12 @@ import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
-from tribune.workers import dying_with_this_process
+from tribune.workers import run_captured
 
 
 def _git(folder: Path, *arguments: str) -> str | None:
     try:
-        result = subprocess.run(["git", "-c", "core.quotePath=false", *arguments], cwd=folder, capture_output=True, text=True,
-                                timeout=60, preexec_fn=dying_with_this_process())
+        result = run_captured(["git", "-c", "core.quotePath=false", *arguments], cwd=folder, timeout=60)
     except (OSError, subprocess.SubprocessError):
         return None
     return result.stdout if result.returncode == 0 else None
