@@ -11,9 +11,11 @@ from pathlib import Path
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
+from pelican.contents import Article
 
 from tribune import commands
 from tribune.build import BuildError, build, check, load_site
+from tribune.headers import light_content
 from tribune.lint import NOTICE
 
 from .conftest import build_site, french
@@ -252,3 +254,17 @@ def test_a_pseudonym_may_not_be_someone_elses_name(site_copy, monkeypatch, pseud
     assert [str(p) for p in blocking] == [french(f"content/members/hugo-marchand.md:9: Pseudonym: « {pseudonym} » est déjà un nom utilisé "
                                                  f"({who}) : ses billets seraient attribués à quelqu'un qui ne les a pas écrits ; "
                                                  "choisissez un nom que personne ne porte")]
+
+
+
+def test_outside_a_build_a_post_made_after_a_withdrawal_is_credited_anew(site_copy, monkeypatch):
+    """The newsletter's command makes posts outside a build: the credits are kept from one post
+    to the next while the member files stay as they were, and a withdrawal made since is seen."""
+    monkeypatch.chdir(site_copy)
+    give_them_posts(site_copy)
+    settings = load_site(site_copy / "pelicanconf.py").settings
+    post = site_copy / "content/posts/2026-10-05-illustration-pollen.md"
+    assert light_content(post, Article, settings).author.name == WITHDRAWN[0]
+    assert light_content(post, Article, settings).author.name == WITHDRAWN[0]
+    withdraw_and_hide(site_copy)
+    assert light_content(post, Article, settings).author.name == ORGANIZATION

@@ -7,7 +7,6 @@ status, slug) and only the chosen ones become Pelican objects. The choice of eve
 the member uses the events and spotlight plugins' own API.
 """
 
-import os
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -21,6 +20,7 @@ from spotlight.contents import Member
 from tribune.headers import light_content
 from tribune.i18n import _
 from tribune.source import SourceError
+from tribune.trees import stamps
 
 from .contents import Edition
 from .post_index import PostHeader, header_of, post_folders, post_headers
@@ -69,17 +69,7 @@ _LAST: dict = {}  # the last catalogue read, with the signature of what it was r
 
 def _stamps(settings: dict) -> dict[str, tuple[int, int]]:
     """Every Markdown file of the content: its path, size and modification time."""
-    stamps = {}
-    for folder, _folders, names in os.walk(settings["PATH"]):
-        for name in names:
-            if name.endswith(".md"):
-                path = os.path.join(folder, name)
-                try:
-                    stat = os.stat(path)
-                except OSError:  # a link that leads nowhere: the lint names it
-                    continue
-                stamps[path] = (stat.st_size, stat.st_mtime_ns)
-    return stamps
+    return stamps(settings["PATH"], ".md")
 
 
 @dataclass
