@@ -49,6 +49,19 @@ def test_every_post_and_event_has_its_kit_page_out_of_search_engines(site):
         assert not page.find(attrs={"data-pagefind-body": True})
 
 
+
+def test_a_piece_kept_off_the_networks_has_no_kit(tmp_path):
+    """``Social: no`` (or ``false``, any case) on a post or an event: no kit page, no link to one."""
+    root = copy_site(tmp_path / "site")
+    for path, value in (("posts/2026-02-09-cinq-conseils-soiree-jeux.md", "No"), ("events/soiree-jeux-quebecoise.md", "false")):
+        source = root / "content" / path
+        source.write_text(source.read_text(encoding="utf-8").replace("\n\n", f"\nSocial: {value}\n\n", 1), encoding="utf-8")
+    site = build_site(root, "pelicanconf.py", root / "output", search=False)
+    kits = sorted(p.relative_to(site.output).as_posix() for p in site.output.rglob("relais/index.html"))
+    assert f"{POST}relais/index.html" not in kits and f"{EVENT}relais/index.html" not in kits and len(kits) == 12 + 6 - 2
+    for page in (POST, EVENT):
+        assert site.html(page).find("h1") and not site.html(page).find("a", href=lambda href: href and "relais/" in href)
+
 def test_the_kit_gives_each_networks_text_and_a_form_to_its_compose_page(site):
     from social.compose import NETWORKS
 
