@@ -15,6 +15,8 @@ RECHECK = (
     "(pelican/writers.py write_file and _open_w: pagination and template variables reproduced in tribune/writer.py; "
     "pelican/__init__.py __init__ (plugins registered before initialized), run and _get_generator_classes: the generators' order RenderPending relies on; "
     "pelican/readers.py Readers' cache filled by tribune/prereading.py; pelican/cache.py FileDataCacher patched by "
-    "tribune/caches.py; pelican/contents.py get_content/get_summary wrapped by tribune/rendering.py), run "
-    "tests/test_writer.py, test_page_cache.py and test_workers.py, then set CHECKED_PELICAN in tribune/pelican_compat.py."
+    "tribune/caches.py; pelican/contents.py get_content/get_summary wrapped by tribune/rendering.py; "
+    "pelican/generators.py generate_context filling tags, categories and authors after article_generator_pretaxonomy, "
+    "for tribune/filing.py), run "
+    "tests/test_writer.py, test_page_cache.py, test_workers.py and test_filing.py, then set CHECKED_PELICAN in tribune/pelican_compat.py."
 )
