@@ -1,7 +1,6 @@
 """Publishing: a real build deployed to temporary targets, atomic, idempotent, reversible,
 and the search index holding what readers may find, and nothing else."""
 
-import contextlib
 import gzip
 import json
 import os
@@ -446,9 +445,10 @@ def indexed(output: Path) -> dict[str, str]:
     return pages
 
 
-def test_pagefind_given_only_the_marked_pages_makes_the_bundle_of_the_whole_site(production_site, tmp_path, monkeypatch):
+def test_pagefind_given_only_the_marked_pages_makes_the_bundle_of_the_whole_site(production_site, tmp_path):
     """Pagefind is given the pages that carry data-pagefind-body (hard links, in a scratch
-    folder removed afterwards): the bundle is the one it makes of every page."""
+    folder removed afterwards): the bundle is the one it makes of every page, as it is given
+    them in the preview's background."""
     from tribune import search
 
     def files(folder: Path) -> dict[str, bytes]:
@@ -456,8 +456,8 @@ def test_pagefind_given_only_the_marked_pages_makes_the_bundle_of_the_whole_site
 
     marked = search.build_index(production_site.output, tmp_path / "marked/pagefind")
     assert [p.name for p in (tmp_path / "marked").iterdir()] == ["pagefind"]  # the scratch folder is gone
-    monkeypatch.setattr(search, "_pages_to_index", lambda site, scratch: contextlib.nullcontext(site))
-    whole = search.build_index(production_site.output, tmp_path / "whole/pagefind")
+    whole = search.build_index(production_site.output, tmp_path / "whole/pagefind", background=True)
+    assert [p.name for p in (tmp_path / "whole").iterdir()] == ["pagefind"]
     assert len(files(marked)) > 20 and files(marked) == files(whole) == files(production_site.output / "pagefind")
 
 

@@ -18,6 +18,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from tribune.removal import remove_in_background
 from tribune.search import SearchIndexError, build_index
 
 QUIET_SECONDS = 2.0  # without a rebuild, before the site is indexed
@@ -58,7 +59,7 @@ class BackgroundIndex:
                 if made is not None and not self._pending:
                     self._put_in_place(made)
                 elif made is not None:
-                    shutil.rmtree(made, ignore_errors=True)  # made across a swap: made again
+                    remove_in_background(made)  # made across a swap: made again
 
     def _index(self) -> Path | None:
         staging = Path(tempfile.mkdtemp(prefix="next-", dir=self.folder))
@@ -71,14 +72,14 @@ class BackgroundIndex:
 
     def _put_in_place(self, staging: Path) -> None:
         """The new bundle takes the old one's place (two renames: for that instant, a request
-        for /pagefind/ finds nothing); the old one is removed afterwards."""
+        for /pagefind/ finds nothing); the old one is removed afterwards, by a process of its
+        own (thousands of files, unlinked here, held up the preview's next update)."""
         current = self.folder / "pagefind"
-        retired = self.folder / f"old-{staging.name}"
+        retired = staging / "old"
         if current.exists():
             current.rename(retired)
         (staging / "pagefind").rename(current)
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(retired, ignore_errors=True)
+        remove_in_background(staging)
 
     def close(self) -> None:
         with self._wanted:
