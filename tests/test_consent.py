@@ -256,7 +256,6 @@ def test_a_pseudonym_may_not_be_someone_elses_name(site_copy, monkeypatch, pseud
                                                  "choisissez un nom que personne ne porte")]
 
 
-
 def test_outside_a_build_a_post_made_after_a_withdrawal_is_credited_anew(site_copy, monkeypatch):
     """The newsletter's command makes posts outside a build: the credits are kept from one post
     to the next while the member files stay as they were, and a withdrawal made since is seen."""

@@ -3,7 +3,11 @@
 import copy
 import pickle
 
+from pelican import signals
+
 from tribune.filing import FiledPosts
+
+from .conftest import ROOT, build_site
 
 
 class Post:
@@ -31,3 +35,21 @@ def test_a_filed_list_is_copied_and_pickled_as_a_plain_list():
     assert type(copy.copy(filed)) is list and copy.copy(filed) == [first]
     assert type(pickle.loads(pickle.dumps(FiledPosts([1, 2])))) is list
     assert first in filed[:1] and type(filed[:1]) is list
+
+
+def test_pelican_files_the_sites_posts_in_these_lists(tmp_path):
+    """Fails when a Pelican release fills its tag, category and author lists another way (the
+    build is then as right, and as slow, as vanilla Pelican's): see tribune/pelican_compat.py."""
+    filed = []
+
+    def look(generator):
+        filed.extend((kind, type(posts), len(posts)) for kind, lists in (("tag", generator.tags.items()), ("category", generator.categories),
+                                                                          ("author", generator.authors)) for _, posts in lists)
+
+    signals.article_generator_finalized.connect(look)
+    try:
+        build_site(ROOT, "pelicanconf.py", tmp_path / "output", search=False)
+    finally:
+        signals.article_generator_finalized.disconnect(look)
+    assert {kind for kind, _, _ in filed} == {"tag", "category", "author"}
+    assert all(kind is FiledPosts and count > 0 for _, kind, count in filed), filed

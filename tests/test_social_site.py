@@ -51,16 +51,21 @@ def test_every_post_and_event_has_its_kit_page_out_of_search_engines(site):
 
 
 def test_a_piece_kept_off_the_networks_has_no_kit(tmp_path):
-    """``Social: no`` (or ``false``, any case) on a post or an event: no kit page, no link to one."""
+    """``Social: no`` (or ``false``, any case; the last one when the field is written twice) on
+    a post or an event: no kit page, no link to one."""
     root = copy_site(tmp_path / "site")
-    for path, value in (("posts/2026-02-09-cinq-conseils-soiree-jeux.md", "No"), ("events/soiree-jeux-quebecoise.md", "false")):
+    prototype = "billets/dans-l-atelier-comment-nous-testons-un-prototype/"
+    for path, value in (("posts/2026-02-09-cinq-conseils-soiree-jeux.md", "No"), ("events/soiree-jeux-quebecoise.md", "false"),
+                        ("posts/2026-04-06-tester-un-prototype.md", "yes\nSocial: no")):
         source = root / "content" / path
         source.write_text(source.read_text(encoding="utf-8").replace("\n\n", f"\nSocial: {value}\n\n", 1), encoding="utf-8")
     site = build_site(root, "pelicanconf.py", root / "output", search=False)
     kits = sorted(p.relative_to(site.output).as_posix() for p in site.output.rglob("relais/index.html"))
-    assert f"{POST}relais/index.html" not in kits and f"{EVENT}relais/index.html" not in kits and len(kits) == 12 + 6 - 2
-    for page in (POST, EVENT):
+    assert not {f"{POST}relais/index.html", f"{EVENT}relais/index.html", f"{prototype}relais/index.html"} & set(kits)
+    assert len(kits) == 12 + 6 - 3
+    for page in (POST, EVENT, prototype):
         assert site.html(page).find("h1") and not site.html(page).find("a", href=lambda href: href and "relais/" in href)
+
 
 def test_the_kit_gives_each_networks_text_and_a_form_to_its_compose_page(site):
     from social.compose import NETWORKS

@@ -52,3 +52,24 @@ def test_a_child_forked_as_ctrl_c_arrives_leaves_it_to_the_command(call):
     result = subprocess.run([sys.executable, "-c", _CTRL_C_AT_EVERY_FORK.format(call=call)], cwd=ROOT,
                             capture_output=True, text=True, timeout=120)
     assert (result.returncode, result.stdout, result.stderr) == (0, "fait\n", "")
+
+
+# A Ctrl-C held back while the program is forked is raised as the forking ends: the program,
+# started by then, is stopped and waited for, not left running.
+_CTRL_C_AS_THE_FORK_ENDS = """
+import os, signal
+from tribune import workers
+os.register_at_fork(after_in_parent=lambda: os.kill(os.getpid(), signal.SIGINT))
+try:
+    workers.run_captured(["sleep", "60"], timeout=120)
+except KeyboardInterrupt:
+    children = [pid for pid in os.listdir("/proc") if pid.isdigit() and os.path.exists(f"/proc/{pid}/stat")
+                and open(f"/proc/{pid}/stat").read().rpartition(")")[2].split()[1] == str(os.getpid())]
+    print("arrêté", children)
+"""
+
+
+@forks
+def test_a_program_started_as_ctrl_c_arrives_is_stopped_with_the_command():
+    result = subprocess.run([sys.executable, "-c", _CTRL_C_AS_THE_FORK_ENDS], cwd=ROOT, capture_output=True, text=True, timeout=50)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "arrêté []\n", "")

@@ -14,11 +14,13 @@ way (:func:`remove_in_background`, after renaming them out of the releases' name
 
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 FOLDER = "removing"  # in CACHE_PATH
 
 _running: list[subprocess.Popen] = []  # kept until they end, so that each is waited for (no zombie)
+_listing = threading.Lock()
 
 
 def remove_later(folder: Path, cache_path: str) -> None:
@@ -46,9 +48,10 @@ def finish_removals(cache_path: str) -> None:
 def remove_in_background(folder: Path) -> None:
     """``rm -rf folder`` in a process of its own, not waited for (``folder`` must already be
     where nobody looks: the caller moved it there)."""
-    _running[:] = [process for process in _running if process.poll() is None]
-    try:
-        _running.append(subprocess.Popen(["rm", "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.DEVNULL, start_new_session=True))
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
+    with _listing:  # the preview's search thread removes its old indexes too
+        _running[:] = [process for process in _running if process.poll() is None]
+        try:
+            _running.append(subprocess.Popen(["rm", "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                             stderr=subprocess.DEVNULL, start_new_session=True))
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)

@@ -22,6 +22,7 @@ import fcntl
 import hashlib
 import io
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,6 @@ from PIL import Image, features
 
 from tribune import rendering
 from tribune.images import ImageError, open_image
-from tribune.trees import link_or_copy
 
 RECIPE = "1"  # bump when the encoding changes, to drop the cached copies
 DEFAULT_WIDTHS = (400, 800, 1200, 1600)
@@ -179,7 +179,9 @@ class ResponsiveImages:
             target = output / variant.path
             if not target.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)
-                link_or_copy(variant.cached, target)
+                copying = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+                shutil.copyfile(variant.cached, copying)
+                os.replace(copying, target)  # pages render in several processes at once
             rendering.wrote_file(variant.path)
 
 

@@ -12,6 +12,7 @@ is rewritten in a stable order, so that publishing an unchanged site changes no 
 """
 
 import json
+import os
 import re
 import shutil
 import sys
@@ -21,7 +22,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from tribune.i18n import _
-from tribune.trees import link_or_copy, walk_files
+from tribune.trees import walk_files
 from tribune.workers import run_captured
 
 
@@ -74,7 +75,10 @@ def _pages_to_index(site: Path, scratch: Path) -> Iterator[Path]:
         for relative, path in marked:
             copy = mirror / relative
             copy.parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(Path(path), copy)
+            try:
+                os.link(path, copy)
+            except OSError:  # another file system
+                shutil.copyfile(path, copy)
         yield mirror
     finally:
         shutil.rmtree(mirror, ignore_errors=True)

@@ -7,9 +7,7 @@ second for 5 000 files.
 """
 
 import os
-import shutil
 from collections.abc import Iterator
-from contextlib import suppress
 from pathlib import Path
 
 
@@ -39,34 +37,16 @@ def files_under(root: Path | None) -> dict[str, Path]:
 def stamps(root: Path | str, suffix: str) -> dict[str, tuple[int, int]]:
     """Every file under ``root`` whose name ends with ``suffix``, by its path (``root``
     joined to its relative path): its size and modification time, which change when it is
-    written. Nothing when ``root`` is not a folder; a link that leads nowhere is left out."""
+    written. Links to folders are not followed; a folder that cannot be read, or a link that
+    leads nowhere, is left out (the lint names them)."""
     found = {}
-    if not os.path.isdir(root):
-        return found
-    for relative, path in walk_files(root):
-        if relative.endswith(suffix):
-            try:
-                stat = os.stat(path)
-            except OSError:  # removed meanwhile
-                continue
-            found[path] = (stat.st_size, stat.st_mtime_ns)
+    for folder, _folders, names in os.walk(root):
+        for name in names:
+            if name.endswith(suffix):
+                path = os.path.join(folder, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue
+                found[path] = (stat.st_size, stat.st_mtime_ns)
     return found
-
-
-def link_or_copy(source: Path, target: Path) -> None:
-    """Make ``target`` the file ``source`` is (a hard link: nothing is copied; at 1 000 posts,
-    copying the cached share cards into the output took a third of a second), or a copy where
-    links cannot be made (another file system). ``target`` is replaced at once, never seen
-    half-written: pages render in several processes, which may put the same file there."""
-    placing = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        os.link(source, placing)
-    except FileExistsError:  # left by a process stopped here: a link, maybe, which a copy would write through
-        os.unlink(placing)
-        link_or_copy(source, target)
-        return
-    except OSError:
-        shutil.copyfile(source, placing)
-    os.replace(placing, target)
-    with suppress(FileNotFoundError):  # still there when target already was this file: rename(2) then does nothing
-        os.unlink(placing)

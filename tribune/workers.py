@@ -42,11 +42,12 @@ def die_with_parent(parent: int) -> None:
     (the child's own view of its parent would miss a parent killed between the fork and
     this): see :func:`dying_with_this_process`.
 
-    Linux only (prctl's PR_SET_PDEATHSIG, kept across exec); elsewhere nothing is done."""
-    if sys.platform != "linux":
-        return
+    The death signal is Linux's (prctl's PR_SET_PDEATHSIG, kept across exec); elsewhere only
+    Ctrl-C is ignored."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held back by _forking(): dropped now
+    if sys.platform != "linux":
+        return
     _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # the parent died before the request was made
         os._exit(1)
@@ -67,15 +68,17 @@ def run_captured(command: list[str], *, timeout: float, cwd: Path | None = None,
     kills the program on its way out). ``behind``: at the lowest CPU priority, so that what
     a person waits for goes first. A timeout raises :class:`subprocess.TimeoutExpired`."""
     first = dying_with_this_process()
-    with _forking():  # only while forking: Ctrl-C stops the wait for the program at once
-        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                   preexec_fn=partial(_behind, first) if behind else first)
-    with process:
-        try:
-            stdout, stderr = process.communicate(timeout=timeout)
-        except BaseException:
+    process = None
+    try:
+        with _forking():  # only while forking: Ctrl-C stops the wait for the program at once
+            process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                       preexec_fn=partial(_behind, first) if behind else first)
+        stdout, stderr = process.communicate(timeout=timeout)
+    except BaseException:  # a Ctrl-C held back while forking is raised as the block ends: the program is started by then
+        if process is not None:
             process.kill()
-            raise
+            process.communicate()  # waited for, its pipes closed
+        raise
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 

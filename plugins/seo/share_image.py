@@ -16,13 +16,12 @@ and nothing else reads them.
 import hashlib
 import os
 import re
+import shutil
 from functools import lru_cache
 from pathlib import Path
 
 import font_lato
 from PIL import Image, ImageColor, ImageDraw, ImageFont
-
-from tribune.trees import link_or_copy
 
 WIDTH, HEIGHT = 1200, 630
 _MARGIN = 80
@@ -131,5 +130,5 @@ def share_image(title: str, site_name: str, settings: dict, destination: Path) -
         draw_card(title, site_name, colours, font_path).save(drawing, "PNG", **_PNG)
         os.replace(drawing, cached)
     destination.parent.mkdir(parents=True, exist_ok=True)
-    link_or_copy(cached, destination)
+    shutil.copyfile(cached, destination)
     return destination
