@@ -20,6 +20,7 @@ makes too), then lists what it would add, change and remove (the dry run stops t
 
 import ctypes
 import errno
+import filecmp
 import hashlib
 import json
 import os
@@ -61,20 +62,6 @@ class Plan:
         return _("{added} added, {changed} changed, {removed} removed", added=len(self.added), changed=len(self.changed), removed=len(self.removed))
 
 
-def _same_bytes(first: Path, second: Path) -> bool:
-    """Whether two files hold the same bytes: sizes first (most changed pages differ there),
-    then the bytes themselves, read side by side until they differ."""
-    if first.stat().st_size != second.stat().st_size:
-        return False
-    with first.open("rb") as one, second.open("rb") as other:
-        while True:
-            block = one.read(1 << 20)
-            if block != other.read(1 << 20):
-                return False
-            if not block:
-                return True
-
-
 def compare(site: Path, live: Path | None) -> Plan:
     """Files added, changed (by content) and removed between the live folder and the new site."""
     new, old = files_under(site), files_under(live)
@@ -82,7 +69,7 @@ def compare(site: Path, live: Path | None) -> Plan:
     for relative, path in sorted(new.items()):
         if relative not in old:
             plan.added.append(relative)
-        elif not _same_bytes(path, old[relative]):
+        elif not filecmp.cmp(path, old[relative], shallow=False):  # sizes first, then the bytes side by side
             plan.changed.append(relative)
     plan.removed = sorted(set(old) - set(new))
     return plan
