@@ -223,6 +223,33 @@ def test_a_share_card_is_a_palette_png_in_the_site_colours(tmp_path):
         assert all(min(t, b) <= c <= max(t, b) for c, t, b in zip(colour, (0x1B, 0x3A, 0x4B), (0xF5, 0xEF, 0xE6)))
 
 
+@pytest.mark.parametrize("title", [
+    "Fière affiche\u202f: «\u202fTout va bien\u202f» — finale d’AVignon, fl ffi ŒUVRE 2026\u202f!",
+    "To Te Ta Wa Yo L’été à Genève, 1er prix",
+    "Ελληνικά и кириллица",
+])
+def test_a_card_put_together_from_letters_drawn_once_is_the_card_pillow_draws(title, monkeypatch):
+    """Cards are assembled from letters rasterised once per process (fast first builds): the
+    same pixels as Pillow's layout of the whole line, with its kerning and ligatures."""
+    cards = share_card_module()
+    colours = ("#0f5c63", "#ffffff", "#f2b134")
+    cards.draw_card("Un premier titre, pour remplir le cache", "La Guilde", colours, None)
+    assembled = cards.draw_card(title, "La Guilde", colours, None)
+    monkeypatch.setattr(cards, "_kerned_only", lambda line: False)  # every line laid out by Pillow
+    laid_out = cards.draw_card(title, "La Guilde", colours, None)
+    assert assembled.tobytes() == laid_out.tobytes()
+    assert len(set(assembled.crop((0, 0, 1200, 500)).tobytes())) > 100  # the title is there, anti-aliased
+
+
+def test_a_title_in_a_script_that_needs_shaping_is_laid_out_by_pillow():
+    """Arabic joins its letters and runs right to left, a combining accent sits on its letter:
+    such lines are not put together letter by letter."""
+    cards = share_card_module()
+    for line in ("مرحبا بالجميع", "Cafe\u0301 de\u0301but", "Soirée jeux 🎲"):
+        assert not cards._kerned_only(line)
+    assert cards._kerned_only("Soirée «\u202fjeux\u202f» — 2026\u00a0€")
+
+
 def test_tag_pages_can_be_noindexed_by_setting(site_copy, tmp_path):
     site = build_site(site_copy, "publishconf.py", tmp_path / "out", SEO_NOINDEX_TAGS=True)
     assert meta(site.html("etiquettes/pollen/"), "robots").startswith("noindex")

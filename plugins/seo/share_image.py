@@ -7,16 +7,18 @@ changed title is.
 
 A first build draws a card for most posts, in the workers that render the pages
 (:mod:`tribune.writer`), so it must be cheap: fonts are loaded and the site's line (the
-same on every card) drawn once per process, a title is laid out once, the card is a palette
-image (256 colours: the text's anti-aliasing over the background, and the accent) and its PNG
-is compressed at zlib's fastest level: the cards go to social networks, which re-encode them,
-and nothing else reads them.
+same on every card) drawn once per process, a title is laid out once, its letters are
+rasterised once per process and size (FreeType's rendering was most of a card's drawing),
+the card is a palette image (256 colours: the text's anti-aliasing over the background, and
+the accent) and its PNG is compressed at zlib's fastest level: the cards go to social
+networks, which re-encode them, and nothing else reads them.
 """
 
 import hashlib
 import os
 import re
 import shutil
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 1200, 630
 _MARGIN = 80
-_DRAWING_VERSION = "2"  # bump when the drawing changes, to invalidate cached cards
+_DRAWING_VERSION = "3"  # bump when the drawing changes, to invalidate cached cards
 _TITLE_SIZES = (76, 68, 60, 52, 46)  # the largest at which the title fits in four lines
 _PNG = {"optimize": False, "compress_level": 1}
 
@@ -78,10 +80,11 @@ def _palette(colours: tuple[str, str, str]) -> list[int]:
     return [channel for colour in [*blends, accent] for channel in colour]
 
 
-# A glyph's coverage (0 to 255) as one of the palette's 255 text strengths: two coverages
-# a 255th apart share one, a difference no eye sees (at most one unit of a channel).
+# The text is drawn at the palette's strongest text colour: Pillow blends a glyph's coverage
+# (0 to 255) into the ink, so a pixel covered at c gets the strength round(254 c / 255), and
+# two coverages a 255th apart may share one, a difference no eye sees.
 _LEVELS = 255
-_STRENGTH = [round(coverage * (_LEVELS - 1) / 255) for coverage in range(256)]
+_INK = _LEVELS - 1
 _ACCENT = _LEVELS  # the palette's last colour
 
 
@@ -90,8 +93,70 @@ def _blank_card(site_name: str, font_path: str | None, identity: str) -> Image.I
     """What every card of the site shows, as text coverage: the site's line (below the
     title's area, which never reaches it)."""
     image = Image.new("L", (WIDTH, HEIGHT), 0)
-    ImageDraw.Draw(image).text((_MARGIN + 46, HEIGHT - 122), site_name, font=_font(font_path, 34, identity), fill=255)
+    ImageDraw.Draw(image).text((_MARGIN + 46, HEIGHT - 122), site_name, font=_font(font_path, 34, identity), fill=_INK)
     return image
+
+
+def _kerned_only(line: str) -> bool:
+    """Whether the line needs no shaping beyond kerning and ligatures (Latin, Greek and
+    Cyrillic letters, digits, punctuation, no combining mark), so that it can be put
+    together from letters drawn alone; other scripts are drawn by Pillow's layout."""
+    return all((char < "\u0590" or "\u2000" <= char <= "\u20cf") and not unicodedata.combining(char) for char in line)
+
+
+@lru_cache(maxsize=4096)
+def _joined(pair: str, font_path: str | None, size: int, identity: str) -> bool:
+    """Whether the font draws the two letters as one ligature (as "fi" in Lato)."""
+    font = _font(font_path, size, identity)
+    return font.layout_engine == ImageFont.Layout.RAQM and font.getlength(pair) != font.getlength(pair, features=["-liga"])
+
+
+@lru_cache(maxsize=8192)
+def _advance(letter: str, following: str, font_path: str | None, size: int, identity: str) -> float:
+    """How far the pen moves past ``letter`` when ``following`` comes next: its advance and
+    the kerning of the pair, as the layout measures them in the whole line."""
+    font = _font(font_path, size, identity)
+    return font.getlength(letter + following) - font.getlength(following)
+
+
+@lru_cache(maxsize=4096)
+def _letter(letter: str, font_path: str | None, size: int, identity: str) -> tuple[Image.Image, int, int] | None:
+    """The letter's coverage and its offset from the pen, rasterised once (None: nothing drawn,
+    as a space)."""
+    font = _font(font_path, size, identity)
+    left, top, right, bottom = font.getbbox(letter)
+    if right <= left or bottom <= top:
+        return None
+    image = Image.new("L", (right - left, bottom - top), 0)
+    ImageDraw.Draw(image).text((-left, -top), letter, font=font, fill=255)
+    return image, left, top
+
+
+def _letters(line: str, font_path: str | None, size: int, identity: str) -> list[str]:
+    """The line cut into what the font draws as one: letters, and the pairs it joins."""
+    letters, index = [], 0
+    while index < len(line):
+        step = 2 if index + 1 < len(line) and _joined(line[index:index + 2], font_path, size, identity) else 1
+        letters.append(line[index:index + step])
+        index += step
+    return letters
+
+
+def _draw_line(coverage: Image.Image, xy: tuple[int, int], line: str, font_path: str | None, size: int, identity: str) -> None:
+    """Draw ``line`` with its top left at ``xy``, from letters rasterised once: what
+    ``ImageDraw.text`` draws, pixel for pixel with Lato (tests/test_seo.py): the same glyphs,
+    kerned, and joined in pairs."""
+    if not _kerned_only(line):
+        ImageDraw.Draw(coverage).text(xy, line, font=_font(font_path, size, identity), fill=_INK)
+        return
+    letters = _letters(line, font_path, size, identity)
+    pen = 0.0
+    for letter, following in zip(letters, [*letters[1:], ""]):
+        drawn = _letter(letter, font_path, size, identity)
+        if drawn is not None:
+            image, left, top = drawn
+            coverage.paste(_INK, (xy[0] + round(pen) + left, xy[1] + top), image)
+        pen += _advance(letter, following, font_path, size, identity)
 
 
 def draw_card(title: str, site_name: str, colours: tuple[str, str, str], font_path: str | None) -> Image.Image:
@@ -100,15 +165,12 @@ def draw_card(title: str, site_name: str, colours: tuple[str, str, str], font_pa
     compress, with no row filtering: the encoding, most of a card's cost, is several times
     faster (docs/performance.md)."""
     identity = _font_identity(font_path)
-    coverage = _blank_card(site_name, font_path, identity).copy()
-    draw = ImageDraw.Draw(coverage)
+    image = _blank_card(site_name, font_path, identity).copy()
     size, lines = _fit_title(title, font_path, identity)
-    font = _font(font_path, size, identity)
     line_height = int(size * 1.2)
     top = (HEIGHT - 120 - line_height * len(lines)) // 2
     for index, line in enumerate(lines):
-        draw.text((_MARGIN, top + index * line_height), line, font=font, fill=255)
-    image = coverage.point(_STRENGTH)
+        _draw_line(image, (_MARGIN, top + index * line_height), line, font_path, size, identity)
     image.putpalette(_palette(tuple(colours)))  # an "L" image given a palette is a "P" one
     shapes = ImageDraw.Draw(image)
     shapes.rectangle([0, HEIGHT - 24, WIDTH, HEIGHT], fill=_ACCENT)
