@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tribune import commands
+from tribune import commands, lint
 from tribune.build import BuildError, build, check, load_site
 
 from .conftest import french
@@ -179,3 +179,26 @@ def test_a_failure_inside_pelican_leaves_output_untouched(built_copy):
 def test_image_that_does_not_exist(built_copy):
     name = _write(built_copy, "posts/image.md", GOOD_POST.replace("Tags:", "Image: images/absente.png\nTags:"))
     assert _problems_after_failed_build(built_copy) == [french(f"{name}:4: Image: images/absente.png : aucun fichier de ce nom dans content/")]
+
+
+def test_the_rules_walk_the_files_a_walk_of_the_folder_finds(tmp_path):
+    """A lint run lists the content folder once, and the rules' walks come from that listing
+    (`invoke serve` lints after every save): the same files, in the same order, as walking
+    the folder. Nested folders whose names sort differently as text and as paths, dot files,
+    a folder named x.md, links to a file, a broken link, a linked folder (not entered below
+    the folder walked; walked when the rule starts from it), a folder outside content/."""
+    content = tmp_path / "content"
+    for name in ("posts/a/x.md", "posts/a-b/y.md", "posts/a.md", "posts/.brouillon.md", "posts/dossier.md/z.md",
+                 "posts/notes.txt", "pages/p.md", "pages/sous dossier/q.md", "../ailleurs/r.md"):
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text("Title: x\n", encoding="utf-8")
+    (content / "posts/lien.md").symlink_to("../pages/p.md")
+    (content / "posts/mort.md").symlink_to("../pages/absent.md")
+    (content / "alias").symlink_to("posts", target_is_directory=True)
+    corpus = lint.Corpus({"PATH": str(content)})
+    for directory in ("posts", "./posts/", "", ".", "pages", "alias", "absent", "posts/a.md", "../ailleurs"):
+        walked = [path for path in sorted((content / directory).rglob("*")) if path.is_file()]
+        assert corpus.files_in(directory) == walked, directory
+    in_posts = [str(path) for path in corpus.files_in("posts")]
+    assert in_posts != sorted(in_posts)  # "a/x.md" before "a-b/y.md": paths compared part by part, not as text
+    assert corpus.content_folder.files_in("alias") is None and corpus.content_folder.files_in("../ailleurs") is None

@@ -16,6 +16,7 @@ run start afresh: what lies there is not listed, and could change unseen.
 
 import os
 from collections import OrderedDict
+from functools import cached_property
 from pathlib import Path
 
 from tribune.i18n import language
@@ -71,6 +72,29 @@ class ContentFolder:
     def content_path(self, written: str, folder: str = "") -> str:
         """:func:`tribune.paths.content_path` for this folder."""
         return self.located(written, folder)[0]
+
+    def files_in(self, folder: str) -> list[str] | None:
+        """The files (links to files included) in ``folder`` and below it, relative to the
+        content folder, in the order of ``sorted(Path.rglob("*"))`` (path parts compared):
+        the walk the rules ask for, taken from the listing instead of the disk. None when the
+        listing cannot say: ``folder`` lies outside, or is itself a symbolic link (``rglob``
+        follows the one it starts from)."""
+        folder = os.path.normpath(folder)
+        if folder == ".." or folder.startswith(("../", "/")):
+            return None
+        if folder != ".":
+            entry = self._entries.get(folder)
+            if entry is not None and entry[1] != "folder":
+                return None if entry[1] == "link" else []
+            folder += "/"
+        else:
+            folder = ""
+        return sorted((entry[0] for entry in self.listing if entry[0].startswith(folder) and _is_file(entry)),
+                      key=lambda name: name.split("/"))
+
+    @cached_property
+    def _entries(self) -> dict[str, tuple]:
+        return {entry[0]: entry for entry in self.listing}
 
     def is_file(self, relative: str) -> bool:
         """Whether ``relative`` (a path :meth:`content_path` gave) is a file of the folder."""

@@ -95,6 +95,16 @@ class Corpus:
         """The content folder as this run sees it, listed when a rule first asks."""
         return content_folder(self.settings["PATH"])
 
+    def files_in(self, directory: str) -> list[Path]:
+        """The files in ``directory`` of the content folder and below it (links to files
+        included), sorted as ``sorted(Path.rglob("*"))``: from the run's listing (one walk
+        of the folder serves every rule), walked only when the listing cannot say."""
+        content_path = Path(self.settings["PATH"])
+        names = self.content_folder.files_in(directory)
+        if names is None:
+            return [path for path in sorted((content_path / directory).rglob("*")) if path.is_file()]
+        return [content_path / name for name in names]
+
 
 class SourceMemo:
     """What a rule found in each source, kept from one lint run to the next in the same process
@@ -204,16 +214,16 @@ def _check_fields(kind: ContentKind, source: Source, extra_keys: set[str]) -> It
                 yield problem(source, key, message)
 
 
-def _sources_of(kind: ContentKind, content_path: Path) -> Iterable[Path]:
+def _sources_of(kind: ContentKind, corpus: Corpus) -> Iterable[Path]:
     """The kind's Markdown files (a folder named x.md is none; a link that leads nowhere
     neither: the rule on symbolic links names it)."""
     for directory in kind.directories:
-        place = content_path / directory
-        if place.suffix == ".md":  # a kind of one file (the conversations' moderation charter)
+        if Path(directory).suffix == ".md":  # a kind of one file (the conversations' moderation charter)
+            place = Path(corpus.settings["PATH"]) / directory
             if place.is_file():
                 yield place
         else:
-            yield from (path for path in sorted(place.rglob("*.md")) if path.is_file())
+            yield from (path for path in corpus.files_in(directory) if path.name.endswith(".md"))
 
 
 def registry_for(settings: dict) -> Registry:
@@ -231,14 +241,13 @@ def run(settings: dict, registry: Registry | None = None) -> list[Problem]:
     from tribune.limits import too_large  # which uses this module's Problem
 
     registry = registry or registry_for(settings)
-    content_path = Path(settings["PATH"])
     extra_keys = {key.lower() for key in settings.get("EXTRA_METADATA_FIELDS", [])}
     corpus = Corpus(settings)
     problems: list[Problem] = []
     for kind in registry.kinds:
         readable = corpus.sources.setdefault(kind.name, [])
         corpus.kinds[kind.name] = kind
-        for path in _sources_of(kind, content_path):
+        for path in _sources_of(kind, corpus):
             try:
                 oversized = too_large(path.stat().st_size, settings)
                 if oversized:  # not even read

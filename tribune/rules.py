@@ -387,20 +387,20 @@ def check_unread_files(corpus: Corpus) -> Iterable[Problem]:
     root = Path(corpus.settings["PATH"])
     static = [root / folder for folder in corpus.settings.get("STATIC_PATHS", [])]
     for directory in sorted({directory for kind in corpus.kinds.values() for directory in kind.directories}):
-        folder = root / directory
-        if folder.suffix != ".md" and folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if (not path.is_file() or path.suffix in (".md", ".json") or path.name.startswith(".") or path.name.endswith("~")
-                        or any(path.is_relative_to(place) for place in static)):
-                    continue
-                better = f"{path.stem}.md"
-                if path.suffix.lower() in _READ_BY_PELICAN:
-                    message = _("{name}: Pelican publishes this file, but Tribune checks only .md files: rename it {better}",
-                                name=path.name, better=better)
-                else:
-                    message = _("{name} is not read: a content folder takes .md files only; rename it {better}, or move it out of "
-                                "content/", name=path.name, better=better)
-                yield Problem(display_path(path), 1, "", message, WARNING)
+        if Path(directory).suffix == ".md":
+            continue
+        for path in corpus.files_in(directory):
+            if (path.suffix in (".md", ".json") or path.name.startswith(".") or path.name.endswith("~")
+                    or any(path.is_relative_to(place) for place in static)):
+                continue
+            better = f"{path.stem}.md"
+            if path.suffix.lower() in _READ_BY_PELICAN:
+                message = _("{name}: Pelican publishes this file, but Tribune checks only .md files: rename it {better}",
+                            name=path.name, better=better)
+            else:
+                message = _("{name} is not read: a content folder takes .md files only; rename it {better}, or move it out of "
+                            "content/", name=path.name, better=better)
+            yield Problem(display_path(path), 1, "", message, WARNING)
 
 
 def register(registry: Registry) -> None:
