@@ -8,6 +8,8 @@ import shutil
 import feedparser
 from PIL import Image, features
 
+from tribune import feeds as tribune_feeds
+
 from .conftest import build_site, chromium_on
 
 SITE = "https://guilde.editions-boussole.fr"
@@ -228,6 +230,24 @@ def test_the_404_page_has_no_canonical_and_no_json_ld(production_site):
 
 
 # -- Feeds ----------------------------------------------------------------------------------
+
+
+def test_feeds_whose_items_are_written_once_are_those_feedgenerator_writes(many_posts, tmp_path, monkeypatch):
+    """Each item's XML is kept once written (a post is an item of several feeds, and the
+    preview writes them again after each save): the feeds are byte for byte those
+    feedgenerator writes item by item, when the items are written and when all are kept."""
+    def feeds_of(name: str) -> dict[str, bytes]:
+        output = build_site(many_posts, "publishconf.py", tmp_path / name, search=False, WRITER_PROCESSES=1,
+                            CACHE_PATH=str(tmp_path / f"{name}-cache")).output
+        return {path.relative_to(output).as_posix(): path.read_bytes() for path in [*output.glob("feeds/*.xml"), output / "lettre/atom.xml"]}
+
+    tribune_feeds._written.clear()
+    written = feeds_of("written")
+    assert len(tribune_feeds._written) > 60  # the posts' items, kept
+    kept = feeds_of("kept")
+    monkeypatch.setattr(tribune_feeds, "_REMEMBERING", {})
+    plain = feeds_of("plain")
+    assert len(plain) > 10 and written == kept == plain
 
 
 def test_each_feed_has_its_own_id_language_and_title(production_site):
