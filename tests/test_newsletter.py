@@ -12,7 +12,9 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
+from tribune import source as source_module
 from tribune.build import check, load_site
+from tribune.source import forget_sources, read_source
 
 from .conftest import build_site, chromium_on, french
 
@@ -263,6 +265,19 @@ def test_post_headers_are_read_again_only_when_their_file_changed(site_copy, mon
     described.clear()
     assert catalogue.Catalogue._read(settings, catalogue._stamps(settings)).post_headers == again.post_headers
     assert len(described) == 13
+
+
+def test_the_index_of_posts_reads_their_headers_without_keeping_their_texts(site_copy):
+    """A build makes the index of the posts an edition chooses from: every post's header is
+    read, and the texts must not stay in memory until the build ends (50 MB at 5 000 posts)."""
+    settings = load_site(site_copy / "pelicanconf.py").settings
+    catalogue = sys.modules["newsletter.catalogue"]
+    forget_sources()
+    headers = catalogue.Catalogue._read(settings, catalogue._stamps(settings)).post_headers
+    posts = {str(header.path) for header in headers}
+    assert len(posts) == 12 and not posts & {str(path) for path in source_module._READ}
+    post = next(iter(headers)).path
+    assert read_source(post) is read_source(post)  # every other reader keeps what it read
 
 
 def test_an_image_is_not_shown_twice(local_site):

@@ -104,15 +104,19 @@ def forget_sources() -> None:
     _READ.clear()
 
 
-def read_source(path: Path) -> Source:
-    """Read ``path`` into a :class:`Source` (not to be modified), or raise :class:`SourceError`."""
+def read_source(path: Path, keep: bool = True) -> Source:
+    """Read ``path`` into a :class:`Source` (not to be modified), or raise :class:`SourceError`.
+    Kept for the next reader of the same file as it is, unless ``keep`` is False: a reader
+    of every post's header (the newsletter's index of posts, during a build) would otherwise
+    hold every post's text in memory until the build ends (50 MB at 5 000 posts)."""
     stat = path.stat()
     stamp = (stat.st_size, stat.st_mtime_ns)
     known = _READ.get(path)
     if known is not None and known[0] == stamp:
         return known[1]
     source = _parse(path)
-    _READ[path] = (stamp, source)
+    if keep:
+        _READ[path] = (stamp, source)
     return source
 
 

@@ -34,7 +34,7 @@ class PostHeader:
 def _described(path: str, settings: dict) -> tuple | None:
     """(date without its zone, lang, slug) of a published post; None for any other file."""
     try:
-        source = read_source(Path(path))
+        source = read_source(Path(path), keep=False)  # its header only: the text is not kept
     except SourceError:
         return None  # the lint reports it
     date = parse_date(source.get("Date") or "")
