@@ -15,6 +15,7 @@ networks, which re-encode them, and nothing else reads them.
 """
 
 import hashlib
+import math
 import os
 import re
 import shutil
@@ -90,18 +91,20 @@ _ACCENT = _LEVELS  # the palette's last colour
 
 @lru_cache(maxsize=8)
 def _blank_card(site_name: str, font_path: str | None, identity: str) -> Image.Image:
-    """What every card of the site shows, as text coverage: the site's line (below the
-    title's area, which never reaches it)."""
+    """What every card of the site shows, as text strengths (the palette's indexes): the
+    site's line (below the title's area, which never reaches it)."""
     image = Image.new("L", (WIDTH, HEIGHT), 0)
     ImageDraw.Draw(image).text((_MARGIN + 46, HEIGHT - 122), site_name, font=_font(font_path, 34, identity), fill=_INK)
     return image
 
 
 def _kerned_only(line: str) -> bool:
-    """Whether the line needs no shaping beyond kerning and ligatures (Latin, Greek and
-    Cyrillic letters, digits, punctuation, no combining mark), so that it can be put
-    together from letters drawn alone; other scripts are drawn by Pillow's layout."""
-    return all((char < "\u0590" or "\u2000" <= char <= "\u20cf") and not unicodedata.combining(char) for char in line)
+    """Whether the line needs no shaping beyond kerning and pairs of letters joined (Latin,
+    Greek and Cyrillic letters, digits, punctuation; no combining mark, no invisible sign
+    that joins, reorders or isolates letters), so that it can be put together from letters
+    drawn alone; other lines are drawn by Pillow's layout."""
+    return all((char < "\u0530" or "\u2000" <= char <= "\u20cf") and not unicodedata.combining(char)
+               and unicodedata.category(char) not in ("Cf", "Cc") for char in line)
 
 
 @lru_cache(maxsize=4096)
@@ -143,20 +146,31 @@ def _letters(line: str, font_path: str | None, size: int, identity: str) -> list
 
 
 def _draw_line(coverage: Image.Image, xy: tuple[int, int], line: str, font_path: str | None, size: int, identity: str) -> None:
-    """Draw ``line`` with its top left at ``xy``, from letters rasterised once: what
-    ``ImageDraw.text`` draws, pixel for pixel with Lato (tests/test_seo.py): the same glyphs,
-    kerned, and joined in pairs."""
-    if not _kerned_only(line):
+    """Draw ``line`` with its top left at ``xy``: with the cards' own font (Lato), from
+    letters rasterised once, which is what ``ImageDraw.text`` draws, pixel for pixel
+    (tests/test_seo.py): the same glyphs, kerned, Lato's ligatures (pairs) joined. A font
+    set in SEO_SHARE_IMAGE_FONT may join three letters, or alter them by their context:
+    its lines are laid out by Pillow."""
+    if font_path is not None or not _kerned_only(line):
         ImageDraw.Draw(coverage).text(xy, line, font=_font(font_path, size, identity), fill=_INK)
         return
     letters = _letters(line, font_path, size, identity)
-    pen = 0.0
+    placed, pen = [], 0.0
     for letter, following in zip(letters, [*letters[1:], ""]):
         drawn = _letter(letter, font_path, size, identity)
         if drawn is not None:
             image, left, top = drawn
-            coverage.paste(_INK, (xy[0] + round(pen) + left, xy[1] + top), image)
+            placed.append((image, math.floor(pen + 0.5) + left, top))  # FreeType's rounding: .5 up
         pen += _advance(letter, following, font_path, size, identity)
+    if not placed:
+        return
+    # As Pillow does: the letters' coverages are put together first (where two overlap, as a
+    # kerned "YV", they add up as Pillow's rendering adds them), then the line is inked once.
+    left, top = min(x for _, x, _ in placed), min(y for _, _, y in placed)
+    mask = Image.new("L", (max(x + image.width for image, x, _ in placed) - left, max(y + image.height for image, _, y in placed) - top), 0)
+    for image, x, y in placed:
+        mask.paste(255, (x - left, y - top), image)
+    coverage.paste(_INK, (xy[0] + left, xy[1] + top), mask)
 
 
 def draw_card(title: str, site_name: str, colours: tuple[str, str, str], font_path: str | None) -> Image.Image:
