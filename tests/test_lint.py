@@ -186,7 +186,8 @@ def test_the_rules_walk_the_files_a_walk_of_the_folder_finds(tmp_path):
     (`invoke serve` lints after every save): the same files, in the same order, as walking
     the folder. Nested folders whose names sort differently as text and as paths, dot files,
     a folder named x.md, links to a file, a broken link, a linked folder (not entered below
-    the folder walked; walked when the rule starts from it), a folder outside content/."""
+    the folder walked; walked when the rule starts from it or from below it), a folder outside
+    content/, a folder that is not there."""
     content = tmp_path / "content"
     for name in ("posts/a/x.md", "posts/a-b/y.md", "posts/a.md", "posts/.brouillon.md", "posts/dossier.md/z.md",
                  "posts/notes.txt", "pages/p.md", "pages/sous dossier/q.md", "../ailleurs/r.md"):
@@ -196,9 +197,9 @@ def test_the_rules_walk_the_files_a_walk_of_the_folder_finds(tmp_path):
     (content / "posts/mort.md").symlink_to("../pages/absent.md")
     (content / "alias").symlink_to("posts", target_is_directory=True)
     corpus = lint.Corpus({"PATH": str(content)})
-    for directory in ("posts", "./posts/", "", ".", "pages", "alias", "absent", "posts/a.md", "../ailleurs"):
+    for directory in ("posts", "./posts/", "", ".", "pages", "alias", "alias/a", "absent", "posts/a.md", "../ailleurs"):
         walked = [path for path in sorted((content / directory).rglob("*")) if path.is_file()]
         assert corpus.files_in(directory) == walked, directory
     in_posts = [str(path) for path in corpus.files_in("posts")]
     assert in_posts != sorted(in_posts)  # "a/x.md" before "a-b/y.md": paths compared part by part, not as text
-    assert corpus.content_folder.files_in("alias") is None and corpus.content_folder.files_in("../ailleurs") is None
+    assert all(corpus.content_folder.files_in(directory) is None for directory in ("alias", "alias/a", "../ailleurs", "absent"))

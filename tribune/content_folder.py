@@ -15,6 +15,7 @@ run start afresh: what lies there is not listed, and could change unseen.
 """
 
 import os
+import posixpath
 from collections import OrderedDict
 from functools import cached_property
 from pathlib import Path
@@ -77,19 +78,17 @@ class ContentFolder:
         """The files (links to files included) in ``folder`` and below it, relative to the
         content folder, in the order of ``sorted(Path.rglob("*"))`` (path parts compared):
         the walk the rules ask for, taken from the listing instead of the disk. None when the
-        listing cannot say: ``folder`` lies outside, or is itself a symbolic link (``rglob``
-        follows the one it starts from)."""
-        folder = os.path.normpath(folder)
-        if folder == ".." or folder.startswith(("../", "/")):
+        listing cannot say, and the folder must be walked: it lies outside, or is not a folder
+        of the listing (a symbolic link, or below one: ``rglob`` follows the link it starts
+        from; a name the listing spells otherwise, on a file system that ignores case)."""
+        folder = posixpath.normpath(folder.replace(os.sep, "/"))
+        if folder == ".":
+            prefix = ""
+        elif folder == ".." or folder.startswith(("../", "/")) or self._entries.get(folder, ("", ""))[1] != "folder":
             return None
-        if folder != ".":
-            entry = self._entries.get(folder)
-            if entry is not None and entry[1] != "folder":
-                return None if entry[1] == "link" else []
-            folder += "/"
         else:
-            folder = ""
-        return sorted((entry[0] for entry in self.listing if entry[0].startswith(folder) and _is_file(entry)),
+            prefix = folder + "/"
+        return sorted((entry[0] for entry in self.listing if entry[0].startswith(prefix) and _is_file(entry)),
                       key=lambda name: name.split("/"))
 
     @cached_property
