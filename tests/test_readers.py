@@ -2,10 +2,12 @@
 (feedparser), JSON-LD, and a few layouts measured in Debian's chromium (skipped without it)."""
 
 import json
+from datetime import datetime, timedelta, timezone
 import re
 import shutil
 
 import feedparser
+from feedgenerator import Atom1Feed, Rss201rev2Feed
 from PIL import Image, features
 
 from tribune import feeds as tribune_feeds
@@ -242,12 +244,30 @@ def test_feeds_whose_items_are_written_once_are_those_feedgenerator_writes(many_
         return {path.relative_to(output).as_posix(): path.read_bytes() for path in [*output.glob("feeds/*.xml"), output / "lettre/atom.xml"]}
 
     tribune_feeds._written.clear()
+    tribune_feeds._kept_characters = 0
     written = feeds_of("written")
     assert len(tribune_feeds._written) > 60  # the posts' items, kept
+    items_written = []
+    for feed_class in (Atom1Feed, Rss201rev2Feed):
+        real = feed_class.add_item_elements
+        monkeypatch.setattr(feed_class, "add_item_elements", lambda self, handler, item, real=real: items_written.append(item) or real(self, handler, item))
     kept = feeds_of("kept")
+    assert items_written == []  # every item taken from what was kept
     monkeypatch.setattr(tribune_feeds, "_REMEMBERING", {})
     plain = feeds_of("plain")
-    assert len(plain) > 10 and written == kept == plain
+    assert len(plain) > 10 and len(items_written) > 60 and written == kept == plain
+
+
+def test_an_item_kept_is_one_with_the_same_date_in_the_same_time_zone():
+    """Two items at the same moment written in two time zones are two items: each feed says
+    the date as its item gives it (the kept XML is keyed by the zone too)."""
+    said = []
+    for moment in (datetime(2026, 1, 12, 12, tzinfo=timezone.utc), datetime(2026, 1, 12, 13, tzinfo=timezone(timedelta(hours=1)))):
+        feed = tribune_feeds.identify(Atom1Feed(title="Guilde", link="https://exemple.fr/", description="", feed_url="https://exemple.fr/flux.xml"),
+                                      None, {"DEFAULT_LANG": "fr", "SITENAME": "Guilde"})
+        feed.add_item(title="Bienvenue", link="https://exemple.fr/bienvenue/", description="Un mot.", pubdate=moment)
+        said.append(feedparser.parse(feed.writeString("utf-8")).entries[0].published)
+    assert said == ["2026-01-12T12:00:00+00:00", "2026-01-12T13:00:00+01:00"]
 
 
 def test_each_feed_has_its_own_id_language_and_title(production_site):

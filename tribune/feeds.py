@@ -6,12 +6,14 @@ site's name and the feed's. Each feed here is identified by its own URL, in the 
 its posts: a translation feed (``TRANSLATION_FEED_ATOM``, ``{lang}`` in its path) in its
 language, every other one in the site's (``DEFAULT_LANG``).
 
-Each item's XML is written once per process and kept (:class:`_ItemsWrittenOnce`): a post
+Each item's XML is written once per process and kept (:class:`_ItemsWrittenOnce`; a few MB
+at most): a post
 is an item of several feeds (all posts, its language's, its category's), and `invoke serve`
 writes again, after a save, every feed that holds the post, whose other 99 items did not
 change. Writing them was about half of a feed's time.
 """
 
+import hashlib
 import re
 from collections import OrderedDict
 from io import StringIO
@@ -19,8 +21,11 @@ from io import StringIO
 from feedgenerator import Atom1Feed, Rss201rev2Feed
 from feedgenerator.django.utils.xmlutils import SimplerXMLGenerator
 
-_KEPT_ITEMS = 1024  # the items of about ten feeds of 100: what a site's feeds hold, and no more
-_written: OrderedDict[tuple, str] = OrderedDict()  # (feed class, item as it is) -> its XML
+# The items of a site's feeds (about a thousand of a few KB), and no more: the least recently
+# written go first (a long-lived preview keeps the versions of an edited post otherwise).
+_KEPT_CHARACTERS = 8_000_000
+_written: OrderedDict[bytes, str] = OrderedDict()  # digest of (feed class, item as it is) -> its XML
+_kept_characters = 0
 
 
 def feed_language(feed_url: str, settings: dict) -> str:
@@ -68,23 +73,26 @@ _REMEMBERING = {Atom1Feed: _Atom, Rss201rev2Feed: _Rss}
 
 
 def _item_xml(feed: _ItemsWrittenOnce, item: dict) -> str:
-    """The XML of ``item`` as ``feed.write`` writes it, kept by what the item holds."""
-    try:
-        key = (type(feed), tuple((name, tuple(value) if isinstance(value, list) else value) for name, value in item.items()))
+    """The XML of ``item`` as ``feed.write`` writes it, kept by a digest of all the item holds
+    (its dates with their zones). Not kept: an item with enclosures (objects, without a
+    value to compare) or without a date (Atom writes the time of writing then)."""
+    global _kept_characters
+    key = None
+    if not item.get("enclosures") and (item.get("pubdate") or item.get("updateddate")):
+        key = hashlib.blake2b(repr((type(feed).__name__, tuple(item.items()))).encode("utf-8", "surrogatepass"), digest_size=16).digest()
         xml = _written.get(key)
-    except TypeError:  # a value that cannot be a key (an enclosure's list): written each time
-        key, xml = None, None
-    if xml is None:
-        out = StringIO()
-        handler = SimplerXMLGenerator(out, "utf-8", short_empty_elements=True)
-        handler.startElement(feed.element, feed.item_attributes(item))
-        feed.add_item_elements(handler, item)
-        handler.endElement(feed.element)
-        xml = out.getvalue()
-        if key is not None:
-            _written[key] = xml
-            while len(_written) > _KEPT_ITEMS:
-                _written.popitem(last=False)
-    else:
-        _written.move_to_end(key)
+        if xml is not None:
+            _written.move_to_end(key)
+            return xml
+    out = StringIO()
+    handler = SimplerXMLGenerator(out, "utf-8", short_empty_elements=True)
+    handler.startElement(feed.element, feed.item_attributes(item))
+    feed.add_item_elements(handler, item)
+    handler.endElement(feed.element)
+    xml = out.getvalue()
+    if key is not None:
+        _written[key] = xml
+        _kept_characters += len(xml)
+        while _kept_characters > _KEPT_CHARACTERS:
+            _kept_characters -= len(_written.popitem(last=False)[1])
     return xml
