@@ -7,10 +7,9 @@ its posts: a translation feed (``TRANSLATION_FEED_ATOM``, ``{lang}`` in its path
 language, every other one in the site's (``DEFAULT_LANG``).
 
 Each item's XML is written once per process and kept (:class:`_ItemsWrittenOnce`; a few MB
-at most): a post
-is an item of several feeds (all posts, its language's, its category's), and `invoke serve`
-writes again, after a save, every feed that holds the post, whose other 99 items did not
-change. Writing them was about half of a feed's time.
+at most): a post is an item of several feeds (all posts, its language's, its category's),
+and `invoke serve` writes again, after a save, every feed that holds the post, whose other
+99 items did not change. Writing them was about half of a feed's time.
 """
 
 import hashlib

@@ -107,26 +107,27 @@ def _kerned_only(line: str) -> bool:
                and unicodedata.category(char) not in ("Cf", "Cc") for char in line)
 
 
+# The letters drawn once (below) are the cards' own font's, Lato's: ``identity`` is its file's.
 @lru_cache(maxsize=4096)
-def _joined(pair: str, font_path: str | None, size: int, identity: str) -> bool:
+def _joined(pair: str, size: int, identity: str) -> bool:
     """Whether the font draws the two letters as one ligature (as "fi" in Lato)."""
-    font = _font(font_path, size, identity)
+    font = _font(None, size, identity)
     return font.layout_engine == ImageFont.Layout.RAQM and font.getlength(pair) != font.getlength(pair, features=["-liga"])
 
 
 @lru_cache(maxsize=8192)
-def _advance(letter: str, following: str, font_path: str | None, size: int, identity: str) -> float:
+def _advance(letter: str, following: str, size: int, identity: str) -> float:
     """How far the pen moves past ``letter`` when ``following`` comes next: its advance and
     the kerning of the pair, as the layout measures them in the whole line."""
-    font = _font(font_path, size, identity)
+    font = _font(None, size, identity)
     return font.getlength(letter + following) - font.getlength(following)
 
 
 @lru_cache(maxsize=4096)
-def _letter(letter: str, font_path: str | None, size: int, identity: str) -> tuple[Image.Image, int, int] | None:
+def _letter(letter: str, size: int, identity: str) -> tuple[Image.Image, int, int] | None:
     """The letter's coverage and its offset from the pen, rasterised once (None: nothing drawn,
     as a space)."""
-    font = _font(font_path, size, identity)
+    font = _font(None, size, identity)
     left, top, right, bottom = font.getbbox(letter)
     if right <= left or bottom <= top:
         return None
@@ -135,11 +136,11 @@ def _letter(letter: str, font_path: str | None, size: int, identity: str) -> tup
     return image, left, top
 
 
-def _letters(line: str, font_path: str | None, size: int, identity: str) -> list[str]:
+def _letters(line: str, size: int, identity: str) -> list[str]:
     """The line cut into what the font draws as one: letters, and the pairs it joins."""
     letters, index = [], 0
     while index < len(line):
-        step = 2 if index + 1 < len(line) and _joined(line[index:index + 2], font_path, size, identity) else 1
+        step = 2 if index + 1 < len(line) and _joined(line[index:index + 2], size, identity) else 1
         letters.append(line[index:index + step])
         index += step
     return letters
@@ -154,14 +155,14 @@ def _draw_line(coverage: Image.Image, xy: tuple[int, int], line: str, font_path:
     if font_path is not None or not _kerned_only(line):
         ImageDraw.Draw(coverage).text(xy, line, font=_font(font_path, size, identity), fill=_INK)
         return
-    letters = _letters(line, font_path, size, identity)
+    letters = _letters(line, size, identity)
     placed, pen = [], 0.0
     for letter, following in zip(letters, [*letters[1:], ""]):
-        drawn = _letter(letter, font_path, size, identity)
+        drawn = _letter(letter, size, identity)
         if drawn is not None:
             image, left, top = drawn
             placed.append((image, math.floor(pen + 0.5) + left, top))  # FreeType's rounding: .5 up
-        pen += _advance(letter, following, font_path, size, identity)
+        pen += _advance(letter, following, size, identity)
     if not placed:
         return
     # As Pillow does: the letters' coverages are put together first (where two overlap, as a
