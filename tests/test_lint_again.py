@@ -90,3 +90,89 @@ def test_a_tag_spelt_another_way_in_another_post_is_seen_in_the_unchanged_post(s
 
     other.write_text(written, encoding="utf-8")
     assert _said_at(lint.run(site.settings), post) == []
+
+
+TIPS = "content/posts/2026-02-09-cinq-conseils-soiree-jeux.md"
+RULES_POST = "content/posts/2026-03-16-regles-maree-haute.md"
+ABOUT = "content/pages/a-propos.md"
+
+# Saves as a writer makes them while `invoke serve` runs: each step rewrites files from what
+# they hold now, in the body, the fields, or both, so that every kind of rule has something to
+# find and then to stop finding.
+FIRST_MISTAKE = "\nVotre prénom : *|FNAME|*\n"  # in the content when `invoke serve` starts
+SAVES = [
+    {TIPS: lambda text: text.replace(FIRST_MISTAKE, "") + "\n<script>alert(1)</script> Bonjour *|FNAME|* !\n\n[le plan]({filename}/posts/plan.md)\n\n"
+                              "![](https://pisteur.example/p.png)\n\n" + ">" * 60 + " trop profond\n\n![](images/soiree.png)\n"},
+    {TIPS: lambda text: text.split("\n<script>")[0] + "\n", ABOUT: lambda text: text + '\n<img src="x.png" onerror="alert(1)">\n'},
+    {TIPS: lambda text: text.replace("Title: Cinq conseils pour animer une soirée jeux",
+                                     "Title: Les règles de « Marée haute » expliquées en dix minutes")},
+    {RULES_POST: lambda text: text.replace("Category: Conseils de jeu", "Category: Conseil de jeu")},
+    {RULES_POST: lambda text: text.replace("Date: 2026-03-16 10:00", "Date: 2031-03-16 10:00"),
+     TIPS: lambda text: text.replace("Tags: soirée jeux, animation", "    Tags: soirée jeux\nSummary: @camille@piaille.fr, relisez !")},
+    {RULES_POST: lambda text: ""},
+    {RULES_POST: lambda text: "Title: Revenu\nDate: 2026-03-16 10:00\nCategory: Conseils de jeu\n\nUn texte, sans image.\n"},
+]
+
+
+def test_the_lint_after_a_save_says_what_a_whole_lint_says(site_copy):
+    """`invoke serve` lints after a save from its last whole run, running again only the rules
+    that read what the saved files changed: after each save of a series (bodies, titles,
+    categories, dates, an indented field, a file emptied, then refilled), it says exactly what a
+    lint from nothing says, problems found and problems gone."""
+    tips = site_copy / TIPS
+    tips.write_text(tips.read_text(encoding="utf-8") + FIRST_MISTAKE, encoding="utf-8")
+    site = load_site(site_copy / "pelicanconf.py")
+    registry = lint.registry_for(site.settings)
+    before = lint.run(site.settings, registry)
+    assert any(problem.path == TIPS and "FNAME" in problem.message for problem in before)
+    saved: set[str] = set()
+    for number, step in enumerate(SAVES):
+        for name, edit in step.items():
+            path = site_copy / name
+            path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+            saved.add(str(path))
+        after_the_save = lint.run(site.settings, registry, changed=saved)
+        assert after_the_save == lint.run(site.settings), f"save {number}"
+        assert after_the_save != before, f"save {number} changed nothing the lint says: the test would prove nothing"
+        before = after_the_save
+    said = [str(problem) for problem in before]
+    assert any(text.startswith(f"{RULES_POST}:") for text in said)  # the file refilled is looked at again
+
+
+def test_after_a_save_only_the_rules_that_read_what_changed_run_again(site_copy):
+    site = load_site(site_copy / "pelicanconf.py")
+    ran: dict[str, list[list[str]]] = {"each file": [], "fields": [], "nothing": [], "undeclared": []}
+
+    def looking(name: str):
+        def rule(corpus):
+            ran[name].append(sorted(str(source.path.relative_to(site_copy)) for sources in corpus.sources.values() for source in sources))
+            return []
+        return rule
+
+    registry = lint.registry_for(site.settings)
+    registry.add_rule(lint.reads(lint.EACH_FILE)(looking("each file")))
+    registry.add_rule(lint.reads(lint.FIELDS)(looking("fields")))
+    registry.add_rule(lint.reads()(looking("nothing")))
+    registry.add_rule(looking("undeclared"))
+    lint.run(site.settings, registry)
+    every_file = ran["each file"][0]
+    assert TIPS in every_file and len(every_file) > 10 and all(runs == [every_file] for runs in ran.values())
+
+    tips = site_copy / TIPS
+    tips.write_text(tips.read_text(encoding="utf-8") + "\nUne phrase de plus.\n", encoding="utf-8")
+    lint.run(site.settings, registry, changed={str(tips)})
+    assert ran["each file"][-1] == [TIPS]  # on the file saved alone
+    assert len(ran["fields"]) == 1 and len(ran["nothing"]) == 1  # the fields are the same: not run again
+    assert ran["undeclared"][-1] == every_file  # a rule that says nothing runs every time
+
+    tips.write_text(tips.read_text(encoding="utf-8").replace("Title: Cinq conseils", "Title: Six conseils"), encoding="utf-8")
+    lint.run(site.settings, registry, changed={str(tips)})
+    assert ran["fields"][-1] == every_file and len(ran["nothing"]) == 1
+
+    new = site_copy / "content/posts/2026-11-30-nouveau.md"  # not in the last whole run: only a whole run can tell
+    new.write_text("Title: Nouveau\nDate: 2026-11-30 10:00\nCategory: Conseils de jeu\n\nTexte.\n", encoding="utf-8")
+    lint.run(site.settings, registry, changed={str(tips), str(new)})
+    assert ran["each file"][-1] == sorted([*every_file, str(new.relative_to(site_copy))]) and len(ran["nothing"]) == 2
+
+    with pytest.raises(ValueError):
+        lint.reads(lint.EACH_FILE, lint.FIELDS)  # a file's problems come from it alone, or from every file's fields

@@ -19,7 +19,7 @@ from pathlib import Path
 from pelican import signals
 
 from tribune.i18n import _
-from tribune.lint import ERROR, Corpus, Problem, SourceMemo, display_path, problem
+from tribune.lint import EACH_FILE, ERROR, FIELDS, Corpus, Problem, SourceMemo, display_path, problem, reads
 from tribune.paths import INTERNAL_LINK, OutsideContent, content_path
 from tribune.source import Source
 
@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 _links_out = SourceMemo()  # each body's links out of content/, while the content folder's listing stays the same
 
 
+@reads()
 def check_symbolic_links(corpus: Corpus) -> Iterable[Problem]:
     """Every symbolic link under content/ must lead to a file or folder inside it, and not to
     a folder that holds it (Pelican follows links as it walks, and would walk it forever)."""
@@ -50,6 +51,7 @@ def check_symbolic_links(corpus: Corpus) -> Iterable[Problem]:
                                           "and over; remove it", target=target), ERROR)
 
 
+@reads(EACH_FILE)
 def check_file_links(corpus: Corpus) -> Iterable[Problem]:
     """{static}, {attach} and {filename} links of every body must stay inside content/."""
     content = corpus.content_folder
@@ -79,6 +81,7 @@ def folder_of(source: Source, root: Path) -> str:
         return ""
 
 
+@reads(FIELDS)
 def check_output_paths(corpus: Corpus) -> Iterable[Problem]:
     """Save_as: and Url: must stay inside output/, and not take another page's file."""
     taken = _fixed_outputs(corpus.settings)

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pelican import signals
 
 from tribune.i18n import _, number
-from tribune.lint import Corpus, Problem, SourceMemo, display_path
+from tribune.lint import EACH_FILE, Corpus, Problem, SourceMemo, display_path, reads
 from tribune.source import Source, outside_fences
 
 DEFAULT_MAX_BYTES = 5_000_000
@@ -113,6 +113,7 @@ def too_deep(text: str, settings: dict) -> tuple[int, str] | None:
     return None
 
 
+@reads(EACH_FILE)
 def check_limits(corpus: Corpus) -> Iterable[Problem]:
     """Bodies nested too deeply, at their line (file sizes are checked before a file is read)."""
     settings = corpus.settings

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from tribune.confinement import folder_of
 from tribune.i18n import _
 from tribune.content_folder import ContentFolder
-from tribune.lint import ERROR, WARNING, Corpus, Problem, SourceMemo, display_path
+from tribune.lint import EACH_FILE, ERROR, WARNING, Corpus, Problem, SourceMemo, display_path, reads
 from tribune.paths import INTERNAL_LINK, OutsideContent, is_web_address
 from tribune.rules import text_lines
 from tribune.source import Source
@@ -91,6 +91,7 @@ def _unresolved(content: ContentFolder, source: Source) -> Iterable[tuple[int, s
                                     "content/images/ and write {{static}}/images/{name}", link=src, name=_file_name(src)), ERROR
 
 
+@reads(EACH_FILE)
 def check_links_resolve(corpus: Corpus) -> Iterable[Problem]:
     """Every {filename}, {static} and {attach} link, and every image path, of the bodies that
     are published leads to a file of content/."""

@@ -15,9 +15,10 @@ alone changed:
    reach what the kept build cannot redo (an e-mail that names the post, a translation linked
    by its slug, lists ordered by title), or the file cannot be read, or Pelican logs anything,
    this gives up and the preview makes a full rebuild, which says everything as usual;
-2. the lint runs on the whole content, in this process (each file parsed once per process:
-   only the changed one is read again); a problem that stops a build stops this update, and
-   output/ is left as it is;
+2. the lint runs on another core, from its run of the kept build's content: the files saved
+   since are read again, and only the rules that read what they changed run again (see
+   :func:`tribune.lint.run`); a problem that stops a build stops this update, and output/ is
+   left as it is;
 3. the new body and fields go into the last build's object, which every list refers to, and
    the files whose records read that body or those fields are rendered again, beside output/,
    by Tribune's writer with the page cache: most by making again the writer's call that made
@@ -37,6 +38,7 @@ kept build. tests/test_live.py compares output/ after a series of edits with a b
 nothing, file by file.
 """
 
+import dataclasses
 import gc
 import logging
 import os
@@ -96,6 +98,9 @@ class _Kept:
     pages: rendering.PageCache
     registry: lint.Registry
     files: frozenset[str]  # every file of the content, the theme and the plugins the build saw
+    # The files saved since the build (taken, or stopped by the lint): the lint starts from its
+    # run of the build's content (warm()) and looks again at these alone.
+    saved: frozenset[str] = frozenset()
 
     @property
     def output(self) -> Path:
@@ -192,6 +197,7 @@ class LiveSite:
             if os.environ.get("TRIBUNE_DEBUG"):
                 print(f"live: full rebuild ({reason})", file=sys.stderr)
             return None
+        kept = dataclasses.replace(kept, saved=kept.saved | changed)
         linting = workers.beside(_linted, kept)  # on another core while the pages render
         try:
             return self._take(kept, edits, linting, started)
@@ -226,7 +232,7 @@ class LiveSite:
             rendering.forget_bodies(stale)
             self._kept = kept
             raise
-        self._kept = _Kept(kept.site, kept.generators, pages, kept.registry, kept.files)
+        self._kept = dataclasses.replace(kept, pages=pages)
         return Update(time.perf_counter() - started, len(pages.rendered()), warnings, linted[0][1])
 
     def warm(self) -> None:
@@ -327,7 +333,7 @@ def _files_seen(site: Site) -> frozenset[str]:
 
 
 def _linted(kept: _Kept) -> tuple[list[Problem], list[Problem]]:
-    problems = lint.run(kept.site.settings, kept.registry)
+    problems = lint.run(kept.site.settings, kept.registry, changed=kept.saved)
     return [problem for problem in problems if problem.severity == ERROR], problems
 
 

@@ -17,7 +17,7 @@ from pelican.readers import HTMLReader, MarkdownReader, RstReader
 from tribune import confinement, limits
 from tribune.i18n import _
 from tribune.images import ImageError, image_size, revealing_metadata
-from tribune.lint import ERROR, WARNING, ContentKind, Corpus, FieldSpec, Problem, Registry, SourceMemo, display_path, problem
+from tribune.lint import EACH_FILE, ERROR, FIELDS, WARNING, ContentKind, Corpus, FieldSpec, Problem, Registry, SourceMemo, display_path, problem, reads
 from tribune.paths import INTERNAL_LINK, OutsideContent, is_web_address
 from tribune.sanitise import LINK_SCHEMES, MERGE_TAG, is_safe_url, url_scheme
 from tribune.slugs import slugify
@@ -136,6 +136,7 @@ def is_translation(source: Source) -> bool:
     return (source.get("Translation") or "").lower() in ("true", "yes")
 
 
+@reads(EACH_FILE)
 def check_languages(corpus: Corpus) -> Iterable[Problem]:
     known = corpus.settings.get("SITE_LANGUAGES") or [corpus.settings.get("DEFAULT_LANG", "fr")]
     for sources in corpus.sources.values():
@@ -144,6 +145,7 @@ def check_languages(corpus: Corpus) -> Iterable[Problem]:
                 yield problem(source, "Lang", _('"{lang}" is not a language of the site ({languages})', lang=source.get("Lang"), languages=", ".join(known)))
 
 
+@reads(FIELDS)
 def check_slugs_and_translations(corpus: Corpus) -> Iterable[Problem]:
     """Two files with the same slug and language overwrite each other; a translation needs its original."""
     for kind in ("post", "page"):
@@ -190,12 +192,14 @@ def named_file_problem(source: Source, key: str, corpus: Corpus) -> Problem | No
     return None
 
 
+@reads(EACH_FILE)
 def check_images_exist(corpus: Corpus) -> Iterable[Problem]:
     """An Image: of any kind of content must be a file of the content folder (or a web address)."""
     for sources in corpus.sources.values():
         yield from filter(None, (named_file_problem(source, "Image", corpus) for source in sources))
 
 
+@reads()
 def check_static_file_names(corpus: Corpus) -> Iterable[Problem]:
     """Static files keep their names in output/: no accents or spaces in any URL."""
     content = Path(corpus.settings["PATH"])
@@ -249,6 +253,7 @@ def _scripts_in(line: str) -> Iterable[str]:
             yield _("a {scheme}: link is not a web address; link to https://… or to a page of the site", scheme=url_scheme(url))
 
 
+@reads(EACH_FILE)
 def check_scripts(corpus: Corpus) -> Iterable[Problem]:
     """Script in trusted writers' text (a warning; an error with --strict, so publish refuses it:
     the site promises no JavaScript). Third-party text is not checked: it is sanitised at build."""
@@ -272,6 +277,7 @@ def _merge_tag_warning(tag: str) -> str:
     return _("{tag} is a Mailchimp merge tag: the newsletter prints it as typed, never replaced by a subscriber's data; remove it", tag=tag)
 
 
+@reads(EACH_FILE)
 def check_merge_tags(corpus: Corpus) -> Iterable[Problem]:
     """Merge tags typed in any content text: the e-mail defuses them (only its template's own
     are live), so what the writer meant will not happen; warned at the line."""
@@ -347,6 +353,7 @@ def check_reencoded_images_stay_private(corpus: Corpus) -> Iterable[Problem]:
 _IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic"}
 
 
+@reads(FIELDS)
 def check_image_metadata(corpus: Corpus) -> Iterable[Problem]:
     """Static images are copied as they are: one that carries the GPS position where it was
     taken, or a camera's serial number, would publish them (except the images a kind says the
@@ -362,6 +369,7 @@ def check_image_metadata(corpus: Corpus) -> Iterable[Problem]:
                                   "published with it: export it again without its metadata (most image editors offer it)", revealed=revealed), WARNING)
 
 
+@reads(EACH_FILE)
 def check_indented_fields(corpus: Corpus) -> Iterable[Problem]:
     """A field line indented by a tab or spaces: Pelican reads it as the end of the previous
     field, or as the first line of the text, and the field is silently lost."""
@@ -380,6 +388,7 @@ def check_indented_fields(corpus: Corpus) -> Iterable[Problem]:
 _READ_BY_PELICAN = {f".{suffix}" for reader in (MarkdownReader, HTMLReader, RstReader) for suffix in reader.file_extensions} - {".md"}
 
 
+@reads()
 def check_unread_files(corpus: Corpus) -> Iterable[Problem]:
     """A file of a content folder that is not .md: Pelican ignores it (a .txt, a .docx: the
     writer thinks it is published), or publishes it without the lint (a .markdown, a .html).

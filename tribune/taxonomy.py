@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pelican.readers import ensure_metadata_list
 
 from tribune.i18n import _
-from tribune.lint import ERROR, WARNING, Corpus, Problem, problem
+from tribune.lint import ERROR, FIELDS, WARNING, Corpus, Problem, problem, reads
 from tribune.source import Source
 from tribune.suggest import closest, nearly_same
 
@@ -65,6 +65,7 @@ def _tags(posts: list[Source]) -> Iterable[Problem]:
                 yield problem(post, "Tags", _('did you mean "{name}"? ("{value}" would be a tag of its own)', name=meant, value=tag), WARNING)
 
 
+@reads(FIELDS)
 def check_categories_and_tags(corpus: Corpus) -> Iterable[Problem]:
     posts = corpus.of_kind("post")
     yield from _categories(corpus, posts)

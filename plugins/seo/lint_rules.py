@@ -10,7 +10,7 @@ from functools import partial
 
 from tribune.i18n import _
 from tribune.link_rules import MARKDOWN_IMAGE
-from tribune.lint import NOTICE, WARNING, Corpus, Problem, SourceMemo, display_path, problem
+from tribune.lint import EACH_FILE, FIELDS, NOTICE, WARNING, Corpus, Problem, SourceMemo, display_path, problem, reads
 from tribune.rules import is_translation, lang_of
 from tribune.source import Source
 
@@ -28,6 +28,7 @@ def _warning(source: Source, line: int, message: str) -> Problem:
     return Problem(display_path(source.path), line, "", message, WARNING)
 
 
+@reads(EACH_FILE)
 def check_lengths(corpus: Corpus) -> Iterable[Problem]:
     title_max = corpus.settings.get("SEO_TITLE_MAX_LENGTH", 60)
     description_max = corpus.settings.get("SEO_DESCRIPTION_MAX_LENGTH", 160)
@@ -45,6 +46,7 @@ def check_lengths(corpus: Corpus) -> Iterable[Problem]:
                 yield problem(source, "Summary", _("no description: add a Summary (no paragraph to take it from)"), WARNING)
 
 
+@reads(FIELDS)
 def check_duplicates(corpus: Corpus) -> Iterable[Problem]:
     """The same title or description on two pages of the same language."""
     for field in ("Title", "Summary"):
@@ -63,6 +65,7 @@ def check_duplicates(corpus: Corpus) -> Iterable[Problem]:
                     seen[key] = source
 
 
+@reads(EACH_FILE)
 def check_images(corpus: Corpus) -> Iterable[Problem]:
     """Images without alt text (warnings), and posts without any image (a notice)."""
     for kind in KINDS:

@@ -17,7 +17,7 @@ from pelican.contents import Article
 
 from tribune.headers import light_content
 from tribune.i18n import _
-from tribune.lint import ERROR, NOTICE, WARNING, Corpus, FieldSpec, Problem, SourceMemo, display_path, problem
+from tribune.lint import EACH_FILE, ERROR, NOTICE, WARNING, Corpus, FieldSpec, Problem, SourceMemo, display_path, problem, reads
 from tribune.rules import check_boolean
 from tribune.source import Source, SourceError
 
@@ -47,6 +47,7 @@ def _published(source: Source) -> bool:
     return (source.get("Status") or "").lower() != "draft"
 
 
+@reads(EACH_FILE)
 def check_texts(corpus: Corpus) -> Iterable[Problem]:
     settings = corpus.settings
     networks = [name for name in NETWORKS if name in settings.get("SOCIAL_NETWORKS", []) or name in settings.get("SOCIAL_KIT_NETWORKS", [])]
@@ -83,6 +84,7 @@ def _mentions_in(networks: list[str], source: Source) -> Iterable[Problem]:
                                          mentions=", ".join(mentions)), NOTICE)
 
 
+@reads(EACH_FILE)
 def check_images(corpus: Corpus) -> Iterable[Problem]:
     """Events and editions (the SEO plugin checks posts): an image goes out with its description."""
     for kind in ("event", "edition") if "seo" in corpus.settings.get("PLUGINS", []) else KINDS:
