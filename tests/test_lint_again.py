@@ -3,6 +3,7 @@ it keeps from the previous run never hides a change that only a fresh check woul
 linked file deleted, a symbolic link turned to lead out, a tag spelt another way in another
 file), and a fix is seen as soon as it is made."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -176,3 +177,32 @@ def test_after_a_save_only_the_rules_that_read_what_changed_run_again(site_copy)
 
     with pytest.raises(ValueError):
         lint.reads(lint.EACH_FILE, lint.FIELDS)  # a file's problems come from it alone, or from every file's fields
+
+
+def _said_again_and_afresh(settings: dict, registry: lint.Registry, saved: set[str]) -> tuple[list, list]:
+    return lint.run(settings, registry, changed=saved), lint.run(settings, lint.registry_for(settings))
+
+
+def test_a_file_of_two_kinds_or_behind_a_symbolic_link_is_linted_again_as_a_whole_lint_would(site_copy):
+    """A file two kinds read (the moderation charter kept among the pages) is read again for
+    each; a file another one links to (an alias of a post) is seen through both."""
+    (site_copy / "content/moderation.md").rename(site_copy / "content/pages/moderation.md")
+    with (site_copy / "pelicanconf.py").open("a", encoding="utf-8") as settings:
+        settings.write('\nCONVERSATIONS_CHARTER = "pages/moderation.md"\n')
+    settings = load_site(site_copy / "pelicanconf.py").settings
+    registry = lint.registry_for(settings)
+    lint.run(settings, registry)
+    charter = site_copy / "content/pages/moderation.md"
+    charter.write_text(re.sub(r"(?m)^Title: .*$", "Title: " + "Modération " * 8, charter.read_text(encoding="utf-8")), encoding="utf-8")
+    again, afresh = _said_again_and_afresh(settings, registry, {str(charter)})
+    assert again == afresh, "the file of two kinds"
+    assert any(problem.path == "content/pages/moderation.md" and problem.field == "Title" for problem in again)
+
+    real = site_copy / TIPS
+    (site_copy / "content/posts/2026-02-10-alias.md").symlink_to(real.name)
+    registry = lint.registry_for(settings)
+    lint.run(settings, registry)
+    real.write_text(real.read_text(encoding="utf-8") + "\n<script>alert(1)</script>\n", encoding="utf-8")
+    again, afresh = _said_again_and_afresh(settings, registry, {str(real)})
+    assert again == afresh, "the file behind a link"
+    assert any(problem.path == "content/posts/2026-02-10-alias.md" and "script" in problem.message for problem in again)

@@ -203,7 +203,8 @@ class _LastRun:
     moment: object  # Tribune's clock then
     own: list[Problem]  # the problems of each file on its own: unreadable, too large, its fields
     found: dict  # each rule's problems, by rule
-    places: dict[str, tuple[str, int]]  # where each source is: by absolute path, its kind and rank
+    places: dict[str, list[tuple[str, int]]]  # where each source is: by absolute path, its kinds and ranks
+    linked: bool  # the content folder holds symbolic links: a file saved may be another one too
 
 
 @dataclass
@@ -332,16 +333,21 @@ def run(settings: dict, registry: Registry | None = None, changed: Iterable[str]
             if source is not None:
                 readable.append(source)
     found = {rule: list(rule(corpus)) for rule in registry.rules}
-    places = {os.path.abspath(source.path): (name, rank) for name, sources in corpus.sources.items() for rank, source in enumerate(sources)}
-    registry.last = _LastRun(corpus, context, moment, own, found, places)
+    places: dict[str, list[tuple[str, int]]] = {}
+    for name, sources in corpus.sources.items():
+        for rank, source in enumerate(sources):  # a file of two kinds (a charter among the pages) is read for each
+            places.setdefault(os.path.abspath(source.path), []).append((name, rank))
+    linked = any(what == "link" for _name, what, *_rest in corpus.content_folder.listing)
+    registry.last = _LastRun(corpus, context, moment, own, found, places, linked)
     return sorted(set(own).union(*found.values()))
 
 
 def _again(registry: Registry, last: _LastRun, changed: Iterable[str]) -> list[Problem] | None:
     """The run after ``changed`` files were saved, from ``last``; None when only a whole run can
-    tell (a file that was not read, or is no longer there; another language or folder)."""
+    tell (a file that was not read, or is no longer there; another language or folder; symbolic
+    links in the content folder, through which a file saved may be another file too)."""
     paths = {os.path.abspath(path) for path in changed}
-    if _context() != last.context or not all(path in last.places and os.path.isfile(path) for path in paths):
+    if last.linked or _context() != last.context or not all(path in last.places and os.path.isfile(path) for path in paths):
         return None
     settings = registry.settings
     extra_keys = {key.lower() for key in settings.get("EXTRA_METADATA_FIELDS", [])}
@@ -352,15 +358,15 @@ def _again(registry: Registry, last: _LastRun, changed: Iterable[str]) -> list[P
     own = []
     fields_changed = False
     for path in paths:
-        name, rank = last.places[path]
-        before = sources[name][rank]
-        source, problems = _read(before.path, last.corpus.kinds[name], settings, extra_keys, corpus)
-        touched.add(display_path(before.path))
-        own.extend(problems)
-        sources[name][rank] = source
-        if source is not None:
-            saved.sources[name].append(source)
-        fields_changed |= source is None or (source.fields, source.body_line, source.indented) != (before.fields, before.body_line, before.indented)
+        for name, rank in last.places[path]:
+            before = sources[name][rank]
+            source, problems = _read(before.path, last.corpus.kinds[name], settings, extra_keys, corpus)
+            touched.add(display_path(before.path))
+            own.extend(problems)
+            sources[name][rank] = source
+            if source is not None:
+                saved.sources[name].append(source)
+            fields_changed |= source is None or (source.fields, source.body_line, source.indented) != (before.fields, before.body_line, before.indented)
     for name, kept in sources.items():
         if None in kept:  # a file that can no longer be read: no longer a source
             kept[:] = [source for source in kept if source is not None]

@@ -197,7 +197,8 @@ class LiveSite:
             if os.environ.get("TRIBUNE_DEBUG"):
                 print(f"live: full rebuild ({reason})", file=sys.stderr)
             return None
-        kept = dataclasses.replace(kept, saved=kept.saved | changed)
+        # The files it takes (not an editor's temporary files, made and gone since the build).
+        kept = dataclasses.replace(kept, saved=kept.saved | {edit.path for edit in edits})
         linting = workers.beside(_linted, kept)  # on another core while the pages render
         try:
             return self._take(kept, edits, linting, started)
