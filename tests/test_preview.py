@@ -197,3 +197,37 @@ def test_a_page_the_site_does_not_have_is_a_french_404(preview):
     assert head.startswith("HTTP/1.0 404")
     assert "<h1>Page introuvable</h1>" in page and "/billets/nulle-part/" in page and '<a href="/">Page d’accueil</a>' in page
     assert "Error response" not in page and "data-tribune-preview" in page  # and it reloads with the next rebuild
+
+
+def _unchanged_after_a_build(site: Path) -> int:
+    """How many pages and feeds `invoke build` took unchanged from output/ (what it printed)."""
+    built = subprocess.run([sys.executable, "-m", "invoke", "build"], cwd=site, env={**os.environ, "TRIBUNE_NOW": "2026-11-24T10:15"},
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stdout + built.stderr
+    unchanged = re.search(r"dont (\d+) pages et flux inchangés", built.stdout)
+    return int(unchanged.group(1)) if unchanged else 0
+
+
+def test_a_preview_stopped_during_an_update_finishes_it_and_leaves_a_site_whose_next_build_renders_nothing(built_copy):
+    """SIGTERM (a process manager, a closed terminal) stops the preview as Ctrl-C does, and a
+    stop asked while an update in memory is under way waits for its records to be written: the
+    page has the new text, and the next build takes every page and feed as it is, instead of
+    rendering the whole site again."""
+    _unchanged_after_a_build(built_copy)  # the copy's first build, whose records name this folder
+    every_page = _unchanged_after_a_build(built_copy)
+    assert every_page > 50
+    served = Preview(built_copy)
+    try:
+        time.sleep(1)  # the file watcher starts once the address is printed
+        after = len(served.lines)
+        _edit(built_copy, "Nous avions apporté cinquante boîtes", "Nous avions apporté soixante boîtes")
+        served.wait_for(lambda line: line.endswith("reconstruction…"), 60, after)
+        os.killpg(served.process.pid, signal.SIGTERM)  # while the update is under way
+        served.process.wait(timeout=60)
+    finally:
+        served.stop() if served.process.poll() is None else served.reader.join(timeout=10)
+    printed = "\n".join(served.lines)
+    assert served.process.returncode == 0 and served.lines[-1] == "Aperçu arrêté.", printed
+    assert "Traceback" not in printed and "Site mis à jour" in printed, printed
+    assert "soixante boîtes" in (built_copy / "output" / POST_URL / "index.html").read_text(encoding="utf-8")
+    assert _unchanged_after_a_build(built_copy) == every_page

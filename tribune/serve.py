@@ -22,6 +22,7 @@ from pathlib import Path
 
 import watchfiles
 
+from tribune import interruptions
 from tribune.build import load_site
 from tribune.drafts import Drafts
 from tribune.i18n import _, _n
@@ -110,6 +111,7 @@ def rebuild(config: str, live: LiveSite, changed: set[str] | None = None) -> tup
     code = run_update(config, live, changed, lock_as="invoke serve") if changed else None
     if code is not None:
         return code, True
+    interruptions.release()  # a full rebuild can be stopped at any moment
     live.forget()
     return run_build(config, lock_as="invoke serve", keep=live.keep), False
 
@@ -132,41 +134,46 @@ def serve(config: str, port: int, bind: str = "127.0.0.1") -> None:
     def rebuilt(changed: set[str] | None = None) -> bool:
         """Update in memory what ``changed`` touched, or rebuild; show the result to the open
         pages, then index it for search; False on Ctrl-C."""
-        with _transcribed() as told:
-            code, updated = rebuild(config, live, changed)
-        if code == INTERRUPTED:
-            return False
-        # An update in memory changes no draft: the drafts' pages stay as they are.
-        preview.rebuilt(told if code else None, None if code or updated else drafts.render())
-        if not code:
-            if updated:
+        interruptions.hold()  # an update in memory is stopped only once its records are written
+        try:
+            with _transcribed() as told:
+                code, updated = rebuild(config, live, changed)
+            if code == INTERRUPTED:
+                return False
+            # An update in memory changes no draft: the drafts' pages stay as they are.
+            preview.rebuilt(told if code else None, None if code or updated else drafts.render())
+            if not code and updated:
                 live.save()
-            else:
+        finally:
+            interruptions.release()  # Ctrl-C or SIGTERM asked meanwhile: raised now
+        if not code:
+            if not updated:
                 live.warm()
             search.refresh()
         return True
 
-    try:
-        if taken != port:
-            print(_("Port {port} is busy (another preview?): this one uses port {taken}.", port=port, taken=taken), file=sys.stderr)
-        if not rebuilt():
-            return  # the build said so
-        site_root = Path(config).resolve().parent
-        watched = [path for path in (site_root / "content", site_root / "theme", site_root / "plugins", Path(config)) if path.exists()]
-        serving = threading.Thread(target=server.serve_forever, daemon=True)
-        serving.start()
-        print(_("Preview on http://{host}:{port}/ (Ctrl-C to stop); rebuilding when content, theme or plugins change; "
-                "drafts and scheduled posts on http://{host}:{port}{drafts}", host=bind, port=taken, drafts=DRAFTS_PATH), flush=True)
-        for changes in watchfiles.watch(*watched, step=WATCH_STEP_MS):
-            print(_n("{count} change: rebuilding…", "{count} changes: rebuilding…", len(changes)), flush=True)
-            if not rebuilt({path for _change, path in changes}):
-                return
-    except KeyboardInterrupt:
-        print(_("Preview stopped."))
-    finally:
-        if serving:
-            server.shutdown()
-        server.server_close()
-        drafts.close()
-        search.close()
-        live.close()
+    with interruptions.handled():  # SIGTERM as Ctrl-C; both held during an update in memory
+        try:
+            if taken != port:
+                print(_("Port {port} is busy (another preview?): this one uses port {taken}.", port=port, taken=taken), file=sys.stderr)
+            if not rebuilt():
+                return  # the build said so
+            site_root = Path(config).resolve().parent
+            watched = [path for path in (site_root / "content", site_root / "theme", site_root / "plugins", Path(config)) if path.exists()]
+            serving = threading.Thread(target=server.serve_forever, daemon=True)
+            serving.start()
+            print(_("Preview on http://{host}:{port}/ (Ctrl-C to stop); rebuilding when content, theme or plugins change; "
+                    "drafts and scheduled posts on http://{host}:{port}{drafts}", host=bind, port=taken, drafts=DRAFTS_PATH), flush=True)
+            for changes in watchfiles.watch(*watched, step=WATCH_STEP_MS):
+                print(_n("{count} change: rebuilding…", "{count} changes: rebuilding…", len(changes)), flush=True)
+                if not rebuilt({path for _change, path in changes}):
+                    return
+        except KeyboardInterrupt:
+            print(_("Preview stopped."))
+        finally:
+            if serving:
+                server.shutdown()
+            server.server_close()
+            drafts.close()
+            search.close()
+            live.close()
