@@ -225,7 +225,9 @@ def test_a_preview_stopped_during_an_update_finishes_it_and_leaves_a_site_whose_
         os.killpg(served.process.pid, signal.SIGTERM)  # while the update is under way
         served.process.wait(timeout=60)
     finally:
-        served.stop() if served.process.poll() is None else served.reader.join(timeout=10)
+        if served.process.poll() is None:
+            served.stop()
+        served.reader.join(timeout=10)
     printed = "\n".join(served.lines)
     assert served.process.returncode == 0 and served.lines[-1] == "Aperçu arrêté.", printed
     assert "Traceback" not in printed and "Site mis à jour" in printed, printed

@@ -36,3 +36,8 @@ def now(timezone: str = "UTC") -> datetime:
     if instant.tzinfo is None:
         return instant.replace(tzinfo=zone)
     return instant.astimezone(zone)
+
+
+def site_now(settings: dict) -> datetime:
+    """:func:`now` in the site's time zone (``TIMEZONE``; UTC when unset or empty)."""
+    return now(settings.get("TIMEZONE") or "UTC")

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from tribune.clock import now
+from tribune.clock import site_now
 from tribune.content_folder import ContentFolder, content_folder, forget_listings
 from tribune.i18n import _, language
 from tribune.signals import lint_registry
@@ -300,12 +300,13 @@ def _read(path: Path, kind: ContentKind, settings: dict, extra_keys: set[str], c
     return source, _fields.recall(corpus, source, (kind, extra_keys), partial(_check_fields, kind, extra_keys=extra_keys))
 
 
+def extra_fields(settings: dict) -> set[str]:
+    """The fields the site adds to every kind (``EXTRA_METADATA_FIELDS``), in lower case."""
+    return {key.lower() for key in settings.get("EXTRA_METADATA_FIELDS", [])}
+
+
 def _context() -> tuple:
     return language(), os.getcwd()
-
-
-def _moment(settings: dict):
-    return now(settings.get("TIMEZONE") or "UTC")
 
 
 def run(settings: dict, registry: Registry | None = None, changed: Iterable[str] | None = None) -> list[Problem]:
@@ -320,9 +321,9 @@ def run(settings: dict, registry: Registry | None = None, changed: Iterable[str]
         again = _again(registry, registry.last, changed)
         if again is not None:
             return again
-    extra_keys = {key.lower() for key in settings.get("EXTRA_METADATA_FIELDS", [])}
+    extra_keys = extra_fields(settings)
     corpus = Corpus(settings)
-    context, moment = _context(), _moment(settings)
+    context, moment = _context(), site_now(settings)
     own: list[Problem] = []
     for kind in registry.kinds:
         readable = corpus.sources.setdefault(kind.name, [])
@@ -350,7 +351,7 @@ def _again(registry: Registry, last: _LastRun, changed: Iterable[str]) -> list[P
     if last.linked or _context() != last.context or not all(path in last.places and os.path.isfile(path) for path in paths):
         return None
     settings = registry.settings
-    extra_keys = {key.lower() for key in settings.get("EXTRA_METADATA_FIELDS", [])}
+    extra_keys = extra_fields(settings)
     sources = {name: list(kept) for name, kept in last.corpus.sources.items()}
     corpus = Corpus(settings, sources, last.corpus.kinds, last.corpus.content_folder)
     saved = Corpus(settings, {name: [] for name in sources}, last.corpus.kinds, last.corpus.content_folder)
@@ -371,7 +372,7 @@ def _again(registry: Registry, last: _LastRun, changed: Iterable[str]) -> list[P
         if None in kept:  # a file that can no longer be read: no longer a source
             kept[:] = [source for source in kept if source is not None]
     own.extend(problem for problem in last.own if problem.path not in touched)
-    clock_moved = _moment(settings) != last.moment
+    clock_moved = site_now(settings) != last.moment
     problems = set(own)
     for rule in registry.rules:
         declared = getattr(rule, "reads", None)

@@ -17,7 +17,7 @@ from pelican.readers import HTMLReader, MarkdownReader, RstReader
 from tribune import confinement, limits
 from tribune.i18n import _
 from tribune.images import ImageError, image_size, revealing_metadata
-from tribune.lint import EACH_FILE, ERROR, FIELDS, WARNING, ContentKind, Corpus, FieldSpec, Problem, Registry, SourceMemo, display_path, problem, reads
+from tribune.lint import EACH_FILE, ERROR, FIELDS, WARNING, ContentKind, Corpus, FieldSpec, Problem, Registry, SourceMemo, display_path, extra_fields, problem, reads
 from tribune.paths import INTERNAL_LINK, OutsideContent, is_web_address
 from tribune.sanitise import LINK_SCHEMES, MERGE_TAG, is_safe_url, url_scheme
 from tribune.slugs import slugify
@@ -373,7 +373,7 @@ def check_image_metadata(corpus: Corpus) -> Iterable[Problem]:
 def check_indented_fields(corpus: Corpus) -> Iterable[Problem]:
     """A field line indented by a tab or spaces: Pelican reads it as the end of the previous
     field, or as the first line of the text, and the field is silently lost."""
-    extra = {key.lower() for key in corpus.settings.get("EXTRA_METADATA_FIELDS", [])}
+    extra = extra_fields(corpus.settings)
     for name, sources in corpus.sources.items():
         kind = corpus.kinds.get(name)
         for source in sources:

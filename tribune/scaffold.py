@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from tribune.clock import now
+from tribune.clock import site_now
 from tribune.i18n import _
 from tribune.lint import display_path
 from tribune.rules import lang_of, slug_of
@@ -129,7 +129,7 @@ def new_content(kind: str, title: str, settings: dict) -> NewFile:
     title = " ".join(title.split())
     if kind not in scaffolds.untitled and (not title or not slugify(title)):
         raise ScaffoldError(_('the title is empty: give one in quotes, e.g. invoke new post "Ma soirée jeux"'))
-    relative, text = scaffolds.makers[kind](title, settings, now(settings.get("TIMEZONE", "UTC")))
+    relative, text = scaffolds.makers[kind](title, settings, site_now(settings))
     path = Path(settings["PATH"]) / relative
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind in scaffolds.numbered:

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from pelican import signals
 from pelican.utils import order_content, process_translations
 
-from tribune.clock import now
+from tribune.clock import site_now
 from tribune.dates import format_date, format_moment
 from tribune.i18n import _, language
 from tribune.lint import CLOCK, FIELDS, NOTICE, Corpus, Problem, problem, reads
@@ -60,7 +60,7 @@ def _wait_for_their_day(generator) -> None:
     if not waits(settings) or not hasattr(generator, "drafts_translations"):
         return
     published, drafts = [], []
-    moment = now(settings.get("TIMEZONE") or "UTC")
+    moment = site_now(settings)
     for article in generator.articles + generator.translations + generator.drafts + generator.drafts_translations:
         meant = (article.metadata.get("status") or settings.get("DEFAULT_STATUS") or "published").lower()
         if meant == "published" and hasattr(article, "date"):
@@ -94,7 +94,7 @@ def check_scheduled_posts(corpus: Corpus) -> Iterable[Problem]:
     say when it goes out."""
     if not waits(corpus.settings):
         return
-    moment = now(corpus.settings.get("TIMEZONE") or "UTC")
+    moment = site_now(corpus.settings)
     for source in corpus.of_kind("post"):
         written = source.get("Date") or ""
         date = parse_date(written)

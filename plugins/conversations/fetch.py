@@ -29,7 +29,7 @@ from social.mastodon_account import MastodonConfig
 from social.pieces import read_pieces
 from social.service import ConfigError, ServiceError
 
-from tribune.clock import now
+from tribune.clock import now, site_now
 from tribune.i18n import _, _n
 
 from .archive import NETWORK_LABELS, Archive, ArchiveError, archive_path, archive_paths, load, write_archive
@@ -83,7 +83,7 @@ def _path(url: str) -> str:
 
 
 def _since_date(value: datetime | None, settings: dict) -> datetime:
-    moment = now(settings.get("TIMEZONE", "UTC"))
+    moment = site_now(settings)
     return value if value is not None else moment - timedelta(days=int(settings.get("CONVERSATIONS_DAYS", 90)))
 
 

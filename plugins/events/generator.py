@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tribune.generators import ContentGenerator
 
-from tribune.clock import now
+from tribune.clock import site_now
 from tribune.i18n import _
 from tribune.lint import display_path
 
@@ -38,7 +38,7 @@ class EventsGenerator(ContentGenerator):
         for event in self.events:
             self.add_source_path(event)
             self.add_static_links(event)
-        moment = now(self.settings.get("TIMEZONE", "UTC"))
+        moment = site_now(self.settings)
         upcoming = upcoming_events(self.events, moment)
         past = sorted((e for e in self.events if not e.is_upcoming(moment)), key=lambda e: e.schedule.start_instant, reverse=True)
         self.context["events"] = self.events

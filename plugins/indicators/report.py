@@ -14,7 +14,7 @@ from pathlib import Path
 from babel.dates import format_date
 from markupsafe import Markup
 
-from tribune.clock import now
+from tribune.clock import site_now
 from tribune.figures import EDITION, RATE, Figures, Link, Value, period_words, show, site_locale
 from tribune.i18n import _
 from tribune.sanitise import is_safe_url
@@ -147,7 +147,7 @@ def make_report(settings: dict, refresh: bool = False, say=print) -> Report:
     """Gather every plugin's figures (fetching services again when ``refresh``), then judge the
     objectives. Objectives written wrong raise :class:`ObjectiveError` before anything is fetched."""
     objectives = read_objectives(settings)
-    figures = Figures(settings, now(settings.get("TIMEZONE", "UTC")), report_folder(settings), refresh, say)
+    figures = Figures(settings, site_now(settings), report_folder(settings), refresh, say)
     indicator_figures.send(figures)
     indicators = figures.indicators()
     sections = {key: section.title for key, section in figures.sections.items()}

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from pelican.contents import Article
 
-from tribune.clock import now
+from tribune.clock import site_now
 from tribune.headers import light_content
 from tribune.source import Source, SourceError
 
@@ -97,7 +97,7 @@ def is_news(piece: Piece, settings: dict, at: datetime | None = None, kept_off_t
     """Whether ``piece`` is one to carry to the networks now (see the module's docstring);
     ``kept_off_too``: even if its writer set ``Social: no``."""
     content = piece.content
-    at = at or now(settings.get("TIMEZONE", "UTC"))
+    at = at or site_now(settings)
     if str(content.metadata.get("translation", "")).lower() in ("true", "yes") or not (kept_off_too or wants_social(content)):
         return False
     if piece.kind == "event":

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tribune.generators import ContentGenerator
 
-from tribune.clock import now
+from tribune.clock import site_now
 from tribune.errors import describe_error
 from tribune.i18n import _
 from tribune.images import ImageError
@@ -48,7 +48,7 @@ class MembersGenerator(ContentGenerator):
             self.members.sort(key=lambda m: (m.member_since is None, m.member_since), reverse=False)
         else:
             self.members.sort(key=lambda m: m.name.casefold())
-        moment = now(self.settings.get("TIMEZONE", "UTC"))
+        moment = site_now(self.settings)
         welcome_since = moment.date() - timedelta(days=self.settings.get("MEMBERS_WELCOME_DAYS", 90))
         for member in self.members:
             member.is_new = bool(member.member_since and member.member_since >= welcome_since)

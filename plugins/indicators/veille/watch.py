@@ -9,7 +9,7 @@ from datetime import timezone
 
 from social.service import their_words
 
-from tribune.clock import now
+from tribune.clock import site_now
 from tribune.figures import show
 from tribune.i18n import _, _n
 
@@ -68,7 +68,7 @@ def watch(settings: dict) -> Run:
         raise VeilleError(_("VEILLE_KEYWORDS is empty: add the names to look for (the community's, its products') to pelicanconf.py"))
     cache = Cache.read(report_folder(settings))
     known = Mentions(cache.mentions, config.similarity)
-    stamp = now(settings.get("TIMEZONE", "UTC")).astimezone(timezone.utc).isoformat(timespec="seconds")
+    stamp = site_now(settings).astimezone(timezone.utc).isoformat(timespec="seconds")
     run = Run(len(config.sources))
     for source in config.sources:
         state = cache.sources.setdefault(source.name, {})
