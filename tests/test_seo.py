@@ -156,6 +156,10 @@ def test_sitemap_lists_every_indexable_page_and_nothing_else(production_site):
     links = {link.get("hreflang"): link.get("href") for link in article.findall("x:link", ns)}
     assert links == {"fr": f"{SITE}/billets/bienvenue-dans-la-guilde-boussole/", "en": f"{SITE}/en/posts/bienvenue-dans-la-guilde-boussole/"}
     assert urls[f"{SITE}/charte/"].find("s:lastmod", ns) is None  # a page without date has no lastmod
+    # A list of posts changed with its newest post; a page that lists none (tags, members, events) has no date of its own.
+    assert urls[f"{SITE}/archives/"].find("s:lastmod", ns).text == urls[f"{SITE}/"].find("s:lastmod", ns).text == "2026-11-09T10:00:00+01:00"
+    for listing in ("etiquettes/", "categories/", "evenements/", "membres/"):
+        assert urls[f"{SITE}/{listing}"].find("s:lastmod", ns) is None
 
 
 def test_robots_txt_points_to_the_sitemap(production_site):

@@ -28,6 +28,9 @@ from .share_image import HEIGHT, WIDTH, share_image
 logger = logging.getLogger(__name__)
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 DEFAULT_LOCALES = {"fr": "fr_FR", "en": "en_US"}
+# The templates of the pages that list posts without a paginated list (Pelican writes them
+# with every post, or a period's, as ``dates``): their sitemap date is their newest post's.
+_POST_ARCHIVES = frozenset({"archives.html", "period_archives.html"})
 
 
 @dataclass
@@ -153,10 +156,20 @@ class SiteSeo:
 
     @staticmethod
     def _lastmod(context: dict, item) -> datetime | None:
+        """When the page last changed, for the sitemap: its item's date, or the newest of the
+        posts it lists (a page of a list, the archives). A page that lists no posts (the tags,
+        the members, the events...) has none: the site's newest post says nothing of when it
+        changed, and reading every post's date would make it depend on every post (rendered
+        again whenever a title changes in the preview)."""
         if item is not None:
             return getattr(item, "modified", None) or getattr(item, "date", None)
         page = context.get("articles_page")
-        listed = page.object_list if page else context.get("dates") or context.get("articles") or []
+        if page:
+            listed = page.object_list
+        elif getattr(context, "name", None) in _POST_ARCHIVES:
+            listed = context.get("dates") or []
+        else:
+            return None
         dates = [getattr(a, "modified", None) or a.date for a in listed if hasattr(a, "date")]
         return max(dates) if dates else None
 
