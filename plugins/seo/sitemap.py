@@ -1,7 +1,7 @@
 """sitemap.xml (with hreflang alternates) and robots.txt, from the pages really rendered."""
 
 from pathlib import Path
-from xml.etree import ElementTree
+from xml.sax.saxutils import escape, quoteattr
 
 from .describe import SitemapEntry
 
@@ -10,18 +10,19 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 
 def write_sitemap(entries: list[SitemapEntry], output: Path) -> Path:
-    ElementTree.register_namespace("", SITEMAP_NS)
-    ElementTree.register_namespace("xhtml", XHTML_NS)
-    urlset = ElementTree.Element(f"{{{SITEMAP_NS}}}urlset")
+    """The sitemap of ``entries``, by address. Written as text, each value escaped (what
+    ElementTree would write, without building a tree of every page's elements first: the
+    preview writes it again after each update in memory)."""
+    parts = [f"<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns={quoteattr(SITEMAP_NS)} xmlns:xhtml={quoteattr(XHTML_NS)}>"]
     for entry in sorted(entries, key=lambda entry: entry.url):
-        url = ElementTree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
-        ElementTree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = entry.url
+        parts.append(f"<url><loc>{escape(entry.url)}</loc>")
         if entry.lastmod:
-            ElementTree.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = entry.lastmod.isoformat()
-        for lang, href in entry.alternates:
-            ElementTree.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=lang, href=href)
+            parts.append(f"<lastmod>{entry.lastmod.isoformat()}</lastmod>")
+        parts += [f'<xhtml:link rel="alternate" hreflang={quoteattr(lang)} href={quoteattr(href)} />' for lang, href in entry.alternates]
+        parts.append("</url>")
+    parts.append("</urlset>")
     path = output / "sitemap.xml"
-    ElementTree.ElementTree(urlset).write(path, encoding="utf-8", xml_declaration=True)
+    path.write_text("".join(parts), encoding="utf-8")
     return path
 
 
