@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tribune import writer
 from tribune.build import BuildError, build, load_site
 
 POST = Path("content/posts/2026-02-09-cinq-conseils-soiree-jeux.md")
@@ -81,6 +82,7 @@ def test_a_title_change_renders_the_pages_that_show_the_post_and_no_other(site_c
     post.write_text(post.read_text(encoding="utf-8").replace("Title: ", "Title: Nouveau : ", 1), encoding="utf-8")
     result = build_copy(site_copy, output, WRITER_PROCESSES=processes)
     assert 10 < result.pages - result.reused < result.pages / 3
+    assert (writer.last_rendered_in_workers > 0) == (processes == 2)  # too few for workers: shared with one child
     assert "Nouveau\u202f: Cinq conseils" in (output / "archives/index.html").read_text(encoding="utf-8")
     welcome = (output / "billets/bienvenue-dans-la-guilde-boussole/index.html").read_text(encoding="utf-8")
     assert 'billets/nouveau-cinq-conseils-pour-animer-une-soiree-jeux/">nos conseils' in welcome

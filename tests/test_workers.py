@@ -1,8 +1,10 @@
 """Work in forked processes: results come back, and errors are raised in the build's process."""
 
+import logging
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -73,3 +75,57 @@ except KeyboardInterrupt:
 def test_a_program_started_as_ctrl_c_arrives_is_stopped_with_the_command():
     result = subprocess.run([sys.executable, "-c", _CTRL_C_AS_THE_FORK_ENDS], cwd=ROOT, capture_output=True, text=True, timeout=50)
     assert (result.returncode, result.stdout, result.stderr) == (0, "arrêté []\n", "")
+
+
+@forks
+def test_work_shared_with_a_child_is_done_once_each_by_whichever_is_free():
+    def work(index):
+        time.sleep(1 if index == 0 else 0.02)  # one long item: the other process takes the rest meanwhile
+        return index * 10, os.getpid()
+
+    done, by_child = workers.shared_with_a_child(8, work)
+    assert {index: value for index, (value, _pid) in done.items()} == {index: index * 10 for index in range(8)}
+    pids = [pid for _value, pid in done.values()]
+    assert len(set(pids)) == 2 and by_child == sum(1 for pid in pids if pid != os.getpid())
+    assert pids.count(done[0][1]) == 1  # the other process did the seven short items meanwhile
+
+
+@forks
+def test_an_item_that_fails_or_logs_in_the_child_is_left_to_this_process():
+    parent = os.getpid()
+
+    def work(index):
+        if os.getpid() == parent:
+            time.sleep(1)  # the child takes the other items meanwhile
+        elif index == 1:
+            raise ValueError("illisible")
+        elif index % 2:
+            logging.getLogger("pelican").warning("un avertissement sur la page %d", index)
+        return index, os.getpid()
+
+    done, by_child = workers.shared_with_a_child(10, work)
+    by_whom = {index: pid for index, (_value, pid) in done.items()}
+    assert all(index % 2 == 0 for index, pid in by_whom.items() if pid != parent)
+    missing = set(range(10)) - set(done)  # for the caller to do again, with its error or warning
+    assert len(missing) >= 3 and all(index % 2 for index in missing)
+    assert by_child == sum(1 for pid in by_whom.values() if pid != parent)
+
+
+@forks
+def test_an_error_here_stops_the_child_and_is_raised():
+    parent = os.getpid()
+    started = time.perf_counter()
+
+    def work(index):
+        if os.getpid() == parent:
+            raise OSError(28, "No space left on device")
+        time.sleep(0.5)
+        return index
+
+    with pytest.raises(OSError, match="No space left"):
+        workers.shared_with_a_child(20, work)
+    assert time.perf_counter() - started < 5  # not waiting for the child's 20 items
+
+
+def test_without_a_second_process_nothing_is_shared():
+    assert workers.shared_with_a_child(1, lambda index: index) == ({}, 0)

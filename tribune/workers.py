@@ -215,6 +215,35 @@ def beside(function: Callable, *args):
     return _Forked(function, args)
 
 
+def shared_with_a_child(count: int, work: Callable[[int], object]) -> tuple[dict[int, object], int]:
+    """``work(index)`` for each index below ``count``, by this process and one forked child
+    at once, each taking the next index not yet taken (a long item does not hold the other
+    back: a few pages of very unequal lengths, as an update in memory renders); the results
+    by index, and how many the child made. An item that failed or logged in the child is left
+    out, for the caller to do again here (see :func:`cleanly`); an error here is raised, the
+    child stopped. With one core or without fork, nothing is done: the caller does it all."""
+    if count < 2 or not _can_fork() or (os.cpu_count() or 1) < 2:
+        return {}, 0
+    taken = multiprocessing.Value("i", 0)  # the next index, in memory both processes share
+
+    def indexes() -> Iterator[int]:
+        while True:
+            with taken.get_lock():
+                index, taken.value = taken.value, taken.value + 1
+            if index >= count:
+                return
+            yield index
+
+    child = _Forked(cleanly, (indexes(), work))
+    try:
+        mine = [(index, work(index)) for index in indexes()]
+    except BaseException:
+        child.close()
+        raise
+    theirs = child.result()  # the child failed as a whole: [] (the indexes are all taken by now)
+    return dict(mine + theirs), len(theirs)
+
+
 class _Noticed(logging.Handler):
     def __init__(self):
         super().__init__(logging.DEBUG)
