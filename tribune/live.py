@@ -47,6 +47,7 @@ import shutil
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from pelican import signals
@@ -74,6 +75,10 @@ _KINDS = {
                      ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages", "draft_translations"),
                      "PAGE_ORDER_BY", signals.page_generator_preread, signals.page_generator_context),
 }
+
+# The methods of Pelican's generators that write the contents' own pages (the calls that name
+# a post among their keywords), as its generate_pages calls them: what an update asks of it.
+_OWN_PAGES = {ArticlesGenerator: ("generate_articles", "generate_drafts")}
 
 # The fields (of a file's metadata) an update in memory takes besides the body: what a post or
 # a page shows, and where (a title without Slug: gives its slug), not where it is listed (its
@@ -366,7 +371,7 @@ def _render_again(kept: _Kept, edits: list[_Edit], may_change_output) -> tuple[r
             writer.only = {id(content) for content in moved}
             for generator in asked:
                 generator.output_path = str(staging)  # what it writes itself goes beside output/ too
-                generator.generate_output(writer)
+                _write_own_pages(generator, writer)
             writer.only = None
             for method, arguments, keywords in _calls_left(previous, [name for name in touched if name not in own_before], pages.calls):
                 getattr(writer, method)(*arguments, **keywords)
@@ -405,6 +410,21 @@ def _generators_of(kept: _Kept, names: list[str]) -> list:
     environment), in the build's order."""
     environments = {id(_template_environment(kept.pages.calls[name])) for name in names} - {id(None)}
     return [generator for generator in kept.generators if id(getattr(generator, "env", None)) in environments]
+
+
+def _write_own_pages(generator, writer: PageWriter) -> None:
+    """Have ``generator`` write the pages of the contents ``writer`` writes the pages of
+    (:meth:`PageWriter.writes_pages_of`): Pelican's article generator by the methods that
+    write a post's own pages alone (its generate_output groups every post by tag, by
+    period... before writing the lists: a fifth of a second at 5 000 posts, for nothing);
+    any other by its generate_output."""
+    methods = _OWN_PAGES.get(type(generator))
+    if methods is None:
+        generator.generate_output(writer)
+        return
+    write = partial(writer.write_file, relative_urls=generator.settings["RELATIVE_URLS"])
+    for method in methods:
+        getattr(generator, method)(write)
 
 
 def _own_files(built: rendering.PageCache, contents: list[Content]) -> list[str]:

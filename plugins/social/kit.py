@@ -26,6 +26,8 @@ from urllib.parse import quote
 from markupsafe import Markup, escape
 from pelican.generators import Generator
 
+from tribune.writer import writes_pages_of
+
 from .compose import NETWORKS, SocialText, texts_for, wants_social
 
 KIT_CAMPAIGN = "relais"
@@ -148,6 +150,8 @@ class KitGenerator(Generator):
         template = self.get_template("social/kit")
         strings = interface_strings()
         for item in self._items():
+            if not writes_pages_of(writer, item):
+                continue
             lang = item.lang if item.lang in strings else self.settings["DEFAULT_LANG"]
             kit = make_kit(item, self.settings, strings.get(lang, {}))
             writer.write_file(kit.save_as, template, self.context, relative_urls=self.settings["RELATIVE_URLS"], url=kit.url,
