@@ -164,12 +164,13 @@ def conversing(site_copy, monkeypatch):
 
 
 def copy_site(copy: Path) -> Path:
-    """Copy the sample site's sources into the new folder ``copy``."""
+    """Copy the sample site's sources into the new folder ``copy`` (with the plugins'
+    bytecode, when written: the commands tests run there need not compile them again)."""
     copy.mkdir()
     for name in SITE_FILES:
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(source, copy / name)
         else:
             shutil.copy2(source, copy / name)
     return copy
