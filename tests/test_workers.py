@@ -2,6 +2,7 @@
 
 import logging
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -125,6 +126,35 @@ def test_an_error_here_stops_the_child_and_is_raised():
     with pytest.raises(OSError, match="No space left"):
         workers.shared_with_a_child(20, work)
     assert time.perf_counter() - started < 5  # not waiting for the child's 20 items
+
+
+@forks
+def test_ctrl_c_while_waiting_for_the_child_stops_it(tmp_path):
+    parent = os.getpid()
+
+    def work(index):
+        if os.getpid() == parent:
+            time.sleep(0.05)
+        elif not (tmp_path / "child").exists():
+            (tmp_path / "child").write_text(str(os.getpid()))
+            time.sleep(30)  # a long page: the child still renders it when Ctrl-C comes
+        return index
+
+    def ctrl_c(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, ctrl_c)
+    signal.setitimer(signal.ITIMER_REAL, 1.5)  # after this process's items: while it waits for the child
+    started = time.perf_counter()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            workers.shared_with_a_child(10, work)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.perf_counter() - started < 10
+    child = int((tmp_path / "child").read_text())
+    assert not os.path.exists(f"/proc/{child}")  # stopped and waited for: it writes nothing more
 
 
 def test_without_a_second_process_nothing_is_shared():

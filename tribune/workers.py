@@ -162,17 +162,21 @@ class _Forked:
                     os._exit(0)
         os.close(writing)
         self.reading: int | None = reading
+        self._waited = False
         self._outcome: tuple[bool, object] | None = None
 
     def result(self):
         """The call's result, or its error raised; asked again, the same (the pipe is read,
-        and the child waited for, once: its descriptor's number may be another file's by then)."""
+        and the child waited for, once: its descriptor's number may be another file's by then).
+        A child that sent nothing, or was killed (what it sent may be cut short), failed: the
+        call is made here."""
         if self._outcome is None:
             with os.fdopen(self._taken(), "rb") as pipe:
                 data = pipe.read()
-            os.waitpid(self.pid, 0)
+            _pid, status = os.waitpid(self.pid, 0)
+            self._waited = True
             try:
-                self._outcome = (True, pickle.loads(data) if data else self.function(*self.args))
+                self._outcome = (True, pickle.loads(data) if data and status == 0 else self.function(*self.args))
             except Exception as error:  # noqa: BLE001 - kept, to be raised at every asking
                 self._outcome = (False, error)
         done, value = self._outcome
@@ -181,11 +185,14 @@ class _Forked:
         return value
 
     def close(self) -> None:
-        """Stop the child and wait for it, for a caller that no longer needs the result."""
+        """Stop the child and wait for it, unless it was waited for already: for a caller that
+        no longer needs the result, or was stopped (Ctrl-C) while waiting for it."""
         if self.reading is not None:
             os.close(self._taken())
+        if not self._waited:
             os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
+            self._waited = True
 
     def _taken(self) -> int:
         reading, self.reading = self.reading, None
@@ -237,10 +244,10 @@ def shared_with_a_child(count: int, work: Callable[[int], object]) -> tuple[dict
     child = _Forked(cleanly, (indexes(), work))
     try:
         mine = [(index, work(index)) for index in indexes()]
-    except BaseException:
+        theirs = child.result()  # the child failed as a whole: [] (the indexes are all taken by now)
+    except BaseException:  # Ctrl-C included: the child stops before the caller removes the folder it writes in
         child.close()
         raise
-    theirs = child.result()  # the child failed as a whole: [] (the indexes are all taken by now)
     return dict(mine + theirs), len(theirs)
 
 
