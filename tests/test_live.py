@@ -154,6 +154,24 @@ def test_a_title_is_taken_in_memory_and_the_post_moves_to_its_new_address(live, 
     _as_built_from_nothing(built_copy, tmp_path)
 
 
+def test_a_plugin_waiting_for_the_article_writer_still_hears_it_in_an_update(live, built_copy):
+    """An update asks Pelican's article generator for the post's own pages alone, unless a
+    plugin waits for the signal its whole generate_output sends after every page."""
+    heard = []
+
+    def finalized(generator, writer):
+        heard.append(writer)
+
+    pelican_signals.article_writer_finalized.connect(finalized)
+    try:
+        assert _saved(live, _edit(built_copy, POST, "Title: ", "Title: Écouté : ")) == (0, True)
+    finally:
+        pelican_signals.article_writer_finalized.disconnect(finalized)
+    assert len(heard) == 1
+    assert _saved(live, _edit(built_copy, POST, "Title: Écouté : ", "Title: ")) == (0, True)
+    assert len(heard) == 1  # nobody waits: not sent
+
+
 def test_a_title_an_e_mail_shows_or_a_translation_is_linked_by_is_a_full_rebuild(live, built_copy, tmp_path, capsys):
     assert _saved(live, _edit(built_copy, IN_AN_EDITION, "Title: ", "Title: Encore ")) == (0, False)
     assert "Encore " in (built_copy / "output/newsletter/2026-10/email.txt").read_text(encoding="utf-8")

@@ -417,9 +417,10 @@ def _write_own_pages(generator, writer: PageWriter) -> None:
     (:meth:`PageWriter.writes_pages_of`): Pelican's article generator by the methods that
     write a post's own pages alone (its generate_output groups every post by tag, by
     period... before writing the lists: a fifth of a second at 5 000 posts, for nothing);
-    any other by its generate_output."""
+    any other, or any when a plugin listens to the signal generate_output sends at its end
+    (``article_writer_finalized``), by its generate_output."""
     methods = _OWN_PAGES.get(type(generator))
-    if methods is None:
+    if methods is None or signals.article_writer_finalized.receivers:  # a plugin waits for the signal generate_output sends
         generator.generate_output(writer)
         return
     write = partial(writer.write_file, relative_urls=generator.settings["RELATIVE_URLS"])
