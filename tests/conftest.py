@@ -170,7 +170,7 @@ def copy_site(copy: Path) -> Path:
     for name in SITE_FILES:
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, copy / name)
+            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("*.pyc.*"))  # not a .pyc being written
         else:
             shutil.copy2(source, copy / name)
     return copy
