@@ -142,7 +142,7 @@ class PageWriter(Writer):
     # -- Pelican's writer's entry points ---------------------------------------------
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None, override_output=False,
                    url=None, **kwargs):
-        if self.only is not None and not any(id(value) in self.only for value in kwargs.values()):
+        if self.only is not None and not any(map(self.writes_pages_of, kwargs.values())):
             return
         self.cache.start(context)
         item = kwargs.get("article") or kwargs.get("page") or kwargs.get("item")
@@ -342,9 +342,11 @@ class PageWriter(Writer):
 
     def _previous_size(self, page: _Page | _Feed) -> int:
         """The size of the page's file in the previous output (0 when it has none)."""
+        if self.cache.previous_output is None:
+            return 0
         try:
             return os.stat(os.path.join(self.cache.previous_output, page.name)).st_size
-        except (OSError, TypeError):  # no such file; no previous output
+        except OSError:
             return 0
 
     def flush(self) -> None:
