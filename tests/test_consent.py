@@ -15,7 +15,7 @@ from pelican.contents import Article
 
 from tribune import commands
 from tribune.build import BuildError, build, check, load_site
-from tribune.headers import light_content
+from tribune.headers import light_content, reading_contents
 from tribune.lint import NOTICE
 
 from .conftest import build_site, french
@@ -267,3 +267,22 @@ def test_outside_a_build_a_post_made_after_a_withdrawal_is_credited_anew(site_co
     assert light_content(post, Article, settings).author.name == WITHDRAWN[0]
     withdraw_and_hide(site_copy)
     assert light_content(post, Article, settings).author.name == ORGANIZATION
+
+
+def test_a_reading_of_many_contents_checks_the_member_files_once_at_its_start(site_copy, monkeypatch):
+    """Within reading_contents (the newsletter's catalogue, the social pieces), the member files
+    are checked as the reading starts, not again for each content; nested readings keep that
+    check, and once the outermost one ends each content checks them again."""
+    monkeypatch.chdir(site_copy)
+    give_them_posts(site_copy)
+    settings = load_site(site_copy / "pelicanconf.py").settings
+    post = site_copy / "content/posts/2026-10-05-illustration-pollen.md"
+    assert light_content(post, Article, settings).author.name == WITHDRAWN[0]
+    withdraw_and_hide(site_copy)
+    with reading_contents(settings):
+        assert light_content(post, Article, settings).author.name == ORGANIZATION  # checked as the reading started
+        _edit(site_copy / "content/members/aicha-benali.md", "Consent-Withdrawn: 2026-10-01\n", "")
+        with reading_contents(settings):
+            assert light_content(post, Article, settings).author.name == ORGANIZATION
+        assert light_content(post, Article, settings).author.name == ORGANIZATION  # the same reading: not checked again
+    assert light_content(post, Article, settings).author.name == WITHDRAWN[0]

@@ -8,11 +8,14 @@ exactly those of the site build.
 """
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import markdown
 from pelican.readers import METADATA_PROCESSORS, default_metadata
 
+from tribune.signals import contents_reading_finished, contents_reading_started
 from tribune.slugs import slugify_metadata
 from tribune.source import Source, read_source
 from tribune.text import plain_text
@@ -54,3 +57,15 @@ def light_content(path: Path, content_class, settings: dict):
         raise ValueError(f"{path}: no {', '.join(missing)}")
     content.header = source
     return content
+
+
+@contextmanager
+def reading_contents(settings: dict) -> Iterator[None]:
+    """Around a reading of many contents with :func:`light_content` outside a build: the
+    files a plugin consults for each content made (spotlight: the 100 member files of a site,
+    stamped again for each of the 5 000 posts read) are consulted once for all of them."""
+    contents_reading_started.send(settings)
+    try:
+        yield
+    finally:
+        contents_reading_finished.send(settings)

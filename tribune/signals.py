@@ -34,3 +34,10 @@ build_failed = signal("tribune_build_failed")
 #: write into) and ``extras`` (what each page of the site remembered, in the site's order): a
 #: plugin that writes a file from every page's extras (the sitemap) writes it again.
 pages_changed = signal("tribune_pages_changed")
+
+#: Sent with ``settings`` as a command starts and finishes reading many contents outside a
+#: build (:func:`tribune.headers.reading_contents`: the newsletter's catalogue, the social
+#: pieces): a plugin that checks its own files again for each content made outside a build
+#: (spotlight's credits, the member files) checks them once for the whole reading instead.
+contents_reading_started = signal("tribune_contents_reading_started")
+contents_reading_finished = signal("tribune_contents_reading_finished")

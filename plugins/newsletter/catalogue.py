@@ -17,7 +17,7 @@ from pelican.contents import Article, Page
 from spotlight import spotlight_member
 from spotlight.contents import Member
 
-from tribune.headers import light_content
+from tribune.headers import light_content, reading_contents
 from tribune.i18n import _
 from tribune.source import SourceError
 from tribune.trees import stamps
@@ -125,15 +125,16 @@ class Catalogue:
 
     @classmethod
     def _read(cls, settings: dict, stamps: dict[str, tuple[int, int]]) -> "Catalogue":
-        return cls(
-            settings,
-            stamps=stamps,
-            post_headers=post_headers(settings, stamps),
-            events=[e for e in _read_all(settings, "EVENT_PATHS", ["events"], Event) if e.status == "published"],
-            members=_read_all(settings, "MEMBER_PATHS", ["members"], Member),
-            editions=_read_all(settings, "NEWSLETTER_PATHS", ["newsletters"], Edition),
-            pages=[p for p in _read_all(settings, "PAGE_PATHS", ["pages"], Page) if p.status != "draft"],
-        )
+        with reading_contents(settings):
+            return cls(
+                settings,
+                stamps=stamps,
+                post_headers=post_headers(settings, stamps),
+                events=[e for e in _read_all(settings, "EVENT_PATHS", ["events"], Event) if e.status == "published"],
+                members=_read_all(settings, "MEMBER_PATHS", ["members"], Member),
+                editions=_read_all(settings, "NEWSLETTER_PATHS", ["newsletters"], Edition),
+                pages=[p for p in _read_all(settings, "PAGE_PATHS", ["pages"], Page) if p.status != "draft"],
+            )
 
     def post(self, header: PostHeader) -> Article:
         """The post of a header, built once, when it is needed."""

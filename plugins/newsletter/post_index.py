@@ -43,16 +43,22 @@ def _described(path: str, settings: dict) -> tuple | None:
     return date, lang_of(source, settings), slug_of(source)
 
 
-def _header(path: str, described: tuple, settings: dict) -> PostHeader:
+def _header(path: str, described: tuple, content_path: str, zone: ZoneInfo) -> PostHeader:
+    """``path`` lies in ``content_path`` (a posts' folder of it): its relative path is cut
+    from the string (pathlib's relative_to, for 5 000 posts: a sixth of the newsletter's time)."""
     date, lang, slug = described
-    zone = ZoneInfo(settings.get("TIMEZONE", "UTC"))
-    return PostHeader(Path(path), Path(path).relative_to(settings["PATH"]).as_posix(), date.replace(tzinfo=zone), lang, slug)
+    relative = path[len(content_path):].lstrip(os.sep).replace(os.sep, "/")
+    return PostHeader(Path(path), relative, date.replace(tzinfo=zone), lang, slug)
+
+
+def _zone(settings: dict) -> ZoneInfo:
+    return ZoneInfo(settings.get("TIMEZONE", "UTC"))
 
 
 def header_of(path: str, settings: dict) -> PostHeader | None:
     """The header of the post at ``path`` as it is now; None when it is no published post."""
     described = _described(path, settings)
-    return _header(path, described, settings) if described is not None else None
+    return _header(path, described, str(Path(settings["PATH"])), _zone(settings)) if described is not None else None
 
 
 def post_folders(settings: dict) -> tuple[str, ...]:
@@ -68,14 +74,14 @@ def post_headers(settings: dict, stamps: dict[str, tuple[int, int]]) -> list[Pos
     cache_file = Path(settings.get("CACHE_PATH", "cache")) / _CACHE_FILE
     key = (_FORMAT, str(content_path), settings.get("DEFAULT_LANG"))
     known = _load(cache_file, key) if settings.get("LOAD_CONTENT_CACHE") else {}
-    index, found = {}, []
-    for path in sorted(p for p in stamps if p.startswith(post_folders(settings))):
+    index, found, zone, folders = {}, [], _zone(settings), post_folders(settings)
+    for path in sorted(p for p in stamps if p.startswith(folders)):
         stamp, described = known.get(path, (None, None))
         if stamp != stamps[path]:
             described = _described(path, settings)
         index[path] = (stamps[path], described)
         if described is not None:
-            found.append(_header(path, described, settings))
+            found.append(_header(path, described, str(content_path), zone))
     if settings.get("CACHE_CONTENT") and index != known:
         _save(cache_file, key, index)
     return found

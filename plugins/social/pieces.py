@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from pelican.contents import Article
 
 from tribune.clock import site_now
-from tribune.headers import light_content
+from tribune.headers import light_content, reading_contents
 from tribune.source import Source, SourceError
 
 from .compose import Words, source_of, wants_social, words_of
@@ -72,15 +72,16 @@ def read_pieces(settings: dict) -> list[Piece]:
     """Every readable post, event and edition (whatever its status), oldest first."""
     content_path = Path(settings["PATH"])
     found = []
-    for kind, folders, content_class in _kinds(settings):
-        for folder in folders:
-            for path in sorted((content_path / folder).rglob("*.md")):
-                try:
-                    content = light_content(path, content_class, settings)
-                    moment = content.schedule.start_instant if kind == "event" else content.date
-                except (SourceError, ValueError, KeyError, AttributeError):
-                    continue  # the lint names what is wrong with it
-                found.append(Piece(path.relative_to(content_path).as_posix(), kind, content, moment, words_of(content, settings)))
+    with reading_contents(settings):
+        for kind, folders, content_class in _kinds(settings):
+            for folder in folders:
+                for path in sorted((content_path / folder).rglob("*.md")):
+                    try:
+                        content = light_content(path, content_class, settings)
+                        moment = content.schedule.start_instant if kind == "event" else content.date
+                    except (SourceError, ValueError, KeyError, AttributeError):
+                        continue  # the lint names what is wrong with it
+                    found.append(Piece(path.relative_to(content_path).as_posix(), kind, content, moment, words_of(content, settings)))
     return sorted(found, key=lambda piece: (piece.moment, piece.key))
 
 

@@ -10,7 +10,8 @@ Settings are documented in README.md.
 from pelican import signals
 
 from tribune.generators import register_defaults
-from tribune.signals import build_failed, jsonld_graph, lint_registry, scaffold_registry
+from tribune.signals import (build_failed, contents_reading_finished, contents_reading_started, jsonld_graph, lint_registry,
+                             scaffold_registry)
 
 from . import authorship
 from .generator import MembersGenerator, drop_avatar_originals
@@ -50,6 +51,8 @@ def register() -> None:
     signals.content_object_init.connect(authorship.credit_content)
     signals.finalized.connect(authorship.finish_build)
     build_failed.connect(authorship.finish_build)
+    contents_reading_started.connect(authorship.start_reading)
+    contents_reading_finished.connect(authorship.finish_reading)
     jsonld_graph.connect(add_person)
     lint_registry.connect(add_lint_rules)
     scaffold_registry.connect(register_scaffold)
