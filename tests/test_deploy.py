@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tribune import deploy
-from tribune.deploy import ADOPTED, MARKER, LocalFolder
+from tribune.deploy import ADOPTED, COMPARED, MARKER, LocalFolder
 
 from .conftest import removals_finished
 
@@ -78,7 +78,10 @@ def clean(target: Path, adopted: bool = False) -> None:
     history = json.loads((releases / "history.json").read_text())
     assert target.resolve().name == history[-1]
     expected = {MARKER, "history.json", *history} | ({ADOPTED} if adopted else set())
-    assert {p.name for p in releases.iterdir()} == expected
+    compared = releases / COMPARED  # what the next plan need not read again: only ever of the live release
+    if compared.exists():
+        assert json.loads(compared.read_text())["release"] == target.resolve().name
+    assert {p.name for p in releases.iterdir()} - {COMPARED} == expected
     assert {p.name for p in target.parent.iterdir()} == {target.name, releases.name}
 
 
@@ -115,3 +118,38 @@ def test_a_deploy_killed_at_any_step_leaves_one_complete_release_online(tmp_path
             assert served(target.parent / f".{target.name}.releases" / ADOPTED) == FOREIGN
     assert step > 10  # the deploy was killed at each of its steps, then finished
     assert served(target) == version(2)
+
+
+def test_a_plan_reads_again_only_the_files_that_are_not_those_it_compared_last(tmp_path, monkeypatch):
+    """After a deploy, the next plan trusts a pair of files that are still the very files it
+    copied or compared (compared.json); a file written again in the site, a live file changed
+    by hand, or a release that is not the one recorded (after a rollback) are read."""
+    read = []
+    compare_bytes = deploy.filecmp.cmp
+    monkeypatch.setattr(deploy.filecmp, "cmp", lambda first, second, shallow: read.append(Path(first).name) or compare_bytes(first, second, shallow))
+    target = tmp_path / "www" / "guilde"
+    target.parent.mkdir()
+    site = write(tmp_path / "site", version(1))
+    deployed(target, site)
+    folder = LocalFolder(target)
+
+    assert folder.plan(site).empty and read == []
+
+    (site / "index.html").unlink()  # written again, the same bytes: another file
+    write(site, {"index.html": version(1)["index.html"]})
+    assert folder.plan(site).empty and read == ["index.html"]
+
+    read.clear()
+    live_page = target / "charte/index.html"  # edited by hand on the server, the same size
+    live_page.write_bytes(b"<p>La chartE</p>")
+    assert folder.plan(site).changed == ["charte/index.html"] and read == ["index.html", "index.html"]
+
+    read.clear()
+    folder.deploy(site, folder.plan(site))
+    assert served(target) == version(1) and folder.plan(site).empty and read == ["index.html", "index.html"]
+    read.clear()
+    v2 = write(tmp_path / "v2", version(2))
+    deployed(target, v2)
+    folder.rollback()
+    read.clear()
+    assert folder.plan(site).empty and len(read) == len(version(1))  # the release recorded is no longer live: every common file read

@@ -14,6 +14,7 @@ search index), which must never be what is deployed. The folder is kept from one
 next: ``site/`` shows what was last published, ``cache/`` spares the next publish some work.
 """
 
+import os
 import shutil
 import subprocess
 import sys
@@ -47,13 +48,13 @@ class Report:
     notices: list[Problem] = field(default_factory=list)  # the lint's: what the build did on its own (a post scheduled...)
 
     def census(self) -> dict[str, int]:
-        files = list(files_under(self.output).values())
+        files = files_under(self.output)
         return {
-            "pages": sum(1 for p in files if p.suffix == ".html"),
-            "feeds": sum(1 for p in files if p.suffix == ".xml" and p.name != "sitemap.xml"),
-            "calendars": sum(1 for p in files if p.suffix == ".ics"),
+            "pages": sum(1 for relative in files if relative.endswith(".html")),
+            "feeds": sum(1 for relative in files if relative.endswith(".xml") and os.path.basename(relative) != "sitemap.xml"),
+            "calendars": sum(1 for relative in files if relative.endswith(".ics")),
             "editions": sum(1 for _ in self.output.parent.joinpath(EMAILS_FOLDER).rglob("email.html")),
-            "bytes": sum(p.stat().st_size for p in files),
+            "bytes": sum(os.stat(path).st_size for path in files.values()),
         }
 
     def summary(self) -> str:

@@ -26,12 +26,14 @@ def walk_files(root: Path | str) -> Iterator[tuple[str, str]]:
     return list_folder(str(root), "")
 
 
-def files_under(root: Path | None) -> dict[str, Path]:
-    """Every file under ``root`` by its path relative to it, with ``/`` (links to folders not
-    followed); nothing when ``root`` is None or not a folder."""
+def files_under(root: Path | None) -> dict[str, str]:
+    """Every file under ``root``: its path (a string, as :func:`walk_files`'s: a Path for each
+    of 10 000 files took two thirds of a deploy's comparison) by its path relative to
+    ``root``, with ``/`` (links to folders not followed); nothing when ``root`` is None or
+    not a folder."""
     if root is None or not root.is_dir():
         return {}
-    return {relative: Path(path) for relative, path in walk_files(root)}
+    return dict(walk_files(root))
 
 
 def stamps(root: Path | str, suffix: str) -> dict[str, tuple[int, int]]:
@@ -50,3 +52,13 @@ def stamps(root: Path | str, suffix: str) -> dict[str, tuple[int, int]]:
                     continue
                 found[path] = (stat.st_size, stat.st_mtime_ns)
     return found
+
+
+def identity(path: Path | str) -> list[int]:
+    """Which file ``path`` is, and as it was written: its device, inode, size and modification
+    time (rsync's quick check, with the inode: a file written again is a new file, while a page
+    a build reuses is the same file, hard-linked or moved). The same identity at two moments
+    means the same bytes, unless the file was rewritten in place to its old size and its time
+    set back."""
+    stat = os.stat(path)
+    return [stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns]
