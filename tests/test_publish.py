@@ -195,6 +195,47 @@ def test_a_warning_stops_publishing(site, tmp_path, capsys):
     assert not (tmp_path / "www").exists()
 
 
+def test_a_publish_stopped_after_its_pages_were_moved_in_puts_them_back(site, tmp_path, capsys):
+    """A publish moves the pages it keeps from the last one (.publish/site/) into the new site
+    before Pagefind indexes it; stopped afterwards (here by the strict check's verdict, which
+    comes after the index), it puts every one back: .publish/site/ is the very same files."""
+    target = tmp_path / "www"
+    assert publish(capsys, target)[0] == 0
+    last = site / ".publish/site"
+    before = tree(last)
+    post = site / "content/posts/2026-07-20-ete-a-montreal.md"
+    written = post.read_text(encoding="utf-8")
+    post.write_text(written.replace("Quatre jours, des", "Quatre jours *|FNAME|*, des", 1), encoding="utf-8")  # a body edit: other pages kept
+    code, _, err = publish(capsys, target)
+    assert code == 1 and french("*|FNAME|* est une balise de fusion Mailchimp") in err
+    assert tree(last) == before
+    assert not list(site.glob(".publish/.site.new-*"))
+    post.write_text(written.replace("Quatre jours, des", "Quatre jours (1), des", 1), encoding="utf-8")
+    assert publish(capsys, target)[0] == 0 and "Quatre jours (1)" in (target / "billets/ete-a-montreal-l-equipe/index.html").read_text()
+    assert tree(last)["charte/index.html"] == before["charte/index.html"]  # kept, the same file
+
+
+def test_a_publish_killed_after_its_pages_were_moved_in_is_made_whole_by_the_next(site, tmp_path, capsys):
+    """Killed between the moves and the swap, a publish leaves the pages it moved in its new
+    folder, never swapped in, and .publish/site/ without them: the next publish renders them
+    again (their records no longer find their files) and removes the folder left."""
+    target = tmp_path / "www"
+    assert publish(capsys, target)[0] == 0
+    first = {relative: (target / relative).read_bytes() for relative in tree(target)}
+    last = site / ".publish/site"
+    left = site / ".publish/.site.new-killed"
+    for relative in ("charte/index.html", "billets/des-cartes-lisibles-par-toutes-et-tous"):
+        (left / relative).parent.mkdir(parents=True, exist_ok=True)
+        (last / relative).rename(left / relative)
+    edit(site, 1)
+    assert publish(capsys, target)[0] == 0
+    assert not left.exists()
+    now = {relative: (target / relative).read_bytes() for relative in tree(target)}
+    assert now["charte/index.html"] == first["charte/index.html"]
+    kept = "billets/des-cartes-lisibles-par-toutes-et-tous/index.html"
+    assert now[kept] == first[kept] and (last / kept).is_file()
+
+
 def test_an_unreachable_target_says_so(site, tmp_path, capsys):
     code, _, err = publish(capsys, "nobody@host.invalid:/var/www")
     assert code == 1 and "la mise en ligne a échoué" in err
@@ -473,6 +514,34 @@ def test_a_site_with_no_marked_page_has_every_page_indexed(tmp_path):
                                  f"<p>{text}</p></body></html>", encoding="utf-8")
     search.build_index(site)
     assert sorted(indexed(site)) == ["/", "/billets/theme/", "/billets/un/"]  # the words in a text are no mark
+
+
+def test_the_pages_remembered_as_marked_or_not_are_those_files_only(tmp_path):
+    """With a cache, whether each page carries the mark is remembered by file (identity): the
+    same files are not read again, a page written again is, whether it lost or gained it."""
+    from tribune import search
+
+    site, cache = tmp_path / "site", str(tmp_path / "cache")
+
+    def page(name: str, title: str, marked: bool) -> None:
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).unlink(missing_ok=True)  # a page is written as a new file, as the writer does
+        body = f"<main{' data-pagefind-body' if marked else ''}><h1>{title}</h1><p>Un texte à chercher.</p></main>"
+        (site / name).write_text(f'<!doctype html><html lang="fr"><head><title>{title}</title></head><body>{body}</body></html>',
+                                 encoding="utf-8")
+
+    page("billets/un/index.html", "Un", True)
+    page("billets/deux/index.html", "Deux", True)
+    page("etiquettes/index.html", "Étiquettes", False)
+    search.build_index(site, cache=cache)
+    assert sorted(indexed(site)) == ["/billets/deux/", "/billets/un/"]
+    assert not list(site.glob(".pages-to-index-*"))  # moved out to be removed in the background
+
+    page("billets/deux/index.html", "Deux", False)
+    page("etiquettes/index.html", "Étiquettes", True)
+    shutil.rmtree(site / "pagefind")  # as in a new build's folder
+    search.build_index(site, cache=cache)
+    assert sorted(indexed(site)) == ["/billets/un/", "/etiquettes/"]
 
 
 def test_the_search_index_holds_what_readers_may_find(production_site):

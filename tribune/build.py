@@ -215,25 +215,31 @@ def _built_and_swapped(site: Site, strict: bool, search: bool, keep, linting) ->
         _stop_if_linted_wrong(linting)
         raise
     try:
-        problems = _stop_if_linted_wrong(linting, fresh)
+        problems = _stop_if_linted_wrong(linting)
         _swap_in(fresh, result.output, result.pages)
     except OSError as error:
-        shutil.rmtree(fresh, ignore_errors=True)
+        _drop(fresh, result.pages)
         raise BuildError(_("the new output could not be put in place ({reason})", reason=describe_os_error(error))) from error
-    except BaseException:  # Ctrl-C included: nothing half-built is left beside output/
-        shutil.rmtree(fresh, ignore_errors=True)
+    except BaseException:  # Ctrl-C and the lint's problems included: nothing half-built is left beside output/
+        _drop(fresh, result.pages)
         raise
     return problems, result
 
 
-def _stop_if_linted_wrong(linting, fresh: Path | None = None) -> list[Problem]:
-    """Raise the lint's problems, if it found some that stop the build (dropping ``fresh``):
-    they say what is wrong better than whatever Pelican made of the same content. Else return
-    its warnings and notices, for the build to say them (every build: the lint reads every file)."""
+def _drop(fresh: Path, pages: "rendering.PageCache | None") -> None:
+    """Remove a new output that will not be swapped in, once the pages it took from output/
+    ahead of the swap (a build with a search index) are put back."""
+    if pages is not None:
+        pages.move_back()
+    shutil.rmtree(fresh, ignore_errors=True)
+
+
+def _stop_if_linted_wrong(linting) -> list[Problem]:
+    """Raise the lint's problems, if it found some that stop the build: they say what is wrong
+    better than whatever Pelican made of the same content. Else return its warnings and
+    notices, for the build to say them (every build: the lint reads every file)."""
     blocking, problems = linting.result()
     if blocking:
-        if fresh is not None:
-            shutil.rmtree(fresh, ignore_errors=True)
         raise BuildError(_n("{count} problem in the content: nothing was built", "{count} problems in the content: nothing was built",
                             len(blocking)), blocking)
     return problems
@@ -260,6 +266,7 @@ def _build_beside(site: Site, strict: bool, search: bool, calls: bool = False) -
     # Named before it is made: whatever stops the build from now on (Ctrl-C included) removes it.
     fresh = output.parent / f".{output.name}.new-{secrets.token_hex(4)}"
     failed = True  # until Pelican's run and the index are done
+    pages = None
     try:
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
@@ -272,8 +279,7 @@ def _build_beside(site: Site, strict: bool, search: bool, calls: bool = False) -
                                reason=describe_os_error(error))) from error
         site.pelican.output_path = str(fresh)
         site.settings["OUTPUT_PATH"] = str(fresh)
-        # With a search index, pages are indexed before the swap: they must all be in place.
-        pages = rendering.PageCache(site.settings, previous_output=output, moving=not search, calls=calls)
+        pages = rendering.PageCache(site.settings, previous_output=output, moving=True, calls=calls)
         with _captured_pelican_log() as log, rendering.caching(pages), _quiet_pelican():
             site.pelican.run()
         errors = log.messages(logging.ERROR)
@@ -283,21 +289,25 @@ def _build_beside(site: Site, strict: bool, search: bool, calls: bool = False) -
         if strict and warnings:
             raise BuildError(_("Pelican reported warnings (strict mode): {warnings}", warnings="; ".join(warnings)))
         if search:
-            build_index(fresh)
+            # Pagefind reads every page before the swap: the pages kept are moved in from
+            # output/ now rather than at the swap (put back if the build fails after all).
+            # Only publish indexes, into its own folder, which nobody serves meanwhile.
+            pages.move_into(fresh, output)
+            build_index(fresh, cache=site.settings["CACHE_PATH"])
     except BuildError:
-        shutil.rmtree(fresh, ignore_errors=True)
+        _drop(fresh, pages)
         raise
     except SearchIndexError as error:
-        shutil.rmtree(fresh, ignore_errors=True)
+        _drop(fresh, pages)
         raise BuildError(str(error)) from error
     except OSError as error:  # a full disk, a folder that cannot be written
-        shutil.rmtree(fresh, ignore_errors=True)
+        _drop(fresh, pages)
         raise BuildError(_("the site could not be written ({reason})", reason=describe_os_error(error))) from error
     except Exception as error:
-        shutil.rmtree(fresh, ignore_errors=True)
+        _drop(fresh, pages)
         raise BuildError(_("Pelican stopped on an error ({error})", error=f"{type(error).__name__}: {error}")) from error
     except BaseException:  # Ctrl-C: the new folder goes, output/ stays as it was
-        shutil.rmtree(fresh, ignore_errors=True)
+        _drop(fresh, pages)
         raise
     else:
         failed = False

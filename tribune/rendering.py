@@ -222,6 +222,7 @@ class PageCache:
         # in (tribune.build), instead of being linked while the site is built.
         self.moving = moving and previous_output is not None
         self.to_move: list[str] = []
+        self.moved: list[tuple[Path, Path]] = []  # move_into()'s renames, (from, to), for move_back()
         self.in_place = False  # a partial rebuild (following): pages reused stay where they are, with their files
         self._previous: dict[str, PageRecord] = {}
         self._site: str | None = None
@@ -394,6 +395,20 @@ class PageCache:
             for source, target in reversed(done):
                 target.rename(source)
             raise
+        self.moved.extend(done)
+        self.to_move = []
+
+    def move_back(self) -> None:
+        """Put back what move_into() moved: a build that moves its pages in before the swap
+        (to index them) and then fails leaves the previous output as it was. What cannot be
+        put back is left out of it, and rendered again by the next build (its record no
+        longer finds its file)."""
+        for source, target in reversed(self.moved):
+            try:
+                target.rename(source)
+            except OSError:
+                continue
+        self.moved = []
 
     def _moves(self, fresh: Path, retired: Path) -> list[str]:
         """What move_into() renames: whole folders first (parents before children), then files."""
