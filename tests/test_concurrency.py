@@ -207,3 +207,27 @@ def test_the_old_site_goes_after_the_swap_in_the_background_and_leaves_nothing_b
     build = start(built_copy, "build")
     assert build.communicate(timeout=300) and build.returncode == 0
     wait_for(lambda: not any(removing.iterdir()), what="the removal cut short to be finished")
+
+
+def test_invoke_clean_while_a_background_removal_deletes_the_same_files(site_copy, monkeypatch):
+    """`invoke clean` right after a build: the old output's `rm -rf` may still be deleting files
+    of cache/removing/ that clean has just listed; a file gone meanwhile is no error."""
+    from tribune import commands
+
+    old = site_copy / "cache/removing/.output.old-1234/billets/un"
+    old.mkdir(parents=True)
+    for name in ("index.html", "carte.png"):
+        (old / name).write_text("ancienne page")
+    unlink, raced = os.unlink, []
+
+    def racing(path, *args, dir_fd=None, **kwargs):  # the other one, listed by clean, is taken by the removal first
+        if not raced and str(path) in ("index.html", "carte.png"):
+            raced.append(path)
+            unlink("carte.png" if path == "index.html" else "index.html", dir_fd=dir_fd)
+        return unlink(path, *args, dir_fd=dir_fd, **kwargs)
+
+    monkeypatch.chdir(site_copy)
+    monkeypatch.setattr(os, "unlink", racing)
+    assert commands.run_clean("pelicanconf.py") == 0
+    monkeypatch.undo()
+    assert raced and not (site_copy / "cache").exists()

@@ -153,3 +153,34 @@ def test_a_plan_reads_again_only_the_files_that_are_not_those_it_compared_last(t
     folder.rollback()
     read.clear()
     assert folder.plan(site).empty and len(read) == len(version(1))  # the release recorded is no longer live: every common file read
+
+
+def test_a_plan_made_against_another_live_release_writes_nothing(tmp_path):
+    """A rollback or another publish to the same target between a plan and its deploy: the
+    unchanged files would be taken from a release that was not compared; refused instead."""
+    target = tmp_path / "www" / "guilde"
+    target.parent.mkdir()
+    deployed(target, write(tmp_path / "v1", version(1)))
+    folder = LocalFolder(target)
+    v3 = write(tmp_path / "v3", version(3))
+    plan = folder.plan(v3)
+    deployed(target, write(tmp_path / "v2", version(2)))
+    live = target.resolve()
+    with pytest.raises(deploy.DeployError, match="publiez de nouveau"):
+        folder.deploy(v3, plan)
+    assert target.resolve() == live and served(target) == version(2)
+    folder.deploy(v3, folder.plan(v3))
+    assert served(target) == version(3)
+
+
+def test_a_damaged_compared_json_only_means_every_file_is_read(tmp_path):
+    target = tmp_path / "www" / "guilde"
+    target.parent.mkdir()
+    site = write(tmp_path / "v1", version(1))
+    deployed(target, site)
+    compared = target.parent / f".{target.name}.releases" / COMPARED
+    for damaged in ("[" * 200_000, '{"release": 3, "files": []}', "\udcff".encode("utf-8", "surrogatepass").decode("latin-1")):
+        compared.write_text(damaged, encoding="utf-8")
+        assert LocalFolder(target).plan(site).empty
+    (site / "index.html").write_bytes(b"<h1>Version 1 bis</h1>")
+    assert LocalFolder(target).plan(site).changed == ["index.html"]

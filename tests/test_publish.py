@@ -215,6 +215,28 @@ def test_a_publish_stopped_after_its_pages_were_moved_in_puts_them_back(site, tm
     assert tree(last)["charte/index.html"] == before["charte/index.html"]  # kept, the same file
 
 
+def test_a_publish_stopped_at_the_swap_puts_back_the_last_publish_whole(site, tmp_path, capsys, monkeypatch):
+    """Ctrl-C between the last publish's folder renamed aside and the new one renamed in: the
+    old one is renamed back, and the pages moved out of it are put back."""
+    target = tmp_path / "www"
+    assert publish(capsys, target)[0] == 0
+    last = site / ".publish/site"
+    before = tree(last)
+    edit(site, 1)
+    rename = Path.rename
+
+    def interrupted(self, destination):
+        if self.name.startswith(".site.new-") and Path(destination) == last:
+            raise KeyboardInterrupt
+        return rename(self, destination)
+
+    monkeypatch.setattr(Path, "rename", interrupted)
+    code, _, err = publish(capsys, target)
+    monkeypatch.undo()
+    assert code != 0 and "Ctrl-C" in err
+    assert tree(last) == before and not list(site.glob(".publish/.site.*"))
+
+
 def test_a_publish_killed_after_its_pages_were_moved_in_is_made_whole_by_the_next(site, tmp_path, capsys):
     """Killed between the moves and the swap, a publish leaves the pages it moved in its new
     folder, never swapped in, and .publish/site/ without them: the next publish renders them

@@ -168,21 +168,25 @@ def _swap_in(fresh: Path, output: Path, pages: rendering.PageCache) -> None:
         retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
         retired.rmdir()
         output.rename(retired)
-        try:
+    try:
+        if retired:
             pages.move_into(fresh, retired)
-        except BaseException:
+        fresh.rename(output)
+    except BaseException:  # Ctrl-C included: output/ back in place, for the pages moved to be put back in it
+        if retired and not output.exists():
             retired.rename(output)
-            raise
-    fresh.rename(output)
+        raise
     mark(output)
     if retired:
         removal.remove_later(retired, pages.settings["CACHE_PATH"])
 
 
-def build(site: Site, strict: bool = False, search: bool = False, keep=None) -> BuildResult:
+def build(site: Site, strict: bool = False, search: bool = False, keep=None, private: bool = False) -> BuildResult:
     """Check the content, build the site beside its output folder, then swap it in.
 
-    With ``search``, the Pagefind index is built into the new site before the swap. ``keep``,
+    With ``search``, the Pagefind index is built into the new site before the swap; if the
+    output folder is ``private`` (publish's own: nobody reads it meanwhile), the pages kept
+    from it are moved into the new site before they are indexed instead of linked. ``keep``,
     when given, is called with the site and its page cache (with the writer's calls) once the
     new output is in place: what the preview keeps to rebuild in memory (:mod:`tribune.live`).
     Raises :class:`BuildError` when the lint finds an error (or a warning in strict mode),
@@ -197,7 +201,7 @@ def build(site: Site, strict: bool = False, search: bool = False, keep=None) -> 
     # own, which is dropped when the lint finds a problem.
     linting = workers.beside(check, site, strict)
     try:
-        problems, result = _built_and_swapped(site, strict, search, keep, linting)
+        problems, result = _built_and_swapped(site, strict, search, keep, linting, private)
     finally:
         linting.close()  # waited for already, unless Ctrl-C stopped the build first
     result.pages.save()
@@ -207,10 +211,10 @@ def build(site: Site, strict: bool = False, search: bool = False, keep=None) -> 
                        result.census, problems)
 
 
-def _built_and_swapped(site: Site, strict: bool, search: bool, keep, linting) -> tuple[list[Problem], "_Built"]:
+def _built_and_swapped(site: Site, strict: bool, search: bool, keep, linting, private: bool) -> tuple[list[Problem], "_Built"]:
     """Pelican's build beside output/, the lint's verdict (``linting``), then the swap."""
     try:
-        fresh, result = _build_beside(site, strict, search, calls=keep is not None)
+        fresh, result = _build_beside(site, strict, search, calls=keep is not None, private=private)
     except BuildError:
         _stop_if_linted_wrong(linting)
         raise
@@ -230,7 +234,7 @@ def _drop(fresh: Path, pages: "rendering.PageCache | None") -> None:
     """Remove a new output that will not be swapped in, once the pages it took from output/
     ahead of the swap (a build with a search index) are put back."""
     if pages is not None:
-        pages.move_back()
+        pages.move_back(fresh)
     shutil.rmtree(fresh, ignore_errors=True)
 
 
@@ -260,7 +264,7 @@ def leftovers(output: Path) -> list[Path]:
     return sorted(output.parent.glob(f".{output.name}.new-*")) + sorted(output.parent.glob(f".{output.name}.old-*"))
 
 
-def _build_beside(site: Site, strict: bool, search: bool, calls: bool = False) -> tuple[Path, _Built]:
+def _build_beside(site: Site, strict: bool, search: bool, calls: bool = False, private: bool = False) -> tuple[Path, _Built]:
     """Pelican's build into a new folder beside output/ (removed if it fails)."""
     output = Path(site.settings["OUTPUT_PATH"]).resolve()
     # Named before it is made: whatever stops the build from now on (Ctrl-C included) removes it.
@@ -279,7 +283,10 @@ def _build_beside(site: Site, strict: bool, search: bool, calls: bool = False) -
                                reason=describe_os_error(error))) from error
         site.pelican.output_path = str(fresh)
         site.settings["OUTPUT_PATH"] = str(fresh)
-        pages = rendering.PageCache(site.settings, previous_output=output, moving=True, calls=calls)
+        # Pages kept are moved in from output/ at the swap; with a search index, they must be
+        # in place before: moved now if output/ is private, else linked while the site is built.
+        early = search and private
+        pages = rendering.PageCache(site.settings, previous_output=output, moving=early or not search, calls=calls)
         with _captured_pelican_log() as log, rendering.caching(pages), _quiet_pelican():
             site.pelican.run()
         errors = log.messages(logging.ERROR)
@@ -288,11 +295,9 @@ def _build_beside(site: Site, strict: bool, search: bool, calls: bool = False) -
         warnings = every_build(log.messages(logging.WARNING), site.settings, reused=pages.reused > 0)
         if strict and warnings:
             raise BuildError(_("Pelican reported warnings (strict mode): {warnings}", warnings="; ".join(warnings)))
-        if search:
-            # Pagefind reads every page before the swap: the pages kept are moved in from
-            # output/ now rather than at the swap (put back if the build fails after all).
-            # Only publish indexes, into its own folder, which nobody serves meanwhile.
+        if early:  # put back if the build fails after all (_drop)
             pages.move_into(fresh, output)
+        if search:
             build_index(fresh, cache=site.settings["CACHE_PATH"])
     except BuildError:
         _drop(fresh, pages)

@@ -9,7 +9,6 @@ the settings, a file the system refuses, Ctrl-C): never with a Python traceback.
 import importlib
 import inspect
 import os
-import shutil
 import signal
 import sys
 from functools import wraps
@@ -22,6 +21,7 @@ from tribune.folders import UnsafeFolder, check_build_folders
 from tribune.i18n import _, _n, number
 from tribune.lint import ERROR, NOTICE, WARNING, display_path, severity_label
 from tribune.lock import LockBusy, LockError, site_lock
+from tribune.removal import remove_now
 from tribune.scaffold import ScaffoldError, new_content
 from tribune.settings import SettingsError, line_of, speak_for
 
@@ -479,7 +479,7 @@ def run_clean(config: str = "pelicanconf.py") -> int:
     output = Path(settings["OUTPUT_PATH"]).resolve()
     for folder in [output, Path(settings["CACHE_PATH"]).resolve(), *leftovers(output), site_root / PUBLISH_FOLDER]:
         if folder.exists() and site_root in folder.parents:
-            shutil.rmtree(folder)
+            remove_now(folder)
             print(_("Removed {folder}", folder=display_path(folder)))
     return 0
 

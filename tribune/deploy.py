@@ -224,7 +224,7 @@ class LocalFolder:
         try:
             recorded = json.loads(self.compared.read_text(encoding="utf-8"))
             return recorded["files"] if live is not None and recorded["release"] == live.name and isinstance(recorded["files"], dict) else {}
-        except (OSError, ValueError, KeyError, TypeError):  # none yet, or damaged: the files are read
+        except Exception:  # noqa: BLE001 - none yet, or damaged (even too deeply nested to parse): every file is read
             return {}
 
     def _record_compared(self, site: Path, release: Path, plan: Plan, live: Path | None) -> None:
@@ -392,6 +392,9 @@ class LocalFolder:
         (a partial release, a release named in history but never switched to) is pruned by
         the next publish."""
         state = self._inspect(site)
+        if not state.adopting and plan.against != (state.live.name if state.live is not None else None):
+            raise DeployError(_("the live site at {target} changed since its files were compared (another publish or a rollback): "
+                                "nothing was written; publish again", target=self.target))
         try:
             if plan.empty:
                 if self._ours():

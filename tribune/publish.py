@@ -107,7 +107,7 @@ def publish(config: str = "publishconf.py", target: str | None = None, dry_run: 
     except DeployError as error:
         raise PublishError(str(error)) from error
     try:  # the strict check runs beside the build (tribune.build): its problems stop it before anything is swapped
-        built = build(site, strict=True, search=True)
+        built = build(site, strict=True, search=True, private=True)
     except BuildError as error:
         if error.problems:
             raise PublishError(_("the content check failed (strict: warnings count):\n{problems}",

@@ -45,6 +45,17 @@ def finish_removals(cache_path: str) -> None:
             remove_in_background(folder)
 
 
+def remove_now(folder: Path) -> None:
+    """Remove ``folder`` at once, files that vanish meanwhile included: a removal in the
+    background (old outputs, the search index's scratch pages, in CACHE_PATH/removing/) may
+    be deleting some of them (`invoke clean` right after a build)."""
+    def vanished(function, path, error) -> None:
+        if not isinstance(error[1], FileNotFoundError):
+            raise error[1]
+
+    shutil.rmtree(folder, onerror=vanished)
+
+
 def remove_in_background(folder: Path) -> None:
     """``rm -rf folder`` in a process of its own, not waited for (``folder`` must already be
     where nobody looks: the caller moved it there)."""

@@ -222,7 +222,7 @@ class PageCache:
         # in (tribune.build), instead of being linked while the site is built.
         self.moving = moving and previous_output is not None
         self.to_move: list[str] = []
-        self.moved: list[tuple[Path, Path]] = []  # move_into()'s renames, (from, to), for move_back()
+        self.moved: list[str] = []  # what move_into() moved, relative to both folders, for move_back()
         self.in_place = False  # a partial rebuild (following): pages reused stay where they are, with their files
         self._previous: dict[str, PageRecord] = {}
         self._site: str | None = None
@@ -395,17 +395,17 @@ class PageCache:
             for source, target in reversed(done):
                 target.rename(source)
             raise
-        self.moved.extend(done)
+        self.moved.extend(target.relative_to(fresh).as_posix() for _source, target in done)
         self.to_move = []
 
-    def move_back(self) -> None:
-        """Put back what move_into() moved: a build that moves its pages in before the swap
-        (to index them) and then fails leaves the previous output as it was. What cannot be
-        put back is left out of it, and rendered again by the next build (its record no
-        longer finds its file)."""
-        for source, target in reversed(self.moved):
+    def move_back(self, fresh: Path) -> None:
+        """Put what move_into() moved into ``fresh`` back into the previous output (output/,
+        or back in place after a swap that failed): a build that fails after its pages were
+        moved leaves the previous output as it was. What cannot be put back is left out of
+        it, and rendered again by the next build (its record no longer finds its file)."""
+        for relative in reversed(self.moved):
             try:
-                target.rename(source)
+                os.rename(fresh / relative, self.previous_output / relative)
             except OSError:
                 continue
         self.moved = []

@@ -108,7 +108,10 @@ def _marked_pages(site: Path, cache: str | None) -> list[tuple[str, str]]:
         if marks[key]:
             marked.append((relative, path))
     if cache and marks != remembered:
-        _remember_marks(cache, marks)
+        try:
+            _remember_marks(cache, marks)
+        except OSError:  # what is remembered only spares reading: the index is made all the same
+            pass
     return marked
 
 
@@ -126,7 +129,7 @@ def _remembered_marks(cache: str | None) -> dict[tuple, bool]:
 def _remember_marks(cache: str, marks: dict[tuple, bool]) -> None:
     folder = Path(cache)
     folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / f"{_MARKS_FILE}.{os.getpid()}.partial"
+    partial = folder / f"{_MARKS_FILE}.partial"  # one build at a time holds the site's lock: one name, never left over
     with partial.open("wb") as file:
         pickle.dump(marks, file, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(partial, folder / _MARKS_FILE)
