@@ -22,7 +22,6 @@ import fcntl
 import hashlib
 import io
 import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from PIL import Image, features
 
 from tribune import rendering
 from tribune.images import ImageError, open_image
+from tribune.trees import place
 
 RECIPE = "1"  # bump when the encoding changes, to drop the cached copies
 DEFAULT_WIDTHS = (400, 800, 1200, 1600)
@@ -173,15 +173,12 @@ class ResponsiveImages:
         return found
 
     def _publish(self, found: ImageSet) -> None:
-        """Copy the variants into the output (once) and name them to the page being rendered."""
+        """Put the variants into the output (once) and name them to the page being rendered."""
         output = Path(self.settings["OUTPUT_PATH"])
         for variant in [v for v in found.fallback if v.cached] + [v for _, vs in found.sources for v in vs]:
             target = output / variant.path
             if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                copying = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-                shutil.copyfile(variant.cached, copying)
-                os.replace(copying, target)  # pages render in several processes at once
+                place(variant.cached, target)
             rendering.wrote_file(variant.path)
 
 

@@ -7,6 +7,7 @@ second for 5 000 files.
 """
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,3 +63,20 @@ def identity(path: Path | str) -> list[int]:
     set back."""
     stat = os.stat(path)
     return [stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns]
+
+
+def place(kept: Path, target: Path) -> None:
+    """Put a file kept in the cache (a share card, an image's copy) at ``target`` in the output:
+    a hard link, no copy (nothing writes through either file: the cache's are replaced whole,
+    and the writer unlinks an output file before writing it), or a copy where links cannot be
+    made; under a temporary name first, since pages render in several processes at once."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    placing = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        os.link(kept, placing)
+    except FileExistsError:  # left by a process killed here, with this one's number
+        os.unlink(placing)
+        os.link(kept, placing)
+    except OSError:  # another file system, or no hard links there
+        shutil.copyfile(kept, placing)
+    os.replace(placing, target)

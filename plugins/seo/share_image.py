@@ -18,13 +18,14 @@ import hashlib
 import math
 import os
 import re
-import shutil
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 import font_lato
 from PIL import Image, ImageColor, ImageDraw, ImageFont
+
+from tribune.trees import place
 
 WIDTH, HEIGHT = 1200, 630
 _MARGIN = 80
@@ -206,6 +207,5 @@ def share_image(title: str, site_name: str, settings: dict, destination: Path) -
         drawing = cached.with_suffix(f".{os.getpid()}.tmp")
         draw_card(title, site_name, colours, font_path).save(drawing, "PNG", **_PNG)
         os.replace(drawing, cached)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(cached, destination)
+    place(cached, destination)
     return destination
