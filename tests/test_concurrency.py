@@ -231,3 +231,19 @@ def test_invoke_clean_while_a_background_removal_deletes_the_same_files(site_cop
     assert commands.run_clean("pelicanconf.py") == 0
     monkeypatch.undo()
     assert raced and not (site_copy / "cache").exists()
+
+
+def test_a_file_kept_in_the_cache_placed_twice_leaves_one_file(tmp_path):
+    """Two rendering processes put the same share card or image copy in the output: the second
+    one's temporary link, renamed over a link to the same file (which rename leaves as it is),
+    must not stay behind as a stray file of the site."""
+    from tribune.trees import place
+
+    kept = tmp_path / "cache/share-images/carte.png"
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(b"\x89PNG carte")
+    target = tmp_path / "output/billets/un-billet/carte.png"
+    place(kept, target)
+    place(kept, target)
+    assert [p.name for p in target.parent.iterdir()] == ["carte.png"]
+    assert target.read_bytes() == b"\x89PNG carte" and target.samefile(kept)

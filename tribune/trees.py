@@ -80,3 +80,5 @@ def place(kept: Path, target: Path) -> None:
     except OSError:  # another file system, or no hard links there
         shutil.copyfile(kept, placing)
     os.replace(placing, target)
+    if os.path.lexists(placing):  # another process placed it first: a rename between two links to one file does nothing
+        os.unlink(placing)
