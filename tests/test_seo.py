@@ -119,6 +119,18 @@ def test_article_open_graph_and_blog_posting(production_site):
     assert posting["publisher"]["@id"].endswith("#organization")
 
 
+def test_every_post_s_word_count_is_the_words_a_reader_reads_in_its_text(production_site):
+    """JSON-LD's wordCount counts the post's text as the page shows it: no tag, no code of a
+    script, an entity one character, a no-break space a space."""
+    counted = 0
+    for page in sorted([*production_site.output.glob("billets/*/index.html"), *production_site.output.glob("*/posts/*/index.html")]):
+        soup = production_site.html(page.parent.relative_to(production_site.output).as_posix() + "/")
+        posting = node(graph(soup), "BlogPosting")
+        assert posting["wordCount"] == len(soup.select_one(".prose").get_text(" ").split()), page
+        counted += 1
+    assert counted >= 11
+
+
 def test_modified_date_and_description_from_summary(production_site):
     soup = production_site.html("billets/de-l-esquisse-a-la-boite-l-illustration-de-pollen/")
     assert meta(soup, "article:modified_time") == "2026-10-08T17:30:00+02:00"

@@ -2,7 +2,7 @@
 
 from pelican.contents import Article
 
-from tribune.text import plain_text
+from tribune.text import word_count
 
 from .jsonld import Graph
 
@@ -26,7 +26,7 @@ def add_blog_posting(graph: Graph) -> None:
         "inLanguage": graph.lang,
         "articleSection": item.category.name,
         "keywords": [tag.name for tag in getattr(item, "tags", [])],
-        "wordCount": len(plain_text(item.content).split()),
+        "wordCount": word_count(item.content),
     }
     if "primaryImageOfPage" in graph.page:
         posting["image"] = graph.page["primaryImageOfPage"]
