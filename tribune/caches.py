@@ -1,5 +1,8 @@
 """A damaged cache file is a cache to make again, never a failed build.
 
+Tribune's own caches (the page records, the newsletter's index of posts, the search marks)
+are read and written through :func:`load_pickle` and :func:`save_pickle`.
+
 Pelican's content cache (``cache/ArticlesGenerator-Readers``...) is a pickle. A file left
 empty or cut short by a full disk or a killed build made Pelican stop every following build
 with ``EOFError: Ran out of input`` (it only expects ``pickle.PickleError``), and a file
@@ -9,11 +12,41 @@ good one (what a cache that is not there does).
 """
 
 import logging
+import os
 import pickle
+from pathlib import Path
 
 from pelican.cache import FileDataCacher
 
 logger = logging.getLogger(__name__)
+
+
+def load_pickle(path: Path):
+    """What ``path`` holds, or None when it is missing, damaged or from another version (a
+    cache to make again)."""
+    try:
+        with open(path, "rb") as stream:
+            return pickle.load(stream)
+    except FileNotFoundError:
+        return None
+    except Exception as error:  # noqa: BLE001 - empty, cut short, another version's classes: all mean "start again"
+        logger.info("%s ignored (%s: %s): it is made again", path, type(error).__name__, error)
+        return None
+
+
+def save_pickle(path: Path, data) -> None:
+    """Write ``data`` at ``path`` whole or not at all: into a file of this process beside it,
+    then renamed over it (a reader never finds half a file; two processes saving at once
+    each write their own)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    try:
+        with partial.open("wb") as stream:
+            pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def _load(cacher: FileDataCacher) -> dict:

@@ -28,9 +28,7 @@ with ``CACHE_CONTENT``, in ``CACHE_PATH``, by :func:`tribune.build.build` only, 
 output is in place (a failed build leaves the record of the output that is still there).
 """
 
-import logging
 import os
-import pickle
 import shutil
 import sys
 from contextlib import contextmanager
@@ -40,10 +38,10 @@ from pathlib import Path
 
 from pelican.contents import Content, Static
 
+from tribune.caches import load_pickle, save_pickle
 from tribune.fingerprint import Digest, body_digest, code_digest, state_digest
 from tribune.signals import page_rendered
 
-logger = logging.getLogger(__name__)
 
 _FORMAT = 2  # of the file below: a change of it drops every record
 _CACHE_FILE = "rendered-pages.pickle"
@@ -273,15 +271,8 @@ class PageCache:
             self._previous = self._load()
 
     def _load(self) -> dict[str, PageRecord]:
-        try:
-            with self.path.open("rb") as file:
-                saved = pickle.load(file)
-        except FileNotFoundError:
-            return {}
-        except Exception as error:  # a cache from another version, or damaged: start again
-            logger.info("page cache ignored (%s: %s)", type(error).__name__, error)
-            return {}
-        if saved.get("site") != self._site or saved.get("output") != str(self.previous_output):
+        saved = load_pickle(self.path)
+        if not isinstance(saved, dict) or saved.get("site") != self._site or saved.get("output") != str(self.previous_output):
             return {}
         return saved["pages"]
 
@@ -289,12 +280,7 @@ class PageCache:
         """Record this build's pages, for the next build (after its output is in place)."""
         if not self.settings.get("CACHE_CONTENT") or self._site is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_suffix(".partial")
-        with partial.open("wb") as file:
-            pickle.dump({"site": self._site, "output": str(self.previous_output), "pages": self.records}, file,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, self.path)
+        save_pickle(self.path, {"site": self._site, "output": str(self.previous_output), "pages": self.records})
 
     def _body(self, path: str) -> str | None:
         if path not in self._bodies:

@@ -13,7 +13,6 @@ is rewritten in a stable order, so that publishing an unchanged site changes no 
 
 import json
 import os
-import pickle
 import re
 import shutil
 import sys
@@ -23,6 +22,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from tribune import removal
+from tribune.caches import load_pickle, save_pickle
 from tribune.i18n import _
 from tribune.trees import identity, walk_files
 from tribune.workers import run_captured
@@ -109,30 +109,15 @@ def _marked_pages(site: Path, cache: str | None) -> list[tuple[str, str]]:
             marked.append((relative, path))
     if cache and marks != remembered:
         try:
-            _remember_marks(cache, marks)
+            save_pickle(Path(cache) / _MARKS_FILE, marks)
         except OSError:  # what is remembered only spares reading: the index is made all the same
             pass
     return marked
 
 
 def _remembered_marks(cache: str | None) -> dict[tuple, bool]:
-    if not cache:
-        return {}
-    try:
-        with open(Path(cache) / _MARKS_FILE, "rb") as file:
-            marks = pickle.load(file)
-        return marks if isinstance(marks, dict) else {}
-    except Exception:  # noqa: BLE001 - no cache, none yet, damaged or from another version: the pages are read
-        return {}
-
-
-def _remember_marks(cache: str, marks: dict[tuple, bool]) -> None:
-    folder = Path(cache)
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / f"{_MARKS_FILE}.partial"  # one build at a time holds the site's lock: one name, never left over
-    with partial.open("wb") as file:
-        pickle.dump(marks, file, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(partial, folder / _MARKS_FILE)
+    marks = load_pickle(Path(cache) / _MARKS_FILE) if cache else None
+    return marks if isinstance(marks, dict) else {}
 
 
 def _marked(path: str) -> bool:

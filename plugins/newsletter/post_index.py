@@ -7,12 +7,12 @@ again only when its file changed (size or modification time).
 """
 
 import os
-import pickle
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from tribune.caches import load_pickle, save_pickle
 from tribune.rules import lang_of, parse_date, slug_of
 from tribune.source import SourceError, read_source
 
@@ -88,17 +88,9 @@ def post_headers(settings: dict, stamps: dict[str, tuple[int, int]]) -> list[Pos
 
 
 def _load(cache_file: Path, key: tuple) -> dict:
-    try:
-        with cache_file.open("rb") as file:
-            saved = pickle.load(file)
-    except Exception:  # noqa: BLE001 - missing, damaged or from another version: read the headers
-        return {}
-    return saved["posts"] if saved.get("key") == key else {}
+    saved = load_pickle(cache_file)  # missing, damaged or from another version: the headers are read
+    return saved["posts"] if isinstance(saved, dict) and saved.get("key") == key else {}
 
 
 def _save(cache_file: Path, key: tuple, index: dict) -> None:
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
-    partial = cache_file.with_suffix(f".{os.getpid()}.partial")
-    with partial.open("wb") as file:
-        pickle.dump({"key": key, "posts": index}, file, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(partial, cache_file)
+    save_pickle(cache_file, {"key": key, "posts": index})
