@@ -103,13 +103,13 @@ def too_deep(text: str, settings: dict) -> tuple[int, str] | None:
     is wrong with it; None when none is. Lines in fenced code are not Markdown."""
     limit = max_nesting(settings)
     depths = _Depths()
-    for number, line in outside_fences(enumerate(text.splitlines(), start=1)):
+    for line_number, line in outside_fences(enumerate(text.splitlines(), start=1)):
         # A line cannot open more levels of lists and quotes than its prefix has characters:
         # most lines are passed over by that count.
         depth = max(_block_depth(line) if len(line) - len(line.lstrip(_PREFIX_CHARACTERS)) > limit else 0, depths.after(line))
         if depth > limit:
-            return number, _("lists, quotes or brackets nested {depth} levels deep, over the {limit} a page may nest "
-                             "(MARKDOWN_MAX_NESTING): flatten them", depth=depth, limit=limit)
+            return line_number, _("lists, quotes or brackets nested {depth} levels deep, over the {limit} a page may nest "
+                                  "(MARKDOWN_MAX_NESTING): flatten them", depth=depth, limit=limit)
     return None
 
 

@@ -11,7 +11,7 @@ title too: most apps show the status nowhere, and a cancelled event stays in the
 that subscribers see it go.
 """
 
-from datetime import timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
