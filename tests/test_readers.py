@@ -12,7 +12,7 @@ from PIL import Image, features
 
 from tribune import feeds as tribune_feeds
 
-from .conftest import build_site, chromium_on
+from .conftest import ROOT, build_site, chromium_on
 
 SITE = "https://guilde.editions-boussole.fr"
 EDITION = "lettre/2026-11/"
@@ -140,6 +140,22 @@ def test_responsive_copies_are_made_once_and_only_when_lighter(tmp_path):
     assert again == found and cached == {p: p.stat().st_mtime_ns for p in (tmp_path / "cache/images").iterdir()}
     # Opened through tribune.images: over IMAGE_MAX_PIXELS, shown as it is, never decoded.
     assert ResponsiveImages({**settings, "IMAGE_MAX_PIXELS": 1000}).image_set("images/photo.jpg") is None
+
+
+def test_a_drawing_keeps_its_exact_pixels_in_webp_at_its_own_width_only(tmp_path):
+    """A flat PNG illustration weighs least as lossless WebP at its own width (its exact
+    pixels); scaled down, its edges smoothed into new shades, as lossy WebP."""
+    from tribune.responsive_images import ResponsiveImages
+
+    content = tmp_path / "content"
+    (content / "images").mkdir(parents=True)
+    shutil.copy(ROOT / "content/images/guilde.png", content / "images/guilde.png")
+    settings = {"PATH": str(content), "CACHE_PATH": str(tmp_path / "cache"), "OUTPUT_PATH": str(tmp_path / "out")}
+    found = ResponsiveImages(settings).image_set("images/guilde.png")
+    encodings = {int(copy.stem.rsplit("-", 1)[1]): copy.read_bytes()[12:16] for copy in (tmp_path / "cache/images").glob("*.webp")}
+    assert encodings == {400: b"VP8 ", 800: b"VP8 ", 1200: b"VP8L"}  # the RIFF chunk: lossy, lossy, lossless
+    # Lossless at 1200 px weighs less than lossy at 800: the narrower copies are not offered.
+    assert [variant.width for variant in dict(found.sources)["image/webp"]] == [1200]
 
 
 def test_processes_asking_for_one_image_at_once_share_its_copies_and_survive_one_killed(tmp_path):

@@ -32,7 +32,7 @@ from tribune import rendering
 from tribune.images import ImageError, open_image
 from tribune.trees import place
 
-RECIPE = "1"  # bump when the encoding changes, to drop the cached copies
+RECIPE = "2"  # bump when the encoding changes, to drop the cached copies
 DEFAULT_WIDTHS = (400, 800, 1200, 1600)
 _FALLBACKS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg")}  # formats resized as they are
 _MODERN = (("avif", "image/avif"), ("webp", "image/webp"))  # best first, as <source> elements are read
@@ -75,7 +75,7 @@ def widths_of(settings: dict, original_width: int) -> list[int]:
 
 
 def _encode(image: Image.Image, extension: str, lossless_too: bool) -> bytes:
-    """``image`` in one format; WebP of a lossless original: the smaller of lossy and lossless."""
+    """``image`` in one format; with ``lossless_too``, WebP: the smaller of lossy and lossless."""
     outputs = []
     if extension == "webp":
         outputs.append(_save(image, "WEBP", quality=80, method=4))
@@ -205,7 +205,12 @@ def _encode_missing(original: Image.Image, copies: list[tuple[int, str]], cached
             pixels = original.convert("RGBA" if original.mode in ("RGBA", "LA", "PA") or "transparency" in original.info else "RGB")
         resized = pixels if width == original.width else pixels.resize((width, round(original.height * width / original.width)),
                                                                         Image.Resampling.LANCZOS)
-        _write_aside(cached(width, extension), _encode(resized, extension, lossless_too=original.format == "PNG"))
+        # Lossless WebP only at a PNG's own width: a flat illustration's exact pixels are often
+        # lighter so. Scaled down, its edges are smoothed into new shades, and lossless was
+        # heavier than lossy at every smaller width of the sample's images (2 to 5 times), and
+        # the slowest encoding of a first build (docs/performance.md).
+        lossless_too = original.format == "PNG" and width == original.width
+        _write_aside(cached(width, extension), _encode(resized, extension, lossless_too))
 
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a+b") as lock:
