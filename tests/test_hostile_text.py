@@ -281,3 +281,21 @@ def test_scripts_in_the_editors_word_never_reach_the_e_mail(mailchimp, site_copy
     assert "alert(" not in sent and not page.find("script")
     assert not [tag for tag in page.find_all(True) if any(name.startswith("on") for name in tag.attrs)]
     assert page.find("a", class_="cta")["href"].startswith("https://guilde.editions-boussole.fr/billets/")
+
+
+def test_the_e_mails_compiled_template_kept_between_runs_still_defuses_every_value(tmp_path):
+    """The e-mail's template is compiled once and kept in the cache folder. Code compiled
+    for an environment that prints values as they are is never taken for the e-mail's, which
+    defuses the merge tags in every value (Jinja compiles that call into the template)."""
+    from tribune.sanitise import defuse_merge_tags
+    from tribune.templating import theme_environment
+
+    (tmp_path / "theme/templates").mkdir(parents=True)
+    (tmp_path / "theme/templates/email.txt").write_text("{{ value }} *|UNSUB|*", encoding="utf-8")
+    cache = tmp_path / "cache"
+    as_written = theme_environment(tmp_path / "theme", cache).get_template("email.txt")
+    assert as_written.render(value="*|EMAIL|*") == "*|EMAIL|* *|UNSUB|*"
+    for _run in range(2):  # compiled, then taken from the cache
+        defusing = theme_environment(tmp_path / "theme", cache, finalize=defuse_merge_tags).get_template("email.txt")
+        assert LIVE_MERGE_TAG.findall(defusing.render(value="*|EMAIL|*")) == ["*|UNSUB|*"]
+    assert len(list(cache.glob("jinja-*/*.cache"))) == 2  # one compiled template for each environment

@@ -6,13 +6,18 @@
   it prints: content, code blocks) costs nothing at render time.
 - :func:`theme_environment` and :func:`load_interface_strings`, for what is rendered from
   the theme without Pelican (the newsletter's e-mail, the indicators report).
+- :func:`bytecode_cache`, where each environment keeps its compiled templates between runs.
 """
 
+import hashlib
 import json
 import re
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+import jinja2
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
 from jinja2.ext import Extension
 from jinja2.lexer import Token
 
@@ -52,7 +57,31 @@ def load_interface_strings(theme: str | Path) -> dict[str, dict]:
     return {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))}
 
 
-def theme_environment(theme: str | Path) -> Environment:
-    """A Jinja environment on the theme's templates, configured as the site's is."""
-    return Environment(loader=FileSystemLoader(str(Path(theme) / "templates")), autoescape=select_autoescape(default=True),
-                       trim_blocks=True, lstrip_blocks=True, extensions=[StripIndentation])
+def theme_environment(theme: str | Path, cache_path: str | Path | None = None, finalize: Callable | None = None) -> Environment:
+    """A Jinja environment on the theme's templates, configured as the site's is, with
+    ``finalize`` applied to every value printed; its compiled templates kept in ``cache_path``
+    when given (each command and build would compile them again: 14 ms for the e-mail's)."""
+    environment = Environment(loader=FileSystemLoader(str(Path(theme) / "templates")), autoescape=select_autoescape(default=True),
+                              trim_blocks=True, lstrip_blocks=True, extensions=[StripIndentation], finalize=finalize)
+    if cache_path is not None:
+        # The compiled code calls finalize or not: which one, if any, is part of the key.
+        environment.bytecode_cache = bytecode_cache(cache_path, f"theme_environment, finalize={finalize and finalize.__qualname__}")
+    return environment
+
+
+@cache
+def _own_source() -> str:
+    return Path(__file__).read_text(encoding="utf-8")
+
+
+def bytecode_cache(cache_path: str | Path, options: str) -> FileSystemBytecodeCache:
+    """Compiled templates kept in ``cache_path`` for environments set with ``options``.
+
+    Compiled code depends on more than a template's source (which Jinja checks): on the
+    environment's options and extensions. Those name the folder, with Jinja's version and
+    this module's source (the options of :func:`theme_environment`, :class:`StripIndentation`),
+    so that a change of any of them never meets stale code."""
+    key = options + jinja2.__version__ + _own_source()
+    folder = Path(cache_path) / f"jinja-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))

@@ -17,19 +17,13 @@ Settings: ``SITE_LANGUAGES`` (languages content may be written in, default
 ``[DEFAULT_LANG]``) and ``FRENCH_TYPOGRAPHY`` (default True).
 """
 
-import hashlib
-from functools import cache
-from pathlib import Path
-
-import jinja2
-from jinja2 import FileSystemBytecodeCache
 from markupsafe import escape
 from pelican import signals
 from pelican.contents import Static
 
 from tribune.dates import format_date
 from tribune.slugs import slugify_metadata
-from tribune.templating import load_interface_strings
+from tribune.templating import bytecode_cache, load_interface_strings
 from tribune.text import plain_text, shorten
 from tribune.typography import french_html, french_text
 
@@ -85,29 +79,13 @@ def localise_content(content) -> None:
                 setattr(content, key.replace("-", "_"), content.metadata[key])
 
 
-@cache
-def templating_source() -> str:
-    from tribune import templating
-
-    return Path(templating.__file__).read_text(encoding="utf-8")
-
-
-def _bytecode_cache(settings: dict) -> FileSystemBytecodeCache:
-    """Compiled templates kept in CACHE_PATH: each generator has its own Jinja environment,
-    and without it every one of them compiles the same templates again, on every build."""
-    # Compiled code depends on the environment's options and extensions, not only on the
-    # template's source: they name the folder, so a change of them never meets stale code.
-    options = repr(sorted(settings.get("JINJA_ENVIRONMENT", {}).items())) + jinja2.__version__ + templating_source()
-    folder = Path(settings["CACHE_PATH"]) / f"jinja-{hashlib.sha256(options.encode()).hexdigest()[:12]}"
-    folder.mkdir(parents=True, exist_ok=True)
-    return FileSystemBytecodeCache(str(folder))
-
-
 def add_template_helpers(generator) -> None:
     """Jinja helpers every template can use: UI strings, dates in words, plain and short text."""
     if not hasattr(generator, "env"):
         return
-    generator.env.bytecode_cache = _bytecode_cache(generator.settings)
+    # Each generator has its own Jinja environment: without a cache, every one of them
+    # compiles the same templates again, on every build.
+    generator.env.bytecode_cache = bytecode_cache(generator.settings["CACHE_PATH"], repr(sorted(generator.settings.get("JINJA_ENVIRONMENT", {}).items())))
     generator.env.globals["UI"] = load_interface_strings(generator.theme)
     generator.env.filters.update(date_words=format_date, plain_text=plain_text, shorten=shorten)
 

@@ -115,8 +115,8 @@ class Mailer:
         self.catalogue = catalogue
         self.site_url = (settings.get("PRODUCTION_SITEURL") or settings["SITEURL"]).rstrip("/")
         templates = Path(settings["THEME"]) / "templates"
-        self.env = theme_environment(settings["THEME"])
-        self.env.finalize = defuse_merge_tags  # every {{ value }}; the template's own text stays live
+        # Every {{ value }} defused; the template's own text (its merge tags) stays live.
+        self.env = theme_environment(settings["THEME"], settings["CACHE_PATH"], finalize=defuse_merge_tags)
         self.env.filters.update(date_words=format_date, plain_text=plain_text, shorten=shorten)
         self.css = (templates / "email" / "email.css").read_text(encoding="utf-8")
         self.strings = load_interface_strings(settings["THEME"])
