@@ -209,6 +209,52 @@ def test_the_old_site_goes_after_the_swap_in_the_background_and_leaves_nothing_b
     wait_for(lambda: not any(removing.iterdir()), what="the removal cut short to be finished")
 
 
+def test_a_removal_under_way_is_not_started_again_and_one_cut_short_is(tmp_path, monkeypatch):
+    """A build started right after another finds the previous build's old site still being
+    removed: it must not start a second `rm` on the same files (they would compete with the
+    build for the cores). The `rm` at work holds the folder's lock until it ends; a removal
+    cut short (its `rm` killed) is taken up. The `rm` here waits for the test's word."""
+    import fcntl
+    import shutil
+
+    from tribune import removal
+
+    real_rm, go = shutil.which("rm"), tmp_path / "go"
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin/rm").write_text(f'#!/bin/sh\nwhile [ ! -e "{go}" ]; do sleep 0.02; done\nexec "{real_rm}" "$@"\n')
+    (tmp_path / "bin/rm").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    old = tmp_path / "cache/removing/.output.old-1234"
+    (old / "billets/un").mkdir(parents=True)
+    (old / "billets/un/index.html").write_text("ancienne page")
+    started, popen = [], subprocess.Popen
+    monkeypatch.setattr(subprocess, "Popen", lambda *args, **kwargs: started.append(args[0]) or popen(*args, **kwargs))
+
+    def held() -> bool:
+        handle = os.open(old, os.O_RDONLY)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return False
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(handle)
+
+    removal.remove_in_background(old)
+    assert len(started) == 1 and held()  # by the rm at work, however long it takes
+    removal.finish_removals(str(tmp_path / "cache"))  # the next build, meanwhile
+    assert len(started) == 1
+    for process in removal._running:
+        os.killpg(process.pid, signal.SIGKILL)  # the removal cut short (its session: the stand-in's sleep too)
+        process.wait()
+    wait_for(lambda: not held(), seconds=5, what="the killed removal's processes to be gone")  # the sleep's, a moment after
+    assert old.exists()
+    go.touch()
+    removal.finish_removals(str(tmp_path / "cache"))
+    assert len(started) == 2
+    wait_for(lambda: not old.exists(), what="the removal cut short to be finished")
+
+
 def test_invoke_clean_while_a_background_removal_deletes_the_same_files(site_copy, monkeypatch):
     """`invoke clean` right after a build: the old output's `rm -rf` may still be deleting files
     of cache/removing/ that clean has just listed; a file gone meanwhile is no error."""

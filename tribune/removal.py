@@ -4,14 +4,17 @@ A full build replaces every file of output/: once the new folder is swapped in, 
 (4 000 files and 3 000 folders at 1 000 posts) must go, and unlinking them took about a second
 on the benchmark's machine, a tenth of the build, while the site was already in place. The old
 folder is moved into ``CACHE_PATH/removing/`` (a rename: nothing is left beside output/, and
-nothing is copied), then removed by ``rm -rf`` in a process of its own, which the command does
-not wait for and which outlives it if need be. It holds none of the command's files (the
-site's lock included: Popen closes them). A removal cut short (the machine stopped) is taken up
+nothing is copied), then removed by ``rm -rf`` in a process of its own, at the lowest priority,
+which the command does not wait for and which outlives it if need be. It holds none of the
+command's files (the site's lock included: Popen closes them), only a lock on the folder it
+removes, so that no other command starts removing it again meanwhile. A removal cut short (the machine stopped) is taken up
 again by the next build. Where the move or the process cannot be made (another disk, no ``rm``),
 the folder is removed at once, as before. A publish removes the releases it prunes the same
 way (:func:`remove_in_background`, after renaming them out of the releases' names).
 """
 
+import fcntl
+import os
 import shutil
 import subprocess
 import threading
@@ -58,11 +61,41 @@ def remove_now(folder: Path) -> None:
 
 def remove_in_background(folder: Path) -> None:
     """``rm -rf folder`` in a process of its own, not waited for (``folder`` must already be
-    where nobody looks: the caller moved it there)."""
+    where nobody looks: the caller moved it there).
+
+    The process holds a lock on the folder for as long as it runs, so that a removal under way
+    is not started again (a build run right after another found the previous build's removal
+    still going: two ``rm`` then walked the same thousands of files); and it runs at the
+    lowest priority, on what the commands after it leave of the cores."""
     with _listing:  # the preview's search thread removes its old indexes too
         _running[:] = [process for process in _running if process.poll() is None]
         try:
-            _running.append(subprocess.Popen(["rm", "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                             stderr=subprocess.DEVNULL, start_new_session=True))
+            handle = os.open(folder, os.O_RDONLY)
+        except OSError:
+            return  # gone already
+        try:
+            if not _claimed(handle):
+                return  # another process's rm holds it
+            process = subprocess.Popen(["rm", "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL, start_new_session=True, pass_fds=(handle,))
         except OSError:
             shutil.rmtree(folder, ignore_errors=True)
+            return
+        finally:
+            os.close(handle)  # the lock stays with rm's copy of the descriptor until it ends
+        _running.append(process)
+        try:
+            os.setpriority(os.PRIO_PROCESS, process.pid, 19)
+        except OSError:
+            pass  # ended already, or a system that does not allow it: it runs as it is
+
+
+def _claimed(handle: int) -> bool:
+    """Lock the open folder ``handle`` for its removal; False when another process holds it."""
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError:
+        pass  # a file system without locks: a removal may run twice, as before
+    return True
