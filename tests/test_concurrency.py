@@ -228,7 +228,12 @@ def test_a_removal_under_way_is_not_started_again_and_one_cut_short_is(tmp_path,
     (old / "billets/un").mkdir(parents=True)
     (old / "billets/un/index.html").write_text("ancienne page")
     started, popen = [], subprocess.Popen
-    monkeypatch.setattr(subprocess, "Popen", lambda *args, **kwargs: started.append(args[0]) or popen(*args, **kwargs))
+
+    def noted(*args, **kwargs):
+        started.append(popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(subprocess, "Popen", noted)
 
     def held() -> bool:
         handle = os.open(old, os.O_RDONLY)
@@ -242,17 +247,24 @@ def test_a_removal_under_way_is_not_started_again_and_one_cut_short_is(tmp_path,
 
     removal.remove_in_background(old)
     assert len(started) == 1 and held()  # by the rm at work, however long it takes
+    assert os.getpriority(os.PRIO_PROCESS, started[0].pid) == 19 and os.getpgid(started[0].pid) == started[0].pid
     removal.finish_removals(str(tmp_path / "cache"))  # the next build, meanwhile
     assert len(started) == 1
-    for process in removal._running:
-        os.killpg(process.pid, signal.SIGKILL)  # the removal cut short (its session: the stand-in's sleep too)
-        process.wait()
+    os.killpg(started[0].pid, signal.SIGKILL)  # the removal cut short (its process group: the stand-in's sleep too)
+    started[0].wait()
     wait_for(lambda: not held(), seconds=5, what="the killed removal's processes to be gone")  # the sleep's, a moment after
     assert old.exists()
     go.touch()
     removal.finish_removals(str(tmp_path / "cache"))
     assert len(started) == 2
     wait_for(lambda: not old.exists(), what="the removal cut short to be finished")
+    # A symbolic link left there (by hand) goes as it is: the link, not what it leads to.
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere/page.html").write_text("à garder")
+    (tmp_path / "cache/removing/lien").symlink_to(tmp_path / "elsewhere")
+    removal.finish_removals(str(tmp_path / "cache"))
+    wait_for(lambda: not os.path.lexists(tmp_path / "cache/removing/lien"), what="the link to be removed")
+    assert (tmp_path / "elsewhere/page.html").read_text() == "à garder"
 
 
 def test_invoke_clean_while_a_background_removal_deletes_the_same_files(site_copy, monkeypatch):

@@ -316,6 +316,7 @@ def run(settings: dict, registry: Registry | None = None, changed: Iterable[str]
     the caller knows that nothing else in the content folder changed (``invoke serve`` after a
     save): the run starts from the last one's and runs again only what the change can reach.
     The problems are those a whole run would find (tests/test_lint_again.py checks it)."""
+    kept = registry is not None  # by the caller, for the runs after a save
     registry = registry or registry_for(settings)
     if changed is not None and registry.last is not None and registry.settings is settings:
         again = _again(registry, registry.last, changed)
@@ -340,7 +341,8 @@ def run(settings: dict, registry: Registry | None = None, changed: Iterable[str]
             places.setdefault(os.path.abspath(source.path), []).append((name, rank))
     linked = any(what == "link" for _name, what, *_rest in corpus.content_folder.listing)
     registry.last = _LastRun(corpus, context, moment, own, found, places, linked)
-    _pack(corpus)
+    if kept:
+        _pack(corpus)
     return sorted(set(own).union(*found.values()))
 
 

@@ -41,7 +41,7 @@ def remove_later(folder: Path, cache_path: str) -> None:
 
 def finish_removals(cache_path: str) -> None:
     """Remove, in the background too, what removals cut short left (a build calls this under
-    the site's lock; a removal still running does no harm: ``rm -f`` ignores what is gone)."""
+    the site's lock); those still under way are left to their ``rm``."""
     trash = Path(cache_path).resolve() / FOLDER
     if trash.is_dir():
         for folder in sorted(trash.iterdir()):
@@ -66,23 +66,31 @@ def remove_in_background(folder: Path) -> None:
     The process holds a lock on the folder for as long as it runs, so that a removal under way
     is not started again (a build run right after another found the previous build's removal
     still going: two ``rm`` then walked the same thousands of files); and it runs at the
-    lowest priority, on what the commands after it leave of the cores."""
+    lowest priority, on what the commands after it leave of the cores. Its own process group
+    keeps it from Ctrl-C; a session of its own would not do: Linux weighs a session's
+    processes against each other's only, and its low priority would count for nothing."""
     with _listing:  # the preview's search thread removes its old indexes too
         _running[:] = [process for process in _running if process.poll() is None]
         try:
-            handle = os.open(folder, os.O_RDONLY)
+            # Not through a symbolic link, nor blocking on what is no folder: those are removed as they are.
+            handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except FileNotFoundError:
+            return
         except OSError:
-            return  # gone already
+            handle = None  # removed without the lock, as it is
         try:
-            if not _claimed(handle):
+            if handle is not None and not _claimed(handle):
                 return  # another process's rm holds it
             process = subprocess.Popen(["rm", "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL, start_new_session=True, pass_fds=(handle,))
+                                       stderr=subprocess.DEVNULL, process_group=0, pass_fds=() if handle is None else (handle,))
         except OSError:
             shutil.rmtree(folder, ignore_errors=True)
             return
         finally:
-            os.close(handle)  # the lock stays with rm's copy of the descriptor until it ends
+            if handle is not None:
+                # The lock stays with rm's copy of the descriptor until it ends (and with a
+                # process forked meanwhile by another thread, until it ends: a delay at worst).
+                os.close(handle)
         _running.append(process)
         try:
             os.setpriority(os.PRIO_PROCESS, process.pid, 19)

@@ -65,10 +65,15 @@ class Source:
         soon as one of them is past Latin-1 (a ’, a narrow no-break space): 47 MB of bodies
         at 5 000 posts instead of 25. Read again only by rules that look at every file's text."""
         body = self.stored_body
-        if isinstance(body, str):
+        if isinstance(body, str) and not body.isascii():  # ASCII or Latin-1: a byte a character already
             encoded = body.encode("utf-8")
-            if len(encoded) < sys.getsizeof(body):
+            if sys.getsizeof(encoded) * 4 < sys.getsizeof(body) * 3:
                 self.stored_body = encoded
+
+    def __getstate__(self) -> dict:
+        """Pickled with its body as text, packed or not: the digests of the contents that
+        hold a source (``header``, :mod:`tribune.fingerprint`) do not change when it is packed."""
+        return {**vars(self), "stored_body": self.body}
 
     def get(self, key: str, default: str | None = None) -> str | None:
         found = self.fields.get(key.lower())

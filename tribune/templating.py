@@ -10,6 +10,7 @@
 """
 
 import hashlib
+import inspect
 import json
 import re
 from collections.abc import Callable
@@ -64,9 +65,22 @@ def theme_environment(theme: str | Path, cache_path: str | Path | None = None, f
     environment = Environment(loader=FileSystemLoader(str(Path(theme) / "templates")), autoescape=select_autoescape(default=True),
                               trim_blocks=True, lstrip_blocks=True, extensions=[StripIndentation], finalize=finalize)
     if cache_path is not None:
-        # The compiled code calls finalize or not: which one, if any, is part of the key.
-        environment.bytecode_cache = bytecode_cache(cache_path, f"theme_environment, finalize={finalize and finalize.__qualname__}")
+        environment.bytecode_cache = bytecode_cache(cache_path, f"theme_environment, finalize={_identity(finalize)}")
     return environment
+
+
+def _identity(function: Callable | None) -> str:
+    """What compiled templates depend on of ``finalize``: Jinja compiles the call to it in
+    (or none), and applies it to the values written as constants (``{{ "…" }}``) at once.
+    Which function, and its module's source: code compiled without the e-mail's defusing of
+    merge tags, or with an older one, must never be taken for the e-mail's."""
+    if function is None:
+        return "None"
+    name = f"{getattr(function, '__module__', '')}.{getattr(function, '__qualname__', type(function).__qualname__)}"
+    try:
+        return name + Path(inspect.getfile(function)).read_text(encoding="utf-8")
+    except (TypeError, OSError):  # built in, or a callable object: its name
+        return name
 
 
 @cache
