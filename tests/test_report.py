@@ -14,7 +14,6 @@ from tribune import commands
 from tribune.figures import Figures
 from tribune.signals import indicator_figures
 
-from .conftest import french
 from .mailchimp_server import KEY, sent_campaign
 
 

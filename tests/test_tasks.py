@@ -36,7 +36,7 @@ def test_new_post_writes_a_named_file_with_its_metadata_and_refuses_to_overwrite
     assert "Écrivez votre billet ici, en Markdown." in text
     again = _invoke(site_copy, "new", "post", "Retour sur la soirée d'hiver !")
     assert again.returncode == 1
-    assert again.stderr == french(f"Rien n'a été écrit : content/posts/2026-11-24-retour-sur-la-soiree-d-hiver.md existe déjà : "
+    assert again.stderr == french("Rien n'a été écrit : content/posts/2026-11-24-retour-sur-la-soiree-d-hiver.md existe déjà : "
                                   "choisissez un autre titre\n")
     assert path.read_text(encoding="utf-8") == text
 
