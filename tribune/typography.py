@@ -37,8 +37,9 @@ _SPACE_BEFORE_DASH = re.compile(r"(?<=\S)[ \u00a0]+(?=[—–](?:\s|$))")
 _TRIGGERS = re.compile(r"[;:!?«»'—–]")
 
 
-def _has(text: str, characters: str) -> bool:
-    return any(character in text for character in characters)
+def _has(text: str, signs) -> bool:
+    """Whether any of ``signs`` (characters, or strings) is in ``text``."""
+    return any(sign in text for sign in signs)
 
 
 def _fix_prose(text: str) -> str:
@@ -75,7 +76,7 @@ def french_text(text: str) -> str:
         return text
     if "&" in text:
         text = _NBSP_ENTITIES.sub("\u00a0", text)
-    if not any(sign in text for sign in _VERBATIM_SIGNS):
+    if not _has(text, _VERBATIM_SIGNS):
         return _fix_prose(text)
     pieces = _VERBATIM.split(text)
     # split() with one group alternates prose (even indexes) and verbatim pieces (odd).
