@@ -224,6 +224,7 @@ class PageCache:
         self.in_place = False  # a partial rebuild (following): pages reused stay where they are, with their files
         self._previous: dict[str, PageRecord] = {}
         self._site: str | None = None
+        self._code_and_settings: str | None = None
         self._contents: dict[str, Content] = {}
         self._bodies: dict[str, str] = {}
         self._states: dict[str, tuple[Content, str]] = {}
@@ -238,6 +239,7 @@ class PageCache:
         cache = cls(built.settings, built.previous_output, moving=True, calls=built.calls is not None)
         cache.in_place = True
         cache._site, cache._contents, cache._previous = built._site, built._contents, built.records
+        cache._code_and_settings = built._code_and_settings
         cache._states = {path: state for path, state in built._states.items() if path not in changed} if changed else built._states
         cache.shown_elsewhere, cache.named_elsewhere = built.shown_elsewhere, built.named_elsewhere
         return cache
@@ -261,14 +263,22 @@ class PageCache:
         if self._site is not None:
             return
         digest = Digest(states=False)
-        digest.add(_FORMAT).add(code_digest(self.settings))
-        digest.add({key: value for key, value in self.settings.items() if key != "OUTPUT_PATH"})
+        digest.add(_FORMAT).add(self.code_and_settings())
         digest.add({key: set(value) if key in _UNORDERED_CONTEXT else value for key, value in context.items()
                     if key not in self.settings and key not in _VOLATILE_CONTEXT})
         self._site = digest.hexdigest()
         self._contents = digest.contents
         if self.previous_output and self.settings.get("LOAD_CONTENT_CACHE"):
             self._previous = self._load()
+
+    def code_and_settings(self) -> str:
+        """The digest of the build's code (:func:`code_digest`) and of its settings but the
+        output folder: made once per build, for every page and for the files written beside
+        Pelican's writer (the newsletter's e-mails)."""
+        if self._code_and_settings is None:
+            digest = Digest(states=False).add(code_digest(self.settings))
+            self._code_and_settings = digest.add({key: value for key, value in self.settings.items() if key != "OUTPUT_PATH"}).hexdigest()
+        return self._code_and_settings
 
     def _load(self) -> dict[str, PageRecord]:
         saved = load_pickle(self.path)

@@ -9,6 +9,7 @@ from tribune.templating import load_interface_strings
 
 from .catalogue import Catalogue, EditionContents
 from .contents import Edition
+from .kept import KeptEmails
 from .mail import Mailer, write_edition_files
 
 
@@ -33,11 +34,11 @@ class NewsletterGenerator(ContentGenerator):
         if not self.editions:
             return
         catalogue = Catalogue.read(self.settings)
-        mailer = Mailer.of(catalogue)
+        emails = KeptEmails(Mailer.of(catalogue), catalogue, self.settings)
         light = {e.edition_id: e for e in catalogue.editions}
         output = Path(self.output_path)
         for edition in self.editions:
-            rendered = mailer.render(light[edition.edition_id])
+            rendered = emails.render(light[edition.edition_id])
             shown_outside_pages(self.settings, rendered.from_bodies)
             shown_outside_pages(self.settings, [item.source_path for item in rendered.contents.named()], body=False)
             write_edition_files(rendered, output / self.settings["NEWSLETTER_EMAIL_DIR"].format(edition=edition.edition_id), edition.source_path)

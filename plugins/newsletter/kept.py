@@ -1,0 +1,90 @@
+"""The site build's e-mails, kept for the next build while nothing they are made of changed.
+
+Every build writes the e-mail of every published edition into output/ (its archive page
+links to it). Rendering one takes 10 to 15 ms (the editor's Markdown, the template,
+css-inline, the plain text): a site with two years of monthly editions spent a third of a
+second of each rebuild on e-mails that could not have changed. Each e-mail is kept in
+``CACHE_PATH/newsletter-emails/`` with the digest of everything it is made from, and used
+again while that digest is the same:
+
+- Tribune's, the plugins' and the theme's code, the libraries' versions and the settings (the
+  page cache's :meth:`~tribune.rendering.PageCache.code_and_settings`), and css-inline's
+  version;
+- the edition's file, and what the edition shows, chosen again at each build from the
+  catalogue (a post that enters or leaves its period changes the choice);
+- the files of the posts it shows or links to, and of every content that is not a post
+  (events, members, pages, editions): their headers make the items, the links, the
+  spotlight;
+- every file of the content folder that is not Markdown: the images whose sizes it prints,
+  the conversations' archives and the charter.
+
+Other posts' files are left out: an edit of a post the edition does not show keeps its
+e-mail. Each of these files is known by its size and modification time, as Pelican's content
+cache knows them. The cache follows Pelican's switches (read with ``LOAD_CONTENT_CACHE``,
+written with ``CACHE_CONTENT``). ``invoke newsletter`` and ``invoke send`` never read it:
+what is sent to subscribers is rendered from the files as they are.
+"""
+
+from importlib import metadata
+from pathlib import Path
+
+from tribune.caches import load_pickle, save_pickle
+from tribune.fingerprint import Digest
+from tribune.rendering import cache_for
+from tribune.trees import stamps
+
+from .catalogue import Catalogue, EditionContents
+from .contents import Edition
+from .mail import _INTERNAL, Mailer, RenderedEdition
+from .post_index import post_folders
+
+_FORMAT = 1  # of the kept files: a change of it renders every e-mail again
+_FOLDER = "newsletter-emails"
+_KEPT_FIELDS = ("html", "text", "web_url", "links", "from_bodies")
+
+
+class KeptEmails:
+    """The e-mails of one build: each taken from the cache when its inputs did not change,
+    rendered (and kept) otherwise."""
+
+    def __init__(self, mailer: Mailer, catalogue: Catalogue, settings: dict):
+        self.mailer = mailer
+        self.catalogue = catalogue
+        self.settings = settings
+        self.folder = Path(settings["CACHE_PATH"]) / _FOLDER
+        self._shared: str | None = None
+
+    def render(self, edition: Edition) -> RenderedEdition:
+        if not (self.settings.get("LOAD_CONTENT_CACHE") or self.settings.get("CACHE_CONTENT")):
+            return self.mailer.render(edition)
+        contents = self.catalogue.contents_of(edition)  # or EditionError, as rendering would
+        key = self._key(edition, contents)
+        path = self.folder / f"{edition.edition_id}.pickle"
+        kept = load_pickle(path) if self.settings.get("LOAD_CONTENT_CACHE") else None
+        if isinstance(kept, dict) and kept.get("key") == key:
+            return RenderedEdition(edition, contents, **kept["fields"])
+        rendered = self.mailer.render(edition)
+        if self.settings.get("CACHE_CONTENT"):
+            save_pickle(path, {"key": key, "fields": {name: getattr(rendered, name) for name in _KEPT_FIELDS}})
+        return rendered
+
+    def _key(self, edition: Edition, contents: EditionContents) -> str:
+        digest = Digest(states=False)
+        digest.add(self._shared_inputs())
+        shown = [content.source_path for content in contents.named()]
+        linked = [str(Path(self.settings["PATH"]) / match["path"].lstrip("/")) for match in _INTERNAL.finditer(edition.header.body)]
+        digest.add(edition.source_path).add(shown)
+        posts = post_folders(self.settings)
+        files = self.catalogue.stamps
+        digest.add({path: stamp for path, stamp in files.items() if not path.startswith(posts)})
+        digest.add([(path, files.get(path)) for path in [*shown, *linked]])
+        return digest.hexdigest()
+
+    def _shared_inputs(self) -> str:
+        """What every edition is made of: the code, the settings, the files that are not Markdown."""
+        if self._shared is None:
+            digest = Digest(states=False).add(_FORMAT).add(cache_for(self.settings).code_and_settings())
+            digest.add(metadata.version("css-inline"))
+            digest.add({path: stamp for path, stamp in stamps(self.settings["PATH"], "").items() if not path.endswith(".md")})
+            self._shared = digest.hexdigest()
+        return self._shared

@@ -1,0 +1,103 @@
+"""The site build's e-mails kept between builds (plugins/newsletter/kept.py): used again only
+while nothing they are made of changed, and never by `invoke newsletter` or `invoke send`."""
+
+import json
+import shutil
+from pathlib import Path
+
+from PIL import Image
+
+from tribune.build import load_site
+from tribune.caches import load_pickle, save_pickle
+
+from .conftest import build_site
+
+MARK = "<!-- kept -->"
+SHOWN = "content/posts/2026-11-09-la-guilde-a-presque-un-an.md"  # in November's e-mail, not October's
+NOT_SHOWN = "content/posts/2026-02-09-cinq-conseils-soiree-jeux.md"
+
+
+def _mark_kept(cache: Path) -> None:
+    """Mark every kept e-mail, so that a build that uses one shows it."""
+    for kept in (cache / "newsletter-emails").iterdir():
+        saved = load_pickle(kept)
+        saved["fields"]["html"] = saved["fields"]["html"].replace("</body>", f"{MARK}</body>")
+        save_pickle(kept, saved)
+
+
+def _email(output: Path, edition: str) -> dict[str, str]:
+    folder = output / "newsletter" / edition
+    return {name: (folder / name).read_text(encoding="utf-8") for name in ("email.html", "email.txt", "edition.json")}
+
+
+def _edit(site: Path, relative: str, old: str, new: str) -> None:
+    path = site / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _build(site: Path, tmp_path: Path, name: str, cache: Path | None = None) -> Path:
+    if cache is None:  # a build from nothing, without any cache
+        return build_site(site, "pelicanconf.py", tmp_path / name, search=False, CACHE_PATH=str(tmp_path / f"{name}-cache"),
+                          CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False).output
+    return build_site(site, "pelicanconf.py", tmp_path / name, search=False, CACHE_PATH=str(cache)).output
+
+
+def test_an_email_is_kept_until_what_it_shows_changes(site_copy, tmp_path):
+    cache = tmp_path / "cache"
+    first = _build(site_copy, tmp_path, "first", cache)
+    assert sorted(p.name for p in (cache / "newsletter-emails").iterdir()) == ["2026-10.pickle", "2026-11.pickle"]
+    _mark_kept(cache)
+
+    _edit(site_copy, NOT_SHOWN, "\n\n", "\n\nUne phrase de plus.\n\n")  # a post neither e-mail shows
+    second = _build(site_copy, tmp_path, "second", cache)
+    for edition in ("2026-10", "2026-11"):
+        kept = _email(second, edition)
+        assert MARK in kept["email.html"]
+        assert kept["email.html"].replace(MARK, "") == _email(first, edition)["email.html"]
+        assert kept["email.txt"] == _email(first, edition)["email.txt"]
+
+    _edit(site_copy, SHOWN, "Summary: Quatre cent douze", "Summary: 412")  # what November's e-mail prints of it
+    third = _build(site_copy, tmp_path, "third", cache)
+    assert MARK in _email(third, "2026-10")["email.html"]
+    november = _email(third, "2026-11")
+    assert MARK not in november["email.html"] and "412 réponses à notre enquête" in november["email.txt"]
+    assert november == _email(_build(site_copy, tmp_path, "fresh", None), "2026-11")
+
+
+def test_an_email_is_rendered_again_when_its_choice_or_an_image_changes(site_copy, tmp_path):
+    cache = tmp_path / "cache"
+    _build(site_copy, tmp_path, "first", cache)
+    _mark_kept(cache)
+    _edit(site_copy, NOT_SHOWN, "Date: 2026-02-09", "Date: 2026-11-12")  # now in November's period: chosen
+    second = _build(site_copy, tmp_path, "second", cache)
+    november = _email(second, "2026-11")
+    assert MARK not in november["email.html"]
+    assert "cinq-conseils-pour-animer-une-soiree-jeux" in [item["slug"] for item in json.loads(november["edition.json"])["items"]]
+    assert november == _email(_build(site_copy, tmp_path, "fresh", None), "2026-11")
+
+    _mark_kept(cache)
+    image = site_copy / "content/images/guilde.png"  # in the editor's word of November, sized by the e-mail
+    Image.open(image).resize((400, 210)).save(image)
+    third = _build(site_copy, tmp_path, "third", cache)
+    assert MARK not in _email(third, "2026-11")["email.html"] and 'width="400"' in _email(third, "2026-11")["email.html"]
+
+
+def test_without_the_content_cache_and_for_invoke_newsletter_nothing_kept_is_used(site_copy, tmp_path):
+    cache = tmp_path / "cache"
+    _build(site_copy, tmp_path, "first", cache)
+    _mark_kept(cache)
+    unread = build_site(site_copy, "pelicanconf.py", tmp_path / "second", search=False, CACHE_PATH=str(cache), LOAD_CONTENT_CACHE=False)
+    assert MARK not in _email(unread.output, "2026-11")["email.html"]
+
+    _mark_kept(cache)
+    settings = load_site(site_copy / "pelicanconf.py", OUTPUT_PATH=str(tmp_path / "newsletter"), CACHE_PATH=str(cache)).settings
+    from newsletter.build import build_edition  # importable once a site has loaded the plugins
+
+    rendered, folder = build_edition(settings, "2026-11")
+    assert MARK not in rendered.html and MARK not in (folder / "email.html").read_text(encoding="utf-8")
+
+    shutil.rmtree(cache / "newsletter-emails")
+    build_site(site_copy, "pelicanconf.py", tmp_path / "third", search=False, CACHE_PATH=str(cache), CACHE_CONTENT=False)
+    assert not (cache / "newsletter-emails").exists()
