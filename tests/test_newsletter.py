@@ -253,17 +253,17 @@ def test_post_headers_are_read_again_only_when_their_file_changed(site_copy, mon
     described = []
     real_described = post_index._described
     monkeypatch.setattr(post_index, "_described", lambda path, settings: described.append(path) or real_described(path, settings))
-    first = catalogue.Catalogue._read(settings, catalogue._stamps(settings))
+    first = catalogue.Catalogue._read(settings, catalogue._stamps(settings)[0])
     assert len(described) == 13 and len(first.post_headers) == 12  # every post file; the draft is not chosen
     post = site_copy / "content/posts/2026-02-09-cinq-conseils-soiree-jeux.md"
     post.write_text(post.read_text(encoding="utf-8").replace("Title: ", "Title: Six conseils, pas cinq : ", 1), encoding="utf-8")
     described.clear()
-    again = catalogue.Catalogue._read(settings, catalogue._stamps(settings))
+    again = catalogue.Catalogue._read(settings, catalogue._stamps(settings)[0])
     assert described == [str(post)]
     assert {h.slug for h in again.post_headers} - {h.slug for h in first.post_headers} == {"six-conseils-pas-cinq-cinq-conseils-pour-animer-une-soiree-jeux"}
     (site_copy / "cache/newsletter-posts.pickle").write_bytes(b"damaged")
     described.clear()
-    assert catalogue.Catalogue._read(settings, catalogue._stamps(settings)).post_headers == again.post_headers
+    assert catalogue.Catalogue._read(settings, catalogue._stamps(settings)[0]).post_headers == again.post_headers
     assert len(described) == 13
 
 
@@ -273,7 +273,7 @@ def test_the_index_of_posts_reads_their_headers_without_keeping_their_texts(site
     settings = load_site(site_copy / "pelicanconf.py").settings
     catalogue = sys.modules["newsletter.catalogue"]
     forget_sources()
-    headers = catalogue.Catalogue._read(settings, catalogue._stamps(settings)).post_headers
+    headers = catalogue.Catalogue._read(settings, catalogue._stamps(settings)[0]).post_headers
     posts = {str(header.path) for header in headers}
     assert len(posts) == 12 and not posts & {str(path) for path in source_module._READ}
     post = next(iter(headers)).path

@@ -67,9 +67,13 @@ def _read_all(settings: dict, paths_setting: str, default: list[str], content_cl
 _LAST: dict = {}  # the last catalogue read, with the signature of what it was read from
 
 
-def _stamps(settings: dict) -> dict[str, tuple[int, int]]:
-    """Every Markdown file of the content: its path, size and modification time."""
-    return stamps(settings["PATH"], ".md")
+def _stamps(settings: dict) -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
+    """Every file of the content, by its path: its size and modification time; the Markdown
+    files, then the others (one walk of the folder for both)."""
+    markdown, others = {}, {}
+    for path, stamp in stamps(settings["PATH"], "").items():
+        (markdown if path.endswith(".md") else others)[path] = stamp
+    return markdown, others
 
 
 @dataclass
@@ -81,18 +85,22 @@ class Catalogue:
     editions: list[Edition]
     pages: list[Page]
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # what it was read from
+    # The content's other files (images, archives), stamped again at every read: the e-mails
+    # the build keeps depend on them (kept.py).
+    others: dict[str, tuple[int, int]] = field(default_factory=dict)
     _built: dict = field(default_factory=dict)
 
     @classmethod
     def read(cls, settings: dict) -> "Catalogue":
         """The catalogue of the content as it is now; read once for the lint and the build,
         and kept by the preview while only posts' texts change (:meth:`_took_post_edits`)."""
-        stamps = _stamps(settings)
+        stamps, others = _stamps(settings)
         signature = (id(settings), settings.get("SITEURL"), stamps)
         last = _LAST.get("signature")
         if last != signature and not (last and last[:2] == signature[:2] and _LAST["catalogue"]._took_post_edits(stamps)):
             _LAST.update(catalogue=cls._read(settings, stamps))
         _LAST["signature"] = signature
+        _LAST["catalogue"].others = others
         return _LAST["catalogue"]
 
     def _took_post_edits(self, stamps: dict[str, tuple[int, int]]) -> bool:

@@ -15,7 +15,8 @@ again while that digest is the same:
 - the files of the posts it shows or links to, and of every content that is not a post
   (events, members, pages, editions): their headers make the items, the links, the
   spotlight;
-- every file of the content folder that is not Markdown: the images whose sizes it prints,
+- every file of the content folder that is not Markdown (stamped by the catalogue in the same
+  walk as the Markdown files): the images whose sizes it prints,
   the conversations' archives and the charter.
 
 Other posts' files are left out: an edit of a post the edition does not show keeps its
@@ -31,7 +32,6 @@ from pathlib import Path
 from tribune.caches import load_pickle, save_pickle
 from tribune.fingerprint import Digest
 from tribune.rendering import cache_for
-from tribune.trees import stamps
 
 from .catalogue import Catalogue, EditionContents
 from .contents import Edition
@@ -85,6 +85,6 @@ class KeptEmails:
         if self._shared is None:
             digest = Digest(states=False).add(_FORMAT).add(cache_for(self.settings).code_and_settings())
             digest.add(metadata.version("css-inline"))
-            digest.add({path: stamp for path, stamp in stamps(self.settings["PATH"], "").items() if not path.endswith(".md")})
+            digest.add(self.catalogue.others)
             self._shared = digest.hexdigest()
         return self._shared
