@@ -101,3 +101,19 @@ def test_without_the_content_cache_and_for_invoke_newsletter_nothing_kept_is_use
     shutil.rmtree(cache / "newsletter-emails")
     build_site(site_copy, "pelicanconf.py", tmp_path / "third", search=False, CACHE_PATH=str(cache), CACHE_CONTENT=False)
     assert not (cache / "newsletter-emails").exists()
+
+
+def test_a_process_that_builds_again_renders_again_after_an_image_changed(site_copy, tmp_path):
+    """As `invoke serve` does: the same site built twice in one process, whose catalogue of
+    Markdown files did not change, while an image the e-mail sizes did."""
+    from tribune.build import build
+
+    site = load_site(site_copy / "pelicanconf.py", CACHE_PATH=str(tmp_path / "cache"))
+    build(site, search=False)
+    assert 'width="552"' in _email(site_copy / "output", "2026-11")["email.html"]
+    image = site_copy / "content/images/guilde.png"
+    Image.open(image).resize((400, 210)).save(image)
+    build(site, search=False)
+    again = _email(site_copy / "output", "2026-11")
+    assert 'width="400"' in again["email.html"]
+    assert again == _email(_build(site_copy, tmp_path, "fresh", None), "2026-11")

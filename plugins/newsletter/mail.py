@@ -126,11 +126,12 @@ class Mailer:
     def of(cls, catalogue: Catalogue) -> "Mailer":
         """The mailer of a catalogue (read once per build): the lint renders each edition to
         check it, and the build's generator writes the very same e-mails without rendering
-        them again."""
+        them again. A new one when the catalogue, the theme's files or the content's other
+        files (an image whose size an e-mail prints) changed."""
         theme = Path(catalogue.settings["THEME"])
         templates = [(path, path.stat().st_mtime_ns) for path in sorted(theme.rglob("*")) if path.is_file()]
-        if _LAST.get("catalogue") is not catalogue or _LAST.get("templates") != templates:
-            _LAST.update(catalogue=catalogue, templates=templates, mailer=cls(catalogue.settings, catalogue))
+        if _LAST.get("catalogue") is not catalogue or _LAST.get("templates") != templates or _LAST.get("others") != catalogue.others:
+            _LAST.update(catalogue=catalogue, templates=templates, others=catalogue.others, mailer=cls(catalogue.settings, catalogue))
         return _LAST["mailer"]
 
     # -- URLs -----------------------------------------------------------------------
