@@ -73,3 +73,26 @@ def test_a_damaged_kept_block_is_highlighted_again(site_copy, tmp_path):
     _edit(site_copy, "Une autre question ?", "Une autre question encore ?")
     build_site(site_copy, "pelicanconf.py", tmp_path / "second", search=False, CACHE_PATH=str(cache))
     assert _code_of(tmp_path / "second") == fresh
+
+
+def test_a_block_is_kept_by_its_language_and_options_too(tmp_path):
+    from types import SimpleNamespace
+
+    from markdown.extensions.codehilite import CodeHilite
+
+    from tribune import highlighting
+
+    highlighting.install()
+    highlighting.follow_settings(SimpleNamespace(settings={"CACHE_PATH": str(tmp_path), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}))
+    code = "def f():\n    return 1\n"
+    plain = CodeHilite(code, lang="python", css_class="highlight").hilite()
+    _mark_every_kept_block(tmp_path / "highlight")
+    assert "kept" in CodeHilite(code, lang="python", css_class="highlight").hilite()
+    variants = [CodeHilite(code, lang="python", css_class="highlight", linenums=True), CodeHilite(code, lang="python3", css_class="highlight"),
+                CodeHilite(code, lang="text", css_class="highlight"), CodeHilite(code, lang="python", css_class="highlight", hl_lines=[2])]
+    for variant in variants:
+        assert "kept" not in variant.hilite()
+    assert len(list((tmp_path / "highlight").iterdir())) == 1 + len(variants)
+    guessed = CodeHilite(code, css_class="highlight")  # no language: Pygments guesses, not kept
+    assert guessed.hilite() and len(list((tmp_path / "highlight").iterdir())) == 1 + len(variants)
+    assert plain.replace('class="highlight"', 'class="highlight kept"') == CodeHilite(code, lang="python", css_class="highlight").hilite()

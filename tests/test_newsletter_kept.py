@@ -117,3 +117,28 @@ def test_a_process_that_builds_again_renders_again_after_an_image_changed(site_c
     again = _email(site_copy / "output", "2026-11")
     assert 'width="400"' in again["email.html"]
     assert again == _email(_build(site_copy, tmp_path, "fresh", None), "2026-11")
+
+
+def test_an_email_follows_its_links_its_events_and_the_settings(site_copy, tmp_path):
+    cache = tmp_path / "cache"
+    # October's e-mail links, in the Pelican way, to a post it does not show.
+    _edit(site_copy, "content/newsletters/2026-10.md", "({filename}../posts/2026-09-07-jeux-courts-pause-midi.md)",
+          "(<{filename}../posts/2026-02-09-cinq-conseils-soiree-jeux.md>)")
+    _build(site_copy, tmp_path, "first", cache)
+    _mark_kept(cache)
+    _edit(site_copy, NOT_SHOWN, "Title: ", "Slug: nouvelle-adresse\nTitle: ")
+    second = _build(site_copy, tmp_path, "second", cache)
+    october = _email(second, "2026-10")
+    assert MARK not in october["email.html"] and "billets/nouvelle-adresse/" in october["email.html"]
+    assert MARK in _email(second, "2026-11")["email.html"]  # November's does not link to it
+    assert october == _email(_build(site_copy, tmp_path, "fresh", None), "2026-10")
+
+    _mark_kept(cache)
+    _edit(site_copy, "content/events/rencontre-de-la-guilde-a-lyon.md", "Title: Rencontre de la Guilde à Lyon",
+          "Title: Grande rencontre de la Guilde à Lyon")
+    third = _build(site_copy, tmp_path, "third", cache)
+    assert MARK not in _email(third, "2026-11")["email.html"] and "Grande rencontre" in _email(third, "2026-11")["email.txt"]
+
+    _mark_kept(cache)
+    fourth = build_site(site_copy, "pelicanconf.py", tmp_path / "fourth", search=False, CACHE_PATH=str(cache), NEWSLETTER_UTM=False).output
+    assert MARK not in _email(fourth, "2026-11")["email.html"] and "utm_source" not in _email(fourth, "2026-11")["email.html"]

@@ -49,6 +49,15 @@ def save_pickle(path: Path, data) -> None:
         raise
 
 
+def keep_pickle(path: Path, data) -> None:
+    """:func:`save_pickle` for a cache that only saves time: a folder that cannot be written
+    (read-only, full) keeps nothing, as Pelican's own cache does, instead of failing a build."""
+    try:
+        save_pickle(path, data)
+    except OSError as error:
+        logger.info("%s not kept (%s)", path, error)
+
+
 def _load(cacher: FileDataCacher) -> dict:
     try:
         with cacher._cache_open(cacher._cache_path, "rb") as stream:

@@ -6,19 +6,22 @@ more than the rest of reading the post, most often for a block that did not chan
 of a block depends on its text, the highlighter's options and the versions of Markdown and
 Pygments alone, so it is kept on disk under the digest of all of them, as Pelican keeps what
 its readers read: looked up when ``LOAD_CONTENT_CACHE`` is on, written when ``CACHE_CONTENT``
-is (:func:`follow_settings`, on each ``readers_init``). A block whose options cannot be
-described stably (an object whose repr holds its address) is highlighted as before.
+is (:func:`follow_settings`, on each ``readers_init``). Only blocks whose every input is
+described are kept (:func:`_key`); the others are highlighted as before.
 """
 
 import hashlib
+from functools import cache
 from pathlib import Path
 
 import markdown
 import pygments
 from markdown.extensions.codehilite import CodeHilite
+from pygments.lexers._mapping import LEXERS
+from pygments.styles import STYLE_MAP
 from pelican import signals
 
-from tribune.caches import load_pickle, save_pickle
+from tribune.caches import keep_pickle, load_pickle
 
 _FOLDER = "highlight"
 _cache: dict[str, Path | None] = {"read": None, "write": None}
@@ -34,11 +37,24 @@ def follow_settings(readers) -> None:
 
 
 def _key(block: CodeHilite, shebang: bool) -> str | None:
+    """The digest of what makes the block's HTML; None when that is not all described here:
+    a language Pygments itself does not name (guessed, or a plugin's lexer, which an installed
+    package may change), a formatter or style of a plugin, or an option whose repr holds an
+    address (another value in every process)."""
+    options = repr(sorted(block.options.items()))
+    style = block.options.get("style", "default")
+    if (" at 0x" in options or block.pygments_formatter != "html" or block.lang not in _builtin_lexers()
+            or not isinstance(style, str) or style not in STYLE_MAP):
+        return None
     described = repr((markdown.__version__, pygments.__version__, shebang, block.src, block.lang, block.guess_lang,
-                      block.lang_prefix, block.pygments_formatter, sorted(block.options.items())))
-    if " at 0x" in described:
-        return None  # a value that is another one in every process: no key rather than a wrong one
+                      block.lang_prefix, options))
     return hashlib.blake2b(described.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+@cache
+def _builtin_lexers() -> frozenset[str]:
+    """The languages Pygments' own lexers name (found before any plugin's)."""
+    return frozenset(alias for _module, _name, aliases, _files, _types in LEXERS.values() for alias in aliases)
 
 
 def _kept(hilite):
@@ -55,7 +71,7 @@ def _kept(hilite):
                 return html
         html = hilite(self, shebang)
         if _cache["write"]:
-            save_pickle(_cache["write"] / name, html)
+            keep_pickle(_cache["write"] / name, html)
         return html
 
     highlighted.tribune = True

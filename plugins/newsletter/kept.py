@@ -12,35 +12,36 @@ again while that digest is the same:
   version;
 - the edition's file, and what the edition shows, chosen again at each build from the
   catalogue (a post that enters or leaves its period changes the choice);
-- the files of the posts it shows or links to, and of every content that is not a post
-  (events, members, pages, editions): their headers make the items, the links, the
-  spotlight;
+- the files of the posts it shows, and of every content that is not a post (events, members,
+  pages, editions, the charter): their headers make the items, the links, the spotlight;
+- the files its ``{filename}`` links were looked for at as it was rendered (found or not:
+  the renderer tries two paths for one link), kept with the e-mail and stamped again;
 - every file of the content folder that is not Markdown (stamped by the catalogue in the same
-  walk as the Markdown files): the images whose sizes it prints,
-  the conversations' archives and the charter.
+  walk as the Markdown files): the images whose sizes it prints, the conversations' archives.
 
 Other posts' files are left out: an edit of a post the edition does not show keeps its
 e-mail. Each of these files is known by its size and modification time, as Pelican's content
 cache knows them. The cache follows Pelican's switches (read with ``LOAD_CONTENT_CACHE``,
-written with ``CACHE_CONTENT``). ``invoke newsletter`` and ``invoke send`` never read it:
+written with ``CACHE_CONTENT``; a folder that cannot be written keeps nothing). ``invoke newsletter`` and ``invoke send`` never read it:
 what is sent to subscribers is rendered from the files as they are.
 """
 
+import os
 from importlib import metadata
 from pathlib import Path
 
-from tribune.caches import load_pickle, save_pickle
+from tribune.caches import keep_pickle, load_pickle
 from tribune.fingerprint import Digest
 from tribune.rendering import cache_for
 
 from .catalogue import Catalogue, EditionContents
 from .contents import Edition
-from .mail import _INTERNAL, Mailer, RenderedEdition
+from .mail import Mailer, RenderedEdition
 from .post_index import post_folders
 
-_FORMAT = 1  # of the kept files: a change of it renders every e-mail again
+_FORMAT = 2  # of the kept files: a change of it renders every e-mail again
 _FOLDER = "newsletter-emails"
-_KEPT_FIELDS = ("html", "text", "web_url", "links", "from_bodies")
+_KEPT_FIELDS = ("html", "text", "web_url", "links", "from_bodies", "linked")
 
 
 class KeptEmails:
@@ -61,30 +62,35 @@ class KeptEmails:
         key = self._key(edition, contents)
         path = self.folder / f"{edition.edition_id}.pickle"
         kept = load_pickle(path) if self.settings.get("LOAD_CONTENT_CACHE") else None
-        if isinstance(kept, dict) and kept.get("key") == key:
+        if isinstance(kept, dict) and kept.get("key") == key and kept.get("linked") == self._stamps_of(kept["fields"]["linked"]):
             return RenderedEdition(edition, contents, **kept["fields"])
         rendered = self.mailer.render(edition)
         if self.settings.get("CACHE_CONTENT"):
-            save_pickle(path, {"key": key, "fields": {name: getattr(rendered, name) for name in _KEPT_FIELDS}})
+            fields = {name: getattr(rendered, name) for name in _KEPT_FIELDS}
+            keep_pickle(path, {"key": key, "linked": self._stamps_of(rendered.linked), "fields": fields})
         return rendered
+
+    def _stamps_of(self, relative_paths) -> list:
+        """The stamps of these files of the content (None for a file that is not there)."""
+        content = self.settings["PATH"]
+        return [(path, self.catalogue.stamps.get(os.path.normpath(os.path.join(content, path)))) for path in sorted(relative_paths)]
 
     def _key(self, edition: Edition, contents: EditionContents) -> str:
         digest = Digest(states=False)
         digest.add(self._shared_inputs())
         shown = [content.source_path for content in contents.named()]
-        linked = [str(Path(self.settings["PATH"]) / match["path"].lstrip("/")) for match in _INTERNAL.finditer(edition.header.body)]
         digest.add(edition.source_path).add(shown)
-        posts = post_folders(self.settings)
         files = self.catalogue.stamps
-        digest.add({path: stamp for path, stamp in files.items() if not path.startswith(posts)})
-        digest.add([(path, files.get(path)) for path in [*shown, *linked]])
+        digest.add([files.get(path) for path in shown])
         return digest.hexdigest()
 
     def _shared_inputs(self) -> str:
-        """What every edition is made of: the code, the settings, the files that are not Markdown."""
+        """What every edition is made of: the code, the settings, the content's files but posts."""
         if self._shared is None:
             digest = Digest(states=False).add(_FORMAT).add(cache_for(self.settings).code_and_settings())
             digest.add(metadata.version("css-inline"))
+            posts = post_folders(self.settings)
+            digest.add({path: stamp for path, stamp in self.catalogue.stamps.items() if not path.startswith(posts)})
             digest.add(self.catalogue.others)
             self._shared = digest.hexdigest()
         return self._shared

@@ -65,6 +65,7 @@ class RenderedEdition:
     web_url: str
     links: list[str] = field(default_factory=list)
     from_bodies: frozenset[str] = frozenset()  # the contents whose first paragraph it shows
+    linked: frozenset[str] = frozenset()  # the files its {filename} links were looked for at (relative to the content)
 
     @property
     def html_bytes(self) -> int:
@@ -121,6 +122,7 @@ class Mailer:
         self.css = (templates / "email" / "email.css").read_text(encoding="utf-8")
         self.strings = load_interface_strings(settings["THEME"])
         self._rendered: dict[str, RenderedEdition] = {}
+        self._linked: set[str] = set()  # the files the edition being rendered links to, found or not
 
     @classmethod
     def of(cls, catalogue: Catalogue) -> "Mailer":
@@ -167,6 +169,7 @@ class Mailer:
     def _resolve(self, match: re.Match) -> str:
         kind, path = match["kind"], match["path"].lstrip("/")
         if kind == "filename":
+            self._linked.update((path, path.removeprefix("../")))
             target = self.catalogue.content_at(path) or self.catalogue.content_at(path.removeprefix("../"))
             return self.absolute(target.url) if target else path
         return self.absolute(path)
@@ -253,6 +256,7 @@ class Mailer:
         return rendered
 
     def _render(self, edition: Edition) -> RenderedEdition:
+        self._linked = set()
         contents = self.catalogue.contents_of(edition)
         body = self.body_html(edition)
         if contents.is_empty() and not plain_text(body):
@@ -273,7 +277,7 @@ class Mailer:
         text = self.text(edition, body, items, web_url, lang)
         shown = [*contents.posts, *contents.events, *([contents.member] if contents.member else [])]
         return RenderedEdition(edition, contents, html, text, web_url, links,
-                               frozenset(content.source_path for content in shown if _summary_from_body(content)))
+                               frozenset(content.source_path for content in shown if _summary_from_body(content)), frozenset(self._linked))
 
     def _tracked(self, match: re.Match, edition: Edition) -> str:
         url = html_lib.unescape(match["url"])
