@@ -2,6 +2,7 @@
 warnings, as pages rendered one after the other; pages reused are the previous files."""
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -70,15 +71,15 @@ def test_a_move_that_fails_at_the_swap_leaves_the_previous_output(site_copy, mon
     post = site_copy / POST
     post.write_text(post.read_text(encoding="utf-8") + "\nUne phrase de plus.\n", encoding="utf-8")
     renames = []
-    real_rename = Path.rename
+    real_rename = os.rename
 
-    def rename_failing_at_the_tenth(self, target):
-        renames.append(self)
+    def rename_failing_at_the_tenth(source, target):  # Path.rename calls it too
+        renames.append(source)
         if len(renames) == 10:  # the swap's first rename, then pages moved in, then this one
             raise OSError(28, "No space left on device")
-        return real_rename(self, target)
+        return real_rename(source, target)
 
-    monkeypatch.setattr(Path, "rename", rename_failing_at_the_tenth)
+    monkeypatch.setattr(os, "rename", rename_failing_at_the_tenth)
     with pytest.raises(BuildError, match="n’a pas pu être mis en place .*le disque est plein"):
         build(load_site(site_copy / "pelicanconf.py", OUTPUT_PATH=str(output)))
     assert len(renames) > 10  # the moves done were undone
