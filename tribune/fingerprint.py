@@ -29,7 +29,7 @@ from pelican.urlwrappers import URLWrapper
 # shared context and settings (digested once, as the site's shape and settings), and
 # Pelican's note that a static file's address was read (set while pages render).
 _NOT_STATE = frozenset({"_content", "_context", "settings", "_output_location_referenced"})
-_VERSIONED = ("pelican", "jinja2", "markdown", "pygments", "babel", "markupsafe")
+_VERSIONED = ("pelican", "jinja2", "markdown", "pygments", "babel", "markupsafe", "feedgenerator")
 
 
 class Digest:

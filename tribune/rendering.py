@@ -314,13 +314,14 @@ class PageCache:
         """The previous record of output file ``name`` if it still holds (``kind``: its template).
         Whether its files are still in the previous output is found when they are carried."""
         record = self._previous.get(name)
-        if record is None or record.template != kind:
-            return None
-        if any(self._body(path) != digest for path, digest in record.bodies.items()):
-            return None
-        if any(self._state_at(path) != digest for path, digest in record.states.items()):
+        if record is None or record.template != kind or not self.holds(record):
             return None
         return record
+
+    def holds(self, record: PageRecord) -> bool:
+        """Whether every body and every content's fields ``record`` read are as they were."""
+        return (all(self._body(path) == digest for path, digest in record.bodies.items())
+                and all(self._state_at(path) == digest for path, digest in record.states.items()))
 
     def carry(self, path: str, output: str, replace: bool = False) -> None:
         """Put output file ``path`` of the previous output into ``output``: a hard link (the
@@ -447,6 +448,15 @@ class PageCache:
             _recording.reset(token)
         # A content object without a source path cannot be found again: its page is never reused.
         record.states.update({content.source_path or "": self._state(content) for content in reads.values()})
+
+    @staticmethod
+    def note(record: PageRecord) -> None:
+        """Count what ``record`` read (a part made apart: a feed's item) as read by the page or
+        feed being made too."""
+        making = _recording.get()
+        if making is not None:
+            making.bodies.update(record.bodies)
+            making.states.update(record.states)
 
     def keep(self, name: str, record: PageRecord, page: bool = True) -> None:
         """Keep the record of output file ``name``; for a page, give plugins back what they

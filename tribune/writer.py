@@ -132,6 +132,7 @@ class PageWriter(Writer):
         # When set, the ids of the contents whose own pages alone are written (a call that
         # names one of them among its keywords): the preview's update in memory (tribune.live).
         self.only: set[int] | None = None
+        self.feed_items = feeds.KeptItems(self.cache, self.settings)
 
     def writes_pages_of(self, content) -> bool:
         """Whether this writer writes the pages made for ``content`` (a post, a kit's post):
@@ -217,6 +218,10 @@ class PageWriter(Writer):
             self._claim(path, override)
             self._made(_Page(name, template, context, {}, path, record))
         return True
+
+    def _add_item_to_the_feed(self, feed, item):
+        """Pelican's, or the item as the previous build wrote it when nothing it read changed."""
+        self.feed_items.add(feed, item, super()._add_item_to_the_feed, self.site_url)
 
     def _create_new_feed(self, feed_type, feed_title, context):
         """Pelican's feed, with its own id, language and title (tribune.feeds)."""
