@@ -123,3 +123,37 @@ def test_a_damaged_sequence_file_stops_the_build_in_one_line(site_copy, tmp_path
         build_site(site_copy, "publishconf.py", tmp_path / "out", search=False)
     told = str(failure.value) + "".join(f"\n{problem}" for problem in failure.value.problems)
     assert "content/events/sequences.json" in told and "EVENTS_SEQUENCE_FILE" in told and "Traceback" not in told
+
+
+def test_a_calendar_is_kept_until_an_event_it_shows_changes(site_copy, tmp_path):
+    from tribune.caches import load_pickle, save_pickle
+
+    cache = tmp_path / "cache"
+
+    def mark_kept():
+        for kept in (cache / "calendars").iterdir():
+            saved = load_pickle(kept)
+            saved["ics"] = saved["ics"].replace(b"PRODID:", b"X-KEPT:oui\r\nPRODID:", 1)
+            save_pickle(kept, saved)
+
+    build_site(site_copy, "pelicanconf.py", tmp_path / "one", search=False, CACHE_PATH=str(cache))
+    assert len(list((cache / "calendars").iterdir())) == len(list((tmp_path / "one/evenements").glob("*.ics")))
+    mark_kept()
+    edit(site_copy, "content/posts/2026-02-09-cinq-conseils-soiree-jeux.md", "\n\n", "\n\nUne phrase de plus.\n\n")
+    two = build_site(site_copy, "pelicanconf.py", tmp_path / "two", search=False, CACHE_PATH=str(cache))
+    assert all(b"X-KEPT:oui" in path.read_bytes() for path in (two.output / "evenements").glob("*.ics"))
+
+    edit(site_copy, MEETUP_SOURCE, "Summary: Un après-midi", "Summary: Tout un après-midi")  # its description
+    three = build_site(site_copy, "pelicanconf.py", tmp_path / "three", search=False, CACHE_PATH=str(cache))
+    remade = {path.name for path in (three.output / "evenements").glob("*.ics") if b"X-KEPT:oui" not in path.read_bytes()}
+    assert remade == {"rencontre-de-la-guilde-a-lyon.ics", "calendrier.ics"}
+    assert "Tout un après-midi" in str(vevent(three, MEETUP)["DESCRIPTION"])
+    fresh = build_site(site_copy, "pelicanconf.py", tmp_path / "fresh", search=False, CACHE_PATH=str(tmp_path / "none"),
+                       CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False)
+    for name in remade:
+        assert (three.output / "evenements" / name).read_bytes() == (fresh.output / "evenements" / name).read_bytes()
+    assert not (tmp_path / "none" / "calendars").exists()
+
+    mark_kept()
+    renamed = build_site(site_copy, "pelicanconf.py", tmp_path / "four", search=False, CACHE_PATH=str(cache), SITENAME="La Guilde")
+    assert not any(b"X-KEPT:oui" in path.read_bytes() for path in (renamed.output / "evenements").glob("*.ics"))

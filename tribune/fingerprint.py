@@ -18,6 +18,7 @@ import io
 import os
 import pickle
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from importlib import metadata as package_metadata
 from pathlib import Path
 from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
@@ -186,8 +187,15 @@ def code_digest(settings: dict) -> str:
                 stat = path.stat()
                 digest.add((str(path), stat.st_mtime_ns, stat.st_size))
     for name in _VERSIONED:
-        try:
-            digest.add((name, package_metadata.version(name)))
-        except package_metadata.PackageNotFoundError:
-            digest.add((name, None))
+        digest.add((name, package_version(name)))
     return digest.hexdigest()
+
+
+@cache
+def package_version(name: str) -> str | None:
+    """The installed version of a package (None when it is not), read once per process (half
+    a millisecond each time): the libraries a process runs do not change under it."""
+    try:
+        return package_metadata.version(name)
+    except package_metadata.PackageNotFoundError:
+        return None

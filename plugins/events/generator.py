@@ -68,10 +68,11 @@ class EventsGenerator(ContentGenerator):
 
     def generate_output(self, writer):
         output = Path(self.output_path)
+        states = calendar.event_states(self.events) if self.settings.get("LOAD_CONTENT_CACHE") or self.settings.get("CACHE_CONTENT") else None
         for event in self.events:
             self.write_item(writer, event, "event")
-            calendar.write(output / self.settings["EVENT_ICS_SAVE_AS"].format(slug=event.slug), [event], self.settings)
+            calendar.write(output / self.settings["EVENT_ICS_SAVE_AS"].format(slug=event.slug), [event], self.settings, states)
         if self.settings.get("EVENTS_SAVE_AS"):
             self.write_index(writer, "events")
         if self.settings.get("EVENTS_CALENDAR_SAVE_AS"):
-            calendar.write(output / self.settings["EVENTS_CALENDAR_SAVE_AS"], self.events, self.settings)
+            calendar.write(output / self.settings["EVENTS_CALENDAR_SAVE_AS"], self.events, self.settings, states)

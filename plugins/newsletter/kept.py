@@ -27,11 +27,10 @@ what is sent to subscribers is rendered from the files as they are.
 """
 
 import os
-from importlib import metadata
 from pathlib import Path
 
 from tribune.caches import keep_pickle, load_pickle
-from tribune.fingerprint import Digest
+from tribune.fingerprint import Digest, package_version
 from tribune.rendering import cache_for
 
 from .catalogue import Catalogue, EditionContents
@@ -88,7 +87,7 @@ class KeptEmails:
         """What every edition is made of: the code, the settings, the content's files but posts."""
         if self._shared is None:
             digest = Digest(states=False).add(_FORMAT).add(cache_for(self.settings).code_and_settings())
-            digest.add(metadata.version("css-inline"))
+            digest.add(package_version("css-inline"))
             posts = post_folders(self.settings)
             digest.add({path: stamp for path, stamp in self.catalogue.stamps.items() if not path.startswith(posts)})
             digest.add(self.catalogue.others)
