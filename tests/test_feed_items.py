@@ -80,3 +80,24 @@ def test_an_item_is_made_again_when_a_page_its_text_links_to_moves(site_copy, tm
     linking = next(entry for url, entry in entries.items() if LINKING in url)
     assert "KEPT" not in linking and "charte-de-la-guilde" in linking
     assert any("KEPT" in entry for url, entry in entries.items() if LINKING not in url)
+
+
+def test_a_link_to_a_post_written_later_is_resolved_in_the_feeds(site_copy, tmp_path):
+    """A build the lint stops (a link to a post not written yet) keeps items too: once the post
+    is written, the items whose links found nothing are made again."""
+    import pytest
+
+    from tribune.build import BuildError
+
+    cache = tmp_path / "cache"
+    build_site(site_copy, "pelicanconf.py", tmp_path / "first", search=False, CACHE_PATH=str(cache))
+    _edit(site_copy, EDITED, "\n\n", "\n\nVoir [le prochain billet]({filename}/posts/nouveau.md).\n\n")
+    with pytest.raises(BuildError):
+        build_site(site_copy, "pelicanconf.py", tmp_path / "second", search=False, CACHE_PATH=str(cache))
+    source = (site_copy / EDITED).read_text(encoding="utf-8")
+    (site_copy / "content/posts/nouveau.md").write_text(source.replace("Title: ", "Title: Le nouveau billet — ", 1), encoding="utf-8")
+    third = build_site(site_copy, "pelicanconf.py", tmp_path / "third", search=False, CACHE_PATH=str(cache)).output
+    fresh = build_site(site_copy, "pelicanconf.py", tmp_path / "fresh", search=False, CACHE_PATH=str(tmp_path / "none"),
+                       CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False).output
+    assert "{filename}" not in (third / "feeds/all.atom.xml").read_text(encoding="utf-8")
+    assert _feeds(third) == _feeds(fresh)

@@ -13,7 +13,8 @@ and `invoke serve` writes again, after a save, every feed that holds the post, w
 
 Between builds, each item is kept too (:class:`KeptItems`, in ``CACHE_PATH/feed-items/``, with
 Pelican's content cache): its XML with what making it read (the post's fields and body, and
-those of the posts its links lead to), as the page cache records a page. A rebuild after one
+those of the posts its links lead to), as the page cache records a page, for the same site's
+digest. A rebuild after one
 post changed writes again the feeds that hold it; their other items are taken as they were,
 without Pelican making them again from the posts (their bodies' links resolved, their dates
 and categories): 50 ms of a rebuild at 200 posts.
@@ -120,11 +121,12 @@ def _stable(item: dict) -> bool:
 
 
 class KeptItems:
-    """The feed items of one build: each taken from the previous build while everything its
-    making read holds (the page cache's :meth:`~tribune.rendering.PageCache.holds`), made by
-    Pelican otherwise, and kept. Read with ``LOAD_CONTENT_CACHE``, written with
-    ``CACHE_CONTENT``; not used while someone listens to Pelican's ``feed_generated`` (it
-    would see the items taken as they were, without their fields)."""
+    """The feed items of one build: each taken from a previous build of the same site (its
+    digest: code, settings, shape) while everything its making read holds (the page cache's
+    :meth:`~tribune.rendering.PageCache.holds`), made by Pelican otherwise, and kept. Read
+    with ``LOAD_CONTENT_CACHE``, written with ``CACHE_CONTENT``; not used while someone
+    listens to Pelican's ``feed_generated`` or ``feed_written`` (they would see the items taken
+    as they were, without their fields)."""
 
     def __init__(self, pages, settings: dict):
         self.pages = pages
@@ -137,10 +139,14 @@ class KeptItems:
         """Put ``content`` into ``feed``: as it was, or through ``add_item(feed, content)``
         (Pelican's), noting what the feed being made reads either way."""
         path = getattr(content, "source_path", None)
-        if not path or not (self.read or self.write) or type(feed) not in _REMEMBERING.values() or pelican_signals.feed_generated.receivers:
+        listened = pelican_signals.feed_generated.receivers or pelican_signals.feed_written.receivers
+        if not path or not (self.read or self.write) or type(feed) not in _REMEMBERING.values() or listened or not self.pages.site:
             add_item(feed, content)
             return
-        key = (_KEPT_FORMAT, self.pages.code_and_settings(), type(feed).__name__, site_url)
+        # The site's digest, as for the page records: an item's record names only the objects
+        # its making found, not a link that found none (left as "{filename}…" in its XML);
+        # the file that link names, once written, changes the site's digest.
+        key = (_KEPT_FORMAT, self.pages.site, type(feed).__name__, site_url)
         name = hashlib.blake2b(repr((type(feed).__name__, path)).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest() + ".pickle"
         kept = self._entries.get(name) or (load_pickle(self.folder / name) if self.read else None)
         if isinstance(kept, dict) and kept.get("key") == key and self.pages.holds(kept["record"]):

@@ -271,6 +271,11 @@ class PageCache:
         if self.previous_output and self.settings.get("LOAD_CONTENT_CACHE"):
             self._previous = self._load()
 
+    @property
+    def site(self) -> str | None:
+        """The digest of the site (:meth:`start`): its code, settings and shape; None before."""
+        return self._site
+
     def code_and_settings(self) -> str:
         """The digest of the build's code (:func:`code_digest`) and of its settings but the
         output folder: made once per build, for every page and for the files written beside
