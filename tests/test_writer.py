@@ -85,3 +85,32 @@ def test_a_move_that_fails_at_the_swap_leaves_the_previous_output(site_copy, mon
     assert len(renames) > 10  # the moves done were undone
     assert files(output) == before
     assert not [path for path in site_copy.iterdir() if path.name.startswith(".output.")]
+
+
+def test_a_file_linked_with_attach_is_where_the_page_links_to(site_copy, tmp_path):
+    """Pelican moves an {attach}ed file beside the post that links to it while it writes the
+    post's page: the page is rendered in a worker, or taken from the last build, and the file
+    must still go where the link leads (tribune.attachments)."""
+    import shutil
+    from urllib.parse import urljoin
+
+    from bs4 import BeautifulSoup
+
+    (site_copy / "content/posts/files").mkdir()
+    shutil.copy(site_copy / "content/images/famille.png", site_copy / "content/posts/files/schema.png")
+    post = site_copy / POST
+    post.write_text(post.read_text(encoding="utf-8").replace("\n\n", "\n\nVoir [le schéma]({attach}files/schema.png).\n\n", 1), encoding="utf-8")
+    output = tmp_path / "output"
+
+    def linked_file() -> Path:
+        page = output / "billets/cinq-conseils-pour-animer-une-soiree-jeux/index.html"
+        href = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find("a", string="le schéma")["href"]
+        return output / urljoin("billets/cinq-conseils-pour-animer-une-soiree-jeux/", href)
+
+    build(load_site(site_copy / "pelicanconf.py", OUTPUT_PATH=str(output), CACHE_PATH=str(tmp_path / "cache")))
+    assert linked_file().is_file() and linked_file().parent.name == "files"
+    assert not (output / "posts/files/schema.png").exists()
+    other = site_copy / "content/posts/2026-11-09-la-guilde-a-presque-un-an.md"  # the page with the link is taken as it was
+    other.write_text(other.read_text(encoding="utf-8").replace("Voici ce qui en ressort.", "Voici ce qui en sort."), encoding="utf-8")
+    build(load_site(site_copy / "pelicanconf.py", OUTPUT_PATH=str(output), CACHE_PATH=str(tmp_path / "cache")))
+    assert linked_file().is_file()

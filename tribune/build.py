@@ -25,7 +25,7 @@ from pathlib import Path
 from pelican import Pelican, signals
 from pelican.log import LimitFilter, console
 
-from tribune import caches, confinement, filing, highlighting, images, limits, lint, prereading, removal, rendering, scheduling, workers, writer
+from tribune import attachments, caches, confinement, filing, highlighting, images, limits, lint, prereading, removal, rendering, scheduling, workers, writer
 from tribune.errors import describe_os_error
 from tribune.folders import UnsafeFolder, check_build_folders, mark
 from tribune.i18n import _, _n, set_language
@@ -99,6 +99,7 @@ def load_site(config: str | Path = "pelicanconf.py", **overrides) -> Site:
     scheduling.install()
     filing.install()
     highlighting.install()
+    attachments.install()
     signals.all_generators_finalized.connect(_count)
     pelican = Pelican(settings)  # its plugins give their settings their defaults
     check_kinds(config, settings, _CORE_SETTINGS | registered_defaults())  # or SettingsError
