@@ -20,7 +20,7 @@ def attach_linked_files(generators) -> None:
     context = next((generator.context for generator in generators if hasattr(generator, "context")), {})  # one, shared
     for content in list(context.get("generated_content", {}).values()):
         body = getattr(content, "_content", None) or ""
-        if any(mark in body for mark in _ATTACH):
+        if "attach" in body and any(mark in body for mark in _ATTACH):  # one pass over most bodies
             content._update_content(body, content.settings["SITEURL"])
 
 
