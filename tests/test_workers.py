@@ -36,8 +36,15 @@ def test_a_call_beside_that_fails_raises_its_error_here():
 
 # A Ctrl-C that reaches a child the moment it is forked (a terminal sends it to every process of
 # the command): the child's own fork hooks run before it ignores Ctrl-C, so this one sends it then.
-_CTRL_C_AT_EVERY_FORK = """
+_AS_IN_A_TERMINAL = """
 import os, signal, sys
+# Ctrl-C as a terminal's command gets it, whatever the test runner's process left to this one
+# (Python ignores it for good when its parent did, and a signal blocked stays blocked across exec).
+signal.signal(signal.SIGINT, signal.default_int_handler)
+signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
+"""
+
+_CTRL_C_AT_EVERY_FORK = _AS_IN_A_TERMINAL + """
 from tribune import workers
 os.register_at_fork(after_in_child=lambda: os.kill(os.getpid(), signal.SIGINT))
 {call}
@@ -59,8 +66,7 @@ def test_a_child_forked_as_ctrl_c_arrives_leaves_it_to_the_command(call):
 
 # A Ctrl-C held back while the program is forked is raised as the forking ends: the program,
 # started by then, is stopped and waited for, not left running.
-_CTRL_C_AS_THE_FORK_ENDS = """
-import os, signal
+_CTRL_C_AS_THE_FORK_ENDS = _AS_IN_A_TERMINAL + """
 from tribune import workers
 os.register_at_fork(after_in_parent=lambda: os.kill(os.getpid(), signal.SIGINT))
 try:
