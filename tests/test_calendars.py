@@ -132,9 +132,8 @@ def test_a_calendar_is_kept_until_an_event_it_shows_changes(site_copy, tmp_path)
 
     def mark_kept():
         for kept in (cache / "calendars").iterdir():
-            saved = load_pickle(kept)
-            saved["ics"] = saved["ics"].replace(b"PRODID:", b"X-KEPT:oui\r\nPRODID:", 1)
-            save_pickle(kept, saved)
+            key, ics = load_pickle(kept)  # as tribune.caches.Kept keeps it
+            save_pickle(kept, (key, ics.replace(b"PRODID:", b"X-KEPT:oui\r\nPRODID:", 1)))
 
     build_site(site_copy, "pelicanconf.py", tmp_path / "one", search=False, CACHE_PATH=str(cache))
     assert len(list((cache / "calendars").iterdir())) == len(list((tmp_path / "one/evenements").glob("*.ics")))

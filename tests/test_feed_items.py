@@ -16,9 +16,9 @@ LINKING = "bienvenue-dans-la-guilde"  # its text links to the charter: {filename
 def _mark_kept(cache: Path) -> None:
     """Mark the title of every item kept, so that a feed written with one shows it."""
     for kept in (cache / "feed-items").iterdir():
-        entry = load_pickle(kept)
+        key, entry = load_pickle(kept)  # as tribune.caches.Kept keeps it
         entry["xml"] = entry["xml"].replace("</title>", " KEPT</title>", 1)
-        save_pickle(kept, entry)
+        save_pickle(kept, (key, entry))
 
 
 def _entries(feed: str) -> dict[str, str]:

@@ -20,7 +20,8 @@ def _code_of(output: Path) -> str:
 
 def _mark_every_kept_block(folder: Path) -> None:
     for kept in folder.iterdir():
-        save_pickle(kept, load_pickle(kept).replace('class="highlight"', 'class="highlight kept"'))
+        key, html = load_pickle(kept)  # as tribune.caches.Kept keeps it
+        save_pickle(kept, (key, html.replace('class="highlight"', 'class="highlight kept"')))
 
 
 def _edit(site: Path, old: str, new: str) -> None:

@@ -20,9 +20,9 @@ NOT_SHOWN = "content/posts/2026-02-09-cinq-conseils-soiree-jeux.md"
 def _mark_kept(cache: Path) -> None:
     """Mark every kept e-mail, so that a build that uses one shows it."""
     for kept in (cache / "newsletter-emails").iterdir():
-        saved = load_pickle(kept)
+        key, saved = load_pickle(kept)  # as tribune.caches.Kept keeps it
         saved["fields"]["html"] = saved["fields"]["html"].replace("</body>", f"{MARK}</body>")
-        save_pickle(kept, saved)
+        save_pickle(kept, (key, saved))
 
 
 def _email(output: Path, edition: str) -> dict[str, str]:

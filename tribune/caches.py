@@ -58,6 +58,33 @@ def keep_pickle(path: Path, data) -> None:
         logger.info("%s not kept (%s)", path, error)
 
 
+class Kept:
+    """Values kept beside Pelican's content cache, one file each in ``CACHE_PATH/<folder>/``,
+    with the key they were made under (the digest of what they are made of): the highlighted
+    code blocks, the feed items, the calendars and the e-mails. Read with
+    ``LOAD_CONTENT_CACHE``, written with ``CACHE_CONTENT``, as Pelican's own cache."""
+
+    def __init__(self, settings: dict, folder: str):
+        self.folder = Path(settings["CACHE_PATH"]) / folder
+        self.reading = bool(settings.get("LOAD_CONTENT_CACHE"))
+        self.writing = bool(settings.get("CACHE_CONTENT"))
+
+    @property
+    def used(self) -> bool:
+        return self.reading or self.writing
+
+    def get(self, name: str, key):
+        """The value kept as ``name`` if it was made under ``key``; else None."""
+        if not self.reading:
+            return None
+        kept = load_pickle(self.folder / f"{name}.pickle")
+        return kept[1] if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key else None
+
+    def put(self, name: str, key, value) -> None:
+        if self.writing:
+            keep_pickle(self.folder / f"{name}.pickle", (key, value))
+
+
 def _load(cacher: FileDataCacher) -> dict:
     try:
         with cacher._cache_open(cacher._cache_path, "rb") as stream:

@@ -24,13 +24,12 @@ import hashlib
 import re
 from collections import OrderedDict
 from io import StringIO
-from pathlib import Path
 
 from feedgenerator import Atom1Feed, Rss201rev2Feed
 from feedgenerator.django.utils.xmlutils import SimplerXMLGenerator
 from pelican import signals as pelican_signals
 
-from tribune.caches import keep_pickle, load_pickle
+from tribune.caches import Kept
 
 # The items of a site's feeds (about a thousand of a few KB), and no more: the least recently
 # written go first (a long-lived preview keeps the versions of an edited post otherwise).
@@ -38,8 +37,7 @@ _KEPT_CHARACTERS = 8_000_000
 _written: OrderedDict[bytes, str] = OrderedDict()  # digest of (feed class, item as it is) -> its XML
 _kept_characters = 0
 _XML = "tribune_xml"  # the key of an item taken from the previous build: its XML, as written
-_KEPT_FOLDER = "feed-items"
-_KEPT_FORMAT = 1
+_KEPT_FORMAT = 2
 
 
 def feed_language(feed_url: str, settings: dict) -> str:
@@ -130,9 +128,7 @@ class KeptItems:
 
     def __init__(self, pages, settings: dict):
         self.pages = pages
-        self.read = bool(settings.get("LOAD_CONTENT_CACHE"))
-        self.write = bool(settings.get("CACHE_CONTENT"))
-        self.folder = Path(settings["CACHE_PATH"]) / _KEPT_FOLDER
+        self.kept = Kept(settings, "feed-items")
         self._entries: dict[str, dict] = {}  # by file name: those read or written by this build
 
     def add(self, feed, content, add_item, site_url: str) -> None:
@@ -140,16 +136,16 @@ class KeptItems:
         (Pelican's), noting what the feed being made reads either way."""
         path = getattr(content, "source_path", None)
         listened = pelican_signals.feed_generated.receivers or pelican_signals.feed_written.receivers
-        if not path or not (self.read or self.write) or type(feed) not in _REMEMBERING.values() or listened or not self.pages.site:
+        if not path or not self.kept.used or type(feed) not in _REMEMBERING.values() or listened or not self.pages.site:
             add_item(feed, content)
             return
         # The site's digest, as for the page records: an item's record names only the objects
         # its making found, not a link that found none (left as "{filename}…" in its XML);
         # the file that link names, once written, changes the site's digest.
         key = (_KEPT_FORMAT, self.pages.site, type(feed).__name__, site_url)
-        name = hashlib.blake2b(repr((type(feed).__name__, path)).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest() + ".pickle"
-        kept = self._entries.get(name) or (load_pickle(self.folder / name) if self.read else None)
-        if isinstance(kept, dict) and kept.get("key") == key and self.pages.holds(kept["record"]):
+        name = hashlib.blake2b(repr((type(feed).__name__, path)).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        kept = self._entries.get(name) or self.kept.get(name, key)
+        if isinstance(kept, dict) and kept["key"] == key and self.pages.holds(kept["record"]):
             self._entries[name] = kept
             self.pages.note(kept["record"])
             feed.items.append({"pubdate": kept["pubdate"], "updateddate": kept["updateddate"], _XML: kept["xml"]})
@@ -158,7 +154,7 @@ class KeptItems:
             add_item(feed, content)
         self.pages.note(record)
         item = feed.items[-1]
-        if self.write and _stable(item):
+        if self.kept.writing and _stable(item):
             kept = self._entries[name] = {"key": key, "record": record, "xml": _item_xml(feed, item),
                                           "pubdate": item.get("pubdate"), "updateddate": item.get("updateddate")}
-            keep_pickle(self.folder / name, kept)
+            self.kept.put(name, key, kept)

@@ -12,7 +12,6 @@ described are kept (:func:`_key`); the others are highlighted as before.
 
 import hashlib
 from functools import cache
-from pathlib import Path
 
 import markdown
 import pygments
@@ -21,19 +20,16 @@ from pygments.lexers._mapping import LEXERS
 from pygments.styles import STYLE_MAP
 from pelican import signals
 
-from tribune.caches import keep_pickle, load_pickle
+from tribune.caches import Kept
 
-_FOLDER = "highlight"
-_cache: dict[str, Path | None] = {"read": None, "write": None}
+_kept: Kept | None = None  # the blocks of the site whose readers were made last
 
 
 def follow_settings(readers) -> None:
     """Read and write the blocks of the site whose readers are being made (Pelican makes
     them once per generator, with that site's settings)."""
-    settings = readers.settings
-    folder = Path(settings["CACHE_PATH"]) / _FOLDER
-    _cache["read"] = folder if settings.get("LOAD_CONTENT_CACHE") else None
-    _cache["write"] = folder if settings.get("CACHE_CONTENT") else None
+    global _kept
+    _kept = Kept(readers.settings, "highlight")
 
 
 def _key(block: CodeHilite, shebang: bool) -> str | None:
@@ -57,21 +53,18 @@ def _builtin_lexers() -> frozenset[str]:
     return frozenset(alias for _module, _name, aliases, _files, _types in LEXERS.values() for alias in aliases)
 
 
-def _kept(hilite):
+def _keeping(hilite):
     def highlighted(self: CodeHilite, shebang: bool = True) -> str:
-        if not self.use_pygments or not (_cache["read"] or _cache["write"]) or not isinstance(self.src, str):
+        kept = _kept
+        if kept is None or not kept.used or not self.use_pygments or not isinstance(self.src, str):
             return hilite(self, shebang)
         key = _key(self, shebang)
         if key is None:
             return hilite(self, shebang)
-        name = f"{key}.pickle"
-        if _cache["read"]:
-            html = load_pickle(_cache["read"] / name)
-            if isinstance(html, str):
-                return html
-        html = hilite(self, shebang)
-        if _cache["write"]:
-            keep_pickle(_cache["write"] / name, html)
+        html = kept.get(key, key)
+        if not isinstance(html, str):
+            html = hilite(self, shebang)
+            kept.put(key, key, html)
         return html
 
     highlighted.tribune = True
@@ -81,5 +74,5 @@ def _kept(hilite):
 def install() -> None:
     """Keep highlighted blocks (once per process), for every reader of Markdown."""
     if not getattr(CodeHilite.hilite, "tribune", False):
-        CodeHilite.hilite = _kept(CodeHilite.hilite)
+        CodeHilite.hilite = _keeping(CodeHilite.hilite)
     signals.readers_init.connect(follow_settings)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event as CalendarEvent
 
-from tribune.caches import keep_pickle, load_pickle
+from tribune.caches import Kept
 from tribune.fingerprint import Digest, body_digest, package_version, state_digest
 from tribune.rendering import cache_for
 from tribune.text import plain_text
@@ -116,8 +116,7 @@ def build(events: list[Event], settings: dict) -> Calendar:
     return calendar
 
 
-_KEPT_FOLDER = "calendars"
-_KEPT_FORMAT = 1
+_KEPT_FORMAT = 2
 
 
 def write(path: Path, events: list[Event], settings: dict, states: dict[str, str] | None = None) -> Path:
@@ -127,16 +126,15 @@ def write(path: Path, events: list[Event], settings: dict, states: dict[str, str
     those, the settings, the code and the versions of icalendar and tzdata are the same: an
     unchanged calendar is not made again at each build (icalendar: 2 ms an event)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = _key(events, settings, states) if states is not None else None
+    if states is None:
+        path.write_bytes(build(events, settings).to_ical())
+        return path
+    kept, key = Kept(settings, "calendars"), _key(events, settings, states)
     name = hashlib.blake2b(str(path.relative_to(settings["OUTPUT_PATH"])).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    kept_file = Path(settings["CACHE_PATH"]) / _KEPT_FOLDER / f"{name}.pickle"
-    kept = load_pickle(kept_file) if key and settings.get("LOAD_CONTENT_CACHE") else None
-    if isinstance(kept, dict) and kept.get("key") == key and isinstance(kept.get("ics"), bytes):
-        data = kept["ics"]
-    else:
+    data = kept.get(name, key)
+    if not isinstance(data, bytes):
         data = build(events, settings).to_ical()
-        if key and settings.get("CACHE_CONTENT"):
-            keep_pickle(kept_file, {"key": key, "ics": data})
+        kept.put(name, key, data)
     path.write_bytes(data)
     return path
 

@@ -5,6 +5,7 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 
+from tribune.caches import Kept
 from tribune.generators import ContentGenerator
 
 from tribune.clock import site_now
@@ -68,7 +69,7 @@ class EventsGenerator(ContentGenerator):
 
     def generate_output(self, writer):
         output = Path(self.output_path)
-        states = calendar.event_states(self.events) if self.settings.get("LOAD_CONTENT_CACHE") or self.settings.get("CACHE_CONTENT") else None
+        states = calendar.event_states(self.events) if Kept(self.settings, "calendars").used else None
         for event in self.events:
             self.write_item(writer, event, "event")
             calendar.write(output / self.settings["EVENT_ICS_SAVE_AS"].format(slug=event.slug), [event], self.settings, states)

@@ -27,9 +27,8 @@ what is sent to subscribers is rendered from the files as they are.
 """
 
 import os
-from pathlib import Path
 
-from tribune.caches import keep_pickle, load_pickle
+from tribune.caches import Kept
 from tribune.fingerprint import Digest, package_version
 from tribune.rendering import cache_for
 
@@ -38,8 +37,7 @@ from .contents import Edition
 from .mail import Mailer, RenderedEdition
 from .post_index import post_folders
 
-_FORMAT = 2  # of the kept files: a change of it renders every e-mail again
-_FOLDER = "newsletter-emails"
+_FORMAT = 3  # of the kept files: a change of it renders every e-mail again
 _KEPT_FIELDS = ("html", "text", "web_url", "links", "from_bodies", "linked")
 
 
@@ -51,22 +49,20 @@ class KeptEmails:
         self.mailer = mailer
         self.catalogue = catalogue
         self.settings = settings
-        self.folder = Path(settings["CACHE_PATH"]) / _FOLDER
+        self.kept = Kept(settings, "newsletter-emails")
         self._shared: str | None = None
 
     def render(self, edition: Edition) -> RenderedEdition:
-        if not (self.settings.get("LOAD_CONTENT_CACHE") or self.settings.get("CACHE_CONTENT")):
+        if not self.kept.used:
             return self.mailer.render(edition)
         contents = self.catalogue.contents_of(edition)  # or EditionError, as rendering would
         key = self._key(edition, contents)
-        path = self.folder / f"{edition.edition_id}.pickle"
-        kept = load_pickle(path) if self.settings.get("LOAD_CONTENT_CACHE") else None
-        if isinstance(kept, dict) and kept.get("key") == key and kept.get("linked") == self._stamps_of(kept["fields"]["linked"]):
+        kept = self.kept.get(edition.edition_id, key)
+        if isinstance(kept, dict) and kept["linked"] == self._stamps_of(kept["fields"]["linked"]):
             return RenderedEdition(edition, contents, **kept["fields"])
         rendered = self.mailer.render(edition)
-        if self.settings.get("CACHE_CONTENT"):
-            fields = {name: getattr(rendered, name) for name in _KEPT_FIELDS}
-            keep_pickle(path, {"key": key, "linked": self._stamps_of(rendered.linked), "fields": fields})
+        fields = {name: getattr(rendered, name) for name in _KEPT_FIELDS}
+        self.kept.put(edition.edition_id, key, {"linked": self._stamps_of(rendered.linked), "fields": fields})
         return rendered
 
     def _stamps_of(self, relative_paths) -> list:
