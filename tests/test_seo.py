@@ -1,11 +1,14 @@
 """SEO: every page type read as a crawler reads it, the sitemap, robots.txt and the SEO lint."""
 
 import importlib
+import io
 import json
 import random
 import re
 import shutil
+import struct
 import sys
+import zlib
 from datetime import datetime
 from xml.etree import ElementTree
 
@@ -196,10 +199,11 @@ def test_share_image_generated_for_a_post_without_image_and_cached(site_copy, tm
     assert {path: path.stat().st_mtime_ns for path in cached} == stamps  # not redrawn
 
 
-def share_card_module():
+def seo_module(name: str = "share_image"):
+    """A module of the seo plugin, imported as Pelican imports it (from PLUGIN_PATHS)."""
     sys.path.insert(0, str(ROOT / "plugins"))
     try:
-        return importlib.import_module("seo.share_image")
+        return importlib.import_module(f"seo.{name}")
     finally:
         sys.path.remove(str(ROOT / "plugins"))
 
@@ -208,7 +212,7 @@ def test_a_share_card_is_drawn_again_only_when_what_it_shows_changes(tmp_path):
     """Cards are cached by what is drawn on them, the font file included: the same card is
     copied, not drawn again; a font file replaced under the same name (while a preview runs)
     draws a new card, in the new font."""
-    cards = share_card_module()
+    cards = seo_module()
     font = tmp_path / "police.ttf"
     shutil.copyfile(font_lato.LatoBold, font)
     settings = {"CACHE_PATH": str(tmp_path / "cache"), "SEO_SHARE_IMAGE_FONT": str(font)}
@@ -227,7 +231,7 @@ def test_a_share_card_is_drawn_again_only_when_what_it_shows_changes(tmp_path):
 def test_a_share_card_is_a_palette_png_in_the_site_colours(tmp_path):
     """A palette PNG (fast to encode): its background, accent and fully covered text are the
     colours set, and the text's anti-aliasing blends only those two."""
-    cards = share_card_module()
+    cards = seo_module()
     settings = {"CACHE_PATH": str(tmp_path / "cache"), "SEO_SHARE_IMAGE_COLORS": ("#f5efe6", "#1b3a4b", "#e07a5f")}
     card = cards.share_image("Illustration", "La Guilde", settings, tmp_path / "carte.png")
     with Image.open(card) as image:
@@ -239,6 +243,67 @@ def test_a_share_card_is_a_palette_png_in_the_site_colours(tmp_path):
     for colour in colours - {(0xE0, 0x7A, 0x5F)}:  # every other colour lies between text and background
         assert all(min(t, b) <= c <= max(t, b) for c, t, b in zip(colour, (0x1B, 0x3A, 0x4B), (0xF5, 0xEF, 0xE6)))
 
+
+
+def _decoded_strictly(png: bytes) -> Image.Image:
+    """The PNG read as a strict decoder does: every chunk's CRC checked, the image data's
+    zlib stream whole with its checksum (zlib.decompress raises otherwise), then Pillow's
+    reading of it."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    position, data, kinds = 8, b"", []
+    while position < len(png):
+        (length,), kind = struct.unpack(">I", png[position:position + 4]), png[position + 4:position + 8]
+        body, crc = png[position + 8:position + 8 + length], png[position + 8 + length:position + 12 + length]
+        assert struct.unpack(">I", crc)[0] == zlib.crc32(kind + body), kind
+        data += body if kind == b"IDAT" else b""
+        kinds.append(kind)
+        position += 12 + length
+    assert kinds[0] == b"IHDR" and kinds[-1] == b"IEND" and position == len(png)
+    width, height = struct.unpack(">II", png[16:24])
+    assert len(zlib.decompress(data)) == (width + 1) * height  # one filter byte a row, 8 bits a pixel
+    image = Image.open(io.BytesIO(png))
+    image.load()
+    return image
+
+
+def test_a_share_cards_file_holds_the_card_drawn_for_every_title_and_site(tmp_path):
+    """The file is compressed only where the title changed the site's blank card (fast first
+    builds): read by a strict decoder, it is the card drawn, pixel for pixel and colour for
+    colour, whatever the title, the site's name, the colours or the font."""
+    cards = seo_module()
+    sites = [("La Guilde", ("#0f5c63", "#ffffff", "#f2b134"), None),
+             ("Une association au nom bien plus long\u202f!", ("#f5efe6", "#1b3a4b", "#e07a5f"), font_lato.LatoThin)]
+    for index, title in enumerate(_card_titles()):
+        name, colours, font = sites[index % 2]  # in turn: each site's blank card kept beside the other's
+        expected = cards.draw_card(title, name, colours, font)
+        written = _decoded_strictly(cards.card_png(title, name, colours, font))
+        assert written.mode == "P" and written.size == expected.size == (1200, 630), title
+        assert written.tobytes() == expected.tobytes() and written.getpalette() == expected.getpalette(), title
+
+
+def test_a_card_file_joins_the_blanks_bands_and_its_own_wherever_they_differ():
+    """Differences in the first band, the last (shorter) one, several apart, every band, or
+    none: each file decodes to its image."""
+    bands = seo_module("card_png")
+    noise = random.Random(7)
+    width, height = 37, 3 * bands.BAND_ROWS + 5
+    blank = Image.frombytes("L", (width, height), bytes(noise.randrange(256) for _ in range(width * height)))
+    kept = bands.Blank.of(blank)
+    palette = [noise.randrange(256) for _ in range(768)]
+    for changed_rows in ([], [0], [height - 1], [3, 2 * bands.BAND_ROWS + 1], list(range(height)), [bands.BAND_ROWS, height - 2]):
+        card = blank.copy()
+        for row in changed_rows:
+            card.paste(noise.randrange(256), (0, row, width, row + 1))
+        written = _decoded_strictly(bands.png_bytes(card, kept, palette))
+        assert written.tobytes() == card.tobytes() and written.getpalette() == palette, changed_rows
+
+
+def test_adler32_of_two_strings_joined_is_combined_from_each():
+    bands = seo_module("card_png")
+    draw = random.Random(3)
+    for _ in range(300):
+        first, second = (draw.randbytes(draw.choice([0, 1, draw.randrange(200), 65521, 70000 + draw.randrange(90000)])) for _ in range(2))
+        assert bands.adler32_combine(zlib.adler32(first), zlib.adler32(second), len(second)) == zlib.adler32(first + second)
 
 def _card_titles() -> list[str]:
     """Titles to draw: the sample site's, some with kerning pairs, ligatures, French spaces,
@@ -257,7 +322,7 @@ def _card_titles() -> list[str]:
 def test_a_card_put_together_from_letters_drawn_once_is_the_card_pillow_draws(monkeypatch):
     """Cards are assembled from letters rasterised once per process (fast first builds): the
     same pixels as Pillow's layout of the whole line, with its kerning and ligatures."""
-    cards = share_card_module()
+    cards = seo_module()
     colours = ("#0f5c63", "#ffffff", "#f2b134")
     titles = _card_titles()
     assembled = [cards.draw_card(title, "La Guilde", colours, None).tobytes() for title in titles]
@@ -269,7 +334,7 @@ def test_a_card_put_together_from_letters_drawn_once_is_the_card_pillow_draws(mo
 def test_a_title_in_a_script_that_needs_shaping_is_laid_out_by_pillow():
     """Arabic joins its letters and runs right to left, a combining accent sits on its letter:
     such lines are not put together letter by letter."""
-    cards = share_card_module()
+    cards = seo_module()
     for line in ("مرحبا بالجميع", "Cafe\u0301 de\u0301but", "Soirée jeux 🎲", "f\u200di", "abc\u202eRTL"):
         assert not cards._kerned_only(line)
     assert cards._kerned_only("Soirée «\u202fjeux\u202f» — 2026\u00a0€")

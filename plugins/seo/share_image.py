@@ -10,8 +10,9 @@ A first build draws a card for most posts, in the workers that render the pages
 same on every card) drawn once per process, a title is laid out once, its letters are
 rasterised once per process and size (FreeType's rendering was most of a card's drawing),
 the card is a palette image (256 colours: the text's anti-aliasing over the background, and
-the accent) and its PNG is compressed at zlib's fastest level: the cards go to social
-networks, which re-encode them, and nothing else reads them.
+the accent) and its PNG is compressed at zlib's fastest level, only where the title changed the
+site's blank card (:mod:`seo.card_png`): the cards go to social networks, which re-encode
+them, and nothing else reads them.
 """
 
 import hashlib
@@ -27,11 +28,12 @@ from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from tribune.trees import place
 
+from .card_png import Blank, png_bytes
+
 WIDTH, HEIGHT = 1200, 630
 _MARGIN = 80
-_DRAWING_VERSION = "3"  # bump when the drawing changes, to invalidate cached cards
+_DRAWING_VERSION = "4"  # bump when the drawing or its file changes, to invalidate cached cards
 _TITLE_SIZES = (76, 68, 60, 52, 46)  # the largest at which the title fits in four lines
-_PNG = {"optimize": False, "compress_level": 1}
 
 
 def _font_identity(path: str | None) -> str:
@@ -92,11 +94,20 @@ _ACCENT = _LEVELS  # the palette's last colour
 
 @lru_cache(maxsize=8)
 def _blank_card(site_name: str, font_path: str | None, identity: str) -> Image.Image:
-    """What every card of the site shows, as text strengths (the palette's indexes): the
-    site's line (below the title's area, which never reaches it)."""
+    """What every card of the site shows, as the palette's indexes: the site's line and the
+    accent (below the title's area, which never reaches them)."""
     image = Image.new("L", (WIDTH, HEIGHT), 0)
-    ImageDraw.Draw(image).text((_MARGIN + 46, HEIGHT - 122), site_name, font=_font(font_path, 34, identity), fill=_INK)
+    shapes = ImageDraw.Draw(image)
+    shapes.text((_MARGIN + 46, HEIGHT - 122), site_name, font=_font(font_path, 34, identity), fill=_INK)
+    shapes.rectangle([0, HEIGHT - 24, WIDTH, HEIGHT], fill=_ACCENT)
+    shapes.ellipse([_MARGIN, HEIGHT - 118, _MARGIN + 30, HEIGHT - 88], fill=_ACCENT)
     return image
+
+
+@lru_cache(maxsize=8)
+def _blank_bands(site_name: str, font_path: str | None, identity: str) -> Blank:
+    """The blank card compressed once per process, for the cards' files."""
+    return Blank.of(_blank_card(site_name, font_path, identity))
 
 
 def _kerned_only(line: str) -> bool:
@@ -175,23 +186,32 @@ def _draw_line(coverage: Image.Image, xy: tuple[int, int], line: str, font_path:
     coverage.paste(_INK, (xy[0] + left, xy[1] + top), mask)
 
 
-def draw_card(title: str, site_name: str, colours: tuple[str, str, str], font_path: str | None) -> Image.Image:
-    """The card as a palette image: the text drawn as coverage, then each pixel given its
-    colour from the palette. A palette PNG is a third of the bytes of an RGB one to
-    compress, with no row filtering: the encoding, most of a card's cost, is several times
-    faster (docs/performance.md)."""
-    identity = _font_identity(font_path)
+def _title_over_blank(title: str, site_name: str, font_path: str | None, identity: str) -> Image.Image:
+    """The card as the palette's indexes: the title drawn as coverage over the blank card."""
     image = _blank_card(site_name, font_path, identity).copy()
     size, lines = _fit_title(title, font_path, identity)
     line_height = int(size * 1.2)
     top = (HEIGHT - 120 - line_height * len(lines)) // 2
     for index, line in enumerate(lines):
         _draw_line(image, (_MARGIN, top + index * line_height), line, font_path, size, identity)
-    image.putpalette(_palette(tuple(colours)))  # an "L" image given a palette is a "P" one
-    shapes = ImageDraw.Draw(image)
-    shapes.rectangle([0, HEIGHT - 24, WIDTH, HEIGHT], fill=_ACCENT)
-    shapes.ellipse([_MARGIN, HEIGHT - 118, _MARGIN + 30, HEIGHT - 88], fill=_ACCENT)
     return image
+
+
+def draw_card(title: str, site_name: str, colours: tuple[str, str, str], font_path: str | None) -> Image.Image:
+    """The card as a palette image: the text drawn as coverage, then each pixel given its
+    colour from the palette. A palette PNG is a third of the bytes of an RGB one to
+    compress, with no row filtering: the encoding, most of a card's cost, is several times
+    faster (docs/performance.md)."""
+    image = _title_over_blank(title, site_name, font_path, _font_identity(font_path))
+    image.putpalette(_palette(tuple(colours)))  # an "L" image given a palette is a "P" one
+    return image
+
+
+def card_png(title: str, site_name: str, colours: tuple[str, str, str], font_path: str | None) -> bytes:
+    """The card's PNG file: :func:`draw_card`'s pixels."""
+    identity = _font_identity(font_path)
+    return png_bytes(_title_over_blank(title, site_name, font_path, identity), _blank_bands(site_name, font_path, identity),
+                     _palette(tuple(colours)))
 
 
 def share_image(title: str, site_name: str, settings: dict, destination: Path) -> Path:
@@ -205,7 +225,7 @@ def share_image(title: str, site_name: str, settings: dict, destination: Path) -
         # (tribune.writer), and another may be copying this card.
         cached.parent.mkdir(parents=True, exist_ok=True)
         drawing = cached.with_suffix(f".{os.getpid()}.tmp")
-        draw_card(title, site_name, colours, font_path).save(drawing, "PNG", **_PNG)
+        drawing.write_bytes(card_png(title, site_name, colours, font_path))
         os.replace(drawing, cached)
     place(cached, destination)
     return destination
