@@ -16,6 +16,7 @@ import pytest
 from tribune import commands, removal
 from tribune.deploy import DeployError, GitHubPages, Rsync, refuse_dangerous
 from tribune.lock import NOTE_NAME
+from tribune.trees import files_under
 
 from .conftest import chromium_on
 
@@ -557,7 +558,7 @@ def test_the_pages_remembered_as_marked_or_not_are_those_files_only(tmp_path):
     page("etiquettes/index.html", "Étiquettes", False)
     search.build_index(site, cache=cache)
     assert sorted(indexed(site)) == ["/billets/deux/", "/billets/un/"]
-    assert not list(site.glob(".pages-to-index-*"))  # moved out to be removed in the background
+    assert not list(site.glob(".pages-to-index-*"))  # the pages Pagefind reads are linked in the cache
 
     page("billets/deux/index.html", "Deux", False)
     page("etiquettes/index.html", "Étiquettes", True)
@@ -565,6 +566,51 @@ def test_the_pages_remembered_as_marked_or_not_are_those_files_only(tmp_path):
     search.build_index(site, cache=cache)
     assert sorted(indexed(site)) == ["/billets/un/", "/etiquettes/"]
 
+
+
+def test_the_pages_given_to_pagefind_stay_linked_in_the_cache_and_are_put_right_each_time(tmp_path):
+    """With a cache, the marked pages Pagefind reads are hard links kept in it from one index
+    to the next (a publish links only the pages written again): a page kept stays linked, a
+    page written again is linked again, a page gone, and a stray file (a mirror left half
+    made), are removed with their folders, and the index holds the site's pages as they are."""
+    from tribune import search
+
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    mirror = cache / "pages-to-index"
+
+    def page(name: str, title: str) -> None:
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).unlink(missing_ok=True)  # written as a new file, as the writer does
+        (site / name).write_text(f'<!doctype html><html lang="fr"><head><title>{title}</title></head><body>'
+                                 f"<main data-pagefind-body><h1>{title}</h1><p>Un texte.</p></main></body></html>", encoding="utf-8")
+
+    def titles() -> dict[str, str]:
+        fragments = (json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))
+                     for f in (site / "pagefind" / "fragment").glob("*.pf_fragment"))
+        return {data["url"]: data["meta"]["title"] for data in fragments}
+
+    def linked() -> bool:
+        return all(os.path.samestat(os.stat(mirror / name), os.stat(site / name)) for name in files_under(mirror))
+
+    page("billets/un/index.html", "Un")
+    page("billets/deux/index.html", "Deux")
+    page("billets/trois/index.html", "Trois")
+    search.build_index(site, cache=str(cache))
+    assert sorted(files_under(mirror)) == ["billets/deux/index.html", "billets/trois/index.html", "billets/un/index.html"]
+    assert linked()
+    kept = os.stat(mirror / "billets/trois/index.html").st_ino
+
+    page("billets/un/index.html", "Un, revu")
+    shutil.rmtree(site / "billets/deux")
+    stray = mirror / "billets/intrus/index.html"
+    stray.parent.mkdir()
+    stray.write_text('<html lang="fr"><body><main data-pagefind-body><h1>Intrus</h1></main></body></html>', encoding="utf-8")
+    shutil.rmtree(site / "pagefind")  # as in a new build's folder
+    search.build_index(site, cache=str(cache))
+    assert titles() == {"/billets/un/": "Un, revu", "/billets/trois/": "Trois"}
+    assert sorted(files_under(mirror)) == ["billets/trois/index.html", "billets/un/index.html"] and linked()
+    assert not (mirror / "billets/deux").exists() and not (mirror / "billets/intrus").exists()
+    assert os.stat(mirror / "billets/trois/index.html").st_ino == kept
 
 def test_the_search_index_holds_what_readers_may_find(production_site):
     pages = indexed(production_site.output)
