@@ -612,6 +612,24 @@ def test_the_pages_given_to_pagefind_stay_linked_in_the_cache_and_are_put_right_
     assert not (mirror / "billets/deux").exists() and not (mirror / "billets/intrus").exists()
     assert os.stat(mirror / "billets/trois/index.html").st_ino == kept
 
+
+def test_pagefind_failing_is_a_search_index_error_with_its_reason(tmp_path, monkeypatch):
+    """Pagefind (its binary, run as it is) cannot write its bundle where a file stands: the
+    build is told why, in one error, without the backtrace Pagefind prints where
+    RUST_BACKTRACE is set."""
+    from tribune import search
+
+    monkeypatch.setenv("RUST_BACKTRACE", "1")
+    site = tmp_path / "site"
+    (site / "billets/un").mkdir(parents=True)
+    (site / "billets/un/index.html").write_text('<html lang="fr"><body><main data-pagefind-body><h1>Un</h1></main></body></html>',
+                                                encoding="utf-8")
+    (tmp_path / "occupé").write_text("un fichier", encoding="utf-8")
+    with pytest.raises(search.SearchIndexError) as stopped:
+        search.build_index(site, tmp_path / "occupé")
+    message = str(stopped.value)
+    assert str(site) in message and "File exists" in message and "backtrace" not in message.lower()
+
 def test_the_search_index_holds_what_readers_may_find(production_site):
     pages = indexed(production_site.output)
     assert pages["/billets/ete-a-montreal-l-equipe/"] == "Billet"
