@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -539,33 +540,40 @@ def test_a_site_with_no_marked_page_has_every_page_indexed(tmp_path):
     assert sorted(indexed(site)) == ["/", "/billets/theme/", "/billets/un/"]  # the words in a text are no mark
 
 
+def write_page(site: Path, name: str, title: str, marked: bool = True) -> None:
+    """A page of a built site, written as a new file as the writer does (never in place)."""
+    (site / name).parent.mkdir(parents=True, exist_ok=True)
+    (site / name).unlink(missing_ok=True)
+    body = f"<main{' data-pagefind-body' if marked else ''}><h1>{title}</h1><p>Un texte à chercher.</p></main>"
+    (site / name).write_text(f'<!doctype html><html lang="fr"><head><title>{title}</title></head><body>{body}</body></html>',
+                             encoding="utf-8")
+
+
+def indexed_titles(site: Path) -> dict[str, str]:
+    """URL -> title of every page in the site's Pagefind index."""
+    fragments = (json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))
+                 for f in (site / "pagefind" / "fragment").glob("*.pf_fragment"))
+    return {data["url"]: data["meta"]["title"] for data in fragments}
+
+
 def test_the_pages_remembered_as_marked_or_not_are_those_files_only(tmp_path):
     """With a cache, whether each page carries the mark is remembered by file (identity): the
     same files are not read again, a page written again is, whether it lost or gained it."""
     from tribune import search
 
     site, cache = tmp_path / "site", str(tmp_path / "cache")
-
-    def page(name: str, title: str, marked: bool) -> None:
-        (site / name).parent.mkdir(parents=True, exist_ok=True)
-        (site / name).unlink(missing_ok=True)  # a page is written as a new file, as the writer does
-        body = f"<main{' data-pagefind-body' if marked else ''}><h1>{title}</h1><p>Un texte à chercher.</p></main>"
-        (site / name).write_text(f'<!doctype html><html lang="fr"><head><title>{title}</title></head><body>{body}</body></html>',
-                                 encoding="utf-8")
-
-    page("billets/un/index.html", "Un", True)
-    page("billets/deux/index.html", "Deux", True)
-    page("etiquettes/index.html", "Étiquettes", False)
+    write_page(site, "billets/un/index.html", "Un")
+    write_page(site, "billets/deux/index.html", "Deux")
+    write_page(site, "etiquettes/index.html", "Étiquettes", marked=False)
     search.build_index(site, cache=cache)
     assert sorted(indexed(site)) == ["/billets/deux/", "/billets/un/"]
     assert not list(site.glob(".pages-to-index-*"))  # the pages Pagefind reads are linked in the cache
 
-    page("billets/deux/index.html", "Deux", False)
-    page("etiquettes/index.html", "Étiquettes", True)
+    write_page(site, "billets/deux/index.html", "Deux", marked=False)
+    write_page(site, "etiquettes/index.html", "Étiquettes")
     shutil.rmtree(site / "pagefind")  # as in a new build's folder
     search.build_index(site, cache=cache)
     assert sorted(indexed(site)) == ["/billets/un/", "/etiquettes/"]
-
 
 
 def test_the_pages_given_to_pagefind_stay_linked_in_the_cache_and_are_put_right_each_time(tmp_path):
@@ -578,39 +586,85 @@ def test_the_pages_given_to_pagefind_stay_linked_in_the_cache_and_are_put_right_
     site, cache = tmp_path / "site", tmp_path / "cache"
     mirror = cache / "pages-to-index"
 
-    def page(name: str, title: str) -> None:
-        (site / name).parent.mkdir(parents=True, exist_ok=True)
-        (site / name).unlink(missing_ok=True)  # written as a new file, as the writer does
-        (site / name).write_text(f'<!doctype html><html lang="fr"><head><title>{title}</title></head><body>'
-                                 f"<main data-pagefind-body><h1>{title}</h1><p>Un texte.</p></main></body></html>", encoding="utf-8")
-
-    def titles() -> dict[str, str]:
-        fragments = (json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))
-                     for f in (site / "pagefind" / "fragment").glob("*.pf_fragment"))
-        return {data["url"]: data["meta"]["title"] for data in fragments}
-
     def linked() -> bool:
         return all(os.path.samestat(os.stat(mirror / name), os.stat(site / name)) for name in files_under(mirror))
 
-    page("billets/un/index.html", "Un")
-    page("billets/deux/index.html", "Deux")
-    page("billets/trois/index.html", "Trois")
+    write_page(site, "billets/un/index.html", "Un")
+    write_page(site, "billets/deux/index.html", "Deux")
+    write_page(site, "billets/trois/index.html", "Trois")
     search.build_index(site, cache=str(cache))
     assert sorted(files_under(mirror)) == ["billets/deux/index.html", "billets/trois/index.html", "billets/un/index.html"]
     assert linked()
     kept = os.stat(mirror / "billets/trois/index.html").st_ino
 
-    page("billets/un/index.html", "Un, revu")
+    write_page(site, "billets/un/index.html", "Un, revu")
     shutil.rmtree(site / "billets/deux")
     stray = mirror / "billets/intrus/index.html"
     stray.parent.mkdir()
     stray.write_text('<html lang="fr"><body><main data-pagefind-body><h1>Intrus</h1></main></body></html>', encoding="utf-8")
     shutil.rmtree(site / "pagefind")  # as in a new build's folder
     search.build_index(site, cache=str(cache))
-    assert titles() == {"/billets/un/": "Un, revu", "/billets/trois/": "Trois"}
+    assert indexed_titles(site) == {"/billets/un/": "Un, revu", "/billets/trois/": "Trois"}
     assert sorted(files_under(mirror)) == ["billets/trois/index.html", "billets/un/index.html"] and linked()
     assert not (mirror / "billets/deux").exists() and not (mirror / "billets/intrus").exists()
     assert os.stat(mirror / "billets/trois/index.html").st_ino == kept
+
+
+@pytest.mark.parametrize("damage", ["the folder a link", "a folder in it a link", "a link to a file in it", "a folder where a page goes", "a pipe in it"])
+def test_a_damaged_folder_of_pages_to_index_is_made_again_and_nothing_outside_it_is_touched(tmp_path, damage):
+    """The cache is the user's to break: whatever stands in the folder of pages Pagefind reads
+    (links that lead out of it, a folder where a page goes, a pipe), the next index removes
+    it without following a link, makes the folder again, and indexes the site's pages."""
+    from tribune import search
+
+    site, cache, elsewhere = tmp_path / "site", tmp_path / "cache", tmp_path / "ailleurs"
+    mirror = cache / "pages-to-index"
+    write_page(site, "billets/un/index.html", "Un")
+    write_page(site, "membres/lea/index.html", "Léa")
+    (elsewhere / "precieux").mkdir(parents=True)
+    (elsewhere / "precieux/notes.txt").write_text("à garder", encoding="utf-8")
+    search.build_index(site, cache=str(cache))
+    if damage == "the folder a link":
+        shutil.rmtree(mirror)
+        mirror.symlink_to(elsewhere)
+    elif damage == "a folder in it a link":
+        shutil.rmtree(mirror / "membres")
+        (mirror / "membres").symlink_to(elsewhere)
+    elif damage == "a link to a file in it":
+        (mirror / "billets/un/index.html").unlink()
+        (mirror / "billets/un/index.html").symlink_to(elsewhere / "precieux/notes.txt")
+    elif damage == "a folder where a page goes":
+        (mirror / "membres/lea/index.html").unlink()
+        (mirror / "membres/lea/index.html").mkdir()
+    else:
+        os.mkfifo(mirror / "billets/tube")
+    shutil.rmtree(site / "pagefind")
+    search.build_index(site, cache=str(cache))
+    assert indexed_titles(site) == {"/billets/un/": "Un", "/membres/lea/": "Léa"}
+    assert sorted(str(p.relative_to(elsewhere)) for p in elsewhere.rglob("*")) == ["precieux", "precieux/notes.txt"]
+    assert (elsewhere / "precieux/notes.txt").read_text(encoding="utf-8") == "à garder"
+    assert not mirror.is_symlink() and sorted(files_under(mirror)) == ["billets/un/index.html", "membres/lea/index.html"]
+
+
+def test_pages_to_index_are_linked_beside_the_bundle_when_the_cache_is_on_another_disk(tmp_path, monkeypatch):
+    """A cache on another file system could only hold copies of every page, made again at
+    each publish: the pages are then linked in a temporary folder beside the bundle."""
+    from tribune import search
+
+    memory = Path("/dev/shm")
+    if not memory.is_dir() or os.stat(memory).st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("no second file system here")
+    site, cache = tmp_path / "site", Path(tempfile.mkdtemp(dir=memory))
+    try:
+        write_page(site, "billets/un/index.html", "Un")
+        placed, place = [], search.place
+        monkeypatch.setattr(search, "place", lambda page, copy: placed.append(copy) or place(page, copy))
+        search.build_index(site, cache=str(cache))
+        assert indexed_titles(site) == {"/billets/un/": "Un"}
+        assert [copy.parent.parent.parent.parent for copy in placed] == [site] and not (cache / "pages-to-index").exists()
+        assert sorted(p.name for p in site.iterdir()) == ["billets", "pagefind"]  # the temporary folder is gone
+    finally:
+        shutil.rmtree(cache)
 
 
 def test_pagefind_failing_is_a_search_index_error_with_its_reason(tmp_path, monkeypatch):
@@ -629,6 +683,18 @@ def test_pagefind_failing_is_a_search_index_error_with_its_reason(tmp_path, monk
         search.build_index(site, tmp_path / "occupé")
     message = str(stopped.value)
     assert str(site) in message and "File exists" in message and "backtrace" not in message.lower()
+
+
+def test_pagefind_looked_for_where_pagefind_says_and_not_found_is_said(tmp_path, monkeypatch):
+    """PAGEFIND_BINARY_PATH is followed, as pagefind's own lookup does; a program that is not
+    there stops the index with one line naming it, not an OSError's traceback."""
+    from tribune import search
+
+    write_page(tmp_path / "site", "billets/un/index.html", "Un")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "absent" / "pagefind"))
+    with pytest.raises(search.SearchIndexError) as stopped:
+        search.build_index(tmp_path / "site")
+    assert str(tmp_path / "absent" / "pagefind") in str(stopped.value) and len(str(stopped.value).splitlines()) == 1
 
 def test_the_search_index_holds_what_readers_may_find(production_site):
     pages = indexed(production_site.output)

@@ -12,21 +12,23 @@ entry file (a hash map's order) and for filter files, which Tribune does not use
 is rewritten in a stable order, so that publishing an unchanged site changes no file.
 """
 
+import importlib
 import itertools
 import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-import pagefind_bin
 
 from tribune.caches import load_pickle, save_pickle
+from tribune.errors import describe_os_error
 from tribune.i18n import _
-from tribune.trees import files_under, identity, place, walk_files
+from tribune.trees import identity, place, walk_files
 from tribune.workers import run_captured
 
 
@@ -54,8 +56,10 @@ def build_index(site: Path, bundle: Path | None = None, background: bool = False
     bundle = bundle or site / "pagefind"
     bundle.parent.mkdir(parents=True, exist_ok=True)
     with nullcontext(site) if background else _pages_to_index(site, bundle.parent, cache) as pages:
-        result = run_captured([str(pagefind_bin.get_executable()), "--site", str(pages), "--output-path", str(bundle), "--quiet"],
-                              timeout=600, behind=background)
+        try:
+            result = run_captured([_pagefind(), "--site", str(pages), "--output-path", str(bundle), "--quiet"], timeout=600, behind=background)
+        except OSError as error:  # no such program, or not one this machine can run
+            raise SearchIndexError(_("Pagefind could not index {folder}: {reason}", folder=site, reason=describe_os_error(error))) from error
     if result.returncode != 0:
         raise SearchIndexError(_("Pagefind could not index {folder}: {reason}", folder=site, reason=_reason(result.stderr or result.stdout)))
     entry = bundle / "pagefind-entry.json"
@@ -65,12 +69,27 @@ def build_index(site: Path, bundle: Path | None = None, background: bool = False
     return bundle
 
 
+def _pagefind() -> str:
+    """Pagefind's program, looked for where the pagefind package looks (``python -m pagefind``):
+    PAGEFIND_BINARY_PATH, the extended wheel's, the bin wheel's, then the PATH; without
+    importing that package's service (asyncio) for it, which costs what starting a Python to
+    run ``python -m pagefind`` did (50 ms of each publish)."""
+    found = os.environ.get("PAGEFIND_BINARY_PATH")
+    for wheel in ("pagefind_bin_extended", "pagefind_bin"):
+        if not found:
+            try:
+                found = str(importlib.import_module(wheel).get_executable())
+            except (ImportError, FileNotFoundError):
+                pass
+    return found or shutil.which("pagefind_extended") or shutil.which("pagefind") or "pagefind"  # the last: "no such file", said
+
 
 def _reason(output: str) -> str:
     """Pagefind's own message, without the backtrace of a crash (Rust prints one where
     RUST_BACKTRACE is set): what went wrong, not where in Pagefind's code."""
     lines = itertools.takewhile(lambda line: not line.startswith("stack backtrace:"), output.strip().splitlines())
     return "\n".join(line for line in lines if not line.startswith("note: ")).strip()[:500]
+
 
 @contextmanager
 def _pages_to_index(site: Path, scratch: Path, cache: str | None) -> Iterator[Path]:
@@ -82,19 +101,22 @@ def _pages_to_index(site: Path, scratch: Path, cache: str | None) -> Iterator[Pa
     two thirds of the pages at N=1000 (lists, tags, relay kits), a quarter of its time. Given
     only the marked pages, at the same relative paths, it makes the same bundle.
 
-    With ``cache`` the folder is kept there from one index to the next and brought up to date
-    (:func:`_mirror`): after one post changed, a publish links the few pages written again
-    instead of making 1 000 links in 600 folders (a tenth of a second at N=1000, then as
-    long again to remove them). Without, it is a temporary folder in ``scratch``.
+    With ``cache`` on the site's file system, the folder is kept there from one index to the
+    next and brought up to date (:func:`_mirror`): after one post changed, a publish links the
+    few pages written again instead of making 1 000 links in 600 folders (a tenth of a second
+    at N=1000, then as long again to remove them). Else it is a temporary folder in
+    ``scratch``, beside the bundle (where links can be made).
     """
     marked = _marked_pages(site, cache)
+    kept = Path(cache) / _MIRROR if cache else None
     if not marked:
+        if kept is not None:
+            _discard(kept)  # nothing to keep the pages of a site that had some alive for
         yield site
         return
-    if cache:
-        mirror = Path(cache) / _MIRROR
-        _mirror(marked, mirror)
-        yield mirror
+    if kept is not None and _beside(kept, site):
+        _mirror(marked, kept)
+        yield kept
         return
     mirror = Path(tempfile.mkdtemp(prefix=".pages-to-index-", dir=scratch))
     try:
@@ -104,25 +126,73 @@ def _pages_to_index(site: Path, scratch: Path, cache: str | None) -> Iterator[Pa
         shutil.rmtree(mirror, ignore_errors=True)
 
 
+def _beside(mirror: Path, site: Path) -> bool:
+    """Whether the mirror's folder can be made and is on the site's file system (a cache on
+    another disk would hold a copy of every marked page, made again at each publish)."""
+    try:
+        mirror.parent.mkdir(parents=True, exist_ok=True)
+        return os.stat(mirror.parent).st_dev == os.stat(site).st_dev
+    except OSError:
+        return False
+
+
 def _mirror(marked: list[tuple[str, str]], mirror: Path) -> None:
     """Make ``mirror`` hold exactly the ``marked`` pages (relative path, path), each as the
     same file (a hard link; a copy, made again each time, where links cannot be made): a
     link to a page the build kept is left, a page written again is linked again, a page no
     longer marked or gone is removed. A mirror left half made (the command stopped) is put
-    right by the next call."""
+    right by the next call; one that holds anything but folders and files (a link, which
+    could lead the removals or the links out of it), or a folder where a page goes, or that
+    is not a folder, is removed and made again."""
     wanted = dict(marked)
-    for relative, path in files_under(mirror).items():
+    present = _plain_files(mirror)
+    if present is None or any(relative in present[1] for relative in wanted):
+        _discard(mirror)
+        present = ({}, set())
+    for relative, path in present[0].items():
         if relative not in wanted:
             os.unlink(path)
             _remove_empty_folders(Path(path).parent, mirror)
     for relative, path in marked:
         copy = mirror / relative
-        try:
-            if os.path.samestat(os.stat(copy), os.stat(path)):
-                continue
-        except FileNotFoundError:
-            pass
+        if relative in present[0] and os.path.samestat(os.lstat(copy), os.stat(path)):
+            continue
         place(Path(path), copy)
+
+
+def _plain_files(mirror: Path) -> tuple[dict[str, str], set[str]] | None:
+    """The mirror's files and folders (relative paths), none of them followed through a link;
+    None when the mirror is not a folder or holds anything else (a link, a pipe)."""
+    files, folders = {}, set()
+
+    def walk(folder: str, prefix: str) -> bool:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.add(prefix + entry.name)
+                    if not walk(entry.path, f"{prefix}{entry.name}/"):
+                        return False
+                elif entry.is_file(follow_symlinks=False):
+                    files[prefix + entry.name] = entry.path
+                else:
+                    return False
+        return True
+
+    try:
+        if not stat.S_ISDIR(os.lstat(mirror).st_mode):
+            return None
+    except FileNotFoundError:
+        return {}, set()
+    return (files, folders) if walk(str(mirror), "") else None
+
+
+def _discard(mirror: Path) -> None:
+    """Remove the mirror, never through a link: a link is unlinked, a folder removed with
+    what it holds (the links in it, not where they lead)."""
+    if os.path.islink(mirror) or (os.path.lexists(mirror) and not os.path.isdir(mirror)):
+        os.unlink(mirror)
+    elif os.path.isdir(mirror):
+        shutil.rmtree(mirror)
 
 
 def _remove_empty_folders(folder: Path, top: Path) -> None:
