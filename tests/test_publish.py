@@ -685,8 +685,26 @@ def test_pagefind_failing_is_a_search_index_error_with_its_reason(tmp_path, monk
     assert str(site) in message and "File exists" in message and "backtrace" not in message.lower()
 
 
+
+@pytest.mark.parametrize("cache_in", ["the site", "the folder of pages"])
+def test_pages_to_index_are_never_kept_in_the_site_nor_the_site_in_them(tmp_path, cache_in):
+    """A cache folder given inside the site (or a site inside the folder of pages): the pages
+    are linked in a temporary folder, the site is indexed as it is, and nothing of it goes."""
+    from tribune import search
+
+    site = tmp_path / "cache/pages-to-index/site" if cache_in == "the folder of pages" else tmp_path / "site"
+    cache = tmp_path / "cache" if cache_in == "the folder of pages" else site
+    write_page(site, "billets/un/index.html", "Un")
+    write_page(site, "billets/deux/index.html", "Deux")
+    for _ in range(2):
+        shutil.rmtree(site / "pagefind", ignore_errors=True)
+        search.build_index(site, cache=str(cache))
+        assert indexed_titles(site) == {"/billets/un/": "Un", "/billets/deux/": "Deux"}
+        assert sorted(p.name for p in (site / "billets").iterdir()) == ["deux", "un"]
+    assert not (site / "pages-to-index").exists() and not list(site.glob(".pages-to-index-*"))
+
 def test_pagefind_looked_for_where_pagefind_says_and_not_found_is_said(tmp_path, monkeypatch):
-    """PAGEFIND_BINARY_PATH is followed, as pagefind's own lookup does; a program that is not
+    """PAGEFIND_BINARY_PATH comes first, as in pagefind's own lookup; a program that is not
     there stops the index with one line naming it, not an OSError's traceback."""
     from tribune import search
 

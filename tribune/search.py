@@ -1,6 +1,7 @@
 """The static search index, built by Pagefind (its binary comes with the pagefind-bin wheel:
 nothing is downloaded at run time; it is run as it is, not through ``python -m pagefind``,
-which starts Python only to start it: 50 ms of each publish).
+which starts Python only to start it: 50 ms of each publish; PAGEFIND_BINARY_PATH and the
+extended wheel are honoured, as pagefind does).
 
 Only pages whose theme marks their main content with ``data-pagefind-body`` are indexed:
 posts, pages, members, events and newsletter editions; never lists, pagination, drafts,
@@ -70,10 +71,11 @@ def build_index(site: Path, bundle: Path | None = None, background: bool = False
 
 
 def _pagefind() -> str:
-    """Pagefind's program, looked for where the pagefind package looks (``python -m pagefind``):
-    PAGEFIND_BINARY_PATH, the extended wheel's, the bin wheel's, then the PATH; without
-    importing that package's service (asyncio) for it, which costs what starting a Python to
-    run ``python -m pagefind`` did (50 ms of each publish)."""
+    """Pagefind's program, looked for in the order the pagefind package looks
+    (``python -m pagefind``): PAGEFIND_BINARY_PATH (empty counts as unset), the extended
+    wheel's, the bin wheel's (one installed without its program is passed over), then the
+    PATH; without importing that package's service (asyncio, about 40 ms) for it, nor
+    starting a Python to run ``python -m pagefind`` (50 ms of each publish)."""
     found = os.environ.get("PAGEFIND_BINARY_PATH")
     for wheel in ("pagefind_bin_extended", "pagefind_bin"):
         if not found:
@@ -101,23 +103,30 @@ def _pages_to_index(site: Path, scratch: Path, cache: str | None) -> Iterator[Pa
     two thirds of the pages at N=1000 (lists, tags, relay kits), a quarter of its time. Given
     only the marked pages, at the same relative paths, it makes the same bundle.
 
-    With ``cache`` on the site's file system, the folder is kept there from one index to the
-    next and brought up to date (:func:`_mirror`): after one post changed, a publish links the
-    few pages written again instead of making 1 000 links in 600 folders (a tenth of a second
-    at N=1000, then as long again to remove them). Else it is a temporary folder in
-    ``scratch``, beside the bundle (where links can be made).
+    With ``cache``, the folder is kept there from one index to the next and brought up to date
+    (:func:`_mirror`): after one post changed, a publish links the few pages written again
+    instead of making 1 000 links in 600 folders (a tenth of a second at N=1000, then as long
+    again to remove them). Where the cache cannot keep them linked (:func:`_apart`,
+    :func:`_linkable`), or cannot be put right, the folder is a temporary one in ``scratch``,
+    beside the bundle.
     """
     marked = _marked_pages(site, cache)
     kept = Path(cache) / _MIRROR if cache else None
+    apart = kept is not None and _apart(kept, site)  # else never written nor removed: the site is in it, or it in the site
+    keeping = apart and bool(marked) and _linkable(kept, marked[0][1])
+    if apart and not keeping:
+        _discard_quietly(kept)  # no page to keep linked, or a cache where they cannot be
     if not marked:
-        if kept is not None:
-            _discard(kept)  # nothing to keep the pages of a site that had some alive for
         yield site
         return
-    if kept is not None and _beside(kept, site):
-        _mirror(marked, kept)
-        yield kept
-        return
+    if keeping:
+        try:
+            _mirror(marked, kept)
+        except (OSError, RecursionError):  # the cache only saves time: one it cannot put right is given up
+            _discard_quietly(kept)
+        else:
+            yield kept
+            return
     mirror = Path(tempfile.mkdtemp(prefix=".pages-to-index-", dir=scratch))
     try:
         _mirror(marked, mirror)
@@ -126,12 +135,25 @@ def _pages_to_index(site: Path, scratch: Path, cache: str | None) -> Iterator[Pa
         shutil.rmtree(mirror, ignore_errors=True)
 
 
-def _beside(mirror: Path, site: Path) -> bool:
-    """Whether the mirror's folder can be made and is on the site's file system (a cache on
-    another disk would hold a copy of every marked page, made again at each publish)."""
+def _apart(mirror: Path, site: Path) -> bool:
+    """Whether ``mirror`` neither holds the site nor lies in it (a cache set inside the site)."""
+    try:
+        real, real_site = mirror.parent.resolve() / mirror.name, site.resolve()
+    except OSError:  # a loop of links
+        return False
+    return real != real_site and real_site not in real.parents and real not in real_site.parents
+
+
+def _linkable(mirror: Path, page: str) -> bool:
+    """Whether the pages can be hard-linked beside ``mirror``: not across file systems, bind
+    mounts included, where every page would be copied again at each publish."""
     try:
         mirror.parent.mkdir(parents=True, exist_ok=True)
-        return os.stat(mirror.parent).st_dev == os.stat(site).st_dev
+        probe = mirror.parent / f".link-probe-{os.getpid()}"
+        probe.unlink(missing_ok=True)
+        os.link(page, probe)
+        probe.unlink()
+        return True
     except OSError:
         return False
 
@@ -184,6 +206,13 @@ def _plain_files(mirror: Path) -> tuple[dict[str, str], set[str]] | None:
     except FileNotFoundError:
         return {}, set()
     return (files, folders) if walk(str(mirror), "") else None
+
+
+def _discard_quietly(mirror: Path) -> None:
+    try:
+        _discard(mirror)
+    except (OSError, RecursionError):  # left for `invoke clean`: it holds only links to pages
+        pass
 
 
 def _discard(mirror: Path) -> None:
