@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tribune import commands, removal
+from tribune import commands, removal, trees
 from tribune.deploy import DeployError, GitHubPages, Rsync, refuse_dangerous
 from tribune.lock import NOTE_NAME
 from tribune.trees import files_under
@@ -657,8 +657,8 @@ def test_pages_to_index_are_linked_beside_the_bundle_when_the_cache_is_on_anothe
     site, cache = tmp_path / "site", Path(tempfile.mkdtemp(dir=memory))
     try:
         write_page(site, "billets/un/index.html", "Un")
-        placed, place = [], search.place
-        monkeypatch.setattr(search, "place", lambda page, copy: placed.append(copy) or place(page, copy))
+        placed, place = [], trees.place
+        monkeypatch.setattr(trees, "place", lambda page, copy: placed.append(copy) or place(page, copy))
         search.build_index(site, cache=str(cache))
         assert indexed_titles(site) == {"/billets/un/": "Un"}
         assert [copy.parent.parent.parent.parent for copy in placed] == [site] and not (cache / "pages-to-index").exists()

@@ -19,17 +19,15 @@ import json
 import os
 import re
 import shutil
-import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-
 from tribune.caches import load_pickle, save_pickle
 from tribune.errors import describe_os_error
 from tribune.i18n import _
-from tribune.trees import identity, place, walk_files
+from tribune.trees import identity, link_tree, remove_tree, walk_files
 from tribune.workers import run_captured
 
 
@@ -104,7 +102,7 @@ def _pages_to_index(site: Path, scratch: Path, cache: str | None) -> Iterator[Pa
     only the marked pages, at the same relative paths, it makes the same bundle.
 
     With ``cache``, the folder is kept there from one index to the next and brought up to date
-    (:func:`_mirror`): after one post changed, a publish links the few pages written again
+    (:func:`tribune.trees.link_tree`): after one post changed, a publish links the few pages written again
     instead of making 1 000 links in 600 folders (a tenth of a second at N=1000, then as long
     again to remove them). Where the cache cannot keep them linked (:func:`_apart`,
     :func:`_linkable`), or cannot be put right, the folder is a temporary one in ``scratch``,
@@ -121,7 +119,7 @@ def _pages_to_index(site: Path, scratch: Path, cache: str | None) -> Iterator[Pa
         return
     if keeping:
         try:
-            _mirror(marked, kept)
+            link_tree(marked, kept)
         except (OSError, RecursionError):  # the cache only saves time: one it cannot put right is given up
             _discard_quietly(kept)
         else:
@@ -129,7 +127,7 @@ def _pages_to_index(site: Path, scratch: Path, cache: str | None) -> Iterator[Pa
             return
     mirror = Path(tempfile.mkdtemp(prefix=".pages-to-index-", dir=scratch))
     try:
-        _mirror(marked, mirror)
+        link_tree(marked, mirror)
         yield mirror
     finally:
         shutil.rmtree(mirror, ignore_errors=True)
@@ -158,76 +156,12 @@ def _linkable(mirror: Path, page: str) -> bool:
         return False
 
 
-def _mirror(marked: list[tuple[str, str]], mirror: Path) -> None:
-    """Make ``mirror`` hold exactly the ``marked`` pages (relative path, path), each as the
-    same file (a hard link; a copy, made again each time, where links cannot be made): a
-    link to a page the build kept is left, a page written again is linked again, a page no
-    longer marked or gone is removed. A mirror left half made (the command stopped) is put
-    right by the next call; one that holds anything but folders and files (a link, which
-    could lead the removals or the links out of it), or a folder where a page goes, or that
-    is not a folder, is removed and made again."""
-    wanted = dict(marked)
-    present = _plain_files(mirror)
-    if present is None or any(relative in present[1] for relative in wanted):
-        _discard(mirror)
-        present = ({}, set())
-    for relative, path in present[0].items():
-        if relative not in wanted:
-            os.unlink(path)
-            _remove_empty_folders(Path(path).parent, mirror)
-    for relative, path in marked:
-        copy = mirror / relative
-        if relative in present[0] and os.path.samestat(os.lstat(copy), os.stat(path)):
-            continue
-        place(Path(path), copy)
-
-
-def _plain_files(mirror: Path) -> tuple[dict[str, str], set[str]] | None:
-    """The mirror's files and folders (relative paths), none of them followed through a link;
-    None when the mirror is not a folder or holds anything else (a link, a pipe)."""
-    files, folders = {}, set()
-
-    def walk(folder: str, prefix: str) -> bool:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    folders.add(prefix + entry.name)
-                    if not walk(entry.path, f"{prefix}{entry.name}/"):
-                        return False
-                elif entry.is_file(follow_symlinks=False):
-                    files[prefix + entry.name] = entry.path
-                else:
-                    return False
-        return True
-
-    try:
-        if not stat.S_ISDIR(os.lstat(mirror).st_mode):
-            return None
-    except FileNotFoundError:
-        return {}, set()
-    return (files, folders) if walk(str(mirror), "") else None
-
-
 def _discard_quietly(mirror: Path) -> None:
+    """Remove the kept folder of pages if it can be: it only ever saves time."""
     try:
-        _discard(mirror)
+        remove_tree(mirror)
     except (OSError, RecursionError):  # left for `invoke clean`: it holds only links to pages
         pass
-
-
-def _discard(mirror: Path) -> None:
-    """Remove the mirror, never through a link: a link is unlinked, a folder removed with
-    what it holds (the links in it, not where they lead)."""
-    if os.path.islink(mirror) or (os.path.lexists(mirror) and not os.path.isdir(mirror)):
-        os.unlink(mirror)
-    elif os.path.isdir(mirror):
-        shutil.rmtree(mirror)
-
-
-def _remove_empty_folders(folder: Path, top: Path) -> None:
-    while folder != top and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
 
 
 def _marked_pages(site: Path, cache: str | None) -> list[tuple[str, str]]:

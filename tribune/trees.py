@@ -3,13 +3,16 @@ index reads every page after each publish, and what was read from the content is
 its files' stamps stay the same.
 
 ``os.scandir`` knows an entry's type without a stat; pathlib's ``rglob`` took a fifth of a
-second for 5 000 files.
+second for 5 000 files. Files are put in place as hard links (:func:`place`), a folder of links
+is kept in step with the files it mirrors (:func:`link_tree`), and folders are removed without
+ever following a link (:func:`remove_tree`).
 """
 
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from stat import S_ISDIR
 
 
 def walk_files(root: Path | str) -> Iterator[tuple[str, str]]:
@@ -82,3 +85,68 @@ def place(kept: Path, target: Path) -> None:
     os.replace(placing, target)
     if os.path.lexists(placing):  # another process placed it first: a rename between two links to one file does nothing
         os.unlink(placing)
+
+
+def link_tree(files: list[tuple[str, str]], mirror: Path) -> None:
+    """Make ``mirror`` hold exactly ``files`` (relative path, path), each as the same file (a
+    hard link, by :func:`place`; a copy, made again each time, where links cannot be made):
+    a link to a file still the same is left, a file written again is linked again, one no
+    longer listed is removed. Search's pages to index, kept from one publish to the next. A
+    mirror left half made (the command stopped) is put right by the next call; one that holds
+    anything but folders and files (a link, which could lead the removals or the links out of
+    it), or a folder where a file goes, or that is not a folder, is removed and made again."""
+    wanted = dict(files)
+    present = _plain_tree(mirror)
+    if present is None or any(relative in present[1] for relative in wanted):
+        remove_tree(mirror)
+        present = ({}, set())
+    for relative, path in present[0].items():
+        if relative not in wanted:
+            os.unlink(path)
+            _remove_empty_folders(Path(path).parent, mirror)
+    for relative, path in files:
+        copy = mirror / relative
+        if relative in present[0] and os.path.samestat(os.lstat(copy), os.stat(path)):
+            continue
+        place(Path(path), copy)
+
+
+def _plain_tree(mirror: Path) -> tuple[dict[str, str], set[str]] | None:
+    """The mirror's files and folders (relative paths), none of them followed through a link;
+    None when the mirror is not a folder or holds anything else (a link, a pipe)."""
+    files, folders = {}, set()
+
+    def walk(folder: str, prefix: str) -> bool:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.add(prefix + entry.name)
+                    if not walk(entry.path, f"{prefix}{entry.name}/"):
+                        return False
+                elif entry.is_file(follow_symlinks=False):
+                    files[prefix + entry.name] = entry.path
+                else:
+                    return False
+        return True
+
+    try:
+        if not S_ISDIR(os.lstat(mirror).st_mode):
+            return None
+    except FileNotFoundError:
+        return {}, set()
+    return (files, folders) if walk(str(mirror), "") else None
+
+
+def remove_tree(path: Path) -> None:
+    """Remove ``path``, never through a link: a link or a file is unlinked, a folder removed
+    with what it holds (the links in it, not where they lead); nothing when it is not there."""
+    if os.path.islink(path) or (os.path.lexists(path) and not os.path.isdir(path)):
+        os.unlink(path)
+    elif os.path.isdir(path):
+        shutil.rmtree(path)
+
+
+def _remove_empty_folders(folder: Path, top: Path) -> None:
+    while folder != top and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
