@@ -199,6 +199,23 @@ def test_share_image_generated_for_a_post_without_image_and_cached(site_copy, tm
     assert {path: path.stat().st_mtime_ns for path in cached} == stamps  # not redrawn
 
 
+def test_the_cards_of_an_earlier_drawing_are_removed_at_the_first_build_with_a_new_one(site_copy, tmp_path):
+    """A card's key holds the drawing's version: after an upgrade that draws cards anew, the
+    old ones would stay in the cache for ever (800 at 1 000 posts). The first build removes
+    them, before it draws; the builds after it keep the cards it drew."""
+    folder = site_copy / "cache" / "share-images"
+    folder.mkdir(parents=True)
+    (folder / "0123456789abcdef0123.png").write_bytes(b"an earlier drawing's card")
+    (folder / "0123456789abcdef0123.4242.tmp").write_bytes(b"one killed while it was saved")
+    (folder / "notes.txt").write_text("not a card", encoding="utf-8")
+    build_site(site_copy, "publishconf.py", tmp_path / "one")
+    drawn = {path.name: path.stat().st_ino for path in folder.glob("*.png")}
+    assert drawn and "0123456789abcdef0123.png" not in drawn and not list(folder.glob("*.tmp"))
+    assert (folder / "notes.txt").is_file() and (folder / "drawing-version").read_text(encoding="utf-8") == seo_module()._DRAWING_VERSION
+    build_site(site_copy, "publishconf.py", tmp_path / "two")
+    assert {path.name: path.stat().st_ino for path in folder.glob("*.png")} == drawn
+
+
 def seo_module(name: str = "share_image"):
     """A module of the seo plugin, imported as Pelican imports it (from PLUGIN_PATHS)."""
     sys.path.insert(0, str(ROOT / "plugins"))

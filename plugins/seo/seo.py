@@ -22,6 +22,7 @@ from tribune.signals import build_failed, jsonld_graph, lint_registry, page_rend
 from .describe import SiteSeo
 from .lint_rules import RULES
 from .nodes import add_blog_posting, add_breadcrumbs
+from .share_image import forget_older_cards
 from .sitemap import write_robots, write_sitemap
 
 TEMPLATES = str(Path(__file__).parent / "templates")
@@ -39,6 +40,7 @@ def add_template_path(pelican) -> None:
 
 def start_build(pelican) -> None:
     _builds[id(pelican.settings)] = SiteSeo(pelican.settings)
+    forget_older_cards(pelican.settings)  # before the workers that draw cards are started
 
 
 def add_template_global(generator) -> None:
