@@ -62,6 +62,7 @@ from tribune.i18n import _, _n
 from tribune.lint import ERROR, Problem
 from tribune.pelican_warnings import every_build
 from tribune.signals import pages_changed
+from tribune.trees import remove_empty_folders
 from tribune.writer import PageWriter
 
 # What each generator's content objects are made with, as its generate_context makes them:
@@ -464,10 +465,7 @@ def _remove(output: Path, gone: list[str], before: dict, records: dict) -> None:
     for name in gone:
         for path in [name, *(path for path in before[name].files if path not in beside)]:
             (output / path).unlink(missing_ok=True)
-            folder = (output / path).parent
-            while folder != output and not any(folder.iterdir()):
-                folder.rmdir()
-                folder = folder.parent
+            remove_empty_folders((output / path).parent, output)
 
 
 def _same_file(one: Path, other: Path) -> bool:

@@ -26,7 +26,7 @@ from tribune.build import BuildError, build, load_site
 from tribune.deploy import DeployError, Plan, deployer_for
 from tribune.i18n import _, _n, number
 from tribune.lint import NOTICE, Problem
-from tribune.trees import files_under
+from tribune.trees import files_under, remove_empty_folders
 
 
 PUBLISH_FOLDER = ".publish"
@@ -139,9 +139,7 @@ def set_emails_aside(output: Path, settings: dict) -> None:
             target = aside / folder.name  # .publish/newsletter/2026-11/
             target.parent.mkdir(parents=True, exist_ok=True)
             folder.rename(target)
-            for parent in folder.relative_to(output).parents:  # the folders left empty
-                if parent != Path(".") and not any((output / parent).iterdir()):
-                    (output / parent).rmdir()
+            remove_empty_folders(folder.parent, output)
 
 
 def rollback(config: str = "publishconf.py", target: str | None = None) -> str:

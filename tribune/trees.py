@@ -103,7 +103,7 @@ def link_tree(files: list[tuple[str, str]], mirror: Path) -> None:
     for relative, path in present[0].items():
         if relative not in wanted:
             os.unlink(path)
-            _remove_empty_folders(Path(path).parent, mirror)
+            remove_empty_folders(Path(path).parent, mirror)
     for relative, path in files:
         copy = mirror / relative
         if relative in present[0] and os.path.samestat(os.lstat(copy), os.stat(path)):
@@ -146,7 +146,9 @@ def remove_tree(path: Path) -> None:
         shutil.rmtree(path)
 
 
-def _remove_empty_folders(folder: Path, top: Path) -> None:
+def remove_empty_folders(folder: Path, top: Path) -> None:
+    """Remove ``folder`` if it is empty, then each parent left empty, up to ``top`` (kept):
+    the folders a removed or moved file leaves behind."""
     while folder != top and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
