@@ -14,10 +14,9 @@ and `invoke serve` writes again, after a save, every feed that holds the post, w
 Between builds, each item is kept too (:class:`KeptItems`, in ``CACHE_PATH/feed-items/``, with
 Pelican's content cache): its XML with what making it read (the post's fields and body, and
 those of the posts its links lead to), as the page cache records a page, for the same site's
-digest. A rebuild after one
-post changed writes again the feeds that hold it; their other items are taken as they were,
-without Pelican making them again from the posts (their bodies' links resolved, their dates
-and categories): 50 ms of a rebuild at 200 posts.
+digest. A rebuild after one post changed writes again the feeds that hold it; their other
+items are taken as they were, without Pelican making them again from the posts (their bodies'
+links resolved, their dates and categories): 50 ms of a rebuild at 200 posts.
 """
 
 import hashlib

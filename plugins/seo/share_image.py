@@ -200,9 +200,9 @@ def _title_over_blank(title: str, site_name: str, font_path: str | None, identit
 
 def draw_card(title: str, site_name: str, colours: tuple[str, str, str], font_path: str | None) -> Image.Image:
     """The card as a palette image: the text drawn as coverage, then each pixel given its
-    colour from the palette. A palette PNG is a third of the bytes of an RGB one to
-    compress, with no row filtering: the encoding, most of a card's cost, is several times
-    faster (docs/performance.md)."""
+    colour from the palette (what :func:`card_png` writes, and the tests compare). A palette
+    PNG is a third of the bytes of an RGB one to compress, with no row filtering
+    (docs/performance.md)."""
     image = _title_over_blank(title, site_name, font_path, _font_identity(font_path))
     image.putpalette(_palette(tuple(colours)))  # an "L" image given a palette is a "P" one
     return image
