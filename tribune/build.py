@@ -300,7 +300,7 @@ def _build_beside(site: Site, strict: bool, search: bool, calls: bool = False, p
         if early:  # put back if the build fails after all (_drop)
             pages.move_into(fresh, output)
         if search:
-            build_index(fresh, cache=site.settings["CACHE_PATH"])
+            build_index(fresh, cache=site.settings["CACHE_PATH"], previous=output / "pagefind")  # its unchanged files taken, not written again
     except BuildError:
         _drop(fresh, pages)
         raise

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
+from tribune import search_bundle
 from tribune.caches import load_pickle, save_pickle
 from tribune.errors import describe_os_error
 from tribune.i18n import _
@@ -42,7 +43,8 @@ class SearchIndexError(Exception):
     """Pagefind failed; its own message says why."""
 
 
-def build_index(site: Path, bundle: Path | None = None, background: bool = False, cache: str | None = None) -> Path:
+def build_index(site: Path, bundle: Path | None = None, background: bool = False, cache: str | None = None,
+                previous: Path | None = None) -> Path:
     """Index the built site into ``bundle`` (by default in place: ``site/pagefind/``) and
     return the bundle's folder. ``background``: at the lowest CPU priority, so that what a
     person waits for (the preview's next update) goes first; Pagefind is then given the whole
@@ -50,22 +52,35 @@ def build_index(site: Path, bundle: Path | None = None, background: bool = False
     process held up the writer's next update (a third of that process's time at 5 000 posts,
     while Pagefind's own extra reading is at the lowest priority). ``cache``: the build's
     CACHE_PATH, where the pages found marked or not are remembered, by file (see
-    :func:`_marked_pages`), and where the marked pages are kept linked for Pagefind (see
-    :func:`_pages_to_index`)."""
+    :func:`_marked_pages`), where the marked pages are kept linked for Pagefind (see
+    :func:`_pages_to_index`), and where what each file of the bundle holds is recorded, for
+    the next index to take from ``previous`` (the last bundle) the files it would write again
+    (:mod:`tribune.search_bundle`)."""
     bundle = bundle or site / "pagefind"
     bundle.parent.mkdir(parents=True, exist_ok=True)
-    with nullcontext(site) if background else _pages_to_index(site, bundle.parent, cache) as pages:
-        try:
-            result = run_captured([_pagefind(), "--site", str(pages), "--output-path", str(bundle), "--quiet"], timeout=600, behind=background)
-        except OSError as error:  # no such program, or not one this machine can run
-            raise SearchIndexError(_("Pagefind could not index {folder}: {reason}", folder=site, reason=describe_os_error(error))) from error
-    if result.returncode != 0:
-        raise SearchIndexError(_("Pagefind could not index {folder}: {reason}", folder=site, reason=_reason(result.stderr or result.stdout)))
+    with nullcontext((site, None)) if background else _pages_to_index(site, bundle.parent, cache) as (pages, given):
+        lent = search_bundle.lend(previous, bundle, cache) if given and cache else {}
+        _run_pagefind(site, pages, bundle, background)
+        if given and cache and not search_bundle.settle(bundle, lent, given, cache) and lent:
+            remove_tree(bundle)  # a file taken from the last bundle cannot be trusted: made again from nothing
+            _run_pagefind(site, pages, bundle, background)
+            search_bundle.settle(bundle, {}, given, cache)
     entry = bundle / "pagefind-entry.json"
     data = json.loads(entry.read_text(encoding="utf-8"))
     data["languages"] = dict(sorted(data.get("languages", {}).items()))
     entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     return bundle
+
+
+def _run_pagefind(site: Path, pages: Path, bundle: Path, background: bool) -> None:
+    """Pagefind's index of the pages in ``pages`` (the site's, or the marked ones) into
+    ``bundle``; its failure a :class:`SearchIndexError` that says why in one line."""
+    try:
+        result = run_captured([_pagefind(), "--site", str(pages), "--output-path", str(bundle), "--quiet"], timeout=600, behind=background)
+    except OSError as error:  # no such program, or not one this machine can run
+        raise SearchIndexError(_("Pagefind could not index {folder}: {reason}", folder=site, reason=describe_os_error(error))) from error
+    if result.returncode != 0:
+        raise SearchIndexError(_("Pagefind could not index {folder}: {reason}", folder=site, reason=_reason(result.stderr or result.stdout)))
 
 
 def _pagefind() -> str:
@@ -92,10 +107,10 @@ def _reason(output: str) -> str:
 
 
 @contextmanager
-def _pages_to_index(site: Path, scratch: Path, cache: str | None) -> Iterator[Path]:
+def _pages_to_index(site: Path, scratch: Path, cache: str | None) -> Iterator[tuple[Path, list[str] | None]]:
     """A folder holding, at their paths in ``site``, only the pages that carry the mark
-    Pagefind indexes (hard links), or ``site`` itself when no page carries it (Pagefind then
-    indexes every page).
+    Pagefind indexes (hard links), with those paths; or ``site`` itself and None when no page
+    carries it (Pagefind then indexes every page).
 
     Pagefind parses every HTML file it is given before it knows a page has nothing to index:
     two thirds of the pages at N=1000 (lists, tags, relay kits), a quarter of its time. Given
@@ -115,7 +130,7 @@ def _pages_to_index(site: Path, scratch: Path, cache: str | None) -> Iterator[Pa
     if apart and not keeping:
         _discard_quietly(kept)  # no page to keep linked, or a cache where they cannot be
     if not marked:
-        yield site
+        yield site, None
         return
     if keeping:
         try:
@@ -123,12 +138,12 @@ def _pages_to_index(site: Path, scratch: Path, cache: str | None) -> Iterator[Pa
         except (OSError, RecursionError):  # the cache only saves time: one it cannot put right is given up
             _discard_quietly(kept)
         else:
-            yield kept
+            yield kept, [relative for relative, _path in marked]
             return
     mirror = Path(tempfile.mkdtemp(prefix=".pages-to-index-", dir=scratch))
     try:
         link_tree(marked, mirror)
-        yield mirror
+        yield mirror, [relative for relative, _path in marked]
     finally:
         shutil.rmtree(mirror, ignore_errors=True)
 
