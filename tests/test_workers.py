@@ -21,6 +21,15 @@ def test_a_call_beside_runs_in_another_process():
     assert workers.beside(os.getpid).result() != os.getpid()
 
 
+@forks
+def test_a_call_behind_runs_at_the_lowest_priority_and_only_it():
+    """The build's lint, behind the reading and rendering workers (tribune.build)."""
+    here = os.nice(0)
+    assert workers.beside(os.nice, 0, behind=True).result() == 19
+    assert workers.beside(os.nice, 0).result() == here
+    assert os.nice(0) == here
+
+
 def test_a_call_beside_that_fails_raises_its_error_here():
     calls = []
 

@@ -142,10 +142,10 @@ def map_forked(task: Callable, chunks: Iterable, count: int, state) -> Iterator:
 class _Forked:
     """A call running in a forked child, which sends its result back through a pipe."""
 
-    def __init__(self, function: Callable, args: tuple):
+    def __init__(self, function: Callable, args: tuple, behind: bool = False):
         self.function, self.args = function, args
         reading, writing = os.pipe()
-        first = dying_with_this_process()
+        first = partial(_behind, dying_with_this_process()) if behind else dying_with_this_process()
         with _forking():
             self.pid = os.fork()
             if self.pid == 0:  # the child: never returns into the parent's code, whatever happens
@@ -212,14 +212,16 @@ class _Here:
         """Nothing runs until the result is asked for."""
 
 
-def beside(function: Callable, *args):
+def beside(function: Callable, *args, behind: bool = False):
     """``function(*args)`` in a forked child while this process goes on; ``.result()`` waits
     for it and raises its error, if any; ``.close()`` stops it when the result is no longer
-    wanted (the caller calls it in every case). With one core or without fork, or when the
-    child fails, the call is made here when its result is asked for (its error raised here)."""
+    wanted (the caller calls it in every case). ``behind``: the child at the lowest CPU
+    priority, taking the time the other processes leave (see :func:`tribune.build.build`).
+    With one core or without fork, or when the child fails, the call is made here when its
+    result is asked for (its error raised here)."""
     if not _can_fork() or (os.cpu_count() or 1) < 2:
         return _Here(function, args)
-    return _Forked(function, args)
+    return _Forked(function, args, behind)
 
 
 def shared_with_a_child(count: int, work: Callable[[int], object]) -> tuple[dict[int, object], int]:
