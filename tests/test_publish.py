@@ -556,6 +556,23 @@ def indexed_titles(site: Path) -> dict[str, str]:
     return {data["url"]: data["meta"]["title"] for data in fragments}
 
 
+def test_a_mark_written_in_capitals_is_a_mark_as_for_pagefind(tmp_path):
+    """HTML's attribute names have no case: Pagefind indexes <main DATA-Pagefind-Body>, and so
+    is the page given to it; a page that shows the mark as text is not."""
+    from tribune import search
+
+    site = tmp_path / "site"
+    write_page(site, "billets/un/index.html", "Un")
+    (site / "billets/deux").mkdir(parents=True)
+    (site / "billets/deux/index.html").write_text('<html lang="fr"><body><main DATA-Pagefind-Body><h1>Deux</h1><p>Texte.</p></main></body></html>',
+                                                  encoding="utf-8")
+    (site / "billets/trois").mkdir(parents=True)
+    (site / "billets/trois/index.html").write_text('<html lang="fr"><body><main><h1>Trois</h1><p>&lt;main DATA-PAGEFIND-BODY&gt;</p></main></body></html>',
+                                                   encoding="utf-8")
+    search.build_index(site, cache=str(tmp_path / "cache"))
+    assert sorted(indexed_titles(site)) == ["/billets/deux/", "/billets/un/"]
+
+
 def test_the_pages_remembered_as_marked_or_not_are_those_files_only(tmp_path):
     """With a cache, whether each page carries the mark is remembered by file (identity): the
     same files are not read again, a page written again is, whether it lost or gained it."""

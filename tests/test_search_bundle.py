@@ -47,6 +47,19 @@ def rewrite_record(cache: Path, change) -> None:
 
 
 @pytest.fixture
+def pagefind_runs(monkeypatch) -> list[Path]:
+    """The bundle of each run of Pagefind, in order (one per index, two when lent files are
+    given back to Pagefind to write)."""
+    runs, real = [], search._run_pagefind
+
+    def counted(site, pages, bundle, background):
+        runs.append(bundle)
+        return real(site, pages, bundle, background)
+    monkeypatch.setattr(search, "_run_pagefind", counted)
+    return runs
+
+
+@pytest.fixture
 def indexed_once(tmp_path):
     """A site of four pages indexed once, with a cache: (site, cache, the bundle)."""
     site, cache = tmp_path / "site", tmp_path / "cache"
@@ -64,10 +77,12 @@ def change_the_site(site: Path) -> None:
     write_page(site, "billets/cinq/index.html", "Zygomatique, un cinquième")
 
 
-def test_a_new_index_takes_the_unchanged_files_of_the_last_and_is_the_bundle_made_from_nothing(indexed_once, tmp_path):
+def test_a_new_index_takes_the_unchanged_files_of_the_last_and_is_the_bundle_made_from_nothing(indexed_once, tmp_path, pagefind_runs):
     site, cache, first = indexed_once
+    first_as_it_was = contents(first)
     change_the_site(site)
     second = search.build_index(site, tmp_path / "second/pagefind", cache=str(cache), previous=first)
+    assert len(pagefind_runs) == 1
 
     assert contents(second) == from_nothing(site, tmp_path / "nothing")  # not a file more, not a file less, not a byte changed
     for url in ("/billets/trois/", "/billets/quatre/"):  # unchanged: the last bundle's files, not written again
@@ -76,12 +91,13 @@ def test_a_new_index_takes_the_unchanged_files_of_the_last_and_is_the_bundle_mad
         assert not any(fragment_of(second, url).samefile(old) for old in (first / "fragment").iterdir())
     assert indexed_titles(second.parent.parent / "second") == {
         "/billets/un/": "Premier, revu et corrigé", "/billets/trois/": "Troisième", "/billets/quatre/": "Quatrième", "/billets/cinq/": "Zygomatique, un cinquième"}
-    assert len(contents(first)) == len(contents(second))  # the first bundle keeps its own files: the live site's
+    assert contents(first) == first_as_it_was  # the last bundle (the live site's) untouched
 
 
-def test_an_unchanged_site_indexed_again_writes_no_fragment_nor_chunk(indexed_once, tmp_path):
+def test_an_unchanged_site_indexed_again_writes_no_fragment_nor_chunk(indexed_once, tmp_path, pagefind_runs):
     site, cache, first = indexed_once
     second = search.build_index(site, tmp_path / "second/pagefind", cache=str(cache), previous=first)
+    assert len(pagefind_runs) == 1
     for folder in ("fragment", "index"):
         names = sorted(path.name for path in (second / folder).iterdir())
         assert names == sorted(path.name for path in (first / folder).iterdir())
@@ -90,7 +106,7 @@ def test_an_unchanged_site_indexed_again_writes_no_fragment_nor_chunk(indexed_on
 
 
 @pytest.mark.parametrize("collides_with", ["a page still there", "a page removed"])
-def test_a_fragment_named_as_the_last_bundle_s_file_of_another_page_is_written_again(indexed_once, tmp_path, collides_with):
+def test_a_fragment_named_as_the_last_bundle_s_file_of_another_page_is_written_again(indexed_once, tmp_path, collides_with, pagefind_runs):
     """Pagefind names a fragment by seven hex digits of its SHA-1, and keeps a file already
     there under that name: here the last bundle holds, under the name the retitled page's
     fragment gets, another page's text (what a collision would leave). The index is made
@@ -105,12 +121,14 @@ def test_a_fragment_named_as_the_last_bundle_s_file_of_another_page_is_written_a
         record["files"][f"fragment/{new_name}"] = record["files"].pop(f"fragment/{other.name}")
     rewrite_record(cache, move_entry)
 
+    pagefind_runs.clear()
     second = search.build_index(site, tmp_path / "second/pagefind", cache=str(cache), previous=first)
+    assert len(pagefind_runs) == 2  # the lent files given back, for Pagefind to write
     assert contents(second) == from_nothing(site, tmp_path / "nothing")
     assert indexed_titles(tmp_path / "second")["/billets/un/"] == "Premier, revu et corrigé"
 
 
-def test_an_index_chunk_named_as_the_last_bundle_s_chunk_of_other_words_is_written_again(indexed_once, tmp_path):
+def test_an_index_chunk_named_as_the_last_bundle_s_chunk_of_other_words_is_written_again(indexed_once, tmp_path, pagefind_runs):
     site, cache, first = indexed_once
     change_the_site(site)
     peek = search.build_index(site, tmp_path / "peek/pagefind")
@@ -123,7 +141,9 @@ def test_an_index_chunk_named_as_the_last_bundle_s_chunk_of_other_words_is_writt
         record["files"][f"index/{new_name}"] = record["files"].pop(f"index/{old.name}")
     rewrite_record(cache, move_entry)
 
+    pagefind_runs.clear()
     second = search.build_index(site, tmp_path / "second/pagefind", cache=str(cache), previous=first)
+    assert len(pagefind_runs) == 2
     assert contents(second) == contents(peek)
 
 
@@ -170,4 +190,79 @@ def test_no_file_is_lent_across_disks_and_the_index_is_whole(indexed_once, tmp_p
 
     second = search.build_index(site, tmp_path / "second/pagefind", cache=str(cache), previous=first)
     monkeypatch.undo()
+    assert contents(second) == from_nothing(site, tmp_path / "nothing")
+
+
+@pytest.mark.parametrize("damage", ["an entry that is None", "an identity cut short", "a list for what it holds", "no version", "another format"])
+def test_a_record_of_the_wrong_shape_lends_nothing_it_cannot_vouch_for_and_never_fails_the_index(indexed_once, tmp_path, damage):
+    """A record from another Tribune, or edited: the index is made, whole, without an error."""
+    site, cache, first = indexed_once
+    change_the_site(site)
+    name = "fragment/" + fragment_of(first, "/billets/trois/").name
+
+    def spoil(record):
+        if damage == "an entry that is None":
+            record["files"][name] = None
+        elif damage == "an identity cut short":
+            record["files"][name] = (record["files"][name][0][:1], record["files"][name][1])
+        elif damage == "a list for what it holds":
+            record["files"][name] = (record["files"][name][0], ["/billets/trois/"])
+        elif damage == "no version":
+            del record["version"]
+        else:
+            record["format"] = 0
+    rewrite_record(cache, spoil)
+
+    second = search.build_index(site, tmp_path / "second/pagefind", cache=str(cache), previous=first)
+    assert contents(second) == from_nothing(site, tmp_path / "nothing")
+    assert not fragment_of(second, "/billets/trois/").samefile(fragment_of(first, "/billets/trois/"))
+
+
+def test_pagefind_keeping_index_html_in_its_urls_still_takes_the_last_bundle_s_files(indexed_once, tmp_path, monkeypatch, pagefind_runs):
+    """Pagefind's own setting (a pagefind.yml, or this variable) keeps "index.html" in URLs:
+    the fragments it kept are still those of the pages given, and it runs once."""
+    site, cache, _first = indexed_once
+    monkeypatch.setenv("PAGEFIND_KEEP_INDEX_URL", "true")
+    first = search.build_index(site, tmp_path / "first-kept/pagefind", cache=str(cache))
+    change_the_site(site)
+    pagefind_runs.clear()
+    second = search.build_index(site, tmp_path / "second/pagefind", cache=str(cache), previous=first)
+    assert len(pagefind_runs) == 1 and "/billets/trois/index.html" in indexed_titles(tmp_path / "second")
+    assert fragment_of(second, "/billets/trois/index.html").samefile(fragment_of(first, "/billets/trois/index.html"))
+    assert contents(second) == from_nothing(site, tmp_path / "nothing")
+
+
+def test_a_page_whose_path_is_not_utf8_has_its_fragment_taken_like_any_other(tmp_path, pagefind_runs):
+    site, cache = tmp_path / "site", str(tmp_path / "cache")
+    write_page(site, "billets/caf\udce9/index.html", "Un café")  # b"caf\xe9": Pagefind writes its URL with U+FFFD
+    write_page(site, "billets/the/index.html", "Un thé")
+    first = search.build_index(site, tmp_path / "first/pagefind", cache=cache)
+    write_page(site, "billets/the/index.html", "Un thé vert")
+    second = search.build_index(site, tmp_path / "second/pagefind", cache=cache, previous=first)
+    assert len(pagefind_runs) == 2  # one index each
+    assert fragment_of(second, "/billets/caf\ufffd/").samefile(fragment_of(first, "/billets/caf\ufffd/"))
+
+
+def test_files_the_site_puts_in_the_bundle_s_folder_stay_when_pagefind_writes_the_lent_files_itself(indexed_once, tmp_path, pagefind_runs):
+    site, cache, first = indexed_once
+    change_the_site(site)
+    rewrite_record(cache, lambda record: record.update(version="0.9.0"))
+    bundle = tmp_path / "second/pagefind"
+    bundle.mkdir(parents=True)
+    (bundle / "custom.css").write_text(".pagefind-ui { color: teal; }", encoding="utf-8")
+    pagefind_runs.clear()
+    search.build_index(site, bundle, cache=str(cache), previous=first)
+    assert len(pagefind_runs) == 2
+    assert (bundle / "custom.css").read_text(encoding="utf-8") == ".pagefind-ui { color: teal; }"
+    assert {name: data for name, data in contents(bundle).items() if name != "custom.css"} == from_nothing(site, tmp_path / "nothing")
+
+
+def test_a_fragment_pagefind_wrote_that_cannot_be_read_leaves_nothing_kept_unchecked(indexed_once, tmp_path, monkeypatch, pagefind_runs):
+    """Its page might be the one a kept fragment also holds: Pagefind writes them all."""
+    site, cache, first = indexed_once
+    change_the_site(site)
+    monkeypatch.setattr(search_bundle, "_fragment_url", lambda path: None)
+    pagefind_runs.clear()
+    second = search.build_index(site, tmp_path / "second/pagefind", cache=str(cache), previous=first)
+    assert len(pagefind_runs) == 2
     assert contents(second) == from_nothing(site, tmp_path / "nothing")

@@ -34,7 +34,7 @@ from tribune.workers import run_captured
 
 # What the theme puts on the main content of a page to index: the attribute in a tag, not the
 # words in a page's text (a post about the theme shows them, escaped: "&lt;main data-…").
-_MARK = re.compile(rb"<[^<>]*\sdata-pagefind-body[\s=/>]")
+_MARK = re.compile(rb"<[^<>]*\sdata-pagefind-body[\s=/>]", re.IGNORECASE)  # HTML's attribute names have no case
 _MARKS_FILE = "search-marks.pickle"  # in CACHE_PATH: whether each page carries the mark, by its identity
 _MIRROR = "pages-to-index"  # in CACHE_PATH: the marked pages, for Pagefind (see _pages_to_index)
 
@@ -59,12 +59,12 @@ def build_index(site: Path, bundle: Path | None = None, background: bool = False
     bundle = bundle or site / "pagefind"
     bundle.parent.mkdir(parents=True, exist_ok=True)
     with nullcontext((site, None)) if background else _pages_to_index(site, bundle.parent, cache) as (pages, given):
-        lent = search_bundle.lend(previous, bundle, cache) if given and cache else {}
+        lent = search_bundle.lend(previous, bundle, cache) if given and cache else search_bundle.Lent()
         _run_pagefind(site, pages, bundle, background)
         if given and cache and not search_bundle.settle(bundle, lent, given, cache) and lent:
-            remove_tree(bundle)  # a file taken from the last bundle cannot be trusted: made again from nothing
+            search_bundle.withdraw(bundle, lent)  # a file taken from the last bundle cannot be trusted
             _run_pagefind(site, pages, bundle, background)
-            search_bundle.settle(bundle, {}, given, cache)
+            search_bundle.settle(bundle, search_bundle.Lent(), given, cache)
     entry = bundle / "pagefind-entry.json"
     data = json.loads(entry.read_text(encoding="utf-8"))
     data["languages"] = dict(sorted(data.get("languages", {}).items()))
@@ -210,4 +210,4 @@ def _remembered_marks(cache: str | None) -> dict[tuple, bool]:
 def _marked(path: str) -> bool:
     with open(path, "rb") as page:
         text = page.read()
-    return b"data-pagefind-body" in text and _MARK.search(text) is not None  # the regular expression only where it may match
+    return b"data-pagefind-body" in text.lower() and _MARK.search(text) is not None  # the regular expression only where it may match

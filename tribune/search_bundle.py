@@ -5,23 +5,26 @@ page's text) and each index chunk (a range of words) gzipped at its best level, 
 the first seven hex digits of its content's SHA-1, and never writes a file whose name is
 already in its output folder (the same name, it takes it, means the same bytes). Lent the
 previous bundle's fragments and chunks as hard links, a publish after one post changed writes
-the handful that changed instead of 1 100 files: 0.43 of Pagefind's 1.27 s at N=1000.
+the handful that changed instead of 1 100 files: Pagefind alone took 1.25 to 1.29 s on the
+1 060 pages of the benchmark's N=1000, and takes 0.83 to 0.85 s.
 
 Seven hex digits can collide, and Pagefind then keeps the old file under the new one's name
-(its own code says so). So a file is lent only when the cache's record says what it holds,
+(its own code says so). So a file is only lent when the cache's record says what it holds,
 for that very file (:func:`tribune.trees.identity`): a fragment, the URL of its page; a chunk,
 the first and last words of its range. Once Pagefind is done, :func:`settle` checks the
 bundle against Pagefind's own metadata: each fragment it kept is a page it was given, no page
 has two, each chunk it kept covers the range the metadata gives it, all by the same Pagefind
-version. Anything else, and the bundle is made again from nothing. Left unchecked: a page's
-new text colliding with its own older text, one chance in 268 million for each page changed.
-The lent files the metadata does not name are removed: the bundle holds what Pagefind alone
-would have written, file for file.
+version. Anything else, and Pagefind writes the lent files itself (:func:`withdraw`). Left
+unchecked: a page's new text colliding with its own older text, and a chunk's new words
+colliding with the older words of the same range (a small site has one chunk, whose range
+seldom moves), one chance in 268 million for each file changed. The lent files the metadata
+does not name are removed: the bundle holds what Pagefind alone would have written.
 """
 
 import gzip
 import json
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cbor2
@@ -29,18 +32,31 @@ import cbor2
 from tribune.caches import load_pickle, save_pickle
 from tribune.trees import identity
 
-_RECORD = "search-bundle.pickle"  # in CACHE_PATH: {"version", "files": {name: (identity, what it holds)}}
+_RECORD = "search-bundle.pickle"  # in CACHE_PATH: {"format", "version", "files": {name: (identity, what it holds)}}
+_FORMAT = 1  # of the record: one of another format is not read
 _LENT_FOLDERS = ("fragment", "index")  # Pagefind's immutable files; filters are few, and Tribune has none
 _PREFIX = b"pagefind_dcd"  # what Pagefind puts before the data of each gzipped file
 
 
-def lend(previous: Path | None, bundle: Path, cache: str | None) -> dict[str, list[int]]:
+@dataclass
+class Lent:
+    """The files lent to a new bundle, by name (``fragment/….pf_fragment``), each with its
+    identity and what the record says it holds; ``version``: the Pagefind that wrote them."""
+
+    version: str | None = None
+    files: dict[str, tuple[list[int], object]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.files)
+
+
+def lend(previous: Path | None, bundle: Path, cache: str | None) -> Lent:
     """Hard-link into ``bundle`` the fragments and chunks of ``previous`` (the last bundle)
-    that the record in ``cache`` describes, still the same files; return them, by name
-    (``fragment/….pf_fragment``) with their identity. Nothing when a link cannot be made
-    (another disk): Pagefind writes them all, as without a previous bundle."""
-    known = _record(cache)["files"] if previous is not None else {}
-    lent = {}
+    that the record in ``cache`` describes, still the same files, and return them. Nothing
+    when a link cannot be made (another disk): Pagefind writes them all, as without a
+    previous bundle."""
+    record = _record(cache) if previous is not None else {"version": None, "files": {}}
+    known, lent = record["files"], Lent(record["version"])
     for folder in _LENT_FOLDERS if known else ():
         try:
             with os.scandir(previous / folder) as entries:
@@ -58,57 +74,69 @@ def lend(previous: Path | None, bundle: Path, cache: str | None) -> dict[str, li
                 continue
             except OSError:  # links cannot be made here: none will be
                 return lent
-            lent[name] = known[name][0]
+            lent.files[name] = known[name]
     return lent
 
 
-def settle(bundle: Path, lent: dict[str, list[int]], pages: list[str], cache: str) -> bool:
+def withdraw(bundle: Path, lent: Lent) -> None:
+    """Take the lent files out of ``bundle`` (those Pagefind kept could not be trusted): run
+    again in the same folder, Pagefind writes them itself, and keeps the rest, which it wrote
+    from the same pages (and the site's own files there, if any)."""
+    for name in lent.files:
+        (bundle / name).unlink(missing_ok=True)
+
+
+def settle(bundle: Path, lent: Lent, pages: list[str], cache: str) -> bool:
     """Check the bundle Pagefind made from ``pages`` (their paths relative to the folder it
     was given) with the files ``lent``; remove the lent files it did not keep; record what
     each of its files holds, for the next index. False when a file it kept cannot be trusted
-    (the caller then makes the bundle again from nothing), or when its metadata cannot be
-    read (a Pagefind whose format this does not know: nothing is recorded, nothing lent)."""
+    (the caller then has Pagefind write them: :func:`withdraw`), or when its metadata cannot
+    be read (a Pagefind whose format this does not know: nothing is recorded, nothing lent)."""
     named = _named_files(bundle)
     if named is None:
-        _save(cache, {"version": None, "files": {}})
+        _save(cache, {"format": _FORMAT, "version": None, "files": {}})
         return False
     version, described = named
-    known = _record(cache)
     try:
         found = {name: identity(bundle / name) for name in described}
     except OSError:  # named, but not there
         return False
-    kept = {name for name in lent if found.get(name) == lent[name]}
+    kept = {name for name, (lent_identity, _holds) in lent.files.items() if found.get(name) == lent_identity}
     holds = {}
     for name, said in described.items():
         if name in kept:
-            holds[name] = known["files"].get(name, (None, None))[1]
+            holds[name] = lent.files[name][1]
         else:
             holds[name] = said if said is not None else _fragment_url(bundle / name)
-    if kept and not _trustworthy(kept, holds, described, pages, known["version"] == version):
+    if kept and not _trustworthy(kept, holds, described, pages, lent.version == version):
         return False
-    for name in lent.keys() - described.keys():
+    for name in lent.files.keys() - described.keys():
         (bundle / name).unlink()
-    _save(cache, {"version": version, "files": {name: (found[name], holds[name]) for name in described if holds[name] is not None}})
+    files = {name: (found[name], holds[name]) for name in described if holds[name] is not None}
+    _save(cache, {"format": _FORMAT, "version": version, "files": files})
     return True
 
 
 def _trustworthy(kept: set[str], holds: dict, described: dict, pages: list[str], same_version: bool) -> bool:
     """Whether the files Pagefind ``kept`` from the previous bundle hold what it meant to
     write under their names: by the same version; a chunk, the range of words the metadata
-    gives it; a fragment, a page it was given, and no page in two fragments."""
-    given = {"/" + _url_path(page) for page in pages}
+    gives it; a fragment, a page it was given, and no page in two fragments (a written
+    fragment that cannot be read might be the one that shares its page)."""
+    given = {url for page in pages for url in _urls(page)}
     urls = [holds[name] for name in described if name.startswith("fragment/")]
     return (same_version and None not in urls and len(set(urls)) == len(urls)
             and all(holds[name] == described[name] if described[name] is not None else holds[name] in given for name in kept))
 
 
-def _url_path(page: str) -> str:
-    """The URL Pagefind gives a page at ``page`` (relative, with ``/``): ``index.html`` left
-    out, as Pagefind does without ``--keep-index-url``."""
+def _urls(page: str) -> tuple[str, str]:
+    """The URLs Pagefind may give the page at ``page`` (relative, with ``/``): without its
+    ``index.html``, and with it (Pagefind's ``keep_index_url``, which a ``pagefind.yml`` or
+    PAGEFIND_KEEP_INDEX_URL may set). A path that is not UTF-8 as Pagefind writes it, with
+    U+FFFD. No other page's URL can take either form: only a path ending in ``/`` would."""
+    page = os.fsencode(page).decode("utf-8", "replace")
     if page == "index.html":
-        return ""
-    return page[: -len("index.html")] if page.endswith("/index.html") else page
+        return "/", "/index.html"
+    return "/" + (page[: -len("index.html")] if page.endswith("/index.html") else page), "/" + page
 
 
 def _named_files(bundle: Path) -> tuple[str, dict[str, tuple | None]] | None:
@@ -147,9 +175,23 @@ def _unpacked(path: Path, decode):
 
 
 def _record(cache: str | None) -> dict:
+    """The record kept in ``cache``, its entries of the expected shape only (a record from
+    another Tribune, or edited, lends nothing it cannot vouch for)."""
     record = load_pickle(Path(cache) / _RECORD) if cache else None
-    valid = isinstance(record, dict) and isinstance(record.get("files"), dict)
-    return record if valid else {"version": None, "files": {}}
+    if not isinstance(record, dict) or record.get("format") != _FORMAT or not isinstance(record.get("files"), dict):
+        return {"version": None, "files": {}}
+    files = {name: (list(entry[0]), entry[1]) for name, entry in record["files"].items() if _well_formed(name, entry)}
+    version = record.get("version")
+    return {"version": version if isinstance(version, str) else None, "files": files}
+
+
+def _well_formed(name, entry) -> bool:
+    """``name`` -> (identity: four integers, a fragment's URL or a chunk's ("words", from, to))."""
+    if not (isinstance(name, str) and isinstance(entry, tuple) and len(entry) == 2):
+        return False
+    found, holds = entry
+    return (isinstance(found, (list, tuple)) and len(found) == 4 and all(type(number) is int for number in found)
+            and (isinstance(holds, str) or (isinstance(holds, tuple) and len(holds) == 3 and all(isinstance(part, str) for part in holds))))
 
 
 def _save(cache: str, record: dict) -> None:

@@ -83,8 +83,9 @@ def run_captured(command: list[str], *, timeout: float, cwd: Path | None = None,
 
 
 def _behind(first: Callable[[], None]) -> None:
+    """``first``, then the lowest CPU priority (19 whatever the parent's: not ``nice``'s +19)."""
     first()
-    os.nice(19)
+    os.setpriority(os.PRIO_PROCESS, 0, 19)
 
 
 def _libc():
