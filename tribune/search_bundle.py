@@ -111,7 +111,7 @@ def settle(bundle: Path, lent: Lent, pages: list[str], cache: str) -> bool:
     if kept and not _trustworthy(kept, holds, described, pages, lent.version == version):
         return False
     for name in lent.files.keys() - described.keys():
-        (bundle / name).unlink()
+        (bundle / name).unlink(missing_ok=True)
     files = {name: (found[name], holds[name]) for name in described if holds[name] is not None}
     _save(cache, {"format": _FORMAT, "version": version, "files": files})
     return True
