@@ -1,5 +1,7 @@
 """Fixtures: the sample site built for real into temporary folders, and copies to break."""
 
+import gzip
+import json
 import os
 import shutil
 import threading
@@ -251,3 +253,10 @@ def chromium_on(folder: Path, *arguments: str):
             yield browser, f"http://127.0.0.1:{server.server_port}/"
         finally:
             server.shutdown()
+
+
+def pagefind_fragments(bundle: Path) -> dict[Path, dict]:
+    """Each fragment file of a Pagefind bundle (``…/pagefind``) with what it holds, read as
+    Pagefind's script reads it: gzipped JSON after Pagefind's marker."""
+    return {path: json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+            for path in sorted((bundle / "fragment").glob("*.pf_fragment"))}

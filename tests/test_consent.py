@@ -18,7 +18,7 @@ from tribune.headers import light_content, reading_contents
 from tribune.lint import NOTICE
 from tribune.removal import remove_now
 
-from .conftest import build_site, french
+from .conftest import build_site, french, pagefind_fragments
 
 SITE = "https://guilde.editions-boussole.fr"
 ORGANIZATION = "Éditions Boussole"
@@ -86,8 +86,7 @@ def blog_posting(site, url: str) -> dict:
 
 
 def pagefind_urls(output: Path) -> set[str]:
-    return {json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
-            for f in (output / "pagefind/fragment").glob("*.pf_fragment")}
+    return {data["url"] for data in pagefind_fragments(output / "pagefind").values()}
 
 
 def test_no_output_file_names_a_withdrawn_or_hidden_member(withdrawn, tmp_path):

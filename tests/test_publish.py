@@ -1,7 +1,6 @@
 """Publishing: a real build deployed to temporary targets, atomic, idempotent, reversible,
 and the search index holding what readers may find, and nothing else."""
 
-import gzip
 import json
 import os
 import re
@@ -21,7 +20,7 @@ from tribune.trees import files_under
 
 from .conftest import chromium_on
 
-from .conftest import french, removals_finished
+from .conftest import french, pagefind_fragments, removals_finished
 
 SITE = "https://guilde.editions-boussole.fr"
 
@@ -503,11 +502,7 @@ def test_github_pages_branch_with_nojekyll_and_cname(tmp_path):
 
 def indexed(output: Path) -> dict[str, str]:
     """URL -> language of every page in the Pagefind index (fragments are gzipped JSON)."""
-    pages = {}
-    for fragment in (output / "pagefind" / "fragment").glob("*.pf_fragment"):
-        data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
-        pages[data["url"]] = data["meta"].get("type")
-    return pages
+    return {data["url"]: data["meta"].get("type") for data in pagefind_fragments(output / "pagefind").values()}
 
 
 def test_pagefind_given_only_the_marked_pages_makes_the_bundle_of_the_whole_site(production_site, tmp_path):
@@ -551,9 +546,7 @@ def write_page(site: Path, name: str, title: str, marked: bool = True) -> None:
 
 def indexed_titles(site: Path) -> dict[str, str]:
     """URL -> title of every page in the site's Pagefind index."""
-    fragments = (json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))
-                 for f in (site / "pagefind" / "fragment").glob("*.pf_fragment"))
-    return {data["url"]: data["meta"]["title"] for data in fragments}
+    return {data["url"]: data["meta"]["title"] for data in pagefind_fragments(site / "pagefind").values()}
 
 
 def test_a_mark_written_in_capitals_is_a_mark_as_for_pagefind(tmp_path):

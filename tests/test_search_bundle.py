@@ -2,8 +2,6 @@
 file for file, the one Pagefind makes from nothing, whatever the last bundle holds, and only
 the files that changed are written."""
 
-import gzip
-import json
 import os
 import pickle
 import shutil
@@ -14,6 +12,7 @@ import pytest
 from tribune import search, search_bundle
 from tribune.trees import files_under
 
+from .conftest import pagefind_fragments
 from .test_publish import indexed_titles, write_page
 
 
@@ -23,8 +22,8 @@ def contents(bundle: Path) -> dict[str, bytes]:
 
 def fragment_of(bundle: Path, url: str) -> Path:
     """The fragment file holding the page at ``url``."""
-    for fragment in (bundle / "fragment").glob("*.pf_fragment"):
-        if json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))["url"] == url:
+    for fragment, data in pagefind_fragments(bundle).items():
+        if data["url"] == url:
             return fragment
     raise AssertionError(f"no fragment for {url}")
 

@@ -59,9 +59,10 @@ def build_index(site: Path, bundle: Path | None = None, background: bool = False
     bundle = bundle or site / "pagefind"
     bundle.parent.mkdir(parents=True, exist_ok=True)
     with nullcontext((site, None)) if background else _pages_to_index(site, bundle.parent, cache) as (pages, given):
-        lent = search_bundle.lend(previous, bundle, cache) if given and cache else search_bundle.Lent()
+        recording = bool(given and cache)  # what the bundle holds, checked and kept for the next index
+        lent = search_bundle.lend(previous, bundle, cache) if recording else search_bundle.Lent()
         _run_pagefind(site, pages, bundle, background)
-        if given and cache and not search_bundle.settle(bundle, lent, given, cache) and lent:
+        if recording and not search_bundle.settle(bundle, lent, given, cache) and lent:
             search_bundle.withdraw(bundle, lent)  # a file taken from the last bundle cannot be trusted
             _run_pagefind(site, pages, bundle, background)
             search_bundle.settle(bundle, search_bundle.Lent(), given, cache)
@@ -132,18 +133,19 @@ def _pages_to_index(site: Path, scratch: Path, cache: str | None) -> Iterator[tu
     if not marked:
         yield site, None
         return
+    given = [relative for relative, _path in marked]
     if keeping:
         try:
             link_tree(marked, kept)
         except (OSError, RecursionError):  # the cache only saves time: one it cannot put right is given up
             _discard_quietly(kept)
         else:
-            yield kept, [relative for relative, _path in marked]
+            yield kept, given
             return
     mirror = Path(tempfile.mkdtemp(prefix=".pages-to-index-", dir=scratch))
     try:
         link_tree(marked, mirror)
-        yield mirror, [relative for relative, _path in marked]
+        yield mirror, given
     finally:
         shutil.rmtree(mirror, ignore_errors=True)
 

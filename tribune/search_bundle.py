@@ -55,7 +55,7 @@ def lend(previous: Path | None, bundle: Path, cache: str | None) -> Lent:
     that the record in ``cache`` describes, still the same files, and return them. Nothing
     when a link cannot be made (another disk): Pagefind writes them all, as without a
     previous bundle."""
-    record = _record(cache) if previous is not None else {"version": None, "files": {}}
+    record = _record(cache if previous is not None else None)
     known, lent = record["files"], Lent(record["version"])
     for folder in _LENT_FOLDERS if known else ():
         try:
